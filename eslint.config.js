@@ -9,7 +9,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-console": ["error", { allow: [] }],
+      "no-console": "error",
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },

@@ -1,0 +1,112 @@
+import { resolve } from "node:path";
+import type { z } from "zod";
+import { ConfigError } from "./config-error.js";
+import { readConfigFile, type ConfigFileLayers } from "./config-file.js";
+import { environmentLayer, type Environment } from "./environment.js";
+import { illuminaCliLayer } from "./file-entries.js";
+import { flagsLayer, type FlagInput } from "./flags.js";
+import { createLoadContext, mergeLayers, settingsError, type Layer, type LoadContext } from "./layers.js";
+import {
+  localSettingsSchema,
+  settingDefaults,
+  settingsSchema,
+  settingsShape,
+  type LocalSettings,
+  type SettingKey,
+  type Settings,
+} from "./settings.js";
+
+export interface LoadSettingsInput {
+  /** Command-line options (snake, kebab or camel case); `config` names the config file. */
+  flags?: FlagInput;
+  /** Passed in rather than read from process.env, so tests and the demo control it. */
+  env?: Environment;
+  /** Where ~/.basespace and ~/.icav2 are looked for. */
+  homeDir: string;
+  /** Relative paths on the command line and in the environment are relative to this. */
+  cwd: string;
+}
+
+export interface LoadedSettings {
+  /** One per cycle: several when the config file lists pairs. */
+  settings: Settings[];
+  /** e.g. a key file readable by others; the CLI logs these. */
+  warnings: string[];
+  configPath?: string;
+}
+
+function defaultsLayer(cwd: string): Layer {
+  const layer: Layer = {};
+  for (const [key, value] of Object.entries(settingDefaults)) {
+    layer[key as SettingKey] = { source: "default", value: key === "stateDir" ? resolve(cwd, String(value)) : value };
+  }
+  return layer;
+}
+
+/**
+ * Flags that name a project replace the config file's pairs with one cycle; with one pair in the
+ * file, a flag may override just one side of it.
+ */
+function pairLayers(flags: Layer, config: ConfigFileLayers | undefined): Layer[] {
+  const pairs = config?.pairs ?? [];
+  const flagSides = (["source", "destination"] as const).filter((side) => flags[side] !== undefined);
+  if (flagSides.length === 0) return pairs.length > 0 ? pairs : [{}];
+  if (pairs.length > 1 && flagSides.length < 2) {
+    throw new ConfigError(
+      `the config file lists ${pairs.length} pairs, so a project flag must come with its counterpart: give both source and destination flags, or neither`,
+    );
+  }
+  return pairs.length === 1 ? pairs : [{}];
+}
+
+async function validated<S extends z.ZodType>(schema: S, layers: Layer[], keys: SettingKey[]): Promise<z.output<S>> {
+  const merged = await mergeLayers(layers, keys);
+  const result = schema.safeParse(merged.draft);
+  if (!result.success) throw settingsError(result.error, merged);
+  return result.data;
+}
+
+interface ResolvedLayers {
+  /** Highest precedence first, one list per cycle. */
+  cycles: Layer[][];
+  context: LoadContext & { warnings: string[] };
+  configPath?: string;
+}
+
+async function resolveLayers(input: LoadSettingsInput): Promise<ResolvedLayers> {
+  const { env = {}, homeDir, cwd } = input;
+  const context = createLoadContext();
+  const flags = flagsLayer(input.flags ?? {}, cwd, context);
+  const environment = environmentLayer(env, cwd, context);
+  const configPath = flags.configPath ?? environment.configPath;
+  const config = configPath === undefined ? undefined : await readConfigFile(configPath, context);
+  const lower = [...(config ? [config.top] : []), illuminaCliLayer(homeDir, context), defaultsLayer(cwd)];
+  const cycles = pairLayers(flags.layer, config).map((pair) => [flags.layer, environment.layer, pair, ...lower]);
+  return { cycles, context, ...(configPath !== undefined ? { configPath } : {}) };
+}
+
+/**
+ * Resolves the settings of each cycle with the precedence flags > environment > config file >
+ * Illumina CLI files > defaults, validated by the one settings schema. Throws ConfigError (one
+ * line: which setting, from where, what is wrong, how to fix it).
+ */
+export async function loadSettings(input: LoadSettingsInput): Promise<LoadedSettings> {
+  const { cycles, context, configPath } = await resolveLayers(input);
+  const keys = Object.keys(settingsShape.shape) as SettingKey[];
+  const settings: Settings[] = [];
+  for (const layers of cycles) settings.push(await validated(settingsSchema, layers, keys));
+  return { settings, warnings: context.warnings, ...(configPath !== undefined ? { configPath } : {}) };
+}
+
+/**
+ * The credential-free part of the settings (state dir, managed table, logging) with the same
+ * precedence, for `status` and for opening the log before credentials are checked. Reads no
+ * secret file. Several pairs may share one state directory, so this returns one per cycle too.
+ */
+export async function loadLocalSettings(input: LoadSettingsInput): Promise<LocalSettings[]> {
+  const { cycles } = await resolveLayers(input);
+  const keys = Object.keys(localSettingsSchema.in.shape) as SettingKey[];
+  const local: LocalSettings[] = [];
+  for (const layers of cycles) local.push(await validated(localSettingsSchema, layers, keys));
+  return local;
+}

@@ -1,0 +1,24 @@
+export { readManagedTable, addManagedRows, ManagedTableError, managedTableHeader, unknownRunId } from "./managed-table.js";
+export type { ManagedRow, ParsedManagedTable, PreservedLine } from "./managed-table.js";
+export { Journal, JournalError, openJournal } from "./journal.js";
+export type { JournalOptions } from "./journal.js";
+export { manageSteps, analysisKinds, basespaceKinds, journalVersion } from "./journal-schema.js";
+export type {
+  JournalData,
+  ManageStep,
+  ManagingEntry,
+  AnalysisKind,
+  Classification,
+  PendingIcaDelete,
+  BasespaceKind,
+  BasespaceRestore,
+  TrashedItem,
+} from "./journal-schema.js";
+export { acquireStateLock, LockHeldError, LockCompromisedError, lockDefaults } from "./lock.js";
+export type { StateLock, LockOptions } from "./lock.js";
+export { AuditLog, readAuditLog, auditEntrySchema } from "./audit-log.js";
+export type { AuditEntry, AuditRecord, AuditLogOptions, AuditLogContents } from "./audit-log.js";
+export { newCycleId, writeCycleReport, readLatestReport, manifestPath, ReportError } from "./reports.js";
+export type { StoredReport } from "./reports.js";
+export { ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
+export type { StatePaths } from "./state-dir.js";

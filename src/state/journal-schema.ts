@@ -1,0 +1,92 @@
+import { z } from "zod";
+
+export const journalVersion = 1;
+
+const timestamp = z.iso.datetime();
+const id = z.string().min(1);
+
+/**
+ * Where an analysis being managed stands. Each value names the step still to do:
+ * `link` (batches in linkBatchIds may be running), `verify` (check the destination lists every
+ * file), `manifest` (create and upload it; manifest.dataId once created), `record` (append the
+ * managed-table row, after which the entry is removed).
+ */
+export const manageSteps = ["link", "verify", "manifest", "record"] as const;
+export type ManageStep = (typeof manageSteps)[number];
+
+export const manifestStatuses = ["created", "uploaded"] as const;
+
+export const managingSchema = z.strictObject({
+  runId: z.string().optional(),
+  step: z.enum(manageSteps),
+  linkBatchIds: z.array(id),
+  linkedDataIds: z.array(id),
+  manifest: z.strictObject({ dataId: id, status: z.enum(manifestStatuses) }).optional(),
+  startedAt: timestamp,
+  updatedAt: timestamp,
+});
+export type ManagingEntry = z.infer<typeof managingSchema>;
+
+export const analysisKinds = ["bssh", "ica", "unknown"] as const;
+export type AnalysisKind = (typeof analysisKinds)[number];
+
+export const classificationSchema = z.strictObject({
+  kind: z.enum(analysisKinds),
+  /** BaseSpace project names read from bsshoutput.json (bssh only). */
+  basespaceProjects: z.array(z.string()),
+  outputFolderId: id.optional(),
+  classifiedAt: timestamp,
+});
+export type Classification = z.infer<typeof classificationSchema>;
+
+/** ICA data asked to unarchive so that it can be deleted once AVAILABLE. */
+export const pendingIcaDeleteSchema = z.strictObject({
+  projectId: id,
+  analysisId: id.optional(),
+  path: z.string().optional(),
+  unarchiveRequestedAt: timestamp,
+});
+export type PendingIcaDelete = z.infer<typeof pendingIcaDeleteSchema>;
+
+export const basespaceKinds = ["dataset", "run"] as const;
+export type BasespaceKind = (typeof basespaceKinds)[number];
+
+/** Restores cost credits and take up to two days, so each is asked for once and remembered. */
+export const basespaceRestoreSchema = z.strictObject({ kind: z.enum(basespaceKinds), requestedAt: timestamp });
+export type BasespaceRestore = z.infer<typeof basespaceRestoreSchema>;
+
+/** What this tool moved to the BaseSpace trash, so emptying it can tell its own items from others'. */
+export const trashedSchema = z.strictObject({
+  kind: z.enum(basespaceKinds),
+  name: z.string().optional(),
+  trashedAt: timestamp,
+});
+export type TrashedItem = z.infer<typeof trashedSchema>;
+
+export const journalSchema = z.strictObject({
+  version: z.literal(journalVersion),
+  cycles: z.strictObject({
+    count: z.int().nonnegative(),
+    lastCycleId: z.string().optional(),
+    lastStartedAt: timestamp.optional(),
+    lastFinishedAt: timestamp.optional(),
+  }),
+  managing: z.record(id, managingSchema),
+  classifications: z.record(id, classificationSchema),
+  pendingIcaDeletes: z.record(id, pendingIcaDeleteSchema),
+  basespaceRestores: z.record(id, basespaceRestoreSchema),
+  trashedByUs: z.record(id, trashedSchema),
+});
+export type JournalData = z.infer<typeof journalSchema>;
+
+export function emptyJournal(): JournalData {
+  return {
+    version: journalVersion,
+    cycles: { count: 0 },
+    managing: {},
+    classifications: {},
+    pendingIcaDeletes: {},
+    basespaceRestores: {},
+    trashedByUs: {},
+  };
+}

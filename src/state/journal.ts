@@ -1,0 +1,234 @@
+import { readFile } from "node:fs/promises";
+import writeFileAtomic from "write-file-atomic";
+import {
+  emptyJournal,
+  journalSchema,
+  journalVersion,
+  type AnalysisKind,
+  type BasespaceKind,
+  type JournalData,
+  type ManageStep,
+  type ManagingEntry,
+  type PendingIcaDelete,
+} from "./journal-schema.js";
+
+export class JournalError extends Error {
+  override name = "JournalError";
+}
+
+export interface JournalOptions {
+  /** Dry run: load (or start empty) and allow in-memory changes, but save() never writes. */
+  readOnly?: boolean;
+  now?: () => Date;
+}
+
+function serialize(data: JournalData): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/**
+ * A journal that cannot be read stops the cycle with this advice rather than being reset: it holds
+ * pending unarchive→delete and restore requests and which trash items are ours, which a fresh
+ * journal would forget. Writes are atomic, so damage means a hand edit or a disk fault — both worth
+ * a human look.
+ */
+function recovery(path: string): string {
+  return `fix it, restore it from a backup, or move it aside (mv ${path} ${path}.bad) to start a fresh journal — which forgets pending restores, unarchive→delete requests and which trash items are this tool's`;
+}
+
+function parseJournal(path: string, text: string): JournalData {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new JournalError(`journal ${path} is not valid JSON (${(error as Error).message}): ${recovery(path)}`);
+  }
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version > journalVersion) {
+    throw new JournalError(
+      `journal ${path} is version ${version} but this ica-orchestrator reads version ${journalVersion}: upgrade ica-orchestrator`,
+    );
+  }
+  const result = journalSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join(".") || "(root)";
+    throw new JournalError(`journal ${path} is invalid at ${where} (${issue?.message}): ${recovery(path)}`);
+  }
+  return result.data;
+}
+
+/**
+ * `journal.json`: in-flight work and remembered facts, in memory with small mutation helpers; the
+ * orchestrator calls save() after each step, which writes (atomically) only when something changed.
+ */
+export class Journal {
+  private savedText: string;
+
+  private constructor(
+    readonly path: string,
+    private readonly state: JournalData,
+    readonly readOnly: boolean,
+    private readonly now: () => Date,
+  ) {
+    this.savedText = serialize(state);
+  }
+
+  /** Loads the journal; a missing file is an empty journal (nothing is written until save()). */
+  static async open(path: string, options: JournalOptions = {}): Promise<Journal> {
+    let text: string | undefined;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") throw new JournalError(`cannot read journal ${path} (${code}): check its permissions`);
+    }
+    const data = text === undefined ? emptyJournal() : parseJournal(path, text);
+    return new Journal(path, data, options.readOnly ?? false, options.now ?? (() => new Date()));
+  }
+
+  /** Read freely; change only through the helpers below. */
+  get data(): Readonly<JournalData> {
+    return this.state;
+  }
+
+  get changed(): boolean {
+    return serialize(this.state) !== this.savedText;
+  }
+
+  /** Writes the journal if it changed since the last load/save; returns whether it wrote. */
+  async save(): Promise<boolean> {
+    const text = serialize(this.state);
+    if (this.readOnly || text === this.savedText) return false;
+    try {
+      await writeFileAtomic(this.path, text);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new JournalError(`cannot write journal ${this.path} (${code}): make the state directory writable`);
+    }
+    this.savedText = text;
+    return true;
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+
+  beginCycle(cycleId: string): void {
+    const { cycles } = this.state;
+    cycles.count += 1;
+    cycles.lastCycleId = cycleId;
+    cycles.lastStartedAt = this.stamp();
+  }
+
+  finishCycle(): void {
+    this.state.cycles.lastFinishedAt = this.stamp();
+  }
+
+  // ── analyses being managed ────────────────────────────────────────────────────────────────
+
+  /** Starts tracking an analysis, or returns the entry a killed cycle left (to resume it). */
+  startManaging(analysisId: string, runId?: string): Readonly<ManagingEntry> {
+    const existing = this.state.managing[analysisId];
+    if (existing) return existing;
+    const at = this.stamp();
+    const entry: ManagingEntry = { step: "link", linkBatchIds: [], linkedDataIds: [], startedAt: at, updatedAt: at };
+    if (runId !== undefined) entry.runId = runId;
+    this.state.managing[analysisId] = entry;
+    return entry;
+  }
+
+  /** Applies `change` to the entry; bumps updatedAt only if it changed something. */
+  private update(analysisId: string, change: (entry: ManagingEntry) => void): void {
+    const entry = this.state.managing[analysisId];
+    if (!entry) throw new JournalError(`journal has no analysis ${analysisId} being managed; call startManaging first`);
+    const before = JSON.stringify(entry);
+    change(entry);
+    if (JSON.stringify(entry) !== before) entry.updatedAt = this.stamp();
+  }
+
+  recordLinkBatch(analysisId: string, batchId: string): void {
+    this.update(analysisId, (entry) => {
+      if (!entry.linkBatchIds.includes(batchId)) entry.linkBatchIds.push(batchId);
+    });
+  }
+
+  recordLinked(analysisId: string, dataIds: Iterable<string>): void {
+    this.update(analysisId, (entry) => {
+      entry.linkedDataIds = [...new Set([...entry.linkedDataIds, ...dataIds])];
+    });
+  }
+
+  recordManifest(analysisId: string, manifest: NonNullable<ManagingEntry["manifest"]>): void {
+    this.update(analysisId, (entry) => {
+      entry.manifest = { dataId: manifest.dataId, status: manifest.status };
+    });
+  }
+
+  setStep(analysisId: string, step: ManageStep): void {
+    this.update(analysisId, (entry) => {
+      entry.step = step;
+    });
+  }
+
+  /** The managed-table row is written: nothing is in flight for this analysis any more. */
+  finishManaging(analysisId: string): void {
+    delete this.state.managing[analysisId];
+  }
+
+  // ── remembered classifications of aged analyses ───────────────────────────────────────────
+
+  classify(
+    analysisId: string,
+    classification: { kind: AnalysisKind; basespaceProjects?: string[]; outputFolderId?: string },
+  ): void {
+    const { kind, basespaceProjects = [], outputFolderId } = classification;
+    this.state.classifications[analysisId] = {
+      kind,
+      basespaceProjects: [...basespaceProjects],
+      ...(outputFolderId !== undefined ? { outputFolderId } : {}),
+      classifiedAt: this.stamp(),
+    };
+  }
+
+  // ── ICA unarchive → delete ─────────────────────────────────────────────────────────────────
+
+  /** Records that unarchiving `dataId` was requested; false if it already was (never ask twice). */
+  requestIcaDelete(dataId: string, target: Omit<PendingIcaDelete, "unarchiveRequestedAt">): boolean {
+    if (this.state.pendingIcaDeletes[dataId]) return false;
+    this.state.pendingIcaDeletes[dataId] = { ...target, unarchiveRequestedAt: this.stamp() };
+    return true;
+  }
+
+  clearIcaDelete(dataId: string): void {
+    delete this.state.pendingIcaDeletes[dataId];
+  }
+
+  // ── BaseSpace restores and trash ───────────────────────────────────────────────────────────
+
+  /** Records a restore request for a dataset or run; false if one is already pending. */
+  recordBasespaceRestore(id: string, kind: BasespaceKind): boolean {
+    if (this.state.basespaceRestores[id]) return false;
+    this.state.basespaceRestores[id] = { kind, requestedAt: this.stamp() };
+    return true;
+  }
+
+  clearBasespaceRestore(id: string): void {
+    delete this.state.basespaceRestores[id];
+  }
+
+  recordTrashed(id: string, kind: BasespaceKind, name?: string): void {
+    this.state.trashedByUs[id] = { kind, ...(name !== undefined ? { name } : {}), trashedAt: this.stamp() };
+  }
+
+  isTrashedByUs(id: string): boolean {
+    return this.state.trashedByUs[id] !== undefined;
+  }
+
+  /** After the trash is emptied (or an item restored by hand), its ids are no longer ours to track. */
+  forgetTrashed(ids: Iterable<string>): void {
+    for (const id of ids) delete this.state.trashedByUs[id];
+  }
+}
+
+export const openJournal = (path: string, options?: JournalOptions): Promise<Journal> => Journal.open(path, options);

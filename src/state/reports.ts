@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import type { z } from "zod";
+import type { StatePaths } from "./state-dir.js";
+
+/**
+ * `2025-06-01T10-00-00.123Z-1a2b`: sorts by start time as text (so the latest report is the last
+ * name), is safe in file names everywhere, and the suffix keeps two processes apart.
+ */
+export function newCycleId(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/:/g, "-")}-${randomBytes(2).toString("hex")}`;
+}
+
+const cycleIdPattern = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-[0-9a-f]{4}$/;
+
+export class ReportError extends Error {
+  override name = "ReportError";
+}
+
+function reportFile(paths: StatePaths, cycleId: string): string {
+  if (!cycleIdPattern.test(cycleId)) throw new ReportError(`invalid cycle id "${cycleId}": create it with newCycleId()`);
+  return join(paths.reports, `${cycleId}.json`);
+}
+
+/** Writes `reports/<cycle-id>.json` atomically and returns its path. */
+export async function writeCycleReport(paths: StatePaths, cycleId: string, report: unknown): Promise<string> {
+  const file = reportFile(paths, cycleId);
+  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export interface StoredReport<T> {
+  cycleId: string;
+  path: string;
+  report: T;
+}
+
+/** The most recent cycle report, validated with the caller's schema; undefined before the first cycle. */
+export async function readLatestReport<T>(paths: StatePaths, schema: z.ZodType<T>): Promise<StoredReport<T> | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(paths.reports);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const latest = names
+    .filter((name) => name.endsWith(".json") && cycleIdPattern.test(name.slice(0, -5)))
+    .sort()
+    .at(-1);
+  if (latest === undefined) return undefined;
+  const path = join(paths.reports, latest);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ReportError(`cannot read report ${path} (${(error as Error).message}): delete it to fall back to older reports`);
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join(".") || "(root)";
+    throw new ReportError(`report ${path} does not match this version (${where}: ${issue?.message}): delete it or upgrade`);
+  }
+  return { cycleId: latest.slice(0, -5), path, report: result.data };
+}
+
+/** Where the manifest CSV of a run is written before its upload. */
+export function manifestPath(paths: StatePaths, runId: string): string {
+  // Run ids come from analysis references; a separator would write outside manifests/.
+  if (runId === "" || /[/\\]|^\.\.?$/.test(runId)) {
+    throw new ReportError(`run id "${runId}" cannot be used as a file name`);
+  }
+  return join(paths.manifests, `${runId}.download_manifest.csv`);
+}

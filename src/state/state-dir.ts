@@ -1,0 +1,58 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+
+/** Every path inside the state directory; nothing else in the code builds these names. */
+export interface StatePaths {
+  root: string;
+  journal: string;
+  lock: string;
+  audit: string;
+  reports: string;
+  manifests: string;
+  log: string;
+}
+
+export function statePaths(stateDir: string): StatePaths {
+  const root = resolve(stateDir);
+  return {
+    root,
+    journal: join(root, "journal.json"),
+    lock: join(root, "lock"),
+    audit: join(root, "audit.jsonl"),
+    reports: join(root, "reports"),
+    manifests: join(root, "manifests"),
+    log: join(root, "orchestrator.log"),
+  };
+}
+
+export class StateDirError extends Error {
+  override name = "StateDirError";
+}
+
+const fixes: Record<string, string> = {
+  EACCES: "give the user running ica-orchestrator write access (chown/chmod), or choose another with --state_dir",
+  EPERM: "give the user running ica-orchestrator write access (chown/chmod), or choose another with --state_dir",
+  EROFS: "it is on a read-only file system: mount a writable volume there, or choose another with --state_dir",
+  ENOTDIR: "a file is in the way: remove it, or choose another directory with --state_dir",
+  EEXIST: "a file is in the way: remove it, or choose another directory with --state_dir",
+  ENOSPC: "the disk is full: free some space",
+};
+
+/**
+ * Creates the state directory and its sub-directories and proves it writable by writing a probe
+ * file, so a misconfigured volume fails at start-up in one line rather than after the first link.
+ */
+export async function ensureStateDir(stateDir: string): Promise<StatePaths> {
+  const paths = statePaths(stateDir);
+  const probe = join(paths.root, `.write-probe-${process.pid}`);
+  try {
+    for (const dir of [paths.root, paths.reports, paths.manifests]) await mkdir(dir, { recursive: true });
+    await writeFile(probe, "");
+    await rm(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const fix = fixes[code] ?? "check the path and its permissions, or choose another with --state_dir";
+    throw new StateDirError(`state directory ${paths.root} is not writable (${code || String(error)}): ${fix}`);
+  }
+  return paths;
+}

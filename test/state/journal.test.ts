@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JournalError, openJournal } from "../../src/state/journal.js";
+
+const analysis = "3c1e9a52-7b0d-4f6e-9a21-5d8c0b7e4f13";
+
+let dir: string;
+let path: string;
+let clock: Date;
+const now = (): Date => clock;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ica-orch-journal-"));
+  path = join(dir, "journal.json");
+  clock = new Date("2025-06-01T10:00:00.000Z");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe("state/journal", () => {
+  it("starts empty when missing and writes nothing until something changes", async () => {
+    const journal = await openJournal(path, { now });
+    expect(journal.data.cycles.count).toBe(0);
+    expect(await journal.save()).toBe(false);
+    expect(await exists(path)).toBe(false);
+  });
+
+  it("round-trips every kind of record", async () => {
+    const journal = await openJournal(path, { now });
+    journal.beginCycle("2025-06-01T10-00-00.000Z-abcd");
+    journal.startManaging(analysis, "RUN_REF");
+    journal.recordLinkBatch(analysis, "batch-1");
+    journal.recordLinked(analysis, ["fil.1", "fil.2"]);
+    journal.recordManifest(analysis, { dataId: "fil.m", status: "created" });
+    journal.setStep(analysis, "manifest");
+    journal.classify("an-2", { kind: "bssh", basespaceProjects: ["ProjA"], outputFolderId: "fol.9" });
+    journal.classify("an-3", { kind: "unknown" });
+    expect(journal.requestIcaDelete("fol.7", { projectId: "p1", analysisId: "an-4" })).toBe(true);
+    expect(journal.recordBasespaceRestore("ds.1", "dataset")).toBe(true);
+    journal.recordTrashed("run-5", "run", "20250101_RUN");
+    journal.finishCycle();
+    expect(await journal.save()).toBe(true);
+
+    const reloaded = await openJournal(path, { now });
+    expect(reloaded.data).toEqual(journal.data);
+    expect(reloaded.data).toMatchObject({
+      version: 1,
+      cycles: { count: 1, lastCycleId: "2025-06-01T10-00-00.000Z-abcd", lastFinishedAt: "2025-06-01T10:00:00.000Z" },
+      managing: {
+        [analysis]: {
+          runId: "RUN_REF",
+          step: "manifest",
+          linkBatchIds: ["batch-1"],
+          linkedDataIds: ["fil.1", "fil.2"],
+          manifest: { dataId: "fil.m", status: "created" },
+        },
+      },
+      classifications: { "an-2": { kind: "bssh", basespaceProjects: ["ProjA"], outputFolderId: "fol.9" } },
+      pendingIcaDeletes: { "fol.7": { projectId: "p1", analysisId: "an-4" } },
+      basespaceRestores: { "ds.1": { kind: "dataset" } },
+      trashedByUs: { "run-5": { kind: "run", name: "20250101_RUN" } },
+    });
+    expect(reloaded.isTrashedByUs("run-5")).toBe(true);
+    expect(await reloaded.save()).toBe(false);
+  });
+
+  it("saves only when changed: repeated and no-op updates do not write", async () => {
+    const journal = await openJournal(path, { now });
+    journal.startManaging(analysis);
+    journal.recordLinkBatch(analysis, "batch-1");
+    await journal.save();
+    await rm(path); // a write would recreate it
+    clock = new Date("2025-06-01T11:00:00.000Z");
+    journal.startManaging(analysis); // resume: returns the existing entry
+    journal.recordLinkBatch(analysis, "batch-1");
+    journal.recordLinked(analysis, []);
+    journal.setStep(analysis, "link");
+    expect(journal.requestIcaDelete("fol.1", { projectId: "p" })).toBe(true);
+    journal.clearIcaDelete("fol.1");
+    expect(journal.changed).toBe(false);
+    expect(await journal.save()).toBe(false);
+    expect(await exists(path)).toBe(false);
+    journal.recordLinked(analysis, ["fil.3"]);
+    expect(journal.data.managing[analysis]?.updatedAt).toBe("2025-06-01T11:00:00.000Z");
+    expect(await journal.save()).toBe(true);
+  });
+
+  it("never asks twice for the same unarchive or restore, and forgets finished work", async () => {
+    const journal = await openJournal(path, { now });
+    expect(journal.requestIcaDelete("fol.1", { projectId: "p" })).toBe(true);
+    expect(journal.requestIcaDelete("fol.1", { projectId: "p" })).toBe(false);
+    expect(journal.recordBasespaceRestore("run-1", "run")).toBe(true);
+    expect(journal.recordBasespaceRestore("run-1", "run")).toBe(false);
+    journal.startManaging(analysis);
+    journal.finishManaging(analysis);
+    journal.recordTrashed("ds.1", "dataset");
+    journal.forgetTrashed(["ds.1"]);
+    journal.clearBasespaceRestore("run-1");
+    expect(journal.data.managing).toEqual({});
+    expect(journal.isTrashedByUs("ds.1")).toBe(false);
+    expect(journal.data.basespaceRestores).toEqual({});
+  });
+
+  it("refuses to change an analysis that is not being managed", async () => {
+    const journal = await openJournal(path, { now });
+    expect(() => journal.recordLinkBatch(analysis, "b")).toThrow(/call startManaging first/);
+  });
+
+  it("loads read-only for a dry run: changes stay in memory", async () => {
+    const writer = await openJournal(path, { now });
+    writer.beginCycle("c1");
+    await writer.save();
+    const before = await readFile(path, "utf8");
+    const dry = await openJournal(path, { now, readOnly: true });
+    dry.beginCycle("c2");
+    expect(dry.data.cycles.count).toBe(2);
+    expect(await dry.save()).toBe(false);
+    expect(await readFile(path, "utf8")).toBe(before);
+    const fresh = await openJournal(join(dir, "none.json"), { readOnly: true });
+    fresh.beginCycle("c3");
+    await fresh.save();
+    expect(await exists(join(dir, "none.json"))).toBe(false);
+  });
+
+  it.each([
+    ["not JSON", "{ truncated", /is not valid JSON .*mv .*journal\.json .*journal\.json\.bad/],
+    ["a wrong field", JSON.stringify({ version: 1, cycles: { count: -1 } }), /invalid at cycles\.count/],
+    ["a missing section", JSON.stringify({ version: 1, cycles: { count: 0 } }), /invalid at managing/],
+    [
+      "a bad step",
+      JSON.stringify({
+        version: 1,
+        cycles: { count: 0 },
+        managing: { a: { step: "bogus", linkBatchIds: [], linkedDataIds: [], startedAt: "x", updatedAt: "x" } },
+        classifications: {},
+        pendingIcaDeletes: {},
+        basespaceRestores: {},
+        trashedByUs: {},
+      }),
+      /invalid at managing\.a\.step/,
+    ],
+    ["a newer version", JSON.stringify({ version: 2 }), /version 2 .* reads version 1: upgrade ica-orchestrator/],
+  ])("refuses %s with a one-line error saying how to recover", async (_, content, message) => {
+    await writeFile(path, content);
+    const error = await openJournal(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).not.toContain("\n");
+    expect(await readFile(path, "utf8")).toBe(content); // left for a human to inspect
+  });
+});
