@@ -1,0 +1,3 @@
+export * from "./client.js";
+export * from "./dates.js";
+export * from "./schemas.js";

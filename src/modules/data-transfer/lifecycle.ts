@@ -1,0 +1,84 @@
+import { NotFoundError } from "../../http/errors.js";
+import { isAmbiguousFailure } from "../../http/retry-policy.js";
+import type { IcaClient } from "../../ica/client.js";
+import type { IcaDataStatus } from "../../ica/schemas.js";
+import { pollUntil, type PollOptions } from "./poll.js";
+
+export type LifecycleAction = "archive" | "unarchive" | "delete";
+
+/** A deleted data item answers 404; this is how status reads report it. */
+export type ObservedDataStatus = IcaDataStatus | "DELETED";
+
+/** The statuses an action moves data into (transitions per notes §6). */
+const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDataStatus[]>> = {
+  archive: ["ARCHIVING", "ARCHIVED"],
+  unarchive: ["UNARCHIVING", "AVAILABLE"],
+  delete: ["DELETING", "DELETED"],
+};
+
+/** Where an action ends once ICA has finished it. */
+const finalStatusAfter: Readonly<Record<LifecycleAction, ObservedDataStatus>> = {
+  archive: "ARCHIVED",
+  unarchive: "AVAILABLE",
+  delete: "DELETED",
+};
+
+/** Current status of a data item; `DELETED` once ICA answers 404. */
+export async function getDataStatus(ica: IcaClient, projectId: string, dataId: string): Promise<ObservedDataStatus> {
+  try {
+    return (await ica.getData(projectId, dataId)).status;
+  } catch (error) {
+    if (error instanceof NotFoundError) return "DELETED";
+    throw error;
+  }
+}
+
+/**
+ * Asks ICA to archive, unarchive or delete data (recursive for folders, asynchronous). The request is
+ * not retried blindly after an ambiguous failure (timeout, reset, 5xx): the data's status is read
+ * instead, and if it already shows the action under way, the call succeeded.
+ */
+export async function requestLifecycleAction(
+  ica: IcaClient,
+  projectId: string,
+  dataId: string,
+  action: LifecycleAction,
+): Promise<void> {
+  try {
+    await ica.lifecycleAction(projectId, dataId, action);
+  } catch (error) {
+    if (!isAmbiguousFailure(error)) throw error;
+    const status = await getDataStatus(ica, projectId, dataId).catch(() => undefined);
+    if (status === undefined || !statusesAfter[action].includes(status)) throw error;
+  }
+}
+
+export const archiveData = (ica: IcaClient, projectId: string, dataId: string) =>
+  requestLifecycleAction(ica, projectId, dataId, "archive");
+export const unarchiveData = (ica: IcaClient, projectId: string, dataId: string) =>
+  requestLifecycleAction(ica, projectId, dataId, "unarchive");
+export const deleteData = (ica: IcaClient, projectId: string, dataId: string) =>
+  requestLifecycleAction(ica, projectId, dataId, "delete");
+
+/** Waits until an action has finished (ARCHIVED, AVAILABLE, or gone), returning the statuses seen. */
+export async function waitForLifecycleAction(
+  ica: IcaClient,
+  projectId: string,
+  dataId: string,
+  action: LifecycleAction,
+  poll: PollOptions = {},
+): Promise<ObservedDataStatus[]> {
+  const seen: ObservedDataStatus[] = [];
+  await pollUntil(
+    `${action} of ${dataId}`,
+    async () => {
+      const status = await getDataStatus(ica, projectId, dataId);
+      if (seen[seen.length - 1] !== status) seen.push(status);
+      return status;
+    },
+    (status) => status === finalStatusAfter[action],
+    (status) => status,
+    poll,
+  );
+  return seen;
+}

@@ -1,0 +1,3 @@
+export * from "./get-analysis.js";
+export * from "./relaunch.js";
+export * from "./resolve-project.js";

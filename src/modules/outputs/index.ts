@@ -1,0 +1,3 @@
+export * from "./bssh-output.js";
+export * from "./output-files.js";
+export * from "./output-folder.js";

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ServerError } from "../../src/http/errors.js";
+import type { IcaClient } from "../../src/ica/client.js";
+import type { IcaAnalysis, IcaData } from "../../src/ica/schemas.js";
+import {
+  archiveData,
+  createFileAtPath,
+  deleteData,
+  downloadViaPresignedUrl,
+  downloadWithTemporaryCredentials,
+  findFileByPath,
+  getDataStatus,
+  linkData,
+  putFile,
+  unarchiveData,
+  waitForLifecycleAction,
+  type PollOptions,
+} from "../../src/modules/data-transfer/index.js";
+import { resolveProject } from "../../src/modules/launch/index.js";
+import { listProjectAnalyses } from "../../src/modules/monitor/index.js";
+import { findOutputFolder, streamFolderFiles } from "../../src/modules/outputs/index.js";
+import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
+import type { Simulator } from "../../src/simulator/server.js";
+import { collect, icaClientFor, startTestSimulator } from "../http/sim-harness.js";
+
+let sim: Simulator;
+let ica: IcaClient;
+let sourceId: string;
+let destinationId: string;
+let analyses: IcaAnalysis[];
+
+/** Polls on simulated time: each wait moves the simulator's clock instead of sleeping. */
+const simPoll = (): PollOptions => ({
+  sleep: async (ms) => void sim.advanceClock(ms),
+  now: () => sim.clock.now(),
+  initialDelayMs: 10_000,
+  maxDelayMs: 60_000,
+  deadlineMs: 3_600_000,
+});
+
+beforeAll(async () => {
+  sim = await startTestSimulator({
+    timings: { icaLinkBatchMs: 45_000, icaArchiveMs: 120_000, icaUnarchiveMs: 300_000, icaDeleteMs: 60_000 },
+  });
+  ica = icaClientFor(sim);
+  sourceId = (await resolveProject(ica, SOURCE_PROJECT_NAME)).id;
+  destinationId = (await resolveProject(ica, DESTINATION_PROJECT_NAME)).id;
+  analyses = await collect(listProjectAnalyses(ica, sourceId));
+});
+beforeEach(() => {
+  sim.reset();
+  ica = icaClientFor(sim);
+});
+afterAll(() => sim.stop());
+
+const byRow = (row: number) => analyses.find((a) => a.id.startsWith(`a00000${String(row).padStart(2, "0")}`)) as IcaAnalysis;
+
+async function fastqsOf(row: number): Promise<IcaData[]> {
+  const folder = await findOutputFolder(ica, sourceId, byRow(row));
+  return (await collect(streamFolderFiles(ica, sourceId, folder.path))).filter((f) => f.name.endsWith(".fastq.gz"));
+}
+
+describe("data linking", () => {
+  it("links in chunks, waits for the batches, and a re-run is ALREADY_LINKED", async () => {
+    const fastqs = await fastqsOf(1);
+    expect(fastqs.length).toBeGreaterThan(5);
+    const journaled: string[] = [];
+    const first = await linkData(ica, destinationId, fastqs.map((f) => f.id), {
+      chunkSize: 5,
+      poll: simPoll(),
+      onBatchCreated: (batchId) => void journaled.push(batchId),
+    });
+    expect(first.batches).toHaveLength(Math.ceil(fastqs.length / 5));
+    expect(journaled).toEqual(first.batches.map((b) => b.batchId));
+    expect(first.batches.every((b) => b.status === "SUCCEEDED")).toBe(true);
+    expect(first.items.every((i) => i.status === "LINKED")).toBe(true);
+    expect(first.failedDataIds).toEqual([]);
+
+    const linked = await collect(ica.listData(destinationId, { id: fastqs.map((f) => f.id) }));
+    expect(linked.map((d) => d.id).sort()).toEqual(fastqs.map((f) => f.id).sort());
+    expect(linked.every((d) => d.owningProjectId === sourceId && d.projectId === destinationId)).toBe(true);
+    // Linked data keeps its path, so the destination can be checked by folder instead of by a long id list.
+    const folder = await findOutputFolder(ica, sourceId, byRow(1));
+    const inDestination = await collect(streamFolderFiles(ica, destinationId, folder.path));
+    expect(inDestination.map((d) => d.id).sort()).toEqual(fastqs.map((f) => f.id).sort());
+
+    const again = await linkData(ica, destinationId, fastqs.map((f) => f.id), { poll: simPoll() });
+    expect(again.items.every((i) => i.status === "ALREADY_LINKED" && i.linked)).toBe(true);
+    expect(again.failedDataIds).toEqual([]);
+  });
+
+  it("reports the items that failed, and reads item pages beyond the first", async () => {
+    const fastqs = await fastqsOf(2);
+    const failing = fastqs[1]?.id as string;
+    sim.setFaults({ linkItemFailures: { dataIds: [failing], rate: 0 } });
+    const paged = icaClientFor(sim, { pageSize: 2 });
+    const outcome = await linkData(paged, destinationId, fastqs.map((f) => f.id), { poll: simPoll() });
+    expect(outcome.batches.map((b) => b.status)).toEqual(["PARTIALLY_SUCCEEDED"]);
+    expect(outcome.failedDataIds).toEqual([failing]);
+    expect(outcome.items.find((i) => i.dataId === failing)?.status).toBe("FAILED");
+    const itemPages = paged.stats.snapshot().routes["ica GET /api/projects/{projectId}/dataLinkingBatch/{batchId}/items"];
+    expect(itemPages?.requests).toBe(Math.ceil(fastqs.length / 2));
+  });
+
+  it("gives up waiting at the deadline and reports the batch as timed out", async () => {
+    const fastqs = await fastqsOf(3);
+    const outcome = await linkData(ica, destinationId, [fastqs[0]?.id as string], { poll: { ...simPoll(), deadlineMs: 20_000 } });
+    expect(outcome.batches[0]?.status).toBe("TIMED_OUT");
+    expect(outcome.failedDataIds).toEqual([fastqs[0]?.id]);
+    expect(outcome.items[0]?.info).toMatch(/did not finish within 20 s \(last state: RUNNING\)/);
+  });
+});
+
+describe("creating and uploading files", () => {
+  const folderPath = "/fastq_manifests/";
+
+  it("creates a PARTIAL file, and a second create of the path returns the existing one", async () => {
+    const created = await createFileAtPath(ica, destinationId, { folderPath, name: "run-a.csv" }, { idempotencyKey: "k-1" });
+    expect(created.created).toBe(true);
+    expect(created.file.status).toBe("PARTIAL");
+    expect(created.file.path).toBe("/fastq_manifests/run-a.csv");
+    const replay = await createFileAtPath(ica, destinationId, { folderPath, name: "run-a.csv" }, { idempotencyKey: "k-1" });
+    expect(replay.file.id).toBe(created.file.id);
+    const conflict = await createFileAtPath(ica, destinationId, { folderPath, name: "run-a.csv" }, { idempotencyKey: "k-2" });
+    expect(conflict).toEqual({ file: created.file, created: false });
+    expect((await findFileByPath(ica, destinationId, "/fastq_manifests/run-a.csv"))?.id).toBe(created.file.id);
+    expect(await findFileByPath(ica, destinationId, "/fastq_manifests/RUN-A.csv")).toBeUndefined();
+    const variant = await createFileAtPath(ica, destinationId, { folderPath, name: "RUN-A.csv" }, { idempotencyKey: "k-3" });
+    expect((await findFileByPath(ica, destinationId, "/fastq_manifests/RUN-A.csv"))?.id).toBe(variant.file.id);
+    expect((await findFileByPath(ica, destinationId, "/fastq_manifests/run-a.csv"))?.id).toBe(created.file.id);
+  });
+
+  it("uploads through a presigned URL, resumes a PARTIAL file, never makes a second copy", async () => {
+    const bytes = Buffer.from("file_name,file_path,data_id,project_id\nM-1_R1.fastq.gz,/x,fil.1,p\n");
+    // An earlier run created the entry and died before uploading.
+    await createFileAtPath(ica, destinationId, { folderPath, name: "run-b.csv" }, { idempotencyKey: "first-run" });
+    const put = await putFile(ica, destinationId, { folderPath, name: "run-b.csv" }, bytes, { idempotencyKey: "second-run" });
+    expect(put.uploaded).toBe(true);
+    expect(put.file.status).toBe("AVAILABLE");
+    expect(put.file.sizeBytes).toBe(bytes.length);
+    expect(await downloadViaPresignedUrl(ica, destinationId, put.file.id)).toEqual(bytes);
+    const rerun = await putFile(ica, destinationId, { folderPath, name: "run-b.csv" }, bytes, { idempotencyKey: "third-run" });
+    expect(rerun).toEqual({ file: put.file, uploaded: false });
+    const copies = await collect(ica.listData(destinationId, { filename: ["run-b.csv"], filenameMatchMode: "EXACT" }));
+    expect(copies).toHaveLength(1);
+  });
+
+  it("uploads a multipart object through temporary credentials and downloads it again", async () => {
+    const bytes = Buffer.alloc(11 * 1024 * 1024 + 17, 7);
+    bytes.write("header", 0);
+    const put = await putFile(ica, destinationId, { folderPath, name: "big.bin" }, bytes, {
+      idempotencyKey: "big-1",
+      via: "temporary-credentials",
+      s3: { endpoint: sim.s3Url, partSizeBytes: 5 * 1024 * 1024 },
+    });
+    expect(put.file.status).toBe("AVAILABLE");
+    expect(put.file.sizeBytes).toBe(bytes.length);
+    const parts = ica.stats.snapshot().routes["s3 PUT s3:UploadPartCommand"];
+    expect(parts?.requests).toBe(3);
+    const back = await downloadWithTemporaryCredentials(ica, destinationId, put.file, { endpoint: sim.s3Url });
+    expect(back.equals(bytes)).toBe(true);
+  });
+});
+
+describe("archive, unarchive, delete", () => {
+  it("moves an output folder through ARCHIVING → ARCHIVED → UNARCHIVING → AVAILABLE → DELETING → gone", async () => {
+    const folder = await findOutputFolder(ica, sourceId, byRow(10));
+    await archiveData(ica, sourceId, folder.id);
+    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "archive", simPoll())).toEqual(["ARCHIVING", "ARCHIVED"]);
+    const inside = (await collect(streamFolderFiles(ica, sourceId, folder.path)))[0] as IcaData;
+    expect(inside.status).toBe("ARCHIVED");
+    await unarchiveData(ica, sourceId, folder.id);
+    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "unarchive", simPoll())).toEqual(["UNARCHIVING", "AVAILABLE"]);
+    await deleteData(ica, sourceId, folder.id);
+    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "delete", simPoll())).toEqual(["DELETING", "DELETED"]);
+    expect(await getDataStatus(ica, sourceId, inside.id)).toBe("DELETED");
+  });
+
+  it("after an ambiguous failure, reads the status instead of re-sending", async () => {
+    const folder = await findOutputFolder(ica, sourceId, byRow(12));
+    const route = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
+    sim.setFaults({ rules: [{ route, rate: 1, kinds: ["500"], limit: 1 }] });
+    const error = await archiveData(ica, sourceId, folder.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect((error as ServerError).attempts).toBe(1);
+    expect(await getDataStatus(ica, sourceId, folder.id)).toBe("AVAILABLE");
+
+    // The first request got through; its answer was lost: the status shows it, so this is success.
+    await archiveData(ica, sourceId, folder.id);
+    sim.setFaults({ rules: [{ route, rate: 1, kinds: ["502"], limit: 1 }] });
+    await expect(archiveData(ica, sourceId, folder.id)).resolves.toBeUndefined();
+    expect(sim.stats().byRoute[route]).toBe(3);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { normaliseAnalysisStatus, toV3Status } from "../../src/ica/analysis-status.js";
+import type { IcaAnalysis } from "../../src/ica/schemas.js";
+import { analysisStateOf, groupBclConvertAnalyses, isBclConvert } from "../../src/modules/monitor/index.js";
+
+describe("analysis status spellings", () => {
+  it("normalises V3 names to V4 and back", () => {
+    expect(normaliseAnalysisStatus("INPROGRESS")).toBe("IN_PROGRESS");
+    expect(normaliseAnalysisStatus("awaitinginput")).toBe("AWAITING_INPUT");
+    expect(normaliseAnalysisStatus("FAILEDFINAL")).toBe("FAILED_FINAL");
+    expect(normaliseAnalysisStatus("QUEUED")).toBe("QUEUED");
+    expect(toV3Status("IN_PROGRESS")).toBe("INPROGRESS");
+    expect(toV3Status("SUCCEEDED")).toBe("SUCCEEDED");
+  });
+
+  it("classifies every documented status, in both spellings", () => {
+    const pending = ["REQUESTED", "QUEUED", "INITIALIZING", "PREPARING_INPUTS", "INPROGRESS", "IN_PROGRESS", "GENERATING_OUTPUTS", "AWAITINGINPUT", "AWAITING_INPUT", "ABORTING"];
+    for (const s of pending) expect(analysisStateOf(s)).toBe("pending");
+    expect(analysisStateOf("SUCCEEDED")).toBe("done");
+    for (const s of ["FAILED", "FAILEDFINAL", "FAILED_FINAL", "ABORTED"]) expect(analysisStateOf(s)).toBe("failed");
+    expect(analysisStateOf("HIBERNATING")).toBe("unknown");
+  });
+});
+
+function analysis(code: string, status: string): IcaAnalysis {
+  return {
+    id: `${code}-${status}`,
+    reference: "r",
+    userReference: "u",
+    status,
+    pipeline: { id: "p", code },
+    timeCreated: "2024-01-01T00:00:00Z",
+    startDate: null,
+    endDate: null,
+  };
+}
+
+describe("BCLConvert selection", () => {
+  it("matches BCL…Convert case-insensitively and honours a custom pattern", () => {
+    expect(isBclConvert(analysis("BclConvert_v4_1_23_patch1", "SUCCEEDED"))).toBe(true);
+    expect(isBclConvert(analysis("bcl-convert", "SUCCEEDED"))).toBe(true);
+    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"))).toBe(false);
+    const sticky = /dragen/gi;
+    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), sticky)).toBe(true);
+    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), sticky)).toBe(true);
+  });
+
+  it("groups a listing by state, skipping other pipelines", async () => {
+    const groups = await groupBclConvertAnalyses([
+      analysis("BclConvert", "SUCCEEDED"),
+      analysis("BclConvert", "IN_PROGRESS"),
+      analysis("BclConvert", "ABORTED"),
+      analysis("DRAGEN", "SUCCEEDED"),
+    ]);
+    expect(groups.done.map((a) => a.status)).toEqual(["SUCCEEDED"]);
+    expect(groups.pending.map((a) => a.status)).toEqual(["IN_PROGRESS"]);
+    expect(groups.failed.map((a) => a.status)).toEqual(["ABORTED"]);
+    expect(groups.unknown).toEqual([]);
+  });
+});
