@@ -1,0 +1,61 @@
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
+import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
+
+/**
+ * From the one listing of the source project's analyses: which BCLConvert analyses are new and get
+ * managed this cycle, and which are pending or failed (reported, not touched). The pipeline match and
+ * the status classes are the monitor module's, so the cycle and `monitor` agree.
+ */
+export type SourceAnalysis = Pick<IcaAnalysis, "id" | "reference" | "status" | "pipeline">;
+
+export interface NewAnalysesInput<A extends SourceAnalysis, R extends { analysisId: string }> {
+  analyses: readonly A[];
+  /** Analysis ids in the managed table. */
+  managedIds: ReadonlySet<string>;
+  /** Journal records of work started in an earlier cycle (link batch ids, manifest data ids, ...). */
+  inFlight: readonly R[];
+  /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
+  pipelinePattern?: RegExp;
+}
+
+export interface NewAnalyses<A, R> {
+  /** SUCCEEDED, not in the managed table, in listing order; with the journal record to resume, if any. */
+  toManage: Array<{ analysis: A; resume: R | null }>;
+  /** Still running — or in a status ICA added after this code, which is never taken for success. */
+  pending: A[];
+  failed: A[];
+  alreadyManaged: number;
+  /**
+   * Journal records that no longer lead anywhere — the analysis is in the managed table (a crash between
+   * the table append and the journal update), gone from the source project, or no longer matches the
+   * pipeline pattern. Safe to drop.
+   */
+  staleInFlight: R[];
+}
+
+export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId: string }>(
+  input: NewAnalysesInput<A, R>,
+): NewAnalyses<A, R> {
+  const inFlight = new Map(input.inFlight.map((record) => [record.analysisId, record]));
+  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], alreadyManaged: 0, staleInFlight: [] };
+  const listed = new Set<string>();
+
+  for (const analysis of input.analyses) {
+    // Paged listings can repeat an item across a page boundary.
+    if (listed.has(analysis.id)) continue;
+    listed.add(analysis.id);
+    if (!isBclConvert(analysis, input.pipelinePattern)) continue;
+    if (input.managedIds.has(analysis.id)) {
+      result.alreadyManaged += 1;
+      continue;
+    }
+    const state = analysisStateOf(analysis.status);
+    if (state === "done") result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null });
+    else if (state === "failed") result.failed.push(analysis);
+    else result.pending.push(analysis);
+  }
+  const managing = new Set(result.toManage.map(({ analysis }) => analysis.id));
+  result.staleInFlight = input.inFlight.filter((record) => !managing.has(record.analysisId));
+  return result;
+}

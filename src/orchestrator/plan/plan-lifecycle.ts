@@ -1,0 +1,116 @@
+import { classifyAge, type LifecycleWindows } from "./age.js";
+import { applyDeletionCap, capWarning, type DeletionBudget } from "./cap.js";
+import { compareText } from "./compare-text.js";
+import { formatDays } from "./format.js";
+import { decideLifecycle, type LifecycleDecision, type StorageState } from "./lifecycle-decision.js";
+import type { ActingAction, PlanItem, PlanStepName, PlanTarget, StepPlan } from "./plan-types.js";
+import type { ProtectList } from "./protect.js";
+
+/** One piece of data the lifecycle may act on, in service-neutral terms. */
+export interface LifecycleSubject {
+  target: PlanTarget;
+  analysisId?: string;
+  ageDays: number;
+  sizeBytes?: number | null;
+  state: StorageState;
+  /** Shown in reasons, e.g. `AVAILABLE` or `IsArchived=false`. */
+  stateLabel: string;
+  restoreRequested: boolean;
+  /** Ids, names and paths the protect list is matched against. */
+  protectKeys: ReadonlyArray<string | null | undefined>;
+}
+
+export interface LifecycleVerbs {
+  archive: ActingAction;
+  restore: ActingAction;
+  remove: ActingAction;
+}
+
+export interface LifecyclePlanOptions {
+  step: PlanStepName;
+  /** Prefix of warnings, e.g. "ICA lifecycle". */
+  label: string;
+  windows: LifecycleWindows;
+  protect: ProtectList;
+  budget: DeletionBudget;
+  verbs: LifecycleVerbs;
+  /** Why an action cannot be taken (missing scope), or null when it can. */
+  blockedBy?: (action: ActingAction) => string | null;
+}
+
+export interface LifecyclePlan extends StepPlan {
+  /** What is left of the deletion budget for the next planner of this cycle. */
+  budget: DeletionBudget;
+}
+
+/**
+ * Plans archive/restore/remove for the subjects: age window → decision → protect list → scope → cap.
+ * Items come out oldest first (ties by target id), which is also the order the cap is spent in, so the
+ * most overdue data goes first. A target listed twice is planned once.
+ */
+export function planLifecycle(subjects: readonly LifecycleSubject[], options: LifecyclePlanOptions): LifecyclePlan {
+  const ordered = [...subjects].sort(
+    (a, b) => b.ageDays - a.ageDays || compareText(a.target.kind, b.target.kind) || compareText(a.target.id, b.target.id),
+  );
+  const seen = new Set<string>();
+  const planned: PlanItem[] = [];
+  for (const subject of ordered) {
+    const key = `${subject.target.kind}:${subject.target.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const item = planSubject(subject, options);
+    if (item) planned.push(item);
+  }
+  const capped = applyDeletionCap(planned, options.budget);
+  const warnings = [capWarning(capped.deferred, options.budget.cap, options.label)].filter((w) => w !== null);
+  return { step: options.step, items: capped.items, warnings, budget: capped.budget };
+}
+
+function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): PlanItem | null {
+  const window = classifyAge(subject.ageDays, options.windows);
+  const decision = decideLifecycle(window, subject.state, subject.restoreRequested);
+  if (decision.kind === "none") return null;
+  const base = {
+    step: options.step,
+    target: subject.target,
+    ...(subject.analysisId === undefined ? {} : { analysisId: subject.analysisId }),
+    ageDays: subject.ageDays,
+    ...(subject.sizeBytes == null ? {} : { sizeBytes: subject.sizeBytes }),
+  };
+  const age = `age ${formatDays(subject.ageDays)}`;
+  if (decision.kind === "wait" || decision.kind === "skip") {
+    return { ...base, action: decision.kind, reason: `${age}; ${decision.reason}` };
+  }
+
+  const protectedBy = options.protect.match(subject.protectKeys);
+  const action = verbFor(decision, options.verbs);
+  if (protectedBy !== null) {
+    return { ...base, action: "skip-protected", reason: `protected by '${protectedBy}'; would ${action}` };
+  }
+  const blocked = options.blockedBy?.(action) ?? null;
+  if (blocked !== null) return { ...base, action: "skip-scope", reason: `${blocked}; would ${action}` };
+  return { ...base, action, reason: `${age}; ${explain(decision, subject, options)}` };
+}
+
+type ActingDecision = Exclude<LifecycleDecision, { kind: "none" | "wait" | "skip" }>;
+
+function verbFor(decision: ActingDecision, verbs: LifecycleVerbs): ActingAction {
+  if (decision.kind === "archive") return verbs.archive;
+  if (decision.kind === "restore") return verbs.restore;
+  return verbs.remove;
+}
+
+function explain(
+  decision: ActingDecision,
+  subject: LifecycleSubject,
+  { windows, verbs }: LifecyclePlanOptions,
+): string {
+  if (decision.kind === "archive") return `≥ days_to_archive ${windows.daysToArchive}; ${subject.stateLabel}`;
+  const pastDelete = `≥ days_to_delete ${windows.daysToDelete}`;
+  if (decision.kind === "restore") {
+    return `${pastDelete}; ${subject.stateLabel}: ${verbs.restore} now, ${verbs.remove} in a later cycle`;
+  }
+  return decision.afterRestore
+    ? `${pastDelete}; ${verbs.restore} done (${subject.stateLabel})`
+    : `${pastDelete}; ${subject.stateLabel}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * The plan a cycle step produces before it acts. Every planner in this folder returns plain data of
+ * these types, so the cycle can execute it, `--dry_run` can print it and the report can count it.
+ */
+
+/** The cycle steps that plan actions (the others only read). */
+export const planStepNames = ["manageNew", "icaLifecycle", "basespaceLifecycle"] as const;
+export type PlanStepName = (typeof planStepNames)[number];
+
+/** Actions that change something when executed. */
+export const actingActions = [
+  "link",
+  "upload-manifest",
+  "record",
+  "archive",
+  "unarchive",
+  "delete",
+  "restore",
+  "trash",
+  "empty-trash",
+] as const;
+
+/** Items that explain why nothing is done (yet) to a target; executing them is a no-op. */
+export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip"] as const;
+
+export type ActingAction = (typeof actingActions)[number];
+export type PassiveAction = (typeof passiveActions)[number];
+export type PlanAction = ActingAction | PassiveAction;
+
+/** Actions that remove data (the trash counts: it is one `DELETE /v2/trash` away from gone). */
+export const destructiveActions: ReadonlySet<PlanAction> = new Set<PlanAction>(["delete", "trash", "empty-trash"]);
+
+export type TargetKind =
+  | "analysis"
+  | "ica-file"
+  | "ica-folder"
+  | "manifest"
+  | "bs-dataset"
+  | "bs-run"
+  | "bs-trash";
+
+export interface PlanTarget {
+  kind: TargetKind;
+  /** ICA data id, analysis id, BaseSpace dataset/run id; `trash` for the whole BaseSpace trash. */
+  id: string;
+  /** ICA path (folders end with `/`), when the target has one. */
+  path?: string;
+  /** Human name (file, dataset, run), when it differs from the path's last segment. */
+  name?: string;
+}
+
+export interface PlanItem<A extends PlanAction = PlanAction> {
+  step: PlanStepName;
+  action: A;
+  target: PlanTarget;
+  /** The ICA analysis this item belongs to, when there is one. */
+  analysisId?: string;
+  /** Fractional days (see age.ts); absent when age does not apply (e.g. linking). */
+  ageDays?: number;
+  sizeBytes?: number;
+  /** One line, for people: why this action (or why none). */
+  reason: string;
+}
+
+export interface StepPlan {
+  step: PlanStepName;
+  items: PlanItem[];
+  warnings: string[];
+}
+
+export interface Plan {
+  /** ISO-8601 instant the plan was computed for (the `now` of every age in it). */
+  generatedAt: string;
+  steps: StepPlan[];
+}
+
+export function isActing(action: PlanAction): action is ActingAction {
+  return (actingActions as readonly string[]).includes(action);
+}
