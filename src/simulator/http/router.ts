@@ -40,6 +40,7 @@ interface CompiledRoute {
  * Routes are written as OpenAPI path templates (`/projects/{projectId}/data/{dataId}:archive`) so the
  * route names in `/__sim/stats` read exactly like the spec. A parameter never spans `/` or `:`, which
  * is what lets `{dataId}:archive` and `{dataId}` coexist (ICA ids contain neither character).
+ * A greedy parameter `{name+}` (S3's `/{Bucket}/{Key+}`) takes the rest of the path, `/` included.
  */
 export class Router {
   private readonly routes: CompiledRoute[] = [];
@@ -49,10 +50,10 @@ export class Router {
     const source = template
       .split(/(\{[^}]+\})/)
       .map((part) => {
-        const param = /^\{([^}]+)\}$/.exec(part);
+        const param = /^\{([^}+]+)(\+?)\}$/.exec(part);
         if (param?.[1]) {
           names.push(param[1]);
-          return "([^/:]+)";
+          return param[2] ? "(.+)" : "([^/:]+)";
         }
         return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       })

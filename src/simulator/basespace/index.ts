@@ -1,0 +1,1 @@
+export { createBasespaceSimulator, type BasespaceSimOptions } from "./basespace-simulator.js";

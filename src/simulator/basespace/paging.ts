@@ -1,0 +1,92 @@
+import { DEFAULT_LIMIT, MAX_LIMIT } from "./assumptions.js";
+import { badRequest } from "./bs-error.js";
+import { countParam, queryParam } from "./query.js";
+
+export type SortDir = "Asc" | "Desc";
+
+export interface PageRequest<S extends string> {
+  offset: number;
+  limit: number;
+  sortBy: S;
+  sortDir: SortDir;
+}
+
+/** The counts every list carries: v2 `Paging`, and the same fields inline in a v1pre3 ResourceList. */
+export interface Paging<S extends string> {
+  DisplayedCount: number;
+  TotalCount: number;
+  Offset: number;
+  Limit: number;
+  SortDir: SortDir;
+  SortBy: S;
+}
+
+/** Reads Offset/Limit/SortBy/SortDir in any case; `SortBy` must be one of the resource's swagger enum. */
+export function parsePaging<S extends string>(
+  query: URLSearchParams,
+  sortFields: readonly S[],
+  defaultSortBy: S,
+): PageRequest<S> {
+  const offset = countParam(query, "Offset", 0);
+  const limit = Math.min(countParam(query, "Limit", DEFAULT_LIMIT), MAX_LIMIT);
+  const rawSortBy = queryParam(query, "SortBy");
+  let sortBy = defaultSortBy;
+  if (rawSortBy !== undefined && rawSortBy !== "") {
+    const match = sortFields.find((f) => f.toLowerCase() === rawSortBy.toLowerCase());
+    if (!match) throw badRequest(`SortBy '${rawSortBy}' is not one of ${sortFields.join(", ")}`);
+    sortBy = match;
+  }
+  const rawDir = (queryParam(query, "SortDir") ?? "Asc").toLowerCase();
+  if (rawDir !== "asc" && rawDir !== "desc") throw badRequest(`SortDir must be Asc or Desc, got '${rawDir}'`);
+  return { offset, limit, sortBy, sortDir: rawDir === "asc" ? "Asc" : "Desc" };
+}
+
+/**
+ * Sorts by the requested field (ties broken by `idOf` so pages never overlap) and cuts one page.
+ * `sortKey` maps an item and a sort field to a comparable value.
+ */
+export function pageOf<T, S extends string>(
+  items: readonly T[],
+  req: PageRequest<S>,
+  sortKey: (item: T, sortBy: S) => string | number,
+  idOf: (item: T) => string,
+): { page: T[]; paging: Paging<S> } {
+  const dir = req.sortDir === "Asc" ? 1 : -1;
+  const order = (a: T, b: T) => compare(sortKey(a, req.sortBy), sortKey(b, req.sortBy)) || compare(idOf(a), idOf(b));
+  const sorted = [...items].sort((a, b) => dir * order(a, b));
+  const page = sorted.slice(req.offset, req.offset + req.limit);
+  return {
+    page,
+    paging: {
+      DisplayedCount: page.length,
+      TotalCount: sorted.length,
+      Offset: req.offset,
+      Limit: req.limit,
+      SortDir: req.sortDir,
+      SortBy: req.sortBy,
+    },
+  };
+}
+
+/** Numeric ids (`"9"`, `"10"`) sort as numbers, as BaseSpace's integer ids do. */
+export function idSortKey(id: string): string | number {
+  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+}
+
+function compare(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  // Code-point order, not locale order, so a page boundary never depends on the machine's locale.
+  const sa = String(a);
+  const sb = String(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** v2 list body: `{Items, Paging}`. */
+export function v2List<S extends string>(items: unknown[], paging: Paging<S>): { Items: unknown[]; Paging: Paging<S> } {
+  return { Items: items, Paging: paging };
+}
+
+/** v1pre3 ResourceList: the paging counts sit beside `Items` ([PYSDK] ResourceList.py). */
+export function v1pre3List<S extends string>(items: unknown[], paging: Paging<S>): { Items: unknown[] } & Paging<S> {
+  return { Items: items, ...paging };
+}

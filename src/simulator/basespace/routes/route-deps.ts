@@ -1,0 +1,12 @@
+import type { SimClock } from "../../clock.js";
+import type { Lifecycle } from "../lifecycle.js";
+import type { Shapes } from "../shapes.js";
+import type { BasespaceStore } from "../store.js";
+
+/** What every BaseSpace route module is built from. */
+export interface RouteDeps {
+  store: BasespaceStore;
+  shapes: Shapes;
+  lifecycle: Lifecycle;
+  clock: SimClock;
+}

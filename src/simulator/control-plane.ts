@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { FaultConfig } from "./context.js";
+import { FaultConfigError, faultConfigPatchSchema, type FaultConfigPatch } from "./faults.js";
+import { Router, type SimRequest, type SimResponse } from "./http/router.js";
+import type { RequestLogPage } from "./request-log.js";
+import type { StatsSnapshot } from "./stats.js";
+import { describeZodError } from "./zod-error.js";
+
+export interface SimState {
+  /** sha256 (hex) over the sorted-keys JSON of every service's snapshot(): equal digests, equal state. */
+  digest: string;
+  counts: { ica: ServiceCounts; basespace: ServiceCounts; s3: ServiceCounts };
+  simTimeMs: number;
+  /** Scheduled changes (archiving, restores, link batches) not yet due. */
+  pendingChanges: number;
+}
+
+export type ServiceCounts = Record<string, number | Record<string, number>>;
+
+export interface ClockView {
+  nowMs: number;
+  /** ISO 8601. */
+  now: string;
+  pendingChanges: number;
+}
+
+/** What the control plane drives; `startSimulator()`'s result offers the same methods in-process. */
+export interface ControlTarget {
+  /** Every ICA, BaseSpace and S3 route template (`METHOD /path`), control plane excluded. */
+  routes(): string[];
+  stats(): StatsSnapshot;
+  resetStats(): void;
+  /** Back to the fixture's initial state: services rebuilt, clock rewound, scheduler, stats, log, faults cleared. */
+  reset(): void;
+  state(): SimState;
+  faults(): FaultConfig;
+  /** Throws FaultConfigError when the patch is invalid. */
+  setFaults(patch: FaultConfigPatch): FaultConfig;
+  requests(since?: number): RequestLogPage;
+  clockView(): ClockView;
+  /** Moves the simulated clock forward and applies the changes that became due. */
+  advanceClock(ms: number): ClockView;
+}
+
+const clockBodySchema = z.strictObject({ advanceMs: z.number().int().min(0) });
+const sinceSchema = z.coerce.number().int().min(0);
+
+/** `/__sim/...`: test and demo hooks. The dispatcher never counts, logs or faults these routes. */
+export function controlPlaneRouter(target: ControlTarget): Router {
+  return new Router()
+    .add("GET", "/__sim/routes", () => ok({ routes: target.routes() }))
+    .add("GET", "/__sim/stats", () => ok(target.stats()))
+    .add("POST", "/__sim/stats/reset", () => {
+      target.resetStats();
+      return { status: 204 };
+    })
+    .add("POST", "/__sim/reset", () => {
+      target.reset();
+      return { status: 204 };
+    })
+    .add("GET", "/__sim/state", () => ok(target.state()))
+    .add("GET", "/__sim/faults", () => ok(target.faults()))
+    .add("PUT", "/__sim/faults", (req) =>
+      withJsonBody(req, faultConfigPatchSchema, (patch) => {
+        try {
+          return ok(target.setFaults(patch));
+        } catch (error) {
+          if (error instanceof FaultConfigError) return badRequest(`${req.route}: ${error.message}`);
+          throw error;
+        }
+      }),
+    )
+    .add("GET", "/__sim/requests", (req) => {
+      const since = sinceSchema.safeParse(req.query.get("since") ?? 0);
+      if (!since.success) return badRequest(`${req.route}: since must be a request seq (an integer >= 0)`);
+      return ok(target.requests(since.data));
+    })
+    .add("GET", "/__sim/clock", () => ok(target.clockView()))
+    .add("POST", "/__sim/clock", (req) =>
+      withJsonBody(req, clockBodySchema, ({ advanceMs }) => ok(target.advanceClock(advanceMs))),
+    );
+}
+
+function withJsonBody<T>(req: SimRequest, schema: z.ZodType<T>, use: (body: T) => SimResponse): SimResponse {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(req.body.toString("utf8"));
+  } catch (error) {
+    return badRequest(`${req.route}: the body must be JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? use(parsed.data) : badRequest(`${req.route}: ${describeZodError(parsed.error)}`);
+}
+
+const ok = (body: unknown): SimResponse => ({ status: 200, body });
+const badRequest = (message: string): SimResponse => ({ status: 400, body: { error: message } });

@@ -1,0 +1,66 @@
+import type { SimContext, SimService } from "../context.js";
+import type { IcaFixture } from "../fixtures/format.js";
+import type { Router } from "../http/router.js";
+import { Authenticator } from "./authenticator.js";
+import { DataStore } from "./data-store.js";
+import { Directory } from "./directory.js";
+import { loadIcaFixture } from "./fixture-loader.js";
+import type { IcaRuntime } from "./ica-route.js";
+import { icaCounts, icaSnapshot } from "./ica-state-views.js";
+import { IdempotencyStore } from "./idempotency-store.js";
+import { LinkingBatches } from "./linking-batches.js";
+import { Pager } from "./paging.js";
+import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
+import { registerDataActionRoutes } from "./routes/data-action-routes.js";
+import { registerDataCreateRoutes } from "./routes/data-create-routes.js";
+import { registerDataRoutes } from "./routes/data-routes.js";
+import { registerLinkingRoutes } from "./routes/linking-routes.js";
+import { registerProjectRoutes } from "./routes/project-routes.js";
+import { registerTokenRoutes } from "./routes/token-routes.js";
+
+/**
+ * The stateful ICA REST simulator (`/ica/rest/api/...`): loads the fixture, serves the routes, and turns
+ * an upload to a PARTIAL file's object key into an AVAILABLE file of that size.
+ */
+export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimService {
+  const loadTimeMs = ctx.clock.now();
+  const directory = new Directory(fixture, loadTimeMs);
+  const store = new DataStore(fixture.projects.map((p) => p.id));
+  const analyses = loadIcaFixture(fixture, store, directory, ctx.objects, loadTimeMs);
+  const rt: IcaRuntime = {
+    ctx,
+    directory,
+    store,
+    auth: new Authenticator(fixture, ctx.clock),
+    pager: new Pager(),
+    idempotency: new IdempotencyStore(ctx.clock),
+    batches: new LinkingBatches(ctx, store, directory),
+    analyses: new Map(analyses.map((a) => [a.id, a])),
+  };
+
+  ctx.objects.onWrite((key, size) => {
+    const item = store.byObjectKey(key);
+    if (item?.dataType !== "FILE" || item.status !== "PARTIAL") return;
+    item.sizeBytes = size;
+    item.hasContent = true;
+    store.setStatus(item, "AVAILABLE", ctx.clock.now());
+  });
+
+  return {
+    registerRoutes(router: Router) {
+      for (const register of [
+        registerTokenRoutes,
+        registerProjectRoutes,
+        registerAnalysisRoutes,
+        registerDataRoutes,
+        registerDataCreateRoutes,
+        registerDataActionRoutes,
+        registerLinkingRoutes,
+      ]) {
+        register(router, rt);
+      }
+    },
+    snapshot: () => icaSnapshot(rt),
+    counts: () => icaCounts(rt),
+  };
+}

@@ -1,0 +1,74 @@
+import type { SimContext } from "../context.js";
+import { DELETE_REQUIRES_UNARCHIVED, LIFECYCLE_ONLY_IN_OWNING_PROJECT, REPEATED_LIFECYCLE_ACTION } from "./assumptions.js";
+import { type DataItem, type DataStatus, objectKeyOf } from "./data-item.js";
+import type { DataStore } from "./data-store.js";
+import { ProblemError, badRequest, conflict } from "./problem.js";
+
+export type LifecycleAction = "archive" | "unarchive" | "delete";
+
+interface Transition {
+  /** States the action starts from. */
+  from: readonly DataStatus[];
+  /** States that already are (or are becoming) the result: nothing to do. */
+  reached: readonly DataStatus[];
+  transit: DataStatus;
+  /** Final state, or `undefined` when the data disappears. */
+  to: DataStatus | undefined;
+  delayMs: (timings: SimContext["timings"]) => number;
+}
+
+/** Notes §6: AVAILABLE → ARCHIVING → ARCHIVED, ARCHIVED → UNARCHIVING → AVAILABLE, → DELETING → gone. */
+const transitions: Record<LifecycleAction, Transition> = {
+  archive: { from: ["AVAILABLE"], reached: ["ARCHIVING", "ARCHIVED"], transit: "ARCHIVING", to: "ARCHIVED", delayMs: (t) => t.icaArchiveMs },
+  unarchive: { from: ["ARCHIVED"], reached: ["UNARCHIVING", "AVAILABLE"], transit: "UNARCHIVING", to: "AVAILABLE", delayMs: (t) => t.icaUnarchiveMs },
+  delete: {
+    from: DELETE_REQUIRES_UNARCHIVED ? ["AVAILABLE", "PARTIAL"] : ["AVAILABLE", "PARTIAL", "ARCHIVED"],
+    reached: ["DELETING"],
+    transit: "DELETING",
+    to: undefined,
+    delayMs: (t) => t.icaDeleteMs,
+  },
+};
+
+function refusal(action: LifecycleAction, item: DataItem, root: DataItem): ProblemError {
+  const where = item === root ? `${item.path} is ${item.status}` : `${item.path} under ${root.path} is ${item.status}`;
+  const hint =
+    action === "delete" && (item.status === "ARCHIVED" || item.status === "ARCHIVING")
+      ? "; unarchive it and wait until it is AVAILABLE before deleting"
+      : `; ${action} works on data that is ${transitions[action].from.join(" or ")}`;
+  return conflict(`cannot ${action}: ${where}${hint}`);
+}
+
+/**
+ * `POST …/data/{dataId}:archive|:unarchive|:delete` (spec L7085-7148): validates the whole subtree
+ * first (all or nothing), moves what needs it to the transit state now and to the final state after the
+ * configured delay, through the scheduler so only the simulated clock decides when.
+ */
+export function startLifecycleAction(ctx: SimContext, store: DataStore, projectId: string, root: DataItem, action: LifecycleAction): void {
+  if (LIFECYCLE_ONLY_IN_OWNING_PROJECT && root.owningProjectId !== projectId) {
+    throw badRequest(`${root.id} is linked into this project from project ${root.owningProjectId}; ${action} it there`);
+  }
+  const rule = transitions[action];
+  const view = store.view(root.owningProjectId);
+  const moving: DataItem[] = [];
+  for (const item of store.subtree(view, root)) {
+    if (item.owningProjectId !== root.owningProjectId) continue;
+    if (rule.from.includes(item.status)) moving.push(item);
+    else if (!rule.reached.includes(item.status) || (item === root && REPEATED_LIFECYCLE_ACTION === "conflict")) {
+      throw refusal(action, item, root);
+    }
+  }
+  if (moving.length === 0) return;
+  const now = ctx.clock.now();
+  const delayMs = rule.delayMs(ctx.timings);
+  for (const item of moving) store.setStatus(item, rule.transit, now);
+  ctx.scheduler.after(delayMs, () => {
+    const due = moving.filter((item) => store.get(item.id) === item && item.status === rule.transit);
+    if (rule.to === undefined) {
+      for (const item of due) if (item.dataType === "FILE") ctx.objects.delete(objectKeyOf(item));
+      store.remove(due);
+      return;
+    }
+    for (const item of due) store.setStatus(item, rule.to, now + delayMs);
+  });
+}

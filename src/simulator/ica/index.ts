@@ -1,0 +1,1 @@
+export { createIcaSimulator } from "./create-ica-simulator.js";

@@ -1,0 +1,38 @@
+import { badRequest } from "./problem.js";
+
+/** Spec parameters the simulator does not implement: a 400 that says so beats silently ignoring a filter. */
+export function rejectUnsimulatedParams(query: URLSearchParams, names: readonly string[]): void {
+  for (const name of names) {
+    if (query.has(name)) throw badRequest(`the simulator does not implement the ${name} parameter; filter on the client instead`, { [name]: "unsupported" });
+  }
+}
+
+/** An enum-typed query parameter. */
+export function oneOf<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {
+  const value = query.get(name);
+  if (value === null) return fallback;
+  if (!allowed.includes(value as T)) throw badRequest(`${name} must be one of ${allowed.join(", ")}, got "${value}"`, { [name]: value });
+  return value as T;
+}
+
+/** Every value of an array-typed enum parameter (repeated `name=a&name=b`). */
+export function allOf<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[]): T[] {
+  const values = query.getAll(name);
+  for (const value of values) {
+    if (!allowed.includes(value as T)) throw badRequest(`${name} must be one of ${allowed.join(", ")}, got "${value}"`, { [name]: value });
+  }
+  return values as T[];
+}
+
+export function booleanParam(query: URLSearchParams, name: string, fallback: boolean): boolean {
+  return oneOf(query, name, ["true", "false"], fallback ? "true" : "false") === "true";
+}
+
+/** A date-time parameter (`yyyy-MM-dd'T'HH:mm:ss'Z'` in the spec) as epoch milliseconds. */
+export function dateParam(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw badRequest(`${name} must be a date-time like 2021-01-30T08:30:00Z, got "${value}"`, { [name]: value });
+  return ms;
+}

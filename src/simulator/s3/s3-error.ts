@@ -1,0 +1,16 @@
+/** A refused S3 request; s3-handler.ts renders it as S3's `<Error>` XML. */
+export class S3Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "S3Error";
+  }
+}
+
+export const accessDenied = (message: string) => new S3Error(403, "AccessDenied", message);
+export const invalidRequest = (message: string) => new S3Error(400, "InvalidRequest", message);
+export const invalidArgument = (message: string) => new S3Error(400, "InvalidArgument", message);
+export const notImplemented = (message: string) => new S3Error(501, "NotImplemented", message);
