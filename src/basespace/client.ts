@@ -1,8 +1,7 @@
 import type { z } from "zod";
 import { offsetItems } from "../http/paging.js";
 import type { RequestStats } from "../http/request-stats.js";
-import type { RetryPolicy } from "../http/retry-policy.js";
-import { HttpTransport, type RequestSpec } from "../http/transport.js";
+import { HttpTransport, type ClientTuning, type RequestSpec } from "../http/transport.js";
 import {
   datasetSchema,
   errorBodySchema,
@@ -26,18 +25,10 @@ import {
  */
 export const maxBaseSpaceLimit = 1024;
 
-export interface BaseSpaceClientOptions {
+export interface BaseSpaceClientOptions extends ClientTuning {
   /** `apiServer` from the `bs` config, e.g. `https://api.basespace.illumina.com` (regional hosts differ). */
   apiServer: string;
   accessToken: string;
-  timeoutMs?: number;
-  /** Shared by every caller of this client (default 8). */
-  concurrency?: number;
-  retry?: Partial<RetryPolicy>;
-  stats?: RequestStats;
-  pageSize?: number;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BulkIds {

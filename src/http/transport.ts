@@ -29,7 +29,22 @@ export interface ErrorBodyInfo {
   requestId?: string;
 }
 
-export interface TransportOptions {
+/** What a service client lets its caller tune; the client fills in the rest of TransportOptions. */
+export interface ClientTuning {
+  /** Per request, covering connect and response (default 30 s). */
+  timeoutMs?: number;
+  /** Requests of this transport in flight at once, shared by all its callers (default 8). */
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  stats?: RequestStats;
+  /** Items per listing page (each API's maximum by default, to keep the number of calls down). */
+  pageSize?: number;
+  /** Injected in tests: jitter source and the sleep between retries. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface TransportOptions extends Omit<ClientTuning, "pageSize"> {
   service: ServiceName;
   /** Prefix of every `route`; omit for a transport that only sends absolute (presigned) URLs. */
   baseUrl?: string;
@@ -37,16 +52,7 @@ export interface TransportOptions {
   headers?: Readonly<Record<string, string>>;
   /** Masked in any server text that ends up in an error message. */
   secrets?: readonly string[];
-  /** Per request, covering connect and response (default 30 s). */
-  timeoutMs?: number;
-  /** Requests of this transport in flight at once, shared by all its callers (default 8). */
-  concurrency?: number;
-  retry?: Partial<RetryPolicy>;
-  stats?: RequestStats;
   readErrorBody?: (body: unknown) => ErrorBodyInfo;
-  /** Injected in tests: jitter source and the sleep between retries. */
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface RequestSpec {

@@ -3,8 +3,7 @@ import { cursorItems, offsetItems } from "../http/paging.js";
 import { BadRequestError, type ApiErrorFields } from "../http/errors.js";
 import type { RequestStats } from "../http/request-stats.js";
 import type { Endpoint } from "../http/response-schema.js";
-import type { RetryPolicy } from "../http/retry-policy.js";
-import { HttpTransport, type RequestSpec } from "../http/transport.js";
+import { HttpTransport, type ClientTuning, type RequestSpec } from "../http/transport.js";
 import { normaliseAnalysisStatus, toV3Status } from "./analysis-status.js";
 import {
   analysisConfigurationsSchema,
@@ -37,18 +36,10 @@ export const defaultIcaPageSize = 1000;
 /** Offset paging "has a result limit of 200K rows" (spec, pageOffset description). */
 const offsetPagingMaxRows = 200_000;
 
-export interface IcaClientOptions {
+export interface IcaClientOptions extends ClientTuning {
   /** The ICA server, e.g. `https://ica.illumina.com` (as `--server_url` / `server-url`); `/ica/rest` is appended. */
   serverUrl: string;
   apiKey: string;
-  timeoutMs?: number;
-  /** Shared by every caller of this client (default 8). */
-  concurrency?: number;
-  retry?: Partial<RetryPolicy>;
-  stats?: RequestStats;
-  pageSize?: number;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface IcaDataFilter {
