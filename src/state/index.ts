@@ -2,13 +2,14 @@ export { readManagedTable, addManagedRows, ManagedTableError, managedTableHeader
 export type { ManagedRow, ParsedManagedTable, PreservedLine } from "./managed-table.js";
 export { Journal, JournalError, openJournal } from "./journal.js";
 export type { JournalOptions } from "./journal.js";
-export { manageSteps, analysisKinds, basespaceKinds, journalVersion } from "./journal-schema.js";
+export { manageSteps, analysisKinds, basespaceKinds, knownOutputStatuses, journalVersion } from "./journal-schema.js";
 export type {
   JournalData,
   ManageStep,
   ManagingEntry,
   AnalysisKind,
   Classification,
+  KnownOutputStatus,
   PendingIcaDelete,
   BasespaceKind,
   BasespaceRestore,

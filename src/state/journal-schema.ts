@@ -30,11 +30,21 @@ export type ManagingEntry = z.infer<typeof managingSchema>;
 export const analysisKinds = ["bssh", "ica", "unknown"] as const;
 export type AnalysisKind = (typeof analysisKinds)[number];
 
+/**
+ * What a cycle knows about an output folder without reading it: ARCHIVED (archived by this tool, or
+ * found so) needs no look until the analysis reaches days_to_delete; DELETED needs none ever again.
+ */
+export const knownOutputStatuses = ["ARCHIVED", "DELETED"] as const;
+export type KnownOutputStatus = (typeof knownOutputStatuses)[number];
+
 export const classificationSchema = z.strictObject({
   kind: z.enum(analysisKinds),
   /** BaseSpace project names read from bsshoutput.json (bssh only). */
   basespaceProjects: z.array(z.string()),
   outputFolderId: id.optional(),
+  /** Kept with the id so the protect list can match the path without reading the folder again. */
+  outputFolderPath: z.string().optional(),
+  outputStatus: z.strictObject({ status: z.enum(knownOutputStatuses), since: timestamp }).optional(),
   classifiedAt: timestamp,
 });
 export type Classification = z.infer<typeof classificationSchema>;

@@ -7,6 +7,7 @@ import {
   type AnalysisKind,
   type BasespaceKind,
   type JournalData,
+  type KnownOutputStatus,
   type ManageStep,
   type ManagingEntry,
   type PendingIcaDelete,
@@ -153,6 +154,14 @@ export class Journal {
     });
   }
 
+  /** Batches known to have finished (or that ICA no longer knows) need no look on a later resume. */
+  dropLinkBatches(analysisId: string, batchIds: Iterable<string>): void {
+    const drop = new Set(batchIds);
+    this.update(analysisId, (entry) => {
+      entry.linkBatchIds = entry.linkBatchIds.filter((id) => !drop.has(id));
+    });
+  }
+
   recordLinked(analysisId: string, dataIds: Iterable<string>): void {
     this.update(analysisId, (entry) => {
       entry.linkedDataIds = [...new Set([...entry.linkedDataIds, ...dataIds])];
@@ -180,15 +189,23 @@ export class Journal {
 
   classify(
     analysisId: string,
-    classification: { kind: AnalysisKind; basespaceProjects?: string[]; outputFolderId?: string },
+    classification: { kind: AnalysisKind; basespaceProjects?: string[]; outputFolderId?: string; outputFolderPath?: string },
   ): void {
-    const { kind, basespaceProjects = [], outputFolderId } = classification;
+    const { kind, basespaceProjects = [], outputFolderId, outputFolderPath } = classification;
     this.state.classifications[analysisId] = {
       kind,
       basespaceProjects: [...basespaceProjects],
       ...(outputFolderId !== undefined ? { outputFolderId } : {}),
+      ...(outputFolderPath !== undefined ? { outputFolderPath } : {}),
       classifiedAt: this.stamp(),
     };
+  }
+
+  /** Remembers the output folder's status (see knownOutputStatuses); a no-op for an unclassified analysis. */
+  recordOutputStatus(analysisId: string, status: KnownOutputStatus): void {
+    const classification = this.state.classifications[analysisId];
+    if (!classification || classification.outputStatus?.status === status) return;
+    classification.outputStatus = { status, since: this.stamp() };
   }
 
   // ── ICA unarchive → delete ─────────────────────────────────────────────────────────────────

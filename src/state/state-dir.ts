@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
@@ -44,7 +45,8 @@ const fixes: Record<string, string> = {
  */
 export async function ensureStateDir(stateDir: string): Promise<StatePaths> {
   const paths = statePaths(stateDir);
-  const probe = join(paths.root, `.write-probe-${process.pid}`);
+  // Unique per call: two cycles of one process (or a CLI and its tests) may probe at the same moment.
+  const probe = join(paths.root, `.write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     for (const dir of [paths.root, paths.reports, paths.manifests]) await mkdir(dir, { recursive: true });
     await writeFile(probe, "");

@@ -54,6 +54,17 @@ describe("orchestrator/plan/ica-lifecycle", () => {
     expect(p.budget).toEqual({ cap: 500, remaining: 498 });
   });
 
+  it("leaves a held folder alone whatever its age, saying why", () => {
+    const p = plan([
+      analysis("a", 61, "AVAILABLE", { hold: "its FASTQs are not delivered yet" }),
+      analysis("b", 95, "AVAILABLE", { hold: "its FASTQs are not delivered yet" }),
+      analysis("c", 30, "AVAILABLE", { hold: "its FASTQs are not delivered yet" }),
+    ]);
+    expect(actions(p)).toEqual(["wait fol.b", "wait fol.a"]);
+    expect(p.items[0]?.reason).toMatch(/its FASTQs are not delivered yet/);
+    expect(p.budget.remaining).toBe(500);
+  });
+
   it("deletes once AVAILABLE after a requested unarchive and never asks to unarchive twice", () => {
     const first = plan([analysis("a", 100, "ARCHIVED")]);
     expect(actions(first)).toEqual(["unarchive fol.a"]);

@@ -1,5 +1,5 @@
 import type { IcaClient } from "../../ica/client.js";
-import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
+import type { IcaAnalysis, IcaAnalysisOutput, IcaData } from "../../ica/schemas.js";
 
 export class OutputFolderNotFoundError extends Error {
   constructor(readonly analysisId: string, reason: string) {
@@ -19,10 +19,18 @@ export async function findOutputFolder(
   analysis: Pick<IcaAnalysis, "id" | "reference">,
 ): Promise<IcaData> {
   const outputs = await ica.getAnalysisOutputs(projectId, analysis.id);
-  const folders = outputs.items.flatMap((o) => o.data.filter((d) => d.dataType === "FOLDER"));
+  const folder = await ica.getData(projectId, outputFolderIdOf(outputs.items, analysis));
+  return { ...folder, path: folder.path.endsWith("/") ? folder.path : `${folder.path}/` };
+}
+
+/**
+ * The data id of the output folder among an analysis' outputs (the first half of findOutputFolder, for
+ * callers that read many folders by id in one listing).
+ */
+export function outputFolderIdOf(outputs: readonly IcaAnalysisOutput[], analysis: Pick<IcaAnalysis, "id" | "reference">): string {
+  const folders = outputs.flatMap((o) => o.data.filter((d) => d.dataType === "FOLDER"));
   if (folders.length === 0) throw new OutputFolderNotFoundError(analysis.id, "its outputs list no folder");
   // [REF] takes the last data entry of the first output; naming by reference is the documented layout.
   const chosen = folders.find((f) => f.name === analysis.reference) ?? folders[folders.length - 1];
-  const folder = await ica.getData(projectId, (chosen as (typeof folders)[number]).dataId);
-  return { ...folder, path: folder.path.endsWith("/") ? folder.path : `${folder.path}/` };
+  return (chosen as (typeof folders)[number]).dataId;
 }

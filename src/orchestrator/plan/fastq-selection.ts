@@ -38,19 +38,25 @@ export function fastqMatcher(pattern: RegExp = DEFAULT_FASTQ_PATTERN): (name: st
 }
 
 export function selectFastqs(files: Iterable<FileRecord>, pattern?: RegExp): FastqSelection {
-  const selector = fastqSelector(pattern);
+  const selector = createFastqSelector(pattern);
   for (const file of files) selector.add(file);
   return selector.result();
 }
 
 /** For the streamed listing of an analysis' outputs: nothing is held but the FASTQs. */
 export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, pattern?: RegExp): Promise<FastqSelection> {
-  const selector = fastqSelector(pattern);
+  const selector = createFastqSelector(pattern);
   for await (const file of files) selector.add(file);
   return selector.result();
 }
 
-function fastqSelector(pattern?: RegExp) {
+export interface FastqSelector {
+  add(file: FileRecord): void;
+  result(): FastqSelection;
+}
+
+/** The selection fed one file at a time, for a listing shared by several analyses (one selector each). */
+export function createFastqSelector(pattern?: RegExp): FastqSelector {
   const matches = fastqMatcher(pattern);
   const seen = new Map<string, FileRecord>();
   const selected: FileRecord[] = [];

@@ -23,3 +23,15 @@ export function formatBytes(bytes: number): string {
 export function formatDays(days: number): string {
   return `${(Math.floor(days * 10) / 10).toFixed(1)} d`;
 }
+
+/** Pads every column but the last to its widest cell, two spaces apart (plans and cycle reports). */
+export function alignColumns(rows: readonly string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
+}

@@ -15,6 +15,12 @@ export interface IcaManagedAnalysis {
   ageDays: number;
   /** `status` is DataDetails.status; a value ICA adds later is treated as busy: touch nothing. */
   outputFolder: { id: string; path: string; status: IcaDataStatus | (string & {}); sizeBytes?: number | null };
+  /**
+   * Why the folder must be left as it is for now, whatever its age: e.g. its FASTQs are still being
+   * delivered (linked data is shared, not copied, so archiving or deleting the source takes it away
+   * from the destination too). The item then waits, with this reason.
+   */
+  hold?: string;
 }
 
 export interface IcaLifecycleInput {
@@ -34,12 +40,12 @@ export interface IcaLifecycleInput {
  */
 export function planIcaLifecycle(input: IcaLifecycleInput): LifecyclePlan {
   const subjects = input.analyses.map(
-    ({ analysisId, reference, userReference, ageDays, outputFolder }): LifecycleSubject => ({
+    ({ analysisId, reference, userReference, ageDays, outputFolder, hold }): LifecycleSubject => ({
       target: { kind: "ica-folder", id: outputFolder.id, path: outputFolder.path },
       analysisId,
       ageDays,
       sizeBytes: outputFolder.sizeBytes ?? null,
-      state: icaStorageState(outputFolder.status),
+      state: hold === undefined ? icaStorageState(outputFolder.status) : { kind: "busy", reason: hold },
       stateLabel: outputFolder.status,
       restoreRequested: input.unarchiveRequested.has(outputFolder.id),
       protectKeys: [analysisId, reference, userReference, outputFolder.id, outputFolder.path],

@@ -83,6 +83,17 @@ export interface RecordReadiness {
  */
 export function recordReadiness(input: RecordCheckInput): RecordReadiness {
   if (input.selected.length === 0) return { ready: true, problems: [] };
+  const problems = destinationProblems(input);
+  if (input.manifest !== "available") problems.push(`manifest upload is not complete (${input.manifest})`);
+  return { ready: problems.length === 0, problems };
+}
+
+/**
+ * The file half of recordReadiness: what keeps the destination from holding every selected file
+ * (not linked, not listed, or listed with another size). The cycle checks this before it writes the
+ * manifest, so a manifest never names a file the destination lacks.
+ */
+export function destinationProblems(input: Omit<RecordCheckInput, "manifest">): string[] {
   const problems: string[] = [];
   const linked = new Set(input.linkedIds);
   const notLinked = input.selected.filter((file) => !linked.has(file.id));
@@ -99,8 +110,7 @@ export function recordReadiness(input: RecordCheckInput): RecordReadiness {
       );
     }
   }
-  if (input.manifest !== "available") problems.push(`manifest upload is not complete (${input.manifest})`);
-  return { ready: problems.length === 0, problems };
+  return problems;
 }
 
 function listIds(files: readonly FileRecord[]): string {

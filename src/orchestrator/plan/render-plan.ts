@@ -1,4 +1,4 @@
-import { formatBytes, formatDays } from "./format.js";
+import { alignColumns, formatBytes, formatDays } from "./format.js";
 import type { Plan, PlanItem, StepPlan } from "./plan-types.js";
 
 /** The plan as `plan` / `--dry_run` print it, and as JSON for the state directory. */
@@ -67,15 +67,4 @@ function shorten(text: string, width: number): string {
   if (text.length <= width) return text;
   const head = Math.ceil((width - 1) / 2);
   return `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`;
-}
-
-function alignColumns(rows: readonly string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd(),
-  );
 }

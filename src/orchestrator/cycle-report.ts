@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { alignColumns } from "./plan/format.js";
+import type { Plan } from "./plan/plan-types.js";
+
+export const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
+export type CycleOutcome = (typeof cycleOutcomes)[number];
+
+const stepReportSchema = z.object({
+  name: z.string(),
+  counts: z.record(z.string(), z.number()),
+  warnings: z.array(z.string()),
+  errors: z.array(z.string()),
+});
+export type StepReport = z.infer<typeof stepReportSchema>;
+
+/** One mutating call the cycle made, as the audit log also has it. */
+const actionRecordSchema = z.object({
+  step: z.string(),
+  action: z.string(),
+  ids: z.array(z.string()),
+  paths: z.array(z.string()).optional(),
+  result: z.enum(["ok", "failed"]),
+  message: z.string().optional(),
+});
+export type ActionRecord = z.infer<typeof actionRecordSchema>;
+
+const projectRefSchema = z.object({ id: z.string(), name: z.string() });
+
+/**
+ * `reports/<cycle-id>.json`, also what runCycle returns. `plan` is the Plan object of the plan module
+ * (what planToJson serialises); reading a stored report keeps it as unknown JSON.
+ */
+export const cycleReportSchema = z.object({
+  cycleId: z.string(),
+  dryRun: z.boolean(),
+  outcome: z.enum(cycleOutcomes),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationMs: z.number(),
+  source: projectRefSchema,
+  destination: projectRefSchema,
+  plan: z.unknown(),
+  steps: z.array(stepReportSchema),
+  /** Every warning and error of the cycle, step ones prefixed with `[step]`. */
+  warnings: z.array(z.string()),
+  errors: z.array(z.string()),
+  /** The mutating calls made (none in a dry run), in the order they finished. */
+  actions: z.array(actionRecordSchema),
+  apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),
+  reportPath: z.string().optional(),
+});
+export type StoredCycleReport = z.infer<typeof cycleReportSchema>;
+export type CycleReport = Omit<StoredCycleReport, "plan"> & { plan: Plan };
+
+const maxListed = 10;
+
+/** The short table printed after a cycle: outcome, one line per step, API calls, then warnings and errors. */
+export function renderCycleReport(report: CycleReport): string {
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const mode = report.dryRun ? " (dry run: nothing changed)" : "";
+  const lines = [
+    `Cycle ${report.cycleId}: ${report.outcome}${mode} in ${seconds} s`,
+    `  ${describeProject(report.source)} → ${describeProject(report.destination)}`,
+  ];
+  const rows = report.steps.map((step) => [
+    step.name,
+    Object.entries(step.counts)
+      .filter(([, n]) => n !== 0)
+      .map(([key, n]) => `${key} ${n}`)
+      .join(", ") || "-",
+    String(step.warnings.length),
+    String(step.errors.length),
+  ]);
+  if (rows.length > 0) lines.push(...alignColumns([["STEP", "COUNTS", "WARN", "ERR"], ...rows]).map((line) => `  ${line}`));
+  lines.push(`  API calls: ${report.apiCalls.total}${callsByService(report.apiCalls.byRoute)}`);
+  const failed = report.actions.filter((a) => a.result === "failed").length;
+  if (report.actions.length > 0) lines.push(`  Mutating calls: ${report.actions.length}${failed ? ` (${failed} failed)` : ""}`);
+  lines.push(...listed("Warnings", report.warnings), ...listed("Errors", report.errors));
+  if (report.reportPath) lines.push(`  Report: ${report.reportPath}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function describeProject(project: { id: string; name: string }): string {
+  if (project.name && project.id) return `${project.name} (${project.id})`;
+  return project.name || project.id || "?";
+}
+
+function callsByService(byRoute: Record<string, number>): string {
+  const perService = new Map<string, number>();
+  for (const [route, n] of Object.entries(byRoute)) {
+    const service = route.split(" ")[0] ?? route;
+    perService.set(service, (perService.get(service) ?? 0) + n);
+  }
+  if (perService.size === 0) return "";
+  return ` (${[...perService].map(([service, n]) => `${service} ${n}`).join(", ")})`;
+}
+
+function listed(title: string, messages: readonly string[]): string[] {
+  if (messages.length === 0) return [];
+  const shown = messages.slice(0, maxListed).map((m) => `    - ${m}`);
+  const more = messages.length > maxListed ? [`    … and ${messages.length - maxListed} more (see the JSON report)`] : [];
+  return [`  ${title}:`, ...shown, ...more];
+}

@@ -1,0 +1,78 @@
+import type { Logger } from "winston";
+import { settingsSecrets, type Settings } from "../config/index.js";
+import type { SecretRedactor } from "../logging/index.js";
+import {
+  acquireStateLock,
+  AuditLog,
+  ensureStateDir,
+  newCycleId,
+  openJournal,
+  readManagedTable,
+  statePaths,
+  type ParsedManagedTable,
+  type StateLock,
+} from "../state/index.js";
+import { ActionLog } from "./action-log.js";
+import { createClients, type ClientOptions, type CycleContext } from "./cycle-context.js";
+import { JournalWriter } from "./journal-writer.js";
+import { lifecycleWindows } from "./plan/age.js";
+import { compileProtectList } from "./plan/protect.js";
+
+export interface OpenCycleOptions extends ClientOptions {
+  logger: Logger;
+  redactor: SecretRedactor;
+  now: Date;
+  clock: () => Date;
+}
+
+export interface OpenedCycle {
+  ctx: CycleContext;
+  table: ParsedManagedTable;
+  /** Releases the lock (idempotent). */
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a cycle needs before its first API call: the state directory, the lock, the journal,
+ * the managed table and the clients. A dry run takes no lock and creates nothing: it opens the journal
+ * read-only and never writes into the state directory. Throws LockHeldError when another cycle runs.
+ */
+export async function openCycle(settings: Settings, options: OpenCycleOptions): Promise<OpenedCycle> {
+  const { logger, redactor, clock } = options;
+  settingsSecrets(settings).forEach((secret) => redactor.add(secret));
+  const windows = lifecycleWindows(settings.daysToArchive, settings.daysToDelete);
+  const protect = compileProtectList(settings.protect);
+  const dryRun = settings.dryRun;
+  const paths = dryRun ? statePaths(settings.stateDir) : await ensureStateDir(settings.stateDir);
+  const lock = dryRun ? undefined : await acquireStateLock(settings.stateDir, { onCompromised: (error) => logger.error(error.message) });
+  try {
+    const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock });
+    const table = await readManagedTable(settings.managedTablePath);
+    const cycleId = newCycleId(options.now);
+    const clients = createClients(settings, options);
+    const ctx: CycleContext = {
+      settings,
+      cycleId,
+      dryRun,
+      now: options.now,
+      ...clients,
+      journal,
+      journalWriter: new JournalWriter(journal),
+      actions: lock ? new ActionLog(new AuditLog(paths.audit, { cycleId, now: clock, redactor }), lock) : undefined,
+      paths,
+      logger,
+      windows,
+      protect,
+      linkPoll: { deadlineMs: settings.linkDeadlineMs },
+    };
+    journal.beginCycle(cycleId);
+    return { ctx, table, close: () => release(lock) };
+  } catch (error) {
+    await release(lock);
+    throw error;
+  }
+}
+
+async function release(lock: StateLock | undefined): Promise<void> {
+  await lock?.release();
+}

@@ -1,0 +1,49 @@
+import type { Logger } from "winston";
+import type { StepReport } from "./cycle-report.js";
+import type { PlanItem } from "./plan/plan-types.js";
+
+/**
+ * What one step reports: counts, warnings and errors, each also logged under the step's scope as it
+ * happens, so a cron log tells the story even if the cycle dies before its report is written.
+ */
+export class StepRecorder {
+  readonly counts: Record<string, number> = {};
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  readonly logger: Logger;
+
+  constructor(
+    readonly name: string,
+    logger: Logger,
+  ) {
+    this.logger = logger.child({ scope: name });
+  }
+
+  count(key: string, n = 1): void {
+    this.counts[key] = (this.counts[key] ?? 0) + n;
+  }
+
+  /** Planned items by action (`planned archive`, `planned wait`...); what is done is counted as it is done. */
+  countPlanned(items: readonly PlanItem[]): void {
+    for (const item of items) this.count(`planned ${item.action}`);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.logger.warn(message);
+  }
+
+  error(message: string): void {
+    this.errors.push(message);
+    this.logger.error(message);
+  }
+
+  toReport(): StepReport {
+    return { name: this.name, counts: { ...this.counts }, warnings: [...this.warnings], errors: [...this.errors] };
+  }
+}
+
+/** The one-line message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,50 @@
+import type { CycleContext } from "./cycle-context.js";
+import { messageOf, StepRecorder } from "./step-recorder.js";
+
+/** The steps of one cycle and what they reported. */
+export class StepRun {
+  readonly recorders: StepRecorder[] = [];
+  readonly warnings: string[] = [];
+  aborted = false;
+
+  constructor(
+    private readonly ctx: CycleContext,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.ctx.logger.warn(message);
+  }
+
+  /**
+   * Runs a step unless it must be skipped (`skipBecause`, or a shutdown request), which is reported
+   * as a warning. A failure becomes the step's error and yields undefined, so that later steps that
+   * need its result skip too — except the `fatal` kinds, which end the cycle.
+   */
+  async step<T>(
+    name: string,
+    skipBecause: string | null,
+    body: (rec: StepRecorder) => Promise<T>,
+    options: { fatal?: ReadonlyArray<abstract new (...args: never[]) => Error> } = {},
+  ): Promise<T | undefined> {
+    const rec = new StepRecorder(name, this.ctx.logger);
+    this.recorders.push(rec);
+    if (this.signal?.aborted && name !== "record") {
+      this.aborted = true;
+      rec.warn("skipped: shutdown requested");
+      return undefined;
+    }
+    if (skipBecause !== null) {
+      rec.warn(`skipped: ${skipBecause}`);
+      return undefined;
+    }
+    try {
+      return await body(rec);
+    } catch (error) {
+      if (options.fatal?.some((kind) => error instanceof kind)) throw error;
+      rec.error(`${name} stopped: ${messageOf(error)}`);
+      return undefined;
+    }
+  }
+}

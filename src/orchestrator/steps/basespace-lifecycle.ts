@@ -1,0 +1,149 @@
+import pLimit from "p-limit";
+import type { BaseSpaceClient } from "../../basespace/client.js";
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { chunk } from "../../modules/data-transfer/index.js";
+import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
+import type { ActionLog } from "../action-log.js";
+import type { CycleContext } from "../cycle-context.js";
+import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/basespace-lifecycle.js";
+import type { ScopeGate } from "../plan/basespace-scopes.js";
+import type { DeletionBudget } from "../plan/cap.js";
+import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { basespaceItems } from "./basespace/basespace-items.js";
+import { emptyTrash } from "./basespace/empty-trash.js";
+
+export interface BasespaceLifecycleInput {
+  analyses: readonly IcaAnalysis[];
+  /** From resolve; null skips the step (no token, or its scopes could not be read). */
+  scopes: ScopeGate | null;
+  /** What the ICA lifecycle left of the cycle's deletion budget. */
+  budget: DeletionBudget;
+}
+
+const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
+
+/**
+ * Step 6: datasets and runs are archived in the archive window; past days_to_delete archived ones
+ * get one restore request (billed, up to two days; the journal remembers it) and are moved to the
+ * trash by a later cycle once restored, available ones at once; then the trash is emptied as
+ * `empty_trash` allows.
+ */
+export async function basespaceLifecycle(
+  ctx: CycleContext,
+  input: BasespaceLifecycleInput,
+  rec: StepRecorder,
+): Promise<StepPlan> {
+  const bs = ctx.basespace;
+  if (!bs || !input.scopes) return emptyPlan(["skipped: no usable BaseSpace token (see resolve)"]);
+  if (!input.scopes.canList) {
+    const warning = "skipped: the BaseSpace token can list nothing (it needs READ GLOBAL or BROWSE GLOBAL)";
+    rec.warn(warning);
+    return emptyPlan([warning]);
+  }
+  const items = await basespaceItems(ctx, bs, input.analyses, rec);
+  const planFor = (currentUserId?: string) =>
+    planBasespaceLifecycle({
+      items,
+      windows: ctx.windows,
+      restoresRequested: restoresRequested(ctx),
+      budget: input.budget,
+      protect: ctx.protect,
+      scopes: input.scopes as ScopeGate,
+      ...(currentUserId !== undefined ? { currentUserId } : {}),
+    });
+  let plan = planFor();
+  // Ownership matters only for items that would be acted on, so the user is read only then.
+  if (plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
+  plan.warnings.forEach((warning) => rec.warn(warning));
+  rec.countPlanned(plan.items);
+  if (ctx.actions) await applyBasespaceLifecycle(ctx, ctx.actions, bs, plan.items, items, rec);
+
+  const trashItem = await emptyTrash(ctx, bs, { scopes: input.scopes, budget: plan.budget, plannedTrash: plan.items }, rec);
+  return { step: "basespaceLifecycle", items: trashItem ? [...plan.items, trashItem] : plan.items, warnings: plan.warnings };
+}
+
+function restoresRequested(ctx: CycleContext): BasespaceIdSets {
+  const sets = { datasetIds: new Set<string>(), runIds: new Set<string>() };
+  for (const [id, restore] of Object.entries(ctx.journal.data.basespaceRestores)) {
+    (restore.kind === "dataset" ? sets.datasetIds : sets.runIds).add(id);
+  }
+  return sets;
+}
+
+type BulkAction = "archive" | "restore";
+const bulkCalls = { archive: archiveItems, restore: restoreItems } as const;
+const kinds = [
+  { target: "bs-dataset", kind: "dataset", idsKey: "datasetIds" },
+  { target: "bs-run", kind: "run", idsKey: "runIds" },
+] as const;
+
+async function applyBasespaceLifecycle(
+  ctx: CycleContext,
+  actions: ActionLog,
+  bs: BaseSpaceClient,
+  planned: readonly PlanItem[],
+  items: readonly BasespaceItem[],
+  rec: StepRecorder,
+): Promise<void> {
+  for (const action of ["archive", "restore"] as const) {
+    for (const { target, kind, idsKey } of kinds) {
+      const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
+      // The bulk endpoints take at most 250 ids; one request each, so each is audited on its own.
+      for (const batch of chunk(ids, maxBulkIds)) {
+        const done = await bulk(actions, action, batch, () => bulkCalls[action](bs, { [idsKey]: batch }), rec);
+        if (done && action === "restore") {
+          batch.forEach((id) => ctx.journal.recordBasespaceRestore(id, kind));
+          await ctx.journalWriter.save();
+        }
+      }
+    }
+  }
+  const names = new Map(items.map((item) => [item.id, item.name]));
+  const limit = pLimit(ctx.settings.concurrency);
+  await Promise.all(
+    planned
+      .filter((item) => item.action === "trash")
+      .map((item) =>
+        limit(async () => {
+          const kind = item.target.kind === "bs-dataset" ? "dataset" : "run";
+          // Recorded before the call, so a crash right after it cannot make our item look like someone
+          // else's (which would keep `own-only` from ever emptying the trash). An id recorded for a
+          // call that never happened is harmless: it is forgotten once a trash listing lacks it.
+          ctx.journal.recordTrashed(item.target.id, kind, names.get(item.target.id));
+          await ctx.journalWriter.save();
+          try {
+            await actions.perform("basespaceLifecycle", { action: "trash", ids: [item.target.id] }, () =>
+              deleteEndpointTrashMover(bs, { kind, id: item.target.id }),
+            );
+            ctx.journal.clearBasespaceRestore(item.target.id);
+            rec.count("trashed");
+          } catch (error) {
+            ctx.journal.forgetTrashed([item.target.id]);
+            rec.count("actionsFailed");
+            rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
+          }
+          await ctx.journalWriter.save();
+        }),
+      ),
+  );
+}
+
+/** One bulk request; false (and an error in the report) when it failed. */
+async function bulk(
+  actions: ActionLog,
+  action: BulkAction,
+  ids: readonly string[],
+  call: () => Promise<unknown>,
+  rec: StepRecorder,
+): Promise<boolean> {
+  try {
+    await actions.perform("basespaceLifecycle", { action, ids }, call);
+    rec.count(action === "archive" ? "archived" : "restoreRequested", ids.length);
+    return true;
+  } catch (error) {
+    rec.count("actionsFailed", ids.length);
+    rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`);
+    return false;
+  }
+}

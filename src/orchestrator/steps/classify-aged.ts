@@ -1,0 +1,142 @@
+import pLimit from "p-limit";
+import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
+import { analysisStateOf } from "../../modules/monitor/index.js";
+import {
+  markerFileNames,
+  markerKindOf,
+  OutputFolderNotFoundError,
+  readBsshOutputProjects,
+  type MarkerFiles,
+} from "../../modules/outputs/index.js";
+import type { CycleContext } from "../cycle-context.js";
+import { forEachFileUnder } from "../files-under.js";
+import type { OutputFolders } from "../output-folders.js";
+import { analysisAgeDays, isAged } from "../plan/age.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+
+export interface ClassifyAgedInput {
+  sourceId: string;
+  analyses: readonly IcaAnalysis[];
+  outputFolders: OutputFolders;
+}
+
+/**
+ * Step 4: who manages each aged analysis (any pipeline), looked up once and remembered in the
+ * journal: BaseSpace if its output holds `bsshoutput.json` (whose BaseSpace project names are read),
+ * ICA if it holds `_tags.json`, otherwise "cannot determine" — reported, and never touched. Only
+ * finished analyses are classified: a running one's outputs are still being written.
+ */
+export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, rec: StepRecorder): Promise<void> {
+  const aged = input.analyses.filter(
+    (a) => analysisStateOf(a.status) !== "pending" && isAged(analysisAgeDays(a, ctx.now), ctx.windows),
+  );
+  const known = aged.filter((a) => ctx.journal.data.classifications[a.id] !== undefined);
+  rec.count("aged", aged.length);
+  rec.count("known", known.length);
+  rec.count("undetermined", known.filter((a) => ctx.journal.data.classifications[a.id]?.kind === "unknown").length);
+  const unknown = aged.filter((a) => ctx.journal.data.classifications[a.id] === undefined);
+  if (unknown.length === 0) return;
+
+  const folders = await input.outputFolders.of(unknown);
+  const located: Array<{ analysis: IcaAnalysis; folder: IcaData }> = [];
+  for (const analysis of unknown) {
+    const folder = folders.get(analysis.id);
+    if (folder instanceof OutputFolderNotFoundError) {
+      remember(ctx, rec, analysis, { kind: "unknown" }, `${analysis.reference}: cannot determine who manages it: ${folder.message}; left alone`);
+    } else if (folder === undefined || folder instanceof Error) {
+      rec.error(`${analysis.reference}: not classified: ${folder?.message ?? "no output folder"}; tried again next cycle`);
+    } else {
+      located.push({ analysis, folder });
+    }
+  }
+  const markers = await findMarkers(ctx, input.sourceId, located);
+  const limit = pLimit(ctx.settings.concurrency);
+  await Promise.all(
+    located.map(({ analysis, folder }) =>
+      limit(() => classifyOne(ctx, input.sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),
+    ),
+  );
+  await ctx.journalWriter.save();
+}
+
+async function classifyOne(
+  ctx: CycleContext,
+  sourceId: string,
+  analysis: IcaAnalysis,
+  folder: IcaData,
+  markers: MarkerFiles,
+  rec: StepRecorder,
+): Promise<void> {
+  const where = { outputFolderId: folder.id, outputFolderPath: folder.path };
+  if (markers.bsshOutput && markers.bsshOutput.status !== "AVAILABLE") {
+    // Only AVAILABLE files can be downloaded; an archived output would fail here every cycle.
+    const warning = `${analysis.reference}: BaseSpace-managed, but its ${markerFileNames.bsshOutput} is ${markers.bsshOutput.status}, so the BaseSpace projects it names cannot be read; they are left alone`;
+    remember(ctx, rec, analysis, { kind: "bssh", ...where }, warning);
+    return;
+  }
+  if (markers.bsshOutput) {
+    try {
+      const names = await readBsshOutputProjects(ctx.ica, sourceId, markers.bsshOutput);
+      remember(ctx, rec, analysis, { kind: "bssh", basespaceProjects: names, ...where });
+    } catch (error) {
+      rec.error(`${analysis.reference}: not classified: ${messageOf(error)}; tried again next cycle`);
+    }
+    return;
+  }
+  if (markers.tags) {
+    remember(ctx, rec, analysis, { kind: "ica", ...where });
+    return;
+  }
+  remember(
+    ctx,
+    rec,
+    analysis,
+    { kind: "unknown", ...where },
+    `${analysis.reference}: cannot determine who manages it (neither ${markerFileNames.bsshOutput} nor ${markerFileNames.tags} under ${folder.path}); left alone`,
+  );
+}
+
+function remember(
+  ctx: CycleContext,
+  rec: StepRecorder,
+  analysis: IcaAnalysis,
+  classification: Parameters<CycleContext["journal"]["classify"]>[1],
+  warning?: string,
+): void {
+  ctx.journal.classify(analysis.id, classification);
+  rec.count(classification.kind === "unknown" ? "undetermined" : classification.kind);
+  rec.count("classified");
+  if (warning !== undefined) rec.warn(warning);
+}
+
+/**
+ * The marker files of many folders in few calls: the multi-folder listing narrowed by exact file
+ * name, so the answer holds the markers only. As in findMarkerFiles, the shallowest marker of a kind
+ * wins: it is the analysis' own, deeper ones belong to tools it ran.
+ */
+async function findMarkers(
+  ctx: CycleContext,
+  sourceId: string,
+  located: ReadonlyArray<{ analysis: IcaAnalysis; folder: IcaData }>,
+): Promise<Map<string, MarkerFiles>> {
+  const found = new Map<string, MarkerFiles>();
+  await forEachFileUnder(
+    ctx.ica,
+    sourceId,
+    located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
+    (analysisId, file) => {
+      const kind = markerKindOf(file);
+      if (!kind) return;
+      const markers = found.get(analysisId) ?? {};
+      const current = markers[kind];
+      if (!current || depth(file.path) < depth(current.path)) markers[kind] = file;
+      found.set(analysisId, markers);
+    },
+    { filename: Object.values(markerFileNames), filenameMatchMode: "EXACT" },
+  );
+  return found;
+}
+
+function depth(path: string): number {
+  return path.split("/").length;
+}

@@ -1,0 +1,127 @@
+import pLimit from "p-limit";
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { archiveData, deleteData, unarchiveData } from "../../modules/data-transfer/index.js";
+import type { ActionLog } from "../action-log.js";
+import type { CycleContext } from "../cycle-context.js";
+import type { OutputFolders } from "../output-folders.js";
+import { analysisAgeDays, classifyAge } from "../plan/age.js";
+import type { DeletionBudget } from "../plan/cap.js";
+import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/ica-lifecycle.js";
+import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
+import type { PlanItem } from "../plan/plan-types.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+
+export interface IcaLifecycleInput {
+  sourceId: string;
+  analyses: readonly IcaAnalysis[];
+  outputFolders: OutputFolders;
+  budget: DeletionBudget;
+  /** Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait. */
+  undelivered: ReadonlySet<string>;
+}
+
+/**
+ * Step 5: output folders of ICA-managed analyses are archived in the archive window and deleted past
+ * days_to_delete — archived ones unarchived first and deleted by a later cycle once AVAILABLE.
+ * Folders the journal knows to be archived (and still short of days_to_delete) or deleted cost no
+ * call; the rest are read many at a time.
+ */
+export async function icaLifecycle(ctx: CycleContext, input: IcaLifecycleInput, rec: StepRecorder): Promise<LifecyclePlan> {
+  const subjects = await lifecycleSubjects(ctx, input, rec);
+  const plan = planIcaLifecycle({
+    analyses: subjects,
+    windows: ctx.windows,
+    unarchiveRequested: new Set(Object.keys(ctx.journal.data.pendingIcaDeletes)),
+    budget: input.budget,
+    protect: ctx.protect,
+  });
+  plan.warnings.forEach((warning) => rec.warn(warning));
+  rec.countPlanned(plan.items);
+  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, input.sourceId, plan.items, rec);
+  return plan;
+}
+
+async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
+  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string }> = [];
+  for (const analysis of input.analyses) {
+    const known = ctx.journal.data.classifications[analysis.id];
+    if (known?.kind !== "ica" || known.outputFolderId === undefined) continue;
+    const ageDays = analysisAgeDays(analysis, ctx.now);
+    const window = classifyAge(ageDays, ctx.windows);
+    if (window === "young" || known.outputStatus?.status === "DELETED") continue;
+    if (known.outputStatus?.status === "ARCHIVED" && window === "archive") {
+      rec.count("archivedEarlier");
+      continue;
+    }
+    toRead.push({ analysis, ageDays, folderId: known.outputFolderId });
+  }
+  const folders = await input.outputFolders.byIds(toRead.map((s) => s.folderId));
+  const subjects: IcaManagedAnalysis[] = [];
+  for (const { analysis, ageDays, folderId } of toRead) {
+    const folder = folders.get(folderId);
+    if (!folder) {
+      rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
+      ctx.journal.recordOutputStatus(analysis.id, "DELETED");
+      ctx.journal.clearIcaDelete(folderId);
+      continue;
+    }
+    // Found archived inside the archive window: nothing to do until days_to_delete, so no look until then.
+    if (folder.status === "ARCHIVED" && classifyAge(ageDays, ctx.windows) === "archive") {
+      ctx.journal.recordOutputStatus(analysis.id, "ARCHIVED");
+    }
+    subjects.push({
+      analysisId: analysis.id,
+      reference: analysis.reference,
+      userReference: analysis.userReference,
+      ageDays,
+      outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes },
+      ...(input.undelivered.has(analysis.id)
+        ? { hold: "its MGI FASTQs are not delivered yet (not in the managed table); linked data goes with its source" }
+        : {}),
+    });
+  }
+  return subjects;
+}
+
+async function applyIcaLifecycle(
+  ctx: CycleContext,
+  actions: ActionLog,
+  sourceId: string,
+  items: readonly PlanItem[],
+  rec: StepRecorder,
+): Promise<void> {
+  const limit = pLimit(ctx.settings.concurrency);
+  await Promise.all(
+    items.map((item) =>
+      limit(async () => {
+        const { id, path } = item.target;
+        const analysisId = item.analysisId as string;
+        const target = { action: item.action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };
+        try {
+          if (item.action === "archive") {
+            await actions.perform("icaLifecycle", target, () => archiveData(ctx.ica, sourceId, id));
+            ctx.journal.recordOutputStatus(analysisId, "ARCHIVED");
+            rec.count("archived");
+          } else if (item.action === "unarchive") {
+            await actions.perform("icaLifecycle", target, () => unarchiveData(ctx.ica, sourceId, id));
+            // Recorded after the call: a crash in between at worst asks again, which ICA ignores
+            // (the folder is UNARCHIVING by then); recorded before, a lost call would wait forever.
+            ctx.journal.requestIcaDelete(id, { projectId: sourceId, analysisId, ...(path !== undefined ? { path } : {}) });
+            rec.count("unarchiveRequested");
+          } else if (item.action === "delete") {
+            await actions.perform("icaLifecycle", target, () => deleteData(ctx.ica, sourceId, id));
+            ctx.journal.recordOutputStatus(analysisId, "DELETED");
+            ctx.journal.clearIcaDelete(id);
+            rec.count("deleted");
+          } else {
+            return;
+          }
+        } catch (error) {
+          rec.count("actionsFailed");
+          rec.error(`${item.action} ${path ?? id} failed: ${messageOf(error)}`);
+        }
+        await ctx.journalWriter.save();
+      }),
+    ),
+  );
+}

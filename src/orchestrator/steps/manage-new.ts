@@ -1,0 +1,248 @@
+import pLimit from "p-limit";
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import type { LinkItemResult } from "../../modules/data-transfer/index.js";
+import { addManagedRows, type ManagedRow, type ManagingEntry } from "../../state/index.js";
+import type { ActionLog } from "../action-log.js";
+import type { CycleContext } from "../cycle-context.js";
+import type { OutputFolders } from "../output-folders.js";
+import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
+import { planManageNew } from "../plan/manage-plan.js";
+import { findNewAnalyses } from "../plan/new-analyses.js";
+import type { StepPlan } from "../plan/plan-types.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
+import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
+import { ensureManifest } from "./manage/manifest-upload.js";
+
+export interface ManageNewInput {
+  sourceId: string;
+  destinationId: string;
+  analyses: readonly IcaAnalysis[];
+  /** Analysis ids in the managed table (lower-case). */
+  managedIds: ReadonlySet<string>;
+  outputFolders: OutputFolders;
+}
+
+interface ManagePlan {
+  plan: StepPlan;
+  candidates: Candidate[];
+  staleEntries: string[];
+}
+
+/**
+ * Analyses applied per round: each round links, verifies, uploads manifests and appends its table rows
+ * before the next starts, so a long first cycle makes progress that a crash cannot take back, and
+ * the journal holds at most one round of in-flight work.
+ */
+const roundSize = 200;
+
+/**
+ * Step 3: SUCCEEDED BCLConvert analyses not in the managed table get their MGI FASTQs linked into the
+ * destination, a manifest uploaded, and a table row — in that order, each stage only for the
+ * analyses the previous one completed. Whatever stops short stays in the journal for the next cycle,
+ * which then links only the missing files. Pending and failed analyses are reported.
+ */
+export async function manageNew(ctx: CycleContext, input: ManageNewInput, rec: StepRecorder): Promise<ManageNewResult> {
+  const planned = await planManage(ctx, input, rec);
+  if (!ctx.actions) {
+    const recorded = planned.plan.items.filter((item) => item.action === "record").map((item) => item.target.id);
+    return { plan: planned.plan, recorded: new Set(recorded) };
+  }
+  const recorded = new Set<string>();
+  await applyManage(ctx, ctx.actions, input, planned, recorded, rec);
+  return { plan: planned.plan, recorded };
+}
+
+export interface ManageNewResult {
+  plan: StepPlan;
+  /** Analyses appended to the managed table this cycle (in a dry run: those the plan would append). */
+  recorded: ReadonlySet<string>;
+}
+
+async function planManage(ctx: CycleContext, input: ManageNewInput, rec: StepRecorder): Promise<ManagePlan> {
+  const inFlight = Object.entries(ctx.journal.data.managing).map(([analysisId, entry]) => ({ analysisId, entry }));
+  const found = findNewAnalyses({
+    analyses: input.analyses,
+    managedIds: input.managedIds,
+    inFlight,
+    pipelinePattern: ctx.settings.bclConvertPattern,
+  });
+  rec.count("alreadyManaged", found.alreadyManaged);
+  rec.count("new", found.toManage.length);
+  rec.count("pending", found.pending.length);
+  rec.count("failed", found.failed.length);
+
+  const candidates = await selectCandidates(
+    ctx,
+    input,
+    found.toManage.map(({ analysis, resume }) => ({ analysis, resumed: resume !== null })),
+    input.outputFolders,
+    rec,
+  );
+  const plan = planManageNew({
+    analyses: candidates.map((c) => ({
+      analysis: c.analysis,
+      selection: c.selection,
+      linkedBefore: c.linkedBefore,
+      manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
+      destinationProjectId: input.destinationId,
+    })),
+    pending: found.pending,
+    failed: found.failed,
+  });
+  rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
+  plan.warnings.forEach((warning) => rec.warn(warning));
+  return { plan, candidates, staleEntries: found.staleInFlight.map((record) => record.analysisId) };
+}
+
+function manifestState(entry: ManagingEntry | undefined): ManifestState {
+  if (entry?.manifest?.status === "uploaded") return "available";
+  return entry?.manifest ? "partial" : "absent";
+}
+
+async function applyManage(
+  ctx: CycleContext,
+  actions: ActionLog,
+  input: ManageNewInput,
+  planned: ManagePlan,
+  recorded: Set<string>,
+  rec: StepRecorder,
+): Promise<void> {
+  // In the table already (a crash between the table write and the journal save), or gone from the source.
+  planned.staleEntries.forEach((analysisId) => ctx.journal.finishManaging(analysisId));
+  for (let start = 0; start < planned.candidates.length; start += roundSize) {
+    const round = planned.candidates.slice(start, start + roundSize);
+    for (const analysisId of await manageRound(ctx, actions, input, round, rec)) recorded.add(analysisId);
+  }
+  await ctx.journalWriter.save();
+}
+
+async function manageRound(
+  ctx: CycleContext,
+  actions: ActionLog,
+  input: ManageNewInput,
+  round: readonly Candidate[],
+  rec: StepRecorder,
+): Promise<string[]> {
+  const withFiles = round.filter((c) => c.selection.selected.length > 0);
+  for (const c of withFiles) ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
+  await ctx.journalWriter.save();
+
+  const settled = await settleJournaledBatches(ctx, input.destinationId, withFiles.filter((c) => c.resumed));
+  for (const [analysisId, reason] of settled.blocked) rec.error(`${referenceOf(round, analysisId)}: not managed yet: ${reason}`);
+  if (settled.relist.length > 0) {
+    const listed = await destinationListing(ctx, input.destinationId, settled.relist);
+    for (const c of settled.relist) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
+  }
+  const linkable = withFiles.filter((c) => !settled.blocked.has(c.analysis.id));
+  const linked = await linkMissing(ctx, actions, input.destinationId, linkable);
+  if (linked.error !== undefined) rec.error(`linking failed (${linked.error}); the analyses concerned are finished by a later cycle`);
+  const verified = await verifyDestination(ctx, input.destinationId, linkable, linked.items, rec);
+
+  const limit = pLimit(ctx.settings.concurrency);
+  const uploaded = await Promise.all(
+    verified.map((seen) =>
+      limit(async (): Promise<Checked | undefined> => {
+        try {
+          await ensureManifest(ctx, actions, input.destinationId, seen.candidate);
+          rec.count("manifestsUploaded");
+          return { ...seen, manifest: "available" };
+        } catch (error) {
+          rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`);
+          return undefined;
+        }
+      }),
+    ),
+  );
+  const withoutFastq = round
+    .filter((c) => c.selection.selected.length === 0)
+    .map((candidate): Checked => ({ candidate, linkedIds: [], destination: [], manifest: "absent" }));
+  return recordManaged(ctx, [...withoutFastq, ...uploaded.filter((c) => c !== undefined)], rec);
+}
+
+/** A candidate with what the cycle saw of it in the destination. */
+interface Verified {
+  candidate: Candidate;
+  linkedIds: string[];
+  destination: DestinationFile[];
+}
+
+/** …and the state of its manifest, for the final check before its table row. */
+interface Checked extends Verified {
+  manifest: ManifestState;
+}
+
+/**
+ * The candidates whose every selected file the destination now lists with the right size; the others
+ * are reported with what is missing and why, and wait in the journal for the next cycle.
+ */
+async function verifyDestination(
+  ctx: CycleContext,
+  destinationId: string,
+  candidates: readonly Candidate[],
+  items: ReadonlyMap<string, LinkItemResult[]>,
+  rec: StepRecorder,
+): Promise<Verified[]> {
+  if (candidates.length === 0) return [];
+  const listed = await destinationListing(ctx, destinationId, candidates);
+  const verified: Verified[] = [];
+  for (const c of candidates) {
+    const results = items.get(c.analysis.id) ?? [];
+    rec.count("filesLinked", results.filter((r) => r.linked).length);
+    const outcome = assessLinking(c.selection.selected, c.linkedBefore, results);
+    const destination = listed.get(c.analysis.id) ?? [];
+    const problems = destinationProblems({ selected: c.selection.selected, linkedIds: outcome.linkedIds, destination });
+    if (problems.length > 0) {
+      const why = outcome.failed.slice(0, 5).map((r) => `${r.dataId} ${r.status}${itemInfo(results, r.dataId)}`);
+      rec.count("incomplete");
+      rec.error(`${c.analysis.reference}: not managed yet: ${problems.join("; ")}${why.length > 0 ? ` (${why.join(", ")})` : ""}`);
+      continue;
+    }
+    ctx.journal.setStep(c.analysis.id, "manifest");
+    verified.push({ candidate: c, linkedIds: outcome.linkedIds, destination });
+  }
+  await ctx.journalWriter.save();
+  return verified;
+}
+
+function itemInfo(results: readonly LinkItemResult[], dataId: string): string {
+  const info = results.find((r) => r.dataId === dataId)?.info;
+  return info ? `: ${info}` : "";
+}
+
+/**
+ * Appends the rows of the analyses that pass the final check (every file linked and listed with its
+ * size, the manifest complete; at once for an analysis without MGI FASTQ) in one atomic table
+ * write, then closes their journal entries.
+ */
+async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec: StepRecorder): Promise<string[]> {
+  const rows: ManagedRow[] = [];
+  for (const { candidate, linkedIds, destination, manifest } of checked) {
+    const { analysis, selection } = candidate;
+    const readiness = recordReadiness({ selected: selection.selected, linkedIds, destination, manifest });
+    if (!readiness.ready) {
+      rec.error(`${analysis.reference}: not recorded: ${readiness.problems.join("; ")}`);
+      continue;
+    }
+    rows.push({ analysisId: analysis.id, runId: analysis.reference });
+    if (ctx.journal.data.managing[analysis.id]) ctx.journal.setStep(analysis.id, "record");
+  }
+  if (rows.length === 0) return [];
+  await ctx.journalWriter.save();
+  try {
+    const added = await addManagedRows(ctx.settings.managedTablePath, rows);
+    rec.count("recorded", added.length);
+  } catch (error) {
+    rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`);
+    return [];
+  }
+  for (const row of rows) {
+    if (ctx.journal.data.managing[row.analysisId]) ctx.journal.finishManaging(row.analysisId);
+  }
+  await ctx.journalWriter.save();
+  return rows.map((row) => row.analysisId);
+}
+
+function referenceOf(candidates: readonly Candidate[], analysisId: string): string {
+  return candidates.find((c) => c.analysis.id === analysisId)?.analysis.reference ?? analysisId;
+}

@@ -1,0 +1,92 @@
+import type { IcaAnalysis, IcaData } from "../../../ica/schemas.js";
+import { OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
+import type { CycleContext } from "../../cycle-context.js";
+import { forEachFileUnder } from "../../files-under.js";
+import type { OutputFolders } from "../../output-folders.js";
+import { createFastqSelector, type FastqSelection, type FastqSelector } from "../../plan/fastq-selection.js";
+import type { DestinationFile } from "../../plan/link-progress.js";
+import type { StepRecorder } from "../../step-recorder.js";
+
+/** A new analysis on its way into the managed table, with what the cycle has learnt about it. */
+export interface Candidate {
+  analysis: IcaAnalysis;
+  /** An earlier cycle started managing it (the journal has an entry): this cycle resumes it. */
+  resumed: boolean;
+  /** null: the analysis has no output folder (any more), so nothing to link: it is recorded with a warning. */
+  folder: IcaData | null;
+  selection: FastqSelection;
+  /** Selected files the destination already lists (looked up for resumed analyses only). */
+  linkedBefore: Set<string>;
+}
+
+/**
+ * The MGI FASTQ selection of each analysis: output folders (see OutputFolders), then the files of
+ * all of them streamed through one multi-folder listing, each file fed to its analysis' selector
+ * (only FASTQs are kept, as the fields the manifest and the checks need).
+ */
+export async function selectCandidates(
+  ctx: CycleContext,
+  projects: { sourceId: string; destinationId: string },
+  analyses: ReadonlyArray<{ analysis: IcaAnalysis; resumed: boolean }>,
+  outputFolders: OutputFolders,
+  rec: StepRecorder,
+): Promise<Candidate[]> {
+  const folders = await outputFolders.of(analyses.map((a) => a.analysis));
+  const selectors = new Map<string, FastqSelector>();
+  const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; folder: IcaData }> = [];
+  const withoutFolder: Candidate[] = [];
+  for (const { analysis, resumed } of analyses) {
+    const folder = folders.get(analysis.id);
+    if (folder instanceof OutputFolderNotFoundError) {
+      // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
+      rec.warn(`${analysis.reference}: ${folder.message}; recorded as managed without linking`);
+      withoutFolder.push({ analysis, resumed, folder: null, selection: { selected: [], seenFastqs: [] }, linkedBefore: new Set() });
+    } else if (folder === undefined || folder instanceof Error) {
+      rec.error(`${analysis.reference}: cannot list its FASTQs: ${folder?.message ?? "no output folder"}; tried again next cycle`);
+    } else {
+      selectors.set(analysis.id, createFastqSelector(ctx.settings.fastqPattern));
+      withFolders.push({ analysis, resumed, folder });
+    }
+  }
+  await forEachFileUnder(
+    ctx.ica,
+    projects.sourceId,
+    withFolders.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
+    (analysisId, file) =>
+      selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes }),
+  );
+  const candidates: Candidate[] = withFolders.map((c) => ({
+    ...c,
+    selection: (selectors.get(c.analysis.id) as FastqSelector).result(),
+    linkedBefore: new Set<string>(),
+  }));
+  const resumed = candidates.filter((c) => c.resumed && c.selection.selected.length > 0);
+  if (resumed.length > 0) {
+    const listed = await destinationListing(ctx, projects.destinationId, resumed);
+    for (const c of resumed) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
+  }
+  return [...candidates, ...withoutFolder];
+}
+
+/**
+ * The selected files of each candidate that the destination lists, with their sizes. Linked data
+ * keeps its path, so one multi-folder listing of the destination under the source folders' paths
+ * finds them.
+ */
+export async function destinationListing(
+  ctx: CycleContext,
+  destinationId: string,
+  candidates: readonly Candidate[],
+): Promise<Map<string, DestinationFile[]>> {
+  const wanted = new Map(candidates.map((c) => [c.analysis.id, new Set(c.selection.selected.map((f) => f.id))]));
+  const listed = new Map<string, DestinationFile[]>(candidates.map((c) => [c.analysis.id, []]));
+  await forEachFileUnder(
+    ctx.ica,
+    destinationId,
+    candidates.flatMap((c) => (c.folder ? [{ key: c.analysis.id, path: c.folder.path }] : [])),
+    (analysisId, file) => {
+      if (wanted.get(analysisId)?.has(file.id)) listed.get(analysisId)?.push({ id: file.id, sizeBytes: file.sizeBytes });
+    },
+  );
+  return listed;
+}

@@ -1,0 +1,102 @@
+import { createHash } from "node:crypto";
+import writeFileAtomic from "write-file-atomic";
+import { ConflictError, NotFoundError } from "../../../http/errors.js";
+import type { IcaData } from "../../../ica/schemas.js";
+import { createFileAtPath } from "../../../modules/data-transfer/index.js";
+import { manifestPath as localManifestPath } from "../../../state/index.js";
+import type { ActionLog } from "../../action-log.js";
+import type { CycleContext } from "../../cycle-context.js";
+import { MANIFEST_FOLDER, manifestFileName, manifestPath, renderManifest } from "../../plan/manifest.js";
+import type { Candidate } from "./candidates.js";
+
+/**
+ * The same run and the same rows give the same key, so a create replayed after a lost answer (or by
+ * a cycle resuming a killed one, within ICA's 7-day memory of keys) returns the first file instead
+ * of failing or making a second one.
+ */
+export function manifestIdempotencyKey(runId: string, csv: string): string {
+  return `manifest-${createHash("sha256").update(runId).update("\u0000").update(csv).digest("hex").slice(0, 48)}`;
+}
+
+/**
+ * Writes `<run>.download_manifest.csv` to the state directory and makes sure the destination holds
+ * it complete under /fastq_manifests/: created once (Idempotency-Key; a 409 finds the file already
+ * there), uploaded while PARTIAL (an upload that died is simply done again), and never created twice.
+ * The journal keeps the file's id as soon as it exists, and `uploaded` once the bytes are in.
+ */
+export async function ensureManifest(
+  ctx: CycleContext,
+  actions: ActionLog,
+  destinationId: string,
+  candidate: Candidate,
+): Promise<void> {
+  const { analysis, selection } = candidate;
+  const csv = renderManifest(
+    selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
+    destinationId,
+  );
+  await writeFileAtomic(localManifestPath(ctx.paths, analysis.reference), csv);
+  const known = ctx.journal.data.managing[analysis.id]?.manifest;
+  if (known?.status === "uploaded") return;
+
+  const bytes = Buffer.from(csv);
+  const path = manifestPath(analysis.reference);
+  let file = known ? await readFile(ctx, destinationId, known.dataId) : undefined;
+  if (!file) {
+    const created = await actions.perform("manageNew", { action: "create-manifest", ids: [analysis.id], paths: [path] }, () =>
+      createFileAtPath(
+        ctx.ica,
+        destinationId,
+        { folderPath: MANIFEST_FOLDER, name: manifestFileName(analysis.reference) },
+        { idempotencyKey: manifestIdempotencyKey(analysis.reference, csv) },
+      ),
+    );
+    file = created.file;
+    ctx.journal.recordManifest(analysis.id, { dataId: file.id, status: "created" });
+    await ctx.journalWriter.save();
+  }
+  if (file.status === "PARTIAL") file = await upload(ctx, actions, destinationId, file, bytes);
+  if (file.status !== "AVAILABLE") {
+    throw new Error(`manifest ${path} is ${file.status}, not AVAILABLE; the next cycle looks again`);
+  }
+  if (file.sizeBytes !== null && file.sizeBytes !== bytes.length) {
+    throw new Error(
+      `manifest ${path} already exists with other content (${file.sizeBytes} bytes; this cycle's has ${bytes.length}): delete it in ICA and the next cycle uploads the current one`,
+    );
+  }
+  ctx.journal.recordManifest(analysis.id, { dataId: file.id, status: "uploaded" });
+  await ctx.journalWriter.save();
+}
+
+async function upload(
+  ctx: CycleContext,
+  actions: ActionLog,
+  destinationId: string,
+  file: IcaData,
+  bytes: Buffer,
+): Promise<IcaData> {
+  try {
+    await actions.perform("manageNew", { action: "upload-manifest", ids: [file.id], paths: [file.path] }, async () => {
+      // The URL's query is its signature: it goes straight to the upload and is never logged
+      // (errors name the route template, not the URL).
+      const url = await ctx.ica.createUploadUrl(destinationId, file.id);
+      await ctx.ica.uploadToUrl(url, bytes, "text/csv");
+    });
+    return { ...file, status: "AVAILABLE", sizeBytes: bytes.length };
+  } catch (error) {
+    // A create replayed from ICA's idempotency memory reports the file as it was then (PARTIAL);
+    // if it has been uploaded since, ICA refuses a new upload URL — read what is there instead.
+    if (!(error instanceof ConflictError)) throw error;
+    return ctx.ica.getData(destinationId, file.id);
+  }
+}
+
+async function readFile(ctx: CycleContext, destinationId: string, dataId: string): Promise<IcaData | undefined> {
+  try {
+    return await ctx.ica.getData(destinationId, dataId);
+  } catch (error) {
+    // Deleted since: create it again.
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}

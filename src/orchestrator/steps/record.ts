@@ -1,0 +1,63 @@
+import { writeCycleReport } from "../../state/index.js";
+import type { CycleOutcome, CycleReport } from "../cycle-report.js";
+import type { CycleContext } from "../cycle-context.js";
+import type { Plan } from "../plan/plan-types.js";
+import type { StepRun } from "../step-run.js";
+import { messageOf } from "../step-recorder.js";
+
+/** The journal's end-of-cycle stamp, saved with whatever the steps left unsaved. */
+export async function closeJournal(ctx: CycleContext): Promise<void> {
+  ctx.journal.finishCycle();
+  await ctx.journalWriter.save();
+}
+
+export interface ReportFrame {
+  source: { id: string; name: string };
+  destination: { id: string; name: string };
+  plan: Plan;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+}
+
+/**
+ * Step 7: the cycle report — counts, warnings and errors per step, the mutating calls made, API calls
+ * per route, duration — written as JSON to the state directory (not in a dry run) and returned. The
+ * audit log already has a line for every mutating call, written as each was made.
+ */
+export async function recordReport(ctx: CycleContext, run: StepRun, frame: ReportFrame): Promise<CycleReport> {
+  const steps = run.recorders.map((rec) => rec.toReport());
+  const prefixed = (key: "warnings" | "errors") => steps.flatMap((step) => step[key].map((m) => `[${step.name}] ${m}`));
+  const errors = prefixed("errors");
+  const outcome: CycleOutcome = run.aborted ? "aborted" : errors.length > 0 ? "failures" : "ok";
+  const snapshot = ctx.stats.snapshot();
+  const report: CycleReport = {
+    cycleId: ctx.cycleId,
+    dryRun: ctx.dryRun,
+    outcome,
+    startedAt: frame.startedAt.toISOString(),
+    finishedAt: frame.finishedAt.toISOString(),
+    durationMs: Math.round(frame.durationMs),
+    source: frame.source,
+    destination: frame.destination,
+    plan: frame.plan,
+    steps,
+    warnings: [...run.warnings, ...prefixed("warnings")],
+    errors,
+    actions: ctx.actions?.records ?? [],
+    apiCalls: {
+      total: snapshot.totalRequests,
+      byRoute: Object.fromEntries(Object.entries(snapshot.routes).map(([route, stats]) => [route, stats.requests])),
+    },
+  };
+  ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
+  if (ctx.dryRun) return report;
+  try {
+    const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined });
+    return { ...report, reportPath };
+  } catch (error) {
+    const message = `[record] cycle report not written: ${messageOf(error)}`;
+    ctx.logger.error(message);
+    return { ...report, outcome: outcome === "ok" ? "failures" : outcome, errors: [...errors, message] };
+  }
+}

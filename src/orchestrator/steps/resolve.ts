@@ -1,0 +1,57 @@
+import { ConfigError, type ProjectRef } from "../../config/index.js";
+import { AuthError } from "../../http/errors.js";
+import type { IcaProject } from "../../ica/schemas.js";
+import { checkTokenScopes } from "../../modules/bssh-utils/index.js";
+import { resolveProject } from "../../modules/launch/index.js";
+import type { CycleContext } from "../cycle-context.js";
+import { gateBasespaceScopes, requiredBasespaceScopes, type ScopeGate } from "../plan/basespace-scopes.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+
+export interface Resolved {
+  source: IcaProject;
+  destination: IcaProject;
+  /** null when there is no BaseSpace token or its scopes could not be read: the BaseSpace lifecycle is skipped. */
+  scopes: ScopeGate | null;
+}
+
+/**
+ * Step 1: both ICA projects by name or id, and the BaseSpace token's scopes (once per cycle). A
+ * project that cannot be resolved, or credentials the services refuse, throw: those are
+ * configuration problems, and nothing later can run without the projects.
+ */
+export async function resolveProjects(ctx: CycleContext, rec: StepRecorder): Promise<Resolved> {
+  const [source, destination, scopes] = await Promise.all([
+    resolveProject(ctx.ica, refText(ctx.settings.source)),
+    resolveProject(ctx.ica, refText(ctx.settings.destination)),
+    readScopes(ctx, rec),
+  ]);
+  if (source.id === destination.id) {
+    throw new ConfigError(
+      `source and destination resolve to the same ICA project "${source.name}" (${source.id}): FASTQs are linked into another project, so give a different destination`,
+    );
+  }
+  return { source, destination, scopes };
+}
+
+function refText(ref: ProjectRef): string {
+  return "id" in ref ? ref.id : ref.name;
+}
+
+async function readScopes(ctx: CycleContext, rec: StepRecorder): Promise<ScopeGate | null> {
+  const { basespace, settings } = ctx;
+  if (!basespace || !settings.basespace) {
+    rec.warn("no BaseSpace access token configured: the BaseSpace lifecycle is skipped; run `bs auth` or pass --basespace_access_token_file");
+    return null;
+  }
+  try {
+    const check = await checkTokenScopes(basespace, requiredBasespaceScopes);
+    const gate = gateBasespaceScopes(check.scopes, { apiServer: settings.basespace.apiServer });
+    rec.count("basespaceScopesMissing", gate.missing.length);
+    if (gate.warning !== null) rec.warn(gate.warning);
+    return gate;
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    rec.error(`cannot read the BaseSpace token's scopes (${messageOf(error)}): the BaseSpace lifecycle is skipped this cycle`);
+    return null;
+  }
+}

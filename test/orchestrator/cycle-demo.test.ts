@@ -1,0 +1,224 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IcaClient } from "../../src/ica/client.js";
+import type { IcaData } from "../../src/ica/schemas.js";
+import { renderCycleReport, renderPlanTable, type CycleReport } from "../../src/orchestrator/index.js";
+import type { Simulator } from "../../src/simulator/server.js";
+import { openJournal, readManagedTable, statePaths } from "../../src/state/index.js";
+import {
+  cycle,
+  cycleSettings,
+  LogSink,
+  simCalls,
+  startCycleSimulator,
+  tempStateDir,
+  testApiKey,
+  testToken,
+} from "./cycle-harness.js";
+
+/** MGI FASTQs per analysis, from the demo table in docs/simulator.md (section fixtures). */
+const mgiFastqsByAnalysis: Record<string, number> = {
+  a0000001: 8,
+  a0000002: 3,
+  a0000009: 2,
+  a0000010: 4,
+  a0000011: 2,
+  a0000012: 2,
+  a0000013: 2,
+  a0000015: 2,
+};
+/** SUCCEEDED BCLConvert analyses of the source: all new on an empty table (a0000003 has no MGI FASTQ). */
+const managedPrefixes = ["a0000001", "a0000002", "a0000003", "a0000009", "a0000010", "a0000011", "a0000012", "a0000013", "a0000015"];
+
+/** The listing calls a cycle with nothing new and nothing pending makes on demo, and nothing else. */
+const steadyCalls = {
+  "GET /ica/rest/api/projects": 2,
+  "POST /ica/rest/api/projects/{projectId}/analysis:search": 1,
+  "GET /v1pre3/oauthv2/token/current": 1,
+  "GET /v1pre3/users/current/projects": 1,
+  "GET /v2/projects/{id}/datasets": 2,
+  "GET /v2/runs": 1,
+  "GET /v2/trash": 1,
+};
+
+const prefixOf = (path: string): string => /-(a\d{7})-/.exec(path)?.[1] ?? "?";
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+function linkedPaths(report: CycleReport): string[] {
+  return report.actions.filter((a) => a.action === "link" && a.result === "ok").flatMap((a) => a.paths ?? []);
+}
+
+/** Everything the cycle can write: the secrets must appear in none of it. */
+async function stateText(dir: string): Promise<string> {
+  const files = await readdir(dir, { recursive: true, withFileTypes: true });
+  const texts = await Promise.all(files.filter((f) => f.isFile()).map((f) => readFile(join(f.parentPath, f.name), "utf8")));
+  return texts.join("\n");
+}
+
+describe("a cycle on the demo fixture", () => {
+  let sim: Simulator;
+  let state: Awaited<ReturnType<typeof tempStateDir>>;
+  let ica: IcaClient;
+
+  beforeEach(async () => {
+    sim = await startCycleSimulator();
+    state = await tempStateDir();
+    ica = new IcaClient({ serverUrl: sim.icaUrl, apiKey: sim.apiKey });
+  });
+  afterEach(async () => {
+    await sim.stop();
+    await state.remove();
+  });
+
+  const demoAnalysis = (prefix: string) => {
+    const analysis = sim.fixture.ica.analyses.find((a) => a.id.startsWith(prefix));
+    if (!analysis) throw new Error(`demo has no analysis ${prefix}`);
+    return analysis;
+  };
+  const expectedMgiPaths = (prefix: string): string[] => {
+    const analysis = demoAnalysis(prefix);
+    return analysis.files
+      .filter((f) => /(^|\/)M-[^/]*\.fastq\.gz$/.test(f.path))
+      .map((f) => `${analysis.outputFolderPath ?? `/ilmn-analyses/${analysis.reference}/`}${f.path}`)
+      .sort();
+  };
+  const projectIds = () => {
+    const id = (name: string) => sim.fixture.ica.projects.find((p) => p.name === name)?.id ?? "";
+    return { source: id("core-bssh-runs"), destination: id("mgi-fastq-delivery") };
+  };
+
+  it("links exactly the MGI FASTQs of the new analyses, uploads their manifests and records them", async () => {
+    const sink = new LogSink();
+    const report = await cycle(sim, cycleSettings(sim, state.dir), sink);
+    expect(report.outcome).toBe("ok");
+
+    const linked = linkedPaths(report);
+    const perAnalysis: Record<string, number> = {};
+    for (const path of linked) perAnalysis[prefixOf(path)] = (perAnalysis[prefixOf(path)] ?? 0) + 1;
+    expect(perAnalysis).toEqual(mgiFastqsByAnalysis);
+    expect(linked.sort()).toEqual(Object.keys(mgiFastqsByAnalysis).flatMap(expectedMgiPaths).sort());
+
+    const { destination } = projectIds();
+    const destFiles = await collect(ica.listData(destination, { type: "FILE" }));
+    const manifests = destFiles.filter((f) => f.path.startsWith("/fastq_manifests/"));
+    // a0000012 is past days_to_delete: the ICA lifecycle deletes its output (links included) in the same cycle.
+    const stillLinked = Object.keys(mgiFastqsByAnalysis).filter((p) => p !== "a0000012");
+    expect(destFiles.filter((f) => !manifests.includes(f)).map((f) => f.path).sort()).toEqual(stillLinked.flatMap(expectedMgiPaths).sort());
+    const withManifest = Object.keys(mgiFastqsByAnalysis);
+    expect(manifests.map((f) => f.name).sort()).toEqual(
+      withManifest.map((p) => `${demoAnalysis(p).reference}.download_manifest.csv`).sort(),
+    );
+    expect(manifests.every((f) => f.status === "AVAILABLE")).toBe(true);
+    for (const prefix of withManifest) {
+      const analysis = demoAnalysis(prefix);
+      const file = manifests.find((f) => f.name.startsWith(analysis.reference)) as IcaData;
+      const uploaded = (await ica.downloadFromUrl(await ica.createDownloadUrl(destination, file.id))).toString("utf8");
+      const local = await readFile(join(state.dir, "manifests", file.name), "utf8");
+      expect(uploaded).toBe(local);
+      const rows = parse(uploaded, { columns: true }) as Array<Record<string, string>>;
+      expect(uploaded.split("\n")[0]).toBe("file_name,file_path,data_id,project_id");
+      expect(rows.map((r) => r.file_path)).toEqual(expectedMgiPaths(prefix));
+      expect(rows.every((r) => r.project_id === destination && r.file_path?.endsWith(`/${r.file_name}`))).toBe(true);
+    }
+
+    const table = await readManagedTable(cycleSettings(sim, state.dir).managedTablePath);
+    expect(table.rows.map((r) => r.analysisId.slice(0, 8)).sort()).toEqual(managedPrefixes);
+    expect(table.rows.every((r) => r.runId === demoAnalysis(r.analysisId.slice(0, 8)).reference)).toBe(true);
+    expect(report.warnings.some((w) => w.includes("no MGI FASTQ") && w.includes("NA24143_S1_L001_R1_001.fastq.gz"))).toBe(true);
+
+    const journal = await openJournal(statePaths(state.dir).journal);
+    expect(journal.data.managing).toEqual({});
+    expect(renderCycleReport(report)).toContain("manageNew");
+
+    // Secrets reach no log line, report, journal, audit line or manifest.
+    const written = `${sink.text}\n${JSON.stringify(report)}\n${await stateText(state.dir)}`;
+    for (const secret of [testApiKey, testToken]) expect(written).not.toContain(secret);
+    expect(written).not.toMatch(/X-Amz-Signature=[0-9a-f]{16}/);
+  });
+
+  it("acts on aged data as the demo table says, and converges to a cycle that only lists", async () => {
+    const settings = cycleSettings(sim, state.dir);
+    const first = await cycle(sim, settings);
+    const acted = (report: CycleReport, action: string) =>
+      report.actions.filter((a) => a.step === "icaLifecycle" && a.action === action && a.result === "ok").flatMap((a) => a.paths ?? []);
+    expect(acted(first, "archive").map(prefixOf)).toEqual(["a0000010"]);
+    expect(acted(first, "delete").map(prefixOf)).toEqual(["a0000012"]);
+    expect(acted(first, "unarchive").map(prefixOf)).toEqual(["a0000013"]);
+    // The analyses nobody can tell the manager of are reported, and nothing of theirs is touched.
+    expect(first.warnings.filter((w) => w.includes("cannot determine")).map(prefixOf).sort()).toEqual(["a0000015", "a0000016"]);
+
+    const second = await cycle(sim, settings);
+    expect(acted(second, "delete").map(prefixOf)).toEqual(["a0000013"]);
+
+    const digest = sim.state().digest;
+    sim.resetStats();
+    const steady = await cycle(sim, settings);
+    expect(steady.outcome).toBe("ok");
+    expect(steady.actions).toEqual([]);
+    expect(sim.state().digest).toBe(digest);
+    expect(simCalls(sim)).toEqual({ total: 9, mutating: 0, byRoute: steadyCalls });
+    expect(steady.apiCalls.total).toBe(9);
+  });
+
+  it("changes nothing on a second cycle while unarchive and restores are still running", async () => {
+    await sim.stop();
+    sim = await startCycleSimulator({ timings: { icaLinkBatchMs: 0, icaArchiveMs: 0, icaDeleteMs: 0, icaUnarchiveMs: 86_400_000, bsRestoreMs: 86_400_000 } });
+    const settings = cycleSettings(sim, state.dir);
+    await cycle(sim, settings);
+    const digest = sim.state().digest;
+    sim.resetStats();
+    const second = await cycle(sim, settings);
+    expect(second.actions).toEqual([]);
+    expect(sim.state().digest).toBe(digest);
+    // The listings, plus one read of the folder whose unarchive is pending (a0000013).
+    expect(simCalls(sim)).toEqual({
+      total: 10,
+      mutating: 0,
+      byRoute: { ...steadyCalls, "GET /ica/rest/api/projects/{projectId}/data": 1 },
+    });
+    const waits = second.plan.steps.flatMap((s) => s.items).filter((i) => i.action === "wait" && i.step !== "manageNew");
+    expect(waits.map((i) => i.target.kind).sort()).toEqual(["bs-dataset", "bs-run", "ica-folder"]);
+  });
+
+  it("dry run: prints the plan, changes nothing anywhere and writes nothing in the state directory", async () => {
+    const stateDir = join(state.dir, "not-created");
+    const before = sim.state().digest;
+    const report = await cycle(sim, cycleSettings(sim, stateDir, { dryRun: true }));
+    expect(report.dryRun).toBe(true);
+    expect(report.reportPath).toBeUndefined();
+    expect(report.actions).toEqual([]);
+    expect(sim.state().digest).toBe(before);
+    expect(sim.stats().mutating).toBe(0);
+    expect(existsSync(stateDir)).toBe(false);
+    const items = report.plan.steps.flatMap((s) => s.items);
+    expect(items.filter((i) => i.action === "link")).toHaveLength(25);
+    expect(items.filter((i) => i.action === "upload-manifest")).toHaveLength(8);
+    expect(items.filter((i) => i.action === "delete").map((i) => prefixOf(i.target.path ?? ""))).toEqual(["a0000012"]);
+    expect(renderPlanTable(report.plan)).toContain("upload-manifest 8");
+
+    // With state from a real cycle: the dry run leaves every file in it as it was.
+    const settings = cycleSettings(sim, state.dir);
+    await cycle(sim, settings);
+    await writeFile(join(state.dir, "marker"), "");
+    const files = await stateText(state.dir);
+    const listing = await readdir(state.dir, { recursive: true });
+    const digest = sim.state().digest;
+    sim.resetStats();
+    const dry = await cycle(sim, { ...settings, dryRun: true });
+    expect(dry.plan.steps.flatMap((s) => s.items).filter((i) => i.action === "delete").map((i) => prefixOf(i.target.path ?? ""))).toEqual([
+      "a0000013",
+    ]);
+    expect(sim.stats().mutating).toBe(0);
+    expect(sim.state().digest).toBe(digest);
+    expect(await stateText(state.dir)).toBe(files);
+    expect(await readdir(state.dir, { recursive: true })).toEqual(listing);
+  });
+});
