@@ -45,7 +45,7 @@ const valueKeys: Record<string, SettingKey> = {
   ),
   basespace_api_server: "basespaceApiServer",
 };
-const pathKeys = new Set(["state_dir", "analyses_managed_table"]);
+const pathKeys = new Set(["state_dir", "analyses_managed_table", "metrics_file"]);
 
 const pairShape = {
   source: project.optional(),

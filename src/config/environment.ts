@@ -13,11 +13,19 @@ export const environmentVariables = {
   basespaceToken: "BASESPACE_ACCESS_TOKEN",
   basespaceServer: "BASESPACE_API_SERVER",
   config: "ICA_ORCHESTRATOR_CONFIG",
+  stateDir: "ICA_ORCHESTRATOR_STATE_DIR",
+  basespaceConfig: "ICA_ORCHESTRATOR_BASESPACE_CONFIG",
 } as const;
 
 export interface EnvironmentLayer {
   layer: Layer;
   configPath?: string;
+  /**
+   * ICA_ORCHESTRATOR_BASESPACE_CONFIG moves the `bs` CLI's default file (~/.basespace/default.cfg), so
+   * it keeps that file's place in the precedence and is read only if present: the container image
+   * points it at /run/secrets/basespace.cfg, and a lab without BaseSpace mounts nothing there.
+   */
+  basespaceConfigPath?: string;
 }
 
 /** `docker run -e VAR=` sets VAR to ""; treat that as unset. */
@@ -32,7 +40,9 @@ export function environmentLayer(env: Environment, cwd: string, context: LoadCon
   const apiKey = read(env, v.apiKey);
   const apiKeyFile = read(env, v.apiKeyFile);
   if (apiKey !== undefined && apiKeyFile !== undefined) {
-    throw new ConfigError(`both ${v.apiKey} and ${v.apiKeyFile} are set: unset one of them`);
+    throw new ConfigError(
+      `both ${v.apiKey} and ${v.apiKeyFile} are set: unset one of them (in a container, -e ${v.apiKeyFile}= clears the image's default)`,
+    );
   }
   if (apiKey !== undefined) layer.apiKey = { source: v.apiKey, value: apiKey };
   if (apiKeyFile !== undefined) layer.apiKey = apiKeyFileEntry(resolve(cwd, apiKeyFile), v.apiKeyFile, context);
@@ -45,6 +55,13 @@ export function environmentLayer(env: Environment, cwd: string, context: LoadCon
     const value = read(env, name);
     if (value !== undefined) layer[key] = { source: name, value };
   }
+  const stateDir = read(env, v.stateDir);
+  if (stateDir !== undefined) layer.stateDir = { source: v.stateDir, value: resolve(cwd, stateDir) };
   const config = read(env, v.config);
-  return { layer, ...(config !== undefined ? { configPath: resolve(cwd, config) } : {}) };
+  const basespaceConfig = read(env, v.basespaceConfig);
+  return {
+    layer,
+    ...(config !== undefined ? { configPath: resolve(cwd, config) } : {}),
+    ...(basespaceConfig !== undefined ? { basespaceConfigPath: resolve(cwd, basespaceConfig) } : {}),
+  };
 }

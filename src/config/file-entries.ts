@@ -46,11 +46,12 @@ function withScheme(serverUrl: string | undefined): string | undefined {
 /**
  * The lowest layer above the defaults: what the Illumina CLIs stored in the home directory, read
  * only when a setting falls through to it. A default.cfg without a token is not an error here
- * (BaseSpace is optional); the explicit --basespace_access_token_file is.
+ * (BaseSpace is optional); the explicit --basespace_access_token_file is. `bsConfig` replaces the
+ * `bs` file's default location (ICA_ORCHESTRATOR_BASESPACE_CONFIG).
  */
-export function illuminaCliLayer(homeDir: string, context: LoadContext): Layer {
+export function illuminaCliLayer(homeDir: string, context: LoadContext, bsConfig?: string): Layer {
   const icav2 = icav2ConfigPath(homeDir);
-  const bs = basespaceConfigPath(homeDir);
+  const bs = bsConfig ?? basespaceConfigPath(homeDir);
   const readIcav2 = (): ReturnType<typeof readIcav2Config> => readIcav2Config(icav2);
   const readBs = (): ReturnType<typeof readBasespaceConfig> => readBasespaceConfig(bs);
   const optional = <T>(read: () => Promise<T>, path: string) => () => readIfPresent(path, read);

@@ -10,7 +10,7 @@ export type FlagInput = Readonly<Record<string, unknown>>;
 
 const configFlag = "config";
 const flagsByName = new Map(settingFlags.map((f) => [f.flag, f]));
-const pathSettings = new Set<SettingKey>(["stateDir", "managedTablePath"]);
+const pathSettings = new Set<SettingKey>(["stateDir", "managedTablePath", "metricsFile"]);
 
 /** `api-key-file`, `apiKeyFile` and `api_key_file` are the same option. */
 export function toSnakeCase(name: string): string {

@@ -80,7 +80,8 @@ async function resolveLayers(input: LoadSettingsInput): Promise<ResolvedLayers> 
   const environment = environmentLayer(env, cwd, context);
   const configPath = flags.configPath ?? environment.configPath;
   const config = configPath === undefined ? undefined : await readConfigFile(configPath, context);
-  const lower = [...(config ? [config.top] : []), illuminaCliLayer(homeDir, context), defaultsLayer(cwd)];
+  const illumina = illuminaCliLayer(homeDir, context, environment.basespaceConfigPath);
+  const lower = [...(config ? [config.top] : []), illumina, defaultsLayer(cwd)];
   const cycles = pairLayers(flags.layer, config).map((pair) => [flags.layer, environment.layer, pair, ...lower]);
   return { cycles, context, ...(configPath !== undefined ? { configPath } : {}) };
 }

@@ -66,6 +66,53 @@ export const settingDescriptions: Record<SettingKey, SettingDescription> = {
   linkDeadlineMs: { name: "link_deadline_ms", expects: "milliseconds, 1000 or more", fix: "e.g. --link_deadline_ms 900000" },
   logLevel: { name: "log_level", expects: "one of error, warn, info, debug", fix: "e.g. --log_level debug" },
   logFormat: { name: "log_format", expects: "one of text, json", fix: "e.g. --log_format json" },
+  requeueFailed: { name: "requeue_failed", expects: "true or false", fix: "pass --requeue_failed or leave it out" },
+  maxRequeues: { name: "max_requeues", expects: "a whole number from 0 to 10", fix: "e.g. --max_requeues 1" },
+  requeueWithinDays: {
+    name: "requeue_within_days",
+    expects: 'a whole number of days (1 or more) or "off"',
+    fix: "e.g. --requeue_within_days 3",
+  },
+  notifyWebhookUrl: {
+    name: "notify_webhook_url",
+    expects: "an http(s) URL of a Slack or Teams incoming webhook",
+    fix: "copy the webhook URL from the Slack/Teams app settings into notify_webhook_url in the config file",
+    secret: true,
+  },
+  notifySmtpUrl: {
+    name: "notify_smtp_url",
+    expects: "an smtp:// or smtps:// URL such as smtps://user:password@mail.example.org:465",
+    fix: "set notify_smtp_url in the config file (percent-encode @ : / in the password)",
+    secret: true,
+  },
+  notifyEmailFrom: {
+    name: "notify_email_from",
+    expects: "an e-mail address, optionally as Name <address>",
+    fix: 'e.g. --notify_email_from "ICA orchestrator <seqcore@example.org>"',
+  },
+  notifyEmailTo: { name: "notify_email_to", expects: "a list of e-mail addresses", fix: "e.g. --notify_email_to lab@example.org,pi@example.org" },
+  notifyStuckHours: {
+    name: "notify_stuck_hours",
+    expects: "a whole number of hours (1 or more)",
+    fix: "e.g. --notify_stuck_hours 24",
+  },
+  notifyPendingDays: {
+    name: "notify_pending_days",
+    expects: "a whole number of days (1 or more)",
+    fix: "e.g. --notify_pending_days 3",
+  },
+  notifyRepeatHours: {
+    name: "notify_repeat_hours",
+    expects: "a whole number of hours (1 or more)",
+    fix: "e.g. --notify_repeat_hours 24",
+  },
+  notifyDigestHour: { name: "notify_digest_hour", expects: 'an hour from 0 to 23 (local time) or "off"', fix: "e.g. --notify_digest_hour 8" },
+  metricsFile: {
+    name: "metrics_file",
+    expects: "a file path ending in .prom (node_exporter's textfile collector reads only those)",
+    fix: "e.g. --metrics_file /var/lib/node_exporter/textfile_collector/ica_orchestrator.prom",
+  },
+  metricsPort: { name: "metrics_port", expects: "a TCP port from 1 to 65535", fix: "e.g. --metrics_port 9464" },
 };
 
 /**
@@ -111,4 +158,22 @@ export const settingFlags: readonly SettingFlag[] = [
   { flag: "link_deadline_ms", setting: "linkDeadlineMs", valueName: "ms", description: "how long to wait for a linking batch" },
   { flag: "log_level", setting: "logLevel", valueName: "level", description: "error, warn, info or debug" },
   { flag: "log_format", setting: "logFormat", valueName: "format", description: "text or json" },
+  { flag: "requeue_failed", setting: "requeueFailed", description: "run failed BCLConvert analyses again" },
+  { flag: "max_requeues", setting: "maxRequeues", valueName: "n", description: "most requeues per failed analysis (default 1)" },
+  {
+    flag: "requeue_within_days",
+    setting: "requeueWithinDays",
+    valueName: "days",
+    description: 'requeue only failures newer than this (default 3; "off" for any age)',
+  },
+  { flag: "notify_webhook_url", setting: "notifyWebhookUrl", valueName: "url", description: "Slack/Teams incoming webhook for alerts (a secret)" },
+  { flag: "notify_smtp_url", setting: "notifySmtpUrl", valueName: "url", description: "smtp(s):// server for e-mail alerts (a secret)" },
+  { flag: "notify_email_from", setting: "notifyEmailFrom", valueName: "address", description: "sender of e-mail alerts" },
+  { flag: "notify_email_to", setting: "notifyEmailTo", valueName: "addresses", repeatable: true, description: "recipients of e-mail alerts" },
+  { flag: "notify_stuck_hours", setting: "notifyStuckHours", valueName: "hours", description: "alert on work waiting longer (default 24)" },
+  { flag: "notify_pending_days", setting: "notifyPendingDays", valueName: "days", description: "alert on analyses unfinished longer (default 3)" },
+  { flag: "notify_repeat_hours", setting: "notifyRepeatHours", valueName: "hours", description: "repeat an alert after (default 24)" },
+  { flag: "notify_digest_hour", setting: "notifyDigestHour", valueName: "hour", description: 'daily digest at this hour (default "off")' },
+  { flag: "metrics_file", setting: "metricsFile", valueName: "file", description: "write Prometheus metrics here (*.prom)" },
+  { flag: "metrics_port", setting: "metricsPort", valueName: "port", description: "watch: serve metrics at http://host:port/metrics" },
 ];

@@ -28,6 +28,14 @@ export const settingDefaults = {
   linkDeadlineMs: 15 * 60_000,
   logLevel: "info",
   logFormat: "text",
+  requeueFailed: false,
+  maxRequeues: 1,
+  requeueWithinDays: 3,
+  notifyEmailTo: [],
+  notifyStuckHours: 24,
+  notifyPendingDays: 3,
+  notifyRepeatHours: 24,
+  notifyDigestHour: "off",
 } as const satisfies Partial<Record<SettingKey, unknown>>;
 
 // ── input coercion: flags and environment variables arrive as strings ─────────────────────────
@@ -39,10 +47,12 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(fromNumericString, z.int().min(min).max(max));
 
 const offWords = new Set(["off", "none", "false", "never"]);
-const daysOrOff = z.preprocess(
-  (value) => (value === false || (typeof value === "string" && offWords.has(value.trim().toLowerCase())) ? null : fromNumericString(value)),
-  z.int().min(1).nullable(),
-);
+const numberOrOff = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    (value) => (value === false || (typeof value === "string" && offWords.has(value.trim().toLowerCase())) ? null : fromNumericString(value)),
+    z.int().min(min).max(max).nullable(),
+  );
+const daysOrOff = numberOrOff(1);
 
 const booleanWords: Record<string, boolean> = { true: true, yes: true, "1": true, false: false, no: false, "0": false };
 const flag = z.preprocess(
@@ -51,17 +61,15 @@ const flag = z.preprocess(
 );
 
 /** A comma-separated string, or a list (repeated flags, JSON array) whose items may hold commas too. */
-const list = z.preprocess(
-  (value) =>
-    typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string"))
-      ? [value]
-          .flat()
-          .flatMap((item: string) => item.split(","))
-          .map((item) => item.trim())
-          .filter((item) => item !== "")
-      : value,
-  z.array(z.string().min(1)),
-);
+const splitList = (value: unknown): unknown =>
+  typeof value === "string" || (Array.isArray(value) && value.every((item) => typeof item === "string"))
+    ? [value]
+        .flat()
+        .flatMap((item: string) => item.split(","))
+        .map((item) => item.trim())
+        .filter((item) => item !== "")
+    : value;
+const list = z.preprocess(splitList, z.array(z.string().min(1)));
 
 /** `/body/flags` or a bare body; `g`/`y` are refused because they make RegExp.test() stateful. */
 export function parsePattern(text: string): RegExp {
@@ -86,6 +94,21 @@ const httpUrl = z
   .trim()
   .pipe(z.url({ protocol: /^https?$/ }))
   .transform((text) => text.replace(/\/+$/, ""));
+
+/** Mail servers as nodemailer takes them: `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://…:465`. */
+const smtpUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^smtps?$/ }));
+
+/** `Name <address>` or a bare address; nodemailer parses both. */
+const emailAddress = z
+  .string()
+  .trim()
+  .regex(/^[^@\s<>]+@[^@\s<>]+$|^[^<>]*<[^@\s<>]+@[^@\s<>]+>$/);
+
+/** node_exporter's textfile collector reads only `*.prom` files. */
+const promFile = z.string().min(1).endsWith(".prom");
 
 const projectRef = z.union([z.strictObject({ id: z.string().trim().min(1) }), z.strictObject({ name: z.string().trim().min(1) })]);
 export type ProjectRef = z.infer<typeof projectRef>;
@@ -127,6 +150,19 @@ export const settingsShape = z.strictObject({
   linkDeadlineMs: wholeNumber(1_000),
   logLevel: z.enum(logLevels),
   logFormat: z.enum(logFormats),
+  requeueFailed: flag,
+  maxRequeues: wholeNumber(0, 10),
+  requeueWithinDays: daysOrOff,
+  notifyWebhookUrl: httpUrl.optional(),
+  notifySmtpUrl: smtpUrl.optional(),
+  notifyEmailFrom: emailAddress.optional(),
+  notifyEmailTo: z.preprocess(splitList, z.array(emailAddress)),
+  notifyStuckHours: wholeNumber(1),
+  notifyPendingDays: wholeNumber(1),
+  notifyRepeatHours: wholeNumber(1),
+  notifyDigestHour: numberOrOff(0, 23),
+  metricsFile: promFile.optional(),
+  metricsPort: wholeNumber(1, 65_535).optional(),
 });
 
 export const settingsSchema = settingsShape
@@ -148,6 +184,15 @@ export const settingsSchema = settingsShape
         message: "names the same project as the source: FASTQs are linked into another project, so give a different destination",
       });
     }
+    const mail = { notify_email_from: draft.notifyEmailFrom !== undefined, notify_email_to: draft.notifyEmailTo.length > 0 };
+    const missing = Object.keys(mail).filter((name) => !mail[name as keyof typeof mail]);
+    if (draft.notifySmtpUrl !== undefined && missing.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["notifySmtpUrl"], message: `e-mail needs ${missing.join(" and ")} too: set them, or remove notify_smtp_url` });
+    }
+    if (draft.notifySmtpUrl === undefined && missing.length < 2) {
+      const path = mail.notify_email_to ? "notifyEmailTo" : "notifyEmailFrom";
+      ctx.addIssue({ code: "custom", path: [path], message: "no mail server to send through: set notify_smtp_url too, or remove this setting" });
+    }
   })
   .transform(({ basespaceApiServer, basespaceAccessToken, managedTablePath, stateDir, ...rest }) => ({
     ...rest,
@@ -162,7 +207,7 @@ export const settingsSchema = settingsShape
  * validated): the same field schemas, picked.
  */
 export const localSettingsSchema = settingsShape
-  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true })
+  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true, dryRun: true })
   .transform(({ managedTablePath, ...rest }) => ({
     ...rest,
     managedTablePath: managedTablePath ?? defaultManagedTable(rest.stateDir),
@@ -177,7 +222,24 @@ export type Settings = z.output<typeof settingsSchema>;
 
 /** The secret values in `settings`, to register with the SecretRedactor. */
 export function settingsSecrets(settings: Settings): string[] {
-  return [settings.apiKey, ...(settings.basespace ? [settings.basespace.accessToken] : [])];
+  return [
+    settings.apiKey,
+    ...(settings.basespace ? [settings.basespace.accessToken] : []),
+    ...urlSecrets(settings.notifyWebhookUrl),
+    ...urlSecrets(settings.notifySmtpUrl),
+  ];
+}
+
+/**
+ * A webhook URL is a credential as a whole (Slack's path holds the token) and a mail server URL holds
+ * a password: the URL, its path and query, and its user info are all registered, so an error message
+ * quoting only part of it stays clean.
+ */
+function urlSecrets(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const url = new URL(text);
+  const parts = [text, `${url.pathname}${url.search}`, decodeURIComponent(url.password), decodeURIComponent(url.username)];
+  return parts.filter((part) => part !== "" && part !== "/");
 }
 
 /** A printable copy (doctor, status, reports): secrets replaced, patterns as text. */
@@ -186,6 +248,8 @@ export function describeSettings(settings: Settings): Record<string, unknown> {
     ...settings,
     apiKey: "[REDACTED]",
     basespace: settings.basespace ? { apiServer: settings.basespace.apiServer, accessToken: "[REDACTED]" } : undefined,
+    notifyWebhookUrl: settings.notifyWebhookUrl === undefined ? undefined : "[REDACTED]",
+    notifySmtpUrl: settings.notifySmtpUrl === undefined ? undefined : "[REDACTED]",
     fastqPattern: String(settings.fastqPattern),
     bclConvertPattern: String(settings.bclConvertPattern),
   };

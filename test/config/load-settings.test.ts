@@ -41,6 +41,14 @@ describe("config/load-settings precedence", () => {
       linkDeadlineMs: 900_000,
       logLevel: "info",
       logFormat: "text",
+      requeueFailed: false,
+      maxRequeues: 1,
+      requeueWithinDays: 3,
+      notifyEmailTo: [],
+      notifyStuckHours: 24,
+      notifyPendingDays: 3,
+      notifyRepeatHours: 24,
+      notifyDigestHour: null,
     });
   });
 
@@ -181,6 +189,45 @@ describe("config/settings helpers", () => {
   });
 });
 
+describe("config/load-settings requeue, notifications and metrics", () => {
+  const webhook = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX";
+  const smtp = "smtps://alerts:p%40ss-word@mail.example.org:465";
+
+  it("reads them from the config file (metrics_file relative to it) and flags, and keeps the URLs secret", async () => {
+    const config = await box.file(
+      "etc/orchestrator.json",
+      JSON.stringify({
+        notify_webhook_url: webhook,
+        notify_smtp_url: smtp,
+        notify_email_from: "ICA orchestrator <seqcore@example.org>",
+        notify_email_to: ["lab@example.org", "pi@example.org"],
+        notify_digest_hour: 0,
+        metrics_file: "metrics/ica.prom",
+        requeue_within_days: "off",
+      }),
+    );
+    const flags = { ...projects, config, requeue_failed: true, max_requeues: "2", notify_stuck_hours: "12", metrics_port: "9464" };
+    const [settings] = (await box.load(flags, { ICA_API_KEY: "the-api-key" })).settings;
+    expect(settings).toMatchObject({
+      requeueFailed: true,
+      maxRequeues: 2,
+      requeueWithinDays: null,
+      notifyWebhookUrl: webhook,
+      notifySmtpUrl: smtp,
+      notifyEmailFrom: "ICA orchestrator <seqcore@example.org>",
+      notifyEmailTo: ["lab@example.org", "pi@example.org"],
+      notifyStuckHours: 12,
+      notifyDigestHour: 0,
+      metricsFile: join(box.root, "etc", "metrics", "ica.prom"),
+      metricsPort: 9464,
+    });
+    expect(settingsSecrets(settings!)).toEqual(["the-api-key", webhook, "/services/T000/B000/XXXXsecretXXXX", smtp, "p@ss-word", "alerts"]);
+    const printed = JSON.stringify(describeSettings(settings!));
+    expect(printed).not.toMatch(/XXXXsecretXXXX|p%40ss|alerts:/);
+    expect(printed).toContain('"notifyWebhookUrl":"[REDACTED]"');
+  });
+});
+
 describe("config/load-settings pairs", () => {
   async function pairsConfig(): Promise<string> {
     return box.file(
@@ -224,7 +271,7 @@ describe("config/load-settings loadLocalSettings", () => {
   it("resolves the state directory and logging without any credential", async () => {
     const local = await loadLocalSettings(box.input({ state_dir: "st", log_format: "json" }));
     expect(local).toEqual([
-      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json" },
+      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", dryRun: false },
     ]);
   });
 });

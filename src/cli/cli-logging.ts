@@ -1,0 +1,34 @@
+import type { Logger } from "winston";
+import { loadLocalSettings, type FlagInput, type LocalSettings } from "../config/index.js";
+import { closeLogger, createLogger, type SecretRedactor } from "../logging/index.js";
+import { ensureStateDir } from "../state/index.js";
+import type { CliContext } from "./cli-context.js";
+
+export interface CliLogging {
+  logger: Logger;
+  /** `<state>/orchestrator.log`, unless every cycle is a dry run. */
+  logFile?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the logger of a command that runs cycles, before any secret is read: log level, format, the
+ * state directory and whether this is a dry run come from the credential-free settings, so a broken
+ * key file is reported through it. Console lines go to stderr (colour only on a TTY) and stdout keeps
+ * the results; `<state>/orchestrator.log` (size-rotated) gets them too, except in a dry run, which
+ * leaves the state directory as it found it. Every transport redacts.
+ */
+export async function openLogging(context: CliContext, flags: FlagInput, redactor: SecretRedactor): Promise<CliLogging> {
+  const local = await loadLocalSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd });
+  // Pairs share the top-level state_dir and log options; the first pair's are everyone's.
+  const { stateDir, logLevel, logFormat } = local[0] as LocalSettings;
+  const logFile = local.every((pair) => pair.dryRun) ? undefined : (await ensureStateDir(stateDir)).log;
+  const logger = createLogger({
+    redactor,
+    level: logLevel,
+    format: logFormat,
+    console: { stream: context.stderr },
+    ...(logFile !== undefined ? { file: { path: logFile } } : {}),
+  });
+  return { logger, ...(logFile !== undefined ? { logFile } : {}), close: () => closeLogger(logger) };
+}

@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import type { CommandScope } from "../command-scope.js";
+import { addCycleOptions, cycleFlags } from "../cycle-options.js";
+import { hasFailures, renderChecklist } from "../doctor/checklist.js";
+import { runDoctorChecks } from "../doctor/doctor-checks.js";
+import { exitCodes } from "../errors.js";
+import { withExamples } from "../examples.js";
+
+export function doctorCommand(scope: CommandScope): Command {
+  const command = new Command("doctor")
+    .summary("check credentials, scopes, projects, state directory and clock")
+    .description(
+      "A checklist before the first run (and when something stops working): the configuration loads and the " +
+        "credentials are found; the ICA key and the BaseSpace token are accepted (one cheap call each); the " +
+        "token has the scopes the cycle needs; both projects of every pair resolve; the state directory is " +
+        "writable; the clock agrees with the ICA server's. Changes nothing. Exits 1 if any check fails, each " +
+        "failure saying how to fix it.",
+    );
+  addCycleOptions(command);
+  withExamples(command, [
+    ["with the same options as run", "ica-orchestrator doctor --api_key_file ~/.ica_key --source_project_name BSSH_Runs --destination_project_name MGI_Delivery"],
+    ["inside the container", "docker run --rm -v ./secrets:/run/secrets:ro ica-orchestrator doctor --config /config/config.json"],
+  ]);
+  return command.action(async () => {
+    const { context, redactor } = scope;
+    const input = { flags: cycleFlags(command), env: context.env, homeDir: context.homeDir, cwd: context.cwd };
+    const results = await runDoctorChecks(input, { redactor });
+    context.stdout.write(redactor.redact(renderChecklist(results)));
+    scope.setExitCode(hasFailures(results) ? exitCodes.failures : exitCodes.ok);
+  });
+}

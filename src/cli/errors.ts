@@ -1,0 +1,44 @@
+import { CommanderError } from "commander";
+import { ConfigError } from "../config/index.js";
+import { AuthError } from "../http/errors.js";
+import { ProjectResolutionError } from "../modules/launch/index.js";
+import { FixtureError } from "../simulator/fixtures/resolve.js";
+import { LockHeldError, StateDirError } from "../state/index.js";
+
+/** 0 success (also a cycle skipped because another holds the lock), 1 finished with failures, 2 usage or configuration. */
+export const exitCodes = { ok: 0, failures: 1, usage: 2 } as const;
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/**
+ * Errors that mean "what you asked for or configured is wrong": fixing them needs a person, and
+ * retrying the same command cannot help. A rejected key or an unknown project is configuration too.
+ */
+const configurationErrors = [ConfigError, ProjectResolutionError, AuthError, StateDirError, FixtureError] as const;
+
+export interface ErrorOutcome {
+  code: ExitCode;
+  /** One line for stderr, or undefined when commander has already printed its own. */
+  message?: string;
+}
+
+/** Errors a command has already logged (console and log file): they still set the exit code, once. */
+const reported = new WeakSet<object>();
+
+export function markReported(error: unknown): void {
+  if (typeof error === "object" && error !== null) reported.add(error);
+}
+
+/** The one place an error thrown out of a command becomes an exit code and a message. */
+export function errorOutcome(error: unknown): ErrorOutcome {
+  if (error instanceof CommanderError) {
+    // --help and --version end with exit code 0; commander has printed usage errors itself.
+    return { code: error.exitCode === 0 ? exitCodes.ok : exitCodes.usage };
+  }
+  const code = error instanceof LockHeldError
+    ? exitCodes.ok
+    : configurationErrors.some((kind) => error instanceof kind)
+      ? exitCodes.usage
+      : exitCodes.failures;
+  if (typeof error === "object" && error !== null && reported.has(error)) return { code };
+  return { code, message: error instanceof Error ? error.message : String(error) };
+}

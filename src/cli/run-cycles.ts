@@ -1,0 +1,52 @@
+import { loadSettings, settingsSecrets, type FlagInput, type Settings } from "../config/index.js";
+import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
+import type { CliLogging } from "./cli-logging.js";
+import type { CommandScope } from "./command-scope.js";
+import { exitCodes, markReported, type ExitCode } from "./errors.js";
+
+export interface RunCyclesResult {
+  code: ExitCode;
+  reports: CycleReport[];
+}
+
+const pairLabel = (settings: Settings): string => {
+  const name = (ref: Settings["source"]): string => ("id" in ref ? ref.id : ref.name);
+  return `${name(settings.source)} -> ${name(settings.destination)}`;
+};
+
+/**
+ * Loads the settings (one per configured pair) and runs one cycle for each, in turn, printing the
+ * plan table (a dry run, which always exits 0) or the cycle report to stdout. A held lock skips the
+ * rest with one line (exit 0: the running cycle does the work); `signal` (SIGTERM/SIGINT) stops
+ * after the current step.
+ */
+export async function runCycles(scope: CommandScope, flags: FlagInput, logging: CliLogging, signal: AbortSignal): Promise<RunCyclesResult> {
+  const { context, redactor } = scope;
+  const { logger } = logging;
+  const reports: CycleReport[] = [];
+  let code: ExitCode = exitCodes.ok;
+  try {
+    const loaded = await loadSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd });
+    loaded.warnings.forEach((warning) => logger.warn(warning));
+    for (const settings of loaded.settings) settingsSecrets(settings).forEach((secret) => redactor.add(secret));
+    for (const settings of loaded.settings) {
+      if (loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);
+      const report = await runCycle(settings, { logger, redactor, signal });
+      reports.push(report);
+      // The cycle has logged the one line saying who holds the lock; the other pairs share it.
+      if (report.outcome === "skipped-locked") break;
+      context.stdout.write(settings.dryRun ? renderPlanTable(report.plan) : renderCycleReport(report));
+      if (report.outcome === "failures" && !settings.dryRun) code = exitCodes.failures;
+      if (report.outcome === "aborted") {
+        logger.info("stopped on request; the next cycle resumes from the journal");
+        break;
+      }
+    }
+  } catch (error) {
+    // Into the log file too, where a cron or container operator looks first.
+    logger.error(error instanceof Error ? error.message : String(error));
+    markReported(error);
+    throw error;
+  }
+  return { code, reports };
+}

@@ -1,0 +1,83 @@
+import { access } from "node:fs/promises";
+import type { LocalSettings } from "../config/index.js";
+import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
+import { openJournal, readLatestReport, readManagedTable, statePaths, type JournalData, type ManagedRow } from "../state/index.js";
+
+export interface ManagedTableStatus {
+  path: string;
+  count: number;
+  /** The most recently added rows, newest last. */
+  latest: ManagedRow[];
+  warnings: string[];
+}
+
+export interface StateStatus {
+  stateDir: string;
+  /** False before the first cycle: nothing else is filled. */
+  exists: boolean;
+  managedTables: ManagedTableStatus[];
+  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs">;
+  lastReport?: { path: string; report: CycleReport };
+}
+
+const latestRows = 5;
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+/** Reads the state directory without changing it and without any credential. */
+export async function collectStatus(local: readonly LocalSettings[]): Promise<StateStatus> {
+  const { stateDir } = local[0] as LocalSettings;
+  const paths = statePaths(stateDir);
+  const tablePaths = [...new Set(local.map((settings) => settings.managedTablePath))];
+  const status: StateStatus = { stateDir: paths.root, exists: await exists(paths.root), managedTables: [] };
+  for (const path of tablePaths) {
+    const table = await readManagedTable(path);
+    status.managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
+  }
+  if (!status.exists) return status;
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = (await openJournal(paths.journal, { readOnly: true })).data;
+  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs };
+  const latest = await readLatestReport(paths, cycleReportSchema);
+  // The stored plan is plain JSON of a Plan; the report table does not read it.
+  if (latest) status.lastReport = { path: latest.path, report: { ...latest.report, plan: latest.report.plan as Plan } };
+  return status;
+}
+
+const count = (record: Readonly<Record<string, unknown>>): number => Object.keys(record).length;
+
+/** The human-readable status; `renderReport` draws the last cycle's table as `run` printed it. */
+export function renderStatus(status: StateStatus, renderReport: (report: CycleReport) => string): string {
+  const lines = [`State directory: ${status.stateDir}`];
+  for (const table of status.managedTables) {
+    lines.push(`Managed analyses: ${table.count} in ${table.path}`);
+    for (const row of table.latest) lines.push(`  ${row.analysisId}  ${row.runId}`);
+    for (const warning of table.warnings) lines.push(`  ! ${warning}`);
+  }
+  if (!status.exists || !status.journal) {
+    lines.push("No cycle has run with this state directory yet: try `ica-orchestrator plan`, then `ica-orchestrator run`.");
+    return `${lines.join("\n")}\n`;
+  }
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = status.journal;
+  const last = cycles.lastCycleId === undefined ? "" : `; last ${cycles.lastCycleId} (finished ${cycles.lastFinishedAt ?? "not yet"})`;
+  lines.push(`Cycles run: ${cycles.count}${last}`);
+  lines.push("Pending work (journal):");
+  lines.push(`  analyses being managed: ${count(managing)}`);
+  for (const [analysisId, entry] of Object.entries(managing)) {
+    const manifest = entry.manifest ? `, manifest ${entry.manifest.status}` : "";
+    lines.push(`    ${analysisId}  next step: ${entry.step}, ${entry.linkedDataIds.length} file(s) linked${manifest}, since ${entry.startedAt}`);
+  }
+  lines.push(`  ICA data waiting for unarchive before deletion: ${count(pendingIcaDeletes)}`);
+  for (const [dataId, pending] of Object.entries(pendingIcaDeletes)) {
+    const where = pending.path === undefined ? "" : `  ${pending.path}`;
+    lines.push(`    ${dataId}${where}  requested ${pending.unarchiveRequestedAt}`);
+  }
+  lines.push(`  BaseSpace restores in progress: ${count(basespaceRestores)}`);
+  for (const [id, restore] of Object.entries(basespaceRestores)) lines.push(`    ${restore.kind} ${id}  requested ${restore.requestedAt}`);
+  lines.push(`  items this tool moved to the BaseSpace trash: ${count(trashedByUs)}`);
+  if (status.lastReport) {
+    lines.push(`Last cycle's report: ${status.lastReport.path}`, "", renderReport(status.lastReport.report).trimEnd());
+  } else {
+    lines.push("No cycle report yet (dry runs write none).");
+  }
+  return `${lines.join("\n")}\n`;
+}

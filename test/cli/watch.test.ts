@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/run-cli.js";
+import { acquireStateLock } from "../../src/state/index.js";
+import type { Simulator } from "../../src/simulator/server.js";
+import { capturedContext, tempDir, type CapturedContext } from "./helpers.js";
+import { simulatorArgs, startCliSimulator, withFlag } from "./sim-setup.js";
+
+let dir: { path: string; cleanup(): Promise<void> };
+let sim: Simulator;
+let args: string[];
+beforeEach(async () => {
+  dir = await tempDir("ica-orch-watch-");
+  sim = await startCliSimulator(dir.path);
+  args = simulatorArgs(sim, dir.path);
+});
+afterEach(async () => {
+  await sim.stop();
+  await dir.cleanup();
+});
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting for the watch to get there");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const cyclesPrinted = (context: CapturedContext): number => context.out().match(/^Cycle \S+: /gm)?.length ?? 0;
+
+describe("watch", () => {
+  it("runs cycles on the schedule, never two at once, and stops cleanly on a shutdown request (exit 0)", async () => {
+    // Every cycle lists the projects once or twice; held 1.2 s each, a cycle outlasts the 1-second ticks.
+    sim.setFaults({ rules: [{ route: "GET /ica/rest/api/projects", rate: 1, kinds: ["slow"], slowMs: 1_200 }] });
+    const context = capturedContext({ cwd: dir.path });
+    const watching = runCli(["watch", "--schedule", "* * * * * *", ...args], context);
+    await until(() => cyclesPrinted(context) >= 2 && /skipping this tick/.test(context.err()));
+    context.shutdown("SIGINT");
+    expect(await watching).toBe(0);
+    expect(context.listeners()).toBe(0);
+    expect(context.err()).toMatch(/SIGINT received: finishing the current step/);
+    expect(context.err()).toMatch(/watch stopped/);
+
+    const reportsDir = join(dir.path, "state", "reports");
+    const reports = await Promise.all(
+      (await readdir(reportsDir)).map(async (name) => JSON.parse(await readFile(join(reportsDir, name), "utf8")) as { startedAt: string; finishedAt: string }),
+    );
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    const spans = reports.map((r) => [Date.parse(r.startedAt), Date.parse(r.finishedAt)] as const).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]?.[0]).toBeGreaterThanOrEqual(spans[i - 1]?.[1] ?? 0);
+    const lock = await acquireStateLock(join(dir.path, "state"));
+    await lock.release();
+  });
+
+  it("exits 2 on a schedule that is not a cron expression", async () => {
+    const context = capturedContext({ cwd: dir.path });
+    expect(await runCli(["watch", "--schedule", "every ten minutes", ...args], context)).toBe(2);
+    expect(context.err()).toMatch(/--schedule "every ten minutes" is not a cron expression .*: e\.g\. --schedule "\*\/10 \* \* \* \*"/);
+  });
+
+  it("exits 2 when the first cycle finds the configuration wrong, instead of watching in vain", async () => {
+    const context = capturedContext({ cwd: dir.path });
+    const code = await runCli(["watch", ...withFlag(args, "--source_project_name", "no-such-source")], context);
+    expect(code).toBe(2);
+    expect(context.err()).toMatch(/No ICA project is named exactly "no-such-source"/);
+    expect(context.listeners()).toBe(0);
+  });
+});
+
+/** `ica-orchestrator watch` as a real process (under tsx), with its output collected as it comes. */
+function spawnWatch(args: readonly string[]) {
+  const mainTs = join(import.meta.dirname, "../../src/cli/main.ts");
+  // Started from the repository, where --import finds tsx; every path in args is absolute.
+  const child = spawn(process.execPath, ["--import", "tsx", mainTs, "watch", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const output = { stdout: "", stderr: "", closed: false };
+  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  void exited.then(() => (output.closed = true));
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    await until(() => output.closed || pattern.test(output.stderr));
+    expect(output.closed, output.stderr).toBe(false);
+  };
+  return { child, output, exited, waitFor };
+}
+
+describe("watch as a process", () => {
+  it("exits 0 on a real SIGTERM between cycles", async () => {
+    const watch = spawnWatch(args);
+    await watch.waitFor(/next cycle at/);
+    watch.child.kill("SIGTERM");
+    expect(await watch.exited).toBe(0);
+    expect(watch.output.stdout).toMatch(/^Cycle \S+: ok/m);
+    expect(watch.output.stderr).toMatch(/SIGTERM received/);
+    expect(watch.output.stderr).toMatch(/watch stopped/);
+  });
+
+  it("stops at once on a second signal (exit 1), releasing the lock", async () => {
+    sim.setFaults({ rules: [{ route: "*", rate: 1, kinds: ["slow"], slowMs: 300 }] });
+    const watch = spawnWatch(args);
+    await watch.waitFor(/cycle \S+ started/);
+    watch.child.kill("SIGTERM");
+    await watch.waitFor(/SIGTERM received/);
+    watch.child.kill("SIGTERM");
+    expect(await watch.exited).toBe(1);
+    expect(watch.output.stderr).toMatch(/second SIGTERM: stopping now, without finishing the current step/);
+    const lock = await acquireStateLock(join(dir.path, "state"));
+    await lock.release();
+  });
+});
