@@ -173,6 +173,29 @@ export class IcaClient {
     return this.analysisPart(projectId, analysisId, "configurations", analysisConfigurationsSchema);
   }
 
+  /**
+   * `POST analysis:nextflow` (L4581) or `analysis:cwlWithStructuredInput` (L4457): creates and starts an
+   * analysis. The Idempotency-Key makes a replay answer with the analysis the first request created, so
+   * an ambiguous failure is retried without starting the pipeline twice (ICA keeps the key 7 days).
+   */
+  createAnalysis(
+    request: { route: string; projectId: string; mediaType: string; body: unknown },
+    idempotencyKey: string,
+  ): Promise<IcaAnalysis> {
+    return this.api.json(
+      {
+        method: "POST",
+        route: request.route,
+        params: { projectId: request.projectId },
+        body: request.body,
+        mediaType: request.mediaType,
+        headers: { "Idempotency-Key": idempotencyKey },
+        replaySafe: true,
+      },
+      analysisSchema,
+    );
+  }
+
   // ── Data ──────────────────────────────────────────────────────────────────────────────────────
 
   /**

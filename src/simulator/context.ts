@@ -15,6 +15,10 @@ export interface SimTimings {
   icaDeleteMs: number;
   /** ICA data linking batch: INITIALIZED → RUNNING at once, terminal after this. */
   icaLinkBatchMs: number;
+  /** ICA analysis created through the API: REQUESTED → QUEUED at once, → IN_PROGRESS after this. */
+  icaAnalysisQueueMs: number;
+  /** ICA analysis created through the API: IN_PROGRESS → SUCCEEDED/FAILED (outputs written) after this. */
+  icaAnalysisRunMs: number;
   /** BaseSpace `POST /v2/archive`: IsArchived flips immediately (per the swagger), this is unused by default. */
   bsArchiveMs: number;
   /** BaseSpace `POST /v2/restore`: IsArchived=false after this (real: up to 48 h). */
@@ -30,6 +34,8 @@ export const defaultTimings: SimTimings = {
   icaUnarchiveMs: 5_000,
   icaDeleteMs: 1_000,
   icaLinkBatchMs: 500,
+  icaAnalysisQueueMs: 1_000,
+  icaAnalysisRunMs: 5_000,
   bsArchiveMs: 0,
   bsRestoreMs: 10_000,
   icaMaxPageSize: 1_000,

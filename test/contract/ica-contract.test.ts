@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namedFixture } from "../../src/simulator/fixtures/presets.js";
+import type { Fixture } from "../../src/simulator/fixtures/format.js";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 import { send, summary, type ExchangeRequest, type RecordedExchange } from "./http-exchange.js";
 import { icaSpec, icaSpecFile, validateIcaExchange } from "./spec-validator.js";
@@ -19,6 +21,13 @@ const v4 = "application/vnd.illumina.v4+json";
 type Obj = Record<string, unknown>;
 type Call = Omit<ExchangeRequest, "path"> & { path: string; accept?: string; apiKey?: string | null };
 
+/** The demo, with its DRAGEN pipeline written in Nextflow, so both analysis-creation endpoints have a pipeline to start. */
+function demoWithNextflow(): Fixture {
+  const demo = namedFixture("demo");
+  const analyses = demo.ica.analyses.map((a) => (a.pipelineCode.startsWith("DRAGEN") ? { ...a, pipelineLanguage: "NEXTFLOW" as const } : a));
+  return { ...demo, ica: { ...demo.ica, analyses } };
+}
+
 describe.skipIf(missing)(title, () => {
   let sim: Simulator;
   let source = "";
@@ -26,7 +35,7 @@ describe.skipIf(missing)(title, () => {
 
   beforeAll(async () => {
     sim = await startSimulator({
-      fixture: "demo",
+      fixture: demoWithNextflow(),
       timings: { icaLinkBatchMs: 0, icaArchiveMs: 0, icaUnarchiveMs: 0, icaDeleteMs: 0 },
     });
   });
@@ -103,6 +112,33 @@ describe.skipIf(missing)(title, () => {
     await conforming({ method: "GET", path: `/api/projects/${source}/analyses/${String(done.id)}`, accept: v4 }, 200);
     const outputs = await conforming({ method: "GET", path: `/api/projects/${source}/analyses/${String(done.id)}/outputs` }, 200);
     expect(items(outputs)[0]?.data).toBeDefined();
+  });
+
+  it("reads an analysis' inputs and configurations and starts it again (CWL structured input, Nextflow V3 and V4)", async () => {
+    const rerun = async (prefix: string, route: string, contentType: string, userReference: string): Promise<Obj> => {
+      const id = String((await analysis(prefix)).id);
+      const original = await conforming({ method: "GET", path: `/api/projects/${source}/analyses/${id}`, accept: v4 }, 200);
+      const inputs = items(await conforming({ method: "GET", path: `/api/projects/${source}/analyses/${id}/inputs` }, 200));
+      const configurations = items(await conforming({ method: "GET", path: `/api/projects/${source}/analyses/${id}/configurations` }, 200));
+      expect(inputs.length).toBeGreaterThan(0);
+      const body = {
+        userReference,
+        pipelineId: (original.pipeline as Obj).id,
+        analysisStorageId: (original.analysisStorage as Obj).id,
+        tags: { technicalTags: [], userTags: ["requeue"], referenceTags: [] },
+        analysisInput: {
+          inputs: inputs.map((i) => ({ parameterCode: i.code, dataIds: (i.analysisData as Obj[]).map((d) => d.dataId) })),
+          parameters: configurations.map((c) => (c.multiValue ? { code: c.name, multiValue: c.values } : { code: c.name, value: (c.values as string[])[0] })),
+        },
+      };
+      const accept = contentType;
+      return conforming({ method: "POST", path: `/api/projects/${source}/${route}`, body, contentType, accept, headers: { "idempotency-key": userReference } }, 201);
+    };
+    const failedRun = await analysis("a0000006");
+    const requeued = await rerun("a0000006", "analysis:cwlWithStructuredInput", v4, `${String(failedRun.userReference)}-requeue-1`);
+    expect(requeued.status).toBe("REQUESTED");
+    expect((await rerun("a0000008", "analysis:nextflow", v4, "dragen-again")).status).toBe("REQUESTED");
+    expect((await rerun("a0000014", "analysis:nextflow", v3, "dragen-again-v3")).status).toBe("REQUESTED");
   });
 
   it("lists data by path, parent folder, name, type and status; gets one item and a folder's children", async () => {

@@ -1,100 +1,147 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { IcaClient, V4 } from "../../src/ica/client.js";
-import { buildRelaunchRequest } from "../../src/modules/launch/index.js";
-import { startLocalServer, type LocalServer } from "../http/local-server.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { V4, type IcaClient } from "../../src/ica/client.js";
+import { buildRelaunchRequest, relaunchAnalysis, requeueUserReference } from "../../src/modules/launch/index.js";
+import type { Fixture } from "../../src/simulator/fixtures/format.js";
+import { namedFixture } from "../../src/simulator/fixtures/presets.js";
+import type { Simulator } from "../../src/simulator/server.js";
+import { collect, icaClientFor, startTestSimulator } from "../http/sim-harness.js";
 
 /**
- * The simulator does not serve analysis inputs or configurations (its fixtures hold none), so these
- * answers come from a local server, shaped as the spec's AnalysisV4, AnalysisInputList and
- * ExecutionConfigurationList.
+ * The demo fixture, with its DRAGEN pipeline written in Nextflow and its aborted BCLConvert (row 7) on
+ * a pipeline of unknown language, so all three kinds of pipeline can be tried.
  */
-const analysis = (language: string) => ({
-  id: "an-1",
-  timeCreated: "2024-05-29T10:00:00Z",
-  timeModified: "2024-05-29T11:00:00Z",
-  owner: { id: "u" },
-  tenant: { id: "t" },
-  reference: "run_abc-BclConvert_v4-an-1",
-  userReference: "run:abc (first)",
-  status: "FAILED",
-  pipeline: { id: "pl-9", code: "BclConvert_v4", language },
-  analysisStorage: { id: "st-small", name: "Small" },
-  tags: { technicalTags: ["t1"], userTags: ["u1"], referenceTags: [] },
-});
-const inputs = {
-  items: [
-    {
-      code: "run_folder",
-      analysisData: [{ dataId: "fol.1", name: "run", dataType: "FOLDER", format: { id: "f", code: "UNKNOWN" }, mountPath: "run/" }],
-    },
-    {
-      code: "sample_sheet",
-      analysisData: [{ dataId: "fil.2", name: "SampleSheet.csv", dataType: "FILE", format: { id: "f", code: "CSV" } }],
-      externalData: [{ url: "s3://bucket/extra.csv", type: "s3", mountPath: "extra.csv" }],
-    },
-  ],
-};
-const configurations = {
-  items: [
-    { name: "strict-mode", multiValue: false, values: ["true"] },
-    { name: "lanes", multiValue: true, values: ["1", "2"] },
-  ],
-};
-
-let server: LocalServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(language: string): Promise<IcaClient> {
-  server = await startLocalServer((req) => {
-    const path = req.url ?? "";
-    const body = path.endsWith("/inputs") ? inputs : path.endsWith("/configurations") ? configurations : analysis(language);
-    return { status: 200, body: JSON.stringify(body) };
+function fixture(): Fixture {
+  const demo = namedFixture("demo");
+  const analyses = demo.ica.analyses.map((a) => {
+    if (a.pipelineCode.startsWith("DRAGEN")) return { ...a, pipelineLanguage: "NEXTFLOW" as const };
+    if (a.id.startsWith("a0000007")) return { ...a, pipelineCode: "BclConvert_legacy", pipelineLanguage: "UNKNOWN" as const };
+    return a;
   });
-  return new IcaClient({ serverUrl: server.url, apiKey: "k-0123456789" });
+  return { ...demo, ica: { ...demo.ica, analyses } };
 }
 
+const timings = { icaAnalysisQueueMs: 1_000, icaAnalysisRunMs: 60_000 };
+
+let sim: Simulator;
+let ica: IcaClient;
+let projectId: string;
+const idOf = (row: string): string => {
+  const found = sim.fixture.ica.analyses.find((a) => a.id.startsWith(row));
+  if (!found) throw new Error(`demo row ${row} is missing`);
+  return found.id;
+};
+
+beforeAll(async () => {
+  sim = await startTestSimulator({ fixture: fixture(), timings });
+  ica = icaClientFor(sim);
+  projectId = sim.fixture.ica.analyses[0]?.projectId ?? "";
+});
+afterAll(() => sim.stop());
+
 describe("buildRelaunchRequest", () => {
-  it("carries pipeline, inputs, parameters, storage and tags into a Nextflow create request", async () => {
-    const ica = await serve("NEXTFLOW");
-    const request = await buildRelaunchRequest(ica, "proj-1", "an-1");
-    expect(request.route).toBe("/api/projects/{projectId}/analysis:nextflow");
+  it("carries pipeline, inputs, parameters, storage and tags of a failed CWL BCLConvert into a structured-input request", async () => {
+    const failed = idOf("a0000006");
+    const original = await ica.getAnalysis(projectId, failed);
+    const [input] = (await ica.getAnalysisInputs(projectId, failed)).items;
+    const request = await buildRelaunchRequest(ica, projectId, failed);
+    expect(request.route).toBe("/api/projects/{projectId}/analysis:cwlWithStructuredInput");
     expect(request.mediaType).toBe(V4);
     expect(request.body).toEqual({
-      userReference: "run_abc _first_-requeue",
-      pipelineId: "pl-9",
-      analysisStorageId: "st-small",
-      tags: { technicalTags: ["t1"], userTags: ["u1"], referenceTags: [] },
+      userReference: `${original.userReference}-requeue`,
+      pipelineId: original.pipeline.id,
+      analysisStorageId: original.analysisStorage?.id,
+      tags: { technicalTags: [], userTags: [], referenceTags: [] },
       analysisInput: {
-        inputs: [
-          { parameterCode: "run_folder", dataIds: ["fol.1"], mounts: [{ dataId: "fol.1", mountPath: "run/" }] },
-          { parameterCode: "sample_sheet", dataIds: ["fil.2"], externalData: [{ url: "s3://bucket/extra.csv", type: "s3", mountPath: "extra.csv" }] },
-        ],
+        inputs: [{ parameterCode: "input", dataIds: [input?.analysisData[0]?.dataId] }],
         parameters: [
           { code: "strict-mode", value: "true" },
-          { code: "lanes", multiValue: ["1", "2"] },
+          { code: "output-formats", multiValue: ["fastq.gz", "md5"] },
         ],
       },
     });
-    expect(request.notCarriedOver.join("; ")).toMatch(/referenceDataParameters.*s3Details\/basespaceDetails/);
-    expect(server?.requests.map((r) => [r.url, r.headers.accept])).toEqual(
-      expect.arrayContaining([
-        ["/ica/rest/api/projects/proj-1/analyses/an-1", V4],
-        ["/ica/rest/api/projects/proj-1/analyses/an-1/inputs", "application/vnd.illumina.v3+json"],
-        ["/ica/rest/api/projects/proj-1/analyses/an-1/configurations", "application/vnd.illumina.v3+json"],
-      ]),
+    expect(request.notCarriedOver.join("; ")).toMatch(/referenceDataParameters.*activationCodeDetailId/);
+    expect(request.notCarriedOver.join("; ")).not.toMatch(/s3Details/);
+  });
+
+  it("uses analysis:nextflow for Nextflow pipelines and refuses pipelines of unknown language", async () => {
+    const nextflow = await buildRelaunchRequest(ica, projectId, idOf("a0000008"), { userReference: "dragen: again" });
+    expect(nextflow.route).toBe("/api/projects/{projectId}/analysis:nextflow");
+    expect(nextflow.body.userReference).toBe("dragen_ again");
+    await expect(buildRelaunchRequest(ica, projectId, idOf("a0000007"))).rejects.toThrow(
+      /Cannot relaunch analysis a0000007-.*: its pipeline BclConvert_legacy has language UNKNOWN/,
     );
   });
 
-  it("uses the structured-input CWL endpoint for CWL pipelines and refuses others", async () => {
-    const cwl = await buildRelaunchRequest(await serve("CWL"), "proj-1", "an-1", { userReference: "requeue 2" });
-    expect(cwl.route).toBe("/api/projects/{projectId}/analysis:cwlWithStructuredInput");
-    expect(cwl.body.userReference).toBe("requeue 2");
-    await server?.close();
-    await expect(buildRelaunchRequest(await serve("UNKNOWN"), "proj-1", "an-1")).rejects.toThrow(
-      /Cannot relaunch analysis an-1: its pipeline BclConvert_v4 has language UNKNOWN/,
+  it("carries mounts and external inputs of an analysis that had them, and says what it cannot carry", async () => {
+    const [sheet] = await collect(ica.listData(projectId, { filePath: ["/scratch/SampleSheet_draft.csv"], filePathMatchMode: "FULL_CASE_INSENSITIVE" }));
+    expect(sheet?.name).toBe("SampleSheet_draft.csv");
+    const base = await buildRelaunchRequest(ica, projectId, idOf("a0000006"));
+    const custom = {
+      ...base,
+      body: {
+        ...base.body,
+        userReference: "with-mounts",
+        analysisInput: {
+          ...base.body.analysisInput,
+          inputs: [
+            ...base.body.analysisInput.inputs,
+            {
+              parameterCode: "sample_sheet",
+              dataIds: [sheet?.id ?? ""],
+              mounts: [{ dataId: sheet?.id ?? "", mountPath: "sheet/SampleSheet.csv" }],
+              externalData: [{ url: "s3://bucket/extra.csv", type: "s3", mountPath: "extra.csv" }],
+            },
+          ],
+        },
+      },
+    };
+    const created = await ica.createAnalysis(custom, "mounts-1");
+    const again = await buildRelaunchRequest(ica, projectId, created.id);
+    expect(again.body.analysisInput.inputs[1]).toEqual({
+      parameterCode: "sample_sheet",
+      dataIds: [sheet?.id],
+      mounts: [{ dataId: sheet?.id, mountPath: "sheet/SampleSheet.csv" }],
+      externalData: [{ url: "s3://bucket/extra.csv", type: "s3", mountPath: "extra.csv" }],
+    });
+    expect(again.notCarriedOver.join("; ")).toMatch(/s3Details\/basespaceDetails/);
+  });
+});
+
+describe("relaunchAnalysis", () => {
+  it("starts the requeue once per userReference, and the new analysis runs to SUCCEEDED with the run's FASTQs", async () => {
+    const failed = idOf("a0000006");
+    const original = await ica.getAnalysis(projectId, failed);
+    const userReference = requeueUserReference(original.userReference, 1);
+    const first = await relaunchAnalysis(ica, projectId, failed, { userReference, idempotencyKey: `requeue-${failed}-1` });
+    expect(first.created).toBe(true);
+    expect(first.analysis).toMatchObject({ userReference, status: "REQUESTED", pipeline: { code: original.pipeline.code } });
+    const second = await relaunchAnalysis(ica, projectId, failed, { userReference, idempotencyKey: `requeue-${failed}-1` });
+    expect(second).toMatchObject({ created: false, analysis: { id: first.analysis.id }, notCarriedOver: [] });
+
+    sim.advanceClock(timings.icaAnalysisQueueMs + timings.icaAnalysisRunMs);
+    expect((await ica.getAnalysis(projectId, first.analysis.id)).status).toBe("SUCCEEDED");
+    const [output] = (await ica.getAnalysisOutputs(projectId, first.analysis.id)).items;
+    const folder = output?.data[0];
+    expect(folder?.name).toBe(first.analysis.reference);
+    const files = await collect(ica.listData(projectId, { filePath: [`/ilmn-analyses/${first.analysis.reference}/`], type: "FILE" }));
+    const names = files.map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["M-106-001_S1_L001_R1_001.fastq.gz", "M-106-001_S1_L002_R2_001.fastq.gz", "Undetermined_S0_L002_R2_001.fastq.gz"]));
+  });
+
+  it("refuses a userReference ICA would reject instead of silently renaming the attempt", async () => {
+    await expect(relaunchAnalysis(ica, projectId, idOf("a0000006"), { userReference: "bad:ref", idempotencyKey: "k" })).rejects.toThrow(
+      'userReference "bad:ref" is not valid in ICA; build it with requeueUserReference()',
     );
+  });
+});
+
+describe("requeueUserReference", () => {
+  it("appends the attempt, cutting long references before the suffix and keeping ICA's pattern", () => {
+    expect(requeueUserReference("run:abc (first)", 2)).toBe("run_abc _first_-requeue-2");
+    const long = requeueUserReference("x".repeat(300), 12);
+    expect(long).toHaveLength(255);
+    expect(long.endsWith("-requeue-12")).toBe(true);
+    expect(requeueUserReference(`a/${"b".repeat(250)}`, 1)).toMatch(/^a\/b+-requeue-1$/);
+    expect(requeueUserReference(`${"c".repeat(244)}/d`, 1)).toBe(`${"c".repeat(244)}-requeue-1`);
   });
 });

@@ -1,3 +1,4 @@
 export * from "./get-analysis.js";
 export * from "./relaunch.js";
+export * from "./relaunch-analysis.js";
 export * from "./resolve-project.js";

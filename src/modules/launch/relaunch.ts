@@ -37,9 +37,22 @@ export interface RelaunchRequest {
   notCarriedOver: string[];
 }
 
+const maxUserReference = 255;
+
 /** userReference must match `^[a-zA-Z0-9 _-]*(/[a-zA-Z0-9 _-]+)*$` and be at most 255 characters. */
-function safeUserReference(text: string): string {
-  return text.replace(/[^a-zA-Z0-9 _/-]/g, "_").replace(/\/{2,}/g, "/").replace(/^\/|\/$/g, "").slice(0, 255);
+export function safeUserReference(text: string): string {
+  return text.replace(/[^a-zA-Z0-9 _/-]/g, "_").replace(/\/{2,}/g, "/").replace(/^\/|\/$/g, "").slice(0, maxUserReference);
+}
+
+/**
+ * `<userReference>-requeue-<n>`: the name of the n-th relaunch of an analysis. Long references are cut
+ * before the suffix, never through it, so the name always says which attempt it is — a crashed cycle
+ * finds its attempt again by listing analyses with exactly this userReference.
+ */
+export function requeueUserReference(userReference: string, attempt: number): string {
+  const suffix = `-requeue-${attempt}`;
+  const base = safeUserReference(userReference).slice(0, maxUserReference - suffix.length).replace(/\/+$/, "");
+  return `${base}${suffix}`;
 }
 
 function toDataInput(input: IcaAnalysisInput): RelaunchDataInput {

@@ -97,6 +97,31 @@ export const V3_STATUS_OF_V4: Record<string, string> = {
 /** `AnalysisOutput.code` (the output parameter's name) of the simulated pipelines' one output folder. */
 export const ANALYSIS_OUTPUT_CODE = "output";
 
+// ── Creating analyses (relaunch / requeue) ────────────────────────────────────────────────────────
+
+/**
+ * `AnalysisInput.code` of the one input every fixture analysis reports: a folder standing for what it
+ * processed (a run folder, for BCLConvert). Its data id exists only as an analysis input, so the
+ * project's data listings — and every count and digest built on them — are those of the fixture.
+ */
+export const ANALYSIS_INPUT_CODE = "input";
+
+/** A create request naming a pipeline of another language than its endpoint's: undocumented; 400 naming the right endpoint. */
+export const WRONG_LANGUAGE_STATUS = 400;
+
+/**
+ * Where a created analysis writes when the request names no `outputParentFolderId`. Real ICA picks per
+ * launch route (BSSH: `/ilmn-analyses/`, API: the project root); `"origin"` uses the folder holding the
+ * output of the analysis whose input it was given, so a relaunch's output sits beside the original's.
+ */
+export const CREATED_OUTPUT_PARENT: "origin" | "root" = "origin";
+
+/** What a FAILED relaunch writes besides copies of its origin's marker files: the fixtures' failed shape. */
+export const FAILED_RUN_LOG = { path: "output/Logs/Errors.log", sizeBytes: 4_096 } as const;
+
+/** Request fields of the create endpoints the simulator does not model: a non-empty value is a 400, not silently ignored. */
+export const UNSIMULATED_ANALYSIS_FIELDS = ["logs", "analysisOutput", "referenceDataParameters"] as const;
+
 // ── Creating and uploading data ───────────────────────────────────────────────────────────────────
 
 /** A create on an existing path: the spec documents no duplicate error; [REF] expects 409. */
@@ -140,9 +165,13 @@ export const LINK_JOB_SUBJECT_TYPE = "ProjectDataLinkingBatch";
 
 export const COSMETIC = {
   billingMode: "PROJECT",
-  pipelineLanguage: "CWL",
   analysisPriority: "MEDIUM",
   analysisStorageName: "Small",
+  /** `ExecutionConfiguration`s every fixture analysis reports having run with (one single-, one multi-value). */
+  analysisConfigurations: [
+    { name: "strict-mode", multiValue: false, values: ["true"] },
+    { name: "output-formats", multiValue: true, values: ["fastq.gz", "md5"] },
+  ],
   /** Formats, pipelines and regions are "owned" by the platform, not by a fixture tenant. */
   platformTenantId: "00000000-0000-4000-a000-000000000001",
   platformTimeIso: "2020-01-01T00:00:00.000Z",

@@ -1,6 +1,7 @@
 import type { SimContext, SimService } from "../context.js";
 import type { IcaFixture } from "../fixtures/format.js";
 import type { Router } from "../http/router.js";
+import { AnalysisLaunches } from "./analysis-launches.js";
 import { Authenticator } from "./authenticator.js";
 import { DataStore } from "./data-store.js";
 import { Directory } from "./directory.js";
@@ -10,6 +11,7 @@ import { icaCounts, icaSnapshot } from "./ica-state-views.js";
 import { IdempotencyStore } from "./idempotency-store.js";
 import { LinkingBatches } from "./linking-batches.js";
 import { Pager } from "./paging.js";
+import { registerAnalysisCreateRoutes } from "./routes/analysis-create-routes.js";
 import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerDataActionRoutes } from "./routes/data-action-routes.js";
 import { registerDataCreateRoutes } from "./routes/data-create-routes.js";
@@ -19,14 +21,15 @@ import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerTokenRoutes } from "./routes/token-routes.js";
 
 /**
- * The stateful ICA REST simulator (`/ica/rest/api/...`): loads the fixture, serves the routes, and turns
- * an upload to a PARTIAL file's object key into an AVAILABLE file of that size.
+ * The stateful ICA REST simulator (`/ica/rest/api/...`): loads the fixture, serves the routes, turns
+ * an upload to a PARTIAL file's object key into an AVAILABLE file of that size, and runs the analyses
+ * created through the API.
  */
 export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimService {
   const loadTimeMs = ctx.clock.now();
   const directory = new Directory(fixture, loadTimeMs);
   const store = new DataStore(fixture.projects.map((p) => p.id));
-  const analyses = loadIcaFixture(fixture, store, directory, ctx.objects, loadTimeMs);
+  const analyses = new Map(loadIcaFixture(fixture, store, directory, ctx.objects, loadTimeMs).map((a) => [a.id, a]));
   const rt: IcaRuntime = {
     ctx,
     directory,
@@ -35,7 +38,8 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
     pager: new Pager(),
     idempotency: new IdempotencyStore(ctx.clock),
     batches: new LinkingBatches(ctx, store, directory),
-    analyses: new Map(analyses.map((a) => [a.id, a])),
+    analyses,
+    launches: new AnalysisLaunches(ctx, store, analyses),
   };
 
   ctx.objects.onWrite((key, size) => {
@@ -52,6 +56,7 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
         registerTokenRoutes,
         registerProjectRoutes,
         registerAnalysisRoutes,
+        registerAnalysisCreateRoutes,
         registerDataRoutes,
         registerDataCreateRoutes,
         registerDataActionRoutes,

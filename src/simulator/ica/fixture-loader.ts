@@ -1,13 +1,15 @@
 import type { ObjectStore } from "../context.js";
 import type { FixtureFile, IcaFixture } from "../fixtures/format.js";
 import type { AnalysisRecord } from "./analysis-representation.js";
+import { ANALYSIS_INPUT_CODE, COSMETIC } from "./assumptions.js";
 import { type DataStatus, objectKeyOf, parentPathOf } from "./data-item.js";
 import type { DataStore } from "./data-store.js";
 import type { Directory } from "./directory.js";
+import { stableHex } from "./ids.js";
 
 const dayMs = 86_400_000;
 
-interface Placement {
+export interface Placement {
   projectId: string;
   path: string;
   status: DataStatus;
@@ -16,9 +18,19 @@ interface Placement {
   folderStatus: DataStatus;
 }
 
-function placeFile(store: DataStore, objects: ObjectStore, file: FixtureFile, where: Placement): void {
+/** A file to create: its size, and its bytes when they matter (marker files). */
+export interface FileToPlace {
+  sizeBytes: number;
+  content?: Buffer;
+}
+
+export const fileToPlace = (file: FixtureFile): FileToPlace =>
+  file.content === undefined ? { sizeBytes: file.sizeBytes } : { sizeBytes: file.sizeBytes, content: Buffer.from(file.content, "utf8") };
+
+/** Creates one file (and missing parent folders); its content, if any, goes to the object store. */
+export function placeFile(store: DataStore, objects: ObjectStore, file: FileToPlace, where: Placement): void {
   if (where.path.endsWith("/")) throw new Error(`ICA fixture: file path ${where.path} ends with "/"; fixture files are files, folders are implied`);
-  const content = file.content === undefined ? undefined : Buffer.from(file.content, "utf8");
+  const { content } = file;
   const item = store.create(
     {
       projectId: where.projectId,
@@ -57,7 +69,7 @@ export function loadIcaFixture(fixture: IcaFixture, store: DataStore, directory:
       store.ensureFolders(a.projectId, parentPathOf(outputFolderPath), { status: "AVAILABLE", timeCreatedMs });
       store.ensureFolders(a.projectId, outputFolderPath, { status: a.outputStatus, timeCreatedMs });
       for (const file of a.files) {
-        placeFile(store, objects, file, {
+        placeFile(store, objects, fileToPlace(file), {
           projectId: a.projectId,
           path: outputFolderPath + file.path.replace(/^\/+/, ""),
           status: a.outputStatus === "AVAILABLE" ? file.status : a.outputStatus,
@@ -77,14 +89,25 @@ export function loadIcaFixture(fixture: IcaFixture, store: DataStore, directory:
         endMs: a.endDaysAgo === null ? null : daysAgo(a.endDaysAgo),
         outputFolderPath,
         tags: { technicalTags: [], userTags: [], referenceTags: [] },
+        pipelineLanguage: a.pipelineLanguage,
+        inputs: [fixtureInput(a)],
+        configurations: COSMETIC.analysisConfigurations,
+        originId: a.id,
+        relaunch: { outcome: a.requeueOutcome, ...(a.requeueFiles ? { files: a.requeueFiles } : {}) },
       });
     }
     for (const file of fixture.files) {
       requireProject(file.projectId, `file ${file.path}`);
       if (!file.path.startsWith("/")) throw new Error(`ICA fixture: project file path ${file.path} must be absolute (start with "/")`);
       const timeCreatedMs = daysAgo(file.createdDaysAgo ?? 0);
-      placeFile(store, objects, file, { projectId: file.projectId, path: file.path, status: file.status, timeCreatedMs, folderStatus: "AVAILABLE" });
+      placeFile(store, objects, fileToPlace(file), { projectId: file.projectId, path: file.path, status: file.status, timeCreatedMs, folderStatus: "AVAILABLE" });
     }
   });
   return analyses;
+}
+
+/** The input a fixture analysis reports (see ANALYSIS_INPUT_CODE): one folder, named after the analysis' user reference. */
+function fixtureInput(a: IcaFixture["analyses"][number]): AnalysisRecord["inputs"][number] {
+  const dataId = `fol.${stableHex("analysis-input", a.id)}`;
+  return { code: ANALYSIS_INPUT_CODE, analysisData: [{ dataId, name: a.userReference, dataType: "FOLDER", formatCode: "UNKNOWN" }], externalData: [] };
 }

@@ -1,5 +1,6 @@
 import type { SimContext } from "../context.js";
 import type { Handler, SimRequest, SimResponse } from "../http/router.js";
+import type { AnalysisLaunches } from "./analysis-launches.js";
 import type { AnalysisRecord } from "./analysis-representation.js";
 import { FOREIGN_PROJECT_STATUS } from "./assumptions.js";
 import type { Authenticator } from "./authenticator.js";
@@ -24,6 +25,7 @@ export interface IcaRuntime {
   idempotency: IdempotencyStore;
   batches: LinkingBatches;
   analyses: Map<string, AnalysisRecord>;
+  launches: AnalysisLaunches;
 }
 
 export interface IcaCall {
@@ -72,6 +74,16 @@ export function requireData(rt: IcaRuntime, project: ProjectEntry, dataId: strin
   const item = rt.store.visibleIn(project.id, dataId);
   if (!item) throw notFound(`data ${dataId} was not found in project ${project.id}`);
   return item;
+}
+
+/**
+ * Runs a create operation under its `Idempotency-Key` header, scoped to the operation, tenant and
+ * user as the spec describes (e.g. L12815).
+ */
+export function idempotent(rt: IcaRuntime, call: IcaCall, respond: () => SimResponse): Promise<SimResponse> {
+  const key = call.req.headers["idempotency-key"];
+  const scope = `${call.req.route}\u0000${call.principal.tenantId}\u0000${call.principal.userId}`;
+  return rt.idempotency.run(scope, typeof key === "string" ? key : undefined, call.req.body, respond);
 }
 
 const pagingParams = new Set(["pageSize", "pageToken", "pageOffset", "sort"]);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { icaAnalysisStatusesV4 } from "../../fixtures/format.js";
 import type { Router } from "../../http/router.js";
-import { type AnalysisRecord, toAnalysis, v3Status } from "../analysis-representation.js";
+import { type AnalysisRecord, toAnalysis, toConfigurations, toInputs, v3Status } from "../analysis-representation.js";
 import { ANALYSES_NEWEST_FIRST, ANALYSIS_OUTPUT_CODE, V3_STATUS_OF_V4 } from "../assumptions.js";
 import { type DataItem, parentPathOf } from "../data-item.js";
 import { dataFormat } from "../data-format.js";
@@ -89,7 +89,7 @@ function outputTree(items: Iterable<DataItem>, root: DataItem): Record<string, u
   return rootNode;
 }
 
-/** Analyses: the deprecated V3 list, `analysis:search`, one analysis, and its outputs (spec L3410-L4247). */
+/** Analyses: the deprecated V3 list, `analysis:search`, one analysis, its inputs, outputs and configurations (spec L3410-L4247). */
 export function registerAnalysisRoutes(router: Router, rt: IcaRuntime): void {
   const analysesOf = (projectId: string): AnalysisRecord[] => [...rt.analyses.values()].filter((a) => a.projectId === projectId);
   const requireAnalysis = (call: IcaCall): AnalysisRecord => {
@@ -158,6 +158,18 @@ export function registerAnalysisRoutes(router: Router, rt: IcaRuntime): void {
     "GET",
     `${apiBase}/projects/{projectId}/analyses/{analysisId}`,
     icaRoute(rt, { media: v3OrV4 }, (call) => vendorJson(200, call.version, toAnalysis(requireAnalysis(call), call.version, rt.directory))),
+  );
+
+  router.add(
+    "GET",
+    `${apiBase}/projects/{projectId}/analyses/{analysisId}/inputs`,
+    icaRoute(rt, { media: v3Only }, (call) => vendorJson(200, call.version, toInputs(requireAnalysis(call)))),
+  );
+
+  router.add(
+    "GET",
+    `${apiBase}/projects/{projectId}/analyses/{analysisId}/configurations`,
+    icaRoute(rt, { media: v3Only }, (call) => vendorJson(200, call.version, toConfigurations(requireAnalysis(call)))),
   );
 
   router.add(

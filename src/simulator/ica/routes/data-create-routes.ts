@@ -4,7 +4,7 @@ import { DUPLICATE_PATH_STATUS, NEW_FILE_STATUS } from "../assumptions.js";
 import { type DataItem, type DataType, objectKeyOf } from "../data-item.js";
 import { toData, toProjectData } from "../data-representation.js";
 import type { ProjectEntry } from "../directory.js";
-import { type IcaCall, type IcaRuntime, apiBase, icaRoute, requireData, requireProject, v3Only } from "../ica-route.js";
+import { type IcaCall, type IcaRuntime, apiBase, icaRoute, idempotent, requireData, requireProject, v3Only } from "../ica-route.js";
 import { asUuid } from "../ids.js";
 import { vendorJson } from "../media-type.js";
 import { ProblemError, badRequest } from "../problem.js";
@@ -80,9 +80,7 @@ export function registerDataCreateRoutes(router: Router, rt: IcaRuntime): void {
       `${apiBase}/projects/{projectId}/${operation}`,
       icaRoute(rt, { media: v3Only }, (call) => {
         const project = requireProject(rt, call);
-        const key = call.req.headers["idempotency-key"];
-        const scope = `${call.req.route}\u0000${call.principal.tenantId}\u0000${call.principal.userId}`;
-        return rt.idempotency.run(scope, typeof key === "string" ? key : undefined, call.req.body, () => respond(call, project));
+        return idempotent(rt, call, () => respond(call, project));
       }),
     );
   };

@@ -1,0 +1,6 @@
+export * from "./alerts.js";
+export * from "./channels.js";
+export * from "./digest.js";
+export * from "./notification-input.js";
+export * from "./notify-cycle.js";
+export * from "./render-message.js";

@@ -1,0 +1,207 @@
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { requeueUserReference } from "../../modules/launch/relaunch.js";
+import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
+import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
+import { DAY_MS, parseTimestamp } from "./age.js";
+import { alignColumns } from "./format.js";
+import type { PlanTarget } from "./plan-types.js";
+
+/**
+ * Which failed BCLConvert analyses to run again (`--requeue_failed`), from the cycle's one listing and
+ * the journal's attempts. Pure: the cycle executes the items.
+ *
+ * Crash safety: the cycle records an attempt in the journal (and saves it) *before* the create call, and
+ * each attempt has a fixed userReference (`<userReference>-requeue-<n>`) and Idempotency-Key. An attempt
+ * recorded without an analysis id is looked for in the listing by that userReference: found, it is
+ * adopted, never launched again; not found, the same attempt is sent again — ICA answers a replay of the
+ * key with the analysis it already created, and the launch module looks the userReference up first.
+ */
+
+export type RequeueCandidate = Pick<IcaAnalysis, "id" | "reference" | "userReference" | "status" | "pipeline" | "timeCreated" | "endDate">;
+
+/** One relaunch of an original analysis, as the journal keeps it. */
+export interface RequeueAttempt {
+  /** 1, 2, … per original analysis. */
+  attempt: number;
+  userReference: string;
+  /** ISO-8601; when the cycle decided to launch it (recorded before the create call). */
+  requestedAt: string;
+  /** The new analysis, once ICA answered or the listing showed it. */
+  analysisId?: string;
+}
+
+export interface RequeueSettings {
+  requeueFailed: boolean;
+  /** Relaunches per original analysis; 0 launches none. */
+  maxRequeues: number;
+  /** Only failures that ended less than this many days ago start a requeue; null = no limit. */
+  requeueWithinDays: number | null;
+}
+
+export interface RequeueInput<A extends RequeueCandidate> {
+  analyses: readonly A[];
+  /** The journal's attempts, by original analysis id. */
+  attempts: Readonly<Record<string, readonly RequeueAttempt[]>>;
+  settings: RequeueSettings;
+  now: Date;
+  /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
+  pipelinePattern?: RegExp;
+}
+
+/**
+ * - `requeue`: record the attempt, then launch it (relaunchAnalysis with userReference and idempotencyKey).
+ * - `adopt`: the attempt exists in ICA but the journal lacks its id (a crash): record `newAnalysisId`, launch nothing.
+ * - `wait`: the latest attempt is still running.
+ * - `give-up`: every allowed attempt failed (or the last one vanished): people have to look.
+ */
+export const requeueActions = ["requeue", "adopt", "wait", "give-up"] as const;
+export type RequeueAction = (typeof requeueActions)[number];
+
+export interface RequeueItem {
+  action: RequeueAction;
+  /** The original (failed) analysis. */
+  target: PlanTarget;
+  analysisId: string;
+  attempt: number;
+  /** For `requeue`: what to launch with. Also set on the other actions, for the report. */
+  userReference: string;
+  idempotencyKey: string;
+  /** For `adopt` and `wait`: the attempt's analysis. */
+  newAnalysisId?: string;
+  /** `requeue` of an attempt already recorded (the cycle that recorded it did not get an answer). */
+  resumed?: boolean;
+  reason: string;
+}
+
+export interface RequeuePlan {
+  items: RequeueItem[];
+  /** Failed BCLConvert analyses left alone because they ended before the requeue window. */
+  outsideWindow: number;
+}
+
+/** A recorded attempt whose analysis the listing does not show is given this long before it counts as gone. */
+export const attemptListingGraceMs = 3_600_000;
+
+const requeueSuffix = /-requeue-\d+$/;
+const failedStatuses = new Set(["FAILED", "FAILED_FINAL"]);
+
+export const requeueIdempotencyKey = (originalId: string, attempt: number): string => `requeue-${originalId}-${attempt}`;
+
+interface KnownAttempt extends RequeueAttempt {
+  listed?: RequeueCandidate;
+}
+
+export function planRequeues<A extends RequeueCandidate>(input: RequeueInput<A>): RequeuePlan {
+  const byId = new Map(input.analyses.map((a) => [a.id, a]));
+  const byUserReference = new Map<string, A>();
+  for (const a of input.analyses) if (!byUserReference.has(a.userReference)) byUserReference.set(a.userReference, a);
+  const attemptIds = new Set<string>();
+  const attemptRefs = new Set<string>();
+  for (const attempts of Object.values(input.attempts)) {
+    for (const a of attempts) {
+      attemptRefs.add(a.userReference);
+      if (a.analysisId !== undefined) attemptIds.add(a.analysisId);
+    }
+  }
+  // A relaunch is never an original, even when the journal that knew it was lost.
+  const isAttempt = (a: A): boolean => attemptIds.has(a.id) || attemptRefs.has(a.userReference) || requeueSuffix.test(a.userReference);
+
+  const plan: RequeuePlan = { items: [], outsideWindow: 0 };
+  const seen = new Set<string>();
+  for (const original of input.analyses) {
+    if (seen.has(original.id)) continue;
+    seen.add(original.id);
+    if (!failedStatuses.has(original.status) || !isBclConvert(original, input.pipelinePattern) || isAttempt(original)) continue;
+    const attempts = knownAttempts(original, input.attempts[original.id] ?? [], input.settings.maxRequeues, byId, byUserReference);
+    const item = decide(original, attempts, input);
+    if (item === "outside-window") plan.outsideWindow += 1;
+    else if (item) plan.items.push(item);
+  }
+  return plan;
+}
+
+/** The journal's attempts, completed with any `-requeue-<n>` analysis of the listing the journal does not know. */
+function knownAttempts<A extends RequeueCandidate>(
+  original: A,
+  recorded: readonly RequeueAttempt[],
+  maxRequeues: number,
+  byId: ReadonlyMap<string, A>,
+  byUserReference: ReadonlyMap<string, A>,
+): KnownAttempt[] {
+  const attempts = new Map<number, KnownAttempt>(recorded.map((a) => [a.attempt, { ...a }]));
+  const highest = Math.max(maxRequeues, ...attempts.keys());
+  for (let n = 1; n <= highest; n++) {
+    const known = attempts.get(n);
+    const userReference = known?.userReference ?? requeueUserReference(original.userReference, n);
+    const listed = (known?.analysisId !== undefined ? byId.get(known.analysisId) : undefined) ?? byUserReference.get(userReference);
+    if (listed) attempts.set(n, { ...(known ?? { attempt: n, userReference, requestedAt: listed.timeCreated }), listed });
+  }
+  return [...attempts.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], input: RequeueInput<RequeueCandidate>): RequeueItem | "outside-window" | undefined {
+  const { settings, now } = input;
+  const last = attempts.at(-1);
+  const item = (action: RequeueAction, attempt: number, reason: string, extra: Partial<RequeueItem> = {}): RequeueItem => ({
+    action,
+    target: { kind: "analysis", id: original.id, name: original.reference },
+    analysisId: original.id,
+    attempt,
+    userReference: requeueUserReference(original.userReference, attempt),
+    idempotencyKey: requeueIdempotencyKey(original.id, attempt),
+    reason,
+    ...extra,
+  });
+  const launchNext = (failure: RequeueCandidate, why: string): RequeueItem | "outside-window" | undefined => {
+    const attempt = (last?.attempt ?? 0) + 1;
+    if (!settings.requeueFailed) return undefined;
+    // Also ends the give-up reports of old failures, which would otherwise repeat every cycle.
+    if (!withinWindow(failure, settings.requeueWithinDays, now)) return "outside-window";
+    if (attempt > settings.maxRequeues) {
+      return last ? item("give-up", last.attempt, `${why}; all ${settings.maxRequeues} requeue(s) used: look at the logs in ICA`) : undefined;
+    }
+    return item("requeue", attempt, `${why}: requeue ${attempt} of ${settings.maxRequeues}`);
+  };
+
+  if (!last) return launchNext(original, original.status);
+  const extra = { userReference: last.userReference, ...(last.listed ? { newAnalysisId: last.listed.id } : {}) };
+  if (last.listed && last.analysisId === undefined) {
+    return item("adopt", last.attempt, `attempt ${last.attempt} exists in ICA (${last.listed.status}) but the journal lacks its id: record it`, extra);
+  }
+  if (last.listed) {
+    const state = analysisStateOf(last.listed.status);
+    if (state === "done") return undefined;
+    if (state === "failed") return launchNext(last.listed, `attempt ${last.attempt} ${last.listed.status}`);
+    return item("wait", last.attempt, `attempt ${last.attempt} is ${last.listed.status}`, extra);
+  }
+  if (last.analysisId === undefined) {
+    if (!settings.requeueFailed) return undefined;
+    return item("requeue", last.attempt, `attempt ${last.attempt} was recorded but no analysis has its userReference: send it again`, {
+      ...extra,
+      resumed: true,
+    });
+  }
+  const age = now.getTime() - parseTimestamp(last.requestedAt).getTime();
+  if (age < attemptListingGraceMs) return item("wait", last.attempt, `attempt ${last.attempt} (${last.analysisId}) is not listed yet`, extra);
+  return item("give-up", last.attempt, `attempt ${last.attempt} (${last.analysisId}) is no longer listed (deleted?): not requeueing again`, extra);
+}
+
+/** Whether a failure is recent enough to start a requeue: the window protects history when the option is first turned on. */
+function withinWindow(failure: RequeueCandidate, days: number | null, now: Date): boolean {
+  if (days === null) return true;
+  const ended = parseTimestamp(failure.endDate ?? failure.timeCreated);
+  return now.getTime() - ended.getTime() < days * DAY_MS;
+}
+
+/** The requeue section of `plan` / `--dry_run` output. */
+export function renderRequeuePlan(plan: RequeuePlan): string[] {
+  const outside = plan.outsideWindow > 0 ? ` (${plan.outsideWindow} older failure(s) outside the requeue window)` : "";
+  if (plan.items.length === 0) return [`requeue: nothing to do${outside}`];
+  const counts = new Map<string, number>();
+  for (const item of plan.items) counts.set(item.action, (counts.get(item.action) ?? 0) + 1);
+  const rows = plan.items.map((i) => [i.action, i.target.name ?? i.target.id, i.userReference, i.reason]);
+  return [
+    `requeue: ${[...counts].map(([action, n]) => `${action} ${n}`).join(", ")}${outside}`,
+    ...alignColumns([["ACTION", "ANALYSIS", "AS", "REASON"], ...rows]).map((line) => `  ${line}`),
+  ];
+}
