@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BaseSpaceClient } from "../../src/basespace/client.js";
@@ -9,7 +10,7 @@ import { listProjectAnalyses } from "../../src/modules/monitor/index.js";
 import { findMarkerFiles, findOutputFolder, readBsshOutputProjects, streamFolderFiles } from "../../src/modules/outputs/index.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { validateBasespaceExchange, validateIcaExchange, type HttpExchange } from "../contract/spec-validator.js";
+import { basespaceSpecFile, icaSpecFile, validateBasespaceExchange, validateIcaExchange, type HttpExchange } from "../contract/spec-validator.js";
 import { startRecordingProxy, type Exchange, type RecordingProxy } from "./recording-proxy.js";
 import { collect, fastRetry, startTestSimulator } from "./sim-harness.js";
 
@@ -79,13 +80,21 @@ function toExchange(e: Exchange): HttpExchange {
 const ica = () => proxy.exchanges.filter((e) => e.url.startsWith("/ica/rest/"));
 
 describe("client traffic against the API descriptions", () => {
-  it("every ICA exchange conforms to the OpenAPI spec", () => {
+  // The specs are fixtures from ../shared, not part of the repo: without them these two checks skip, saying why.
+  const icaMissing = !existsSync(icaSpecFile);
+  const basespaceMissing = !existsSync(basespaceSpecFile);
+  const icaTitle = icaMissing ? `every ICA exchange conforms to the OpenAPI spec — skipped: ${icaSpecFile} is missing` : "every ICA exchange conforms to the OpenAPI spec";
+  const basespaceTitle = basespaceMissing
+    ? `every BaseSpace v2 exchange conforms to the swagger — skipped: ${basespaceSpecFile} is missing`
+    : "every BaseSpace v2 exchange conforms to the swagger";
+
+  it.skipIf(icaMissing)(icaTitle, () => {
     expect(ica().length).toBeGreaterThan(30);
     const errors = ica().flatMap((e) => validateIcaExchange(toExchange(e)));
     expect(errors).toEqual([]);
   });
 
-  it("every BaseSpace v2 exchange conforms to the swagger", () => {
+  it.skipIf(basespaceMissing)(basespaceTitle, () => {
     const v2 = proxy.exchanges.filter((e) => e.url.startsWith("/v2/"));
     expect(v2.length).toBeGreaterThan(8);
     expect(v2.flatMap((e) => validateBasespaceExchange(toExchange(e)))).toEqual([]);
