@@ -6,6 +6,8 @@ import type { CliContext } from "./cli-context.js";
 
 export interface CliLogging {
   logger: Logger;
+  /** The credential-free settings, one per pair; what they share (log, state, metrics) is the first's. */
+  local: LocalSettings[];
   /** `<state>/orchestrator.log`, unless every cycle is a dry run. */
   logFile?: string;
   close(): Promise<void>;
@@ -30,5 +32,5 @@ export async function openLogging(context: CliContext, flags: FlagInput, redacto
     console: { stream: context.stderr },
     ...(logFile !== undefined ? { file: { path: logFile } } : {}),
   });
-  return { logger, ...(logFile !== undefined ? { logFile } : {}), close: () => closeLogger(logger) };
+  return { logger, local, ...(logFile !== undefined ? { logFile } : {}), close: () => closeLogger(logger) };
 }

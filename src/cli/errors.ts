@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { ConfigError } from "../config/index.js";
 import { AuthError } from "../http/errors.js";
+import { MetricsServeError } from "../metrics/index.js";
 import { ProjectResolutionError } from "../modules/launch/index.js";
 import { FixtureError } from "../simulator/fixtures/resolve.js";
 import { LockHeldError, StateDirError } from "../state/index.js";
@@ -11,9 +12,10 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
 /**
  * Errors that mean "what you asked for or configured is wrong": fixing them needs a person, and
- * retrying the same command cannot help. A rejected key or an unknown project is configuration too.
+ * retrying the same command cannot help. A rejected key, an unknown project or a metrics port in use
+ * is configuration too.
  */
-const configurationErrors = [ConfigError, ProjectResolutionError, AuthError, StateDirError, FixtureError] as const;
+const configurationErrors = [ConfigError, ProjectResolutionError, AuthError, StateDirError, FixtureError, MetricsServeError] as const;
 
 export interface ErrorOutcome {
   code: ExitCode;

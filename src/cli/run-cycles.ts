@@ -1,4 +1,5 @@
 import { loadSettings, settingsSecrets, type FlagInput, type Settings } from "../config/index.js";
+import type { MetricsExporter } from "../metrics/index.js";
 import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
 import type { CommandScope } from "./command-scope.js";
@@ -18,9 +19,15 @@ const pairLabel = (settings: Settings): string => {
  * Loads the settings (one per configured pair) and runs one cycle for each, in turn, printing the
  * plan table (a dry run, which always exits 0) or the cycle report to stdout. A held lock skips the
  * rest with one line (exit 0: the running cycle does the work); `signal` (SIGTERM/SIGINT) stops
- * after the current step.
+ * after the current step. Every cycle publishes to the process' `metrics`, if any.
  */
-export async function runCycles(scope: CommandScope, flags: FlagInput, logging: CliLogging, signal: AbortSignal): Promise<RunCyclesResult> {
+export async function runCycles(
+  scope: CommandScope,
+  flags: FlagInput,
+  logging: CliLogging,
+  signal: AbortSignal,
+  metrics?: MetricsExporter,
+): Promise<RunCyclesResult> {
   const { context, redactor } = scope;
   const { logger } = logging;
   const reports: CycleReport[] = [];
@@ -31,7 +38,7 @@ export async function runCycles(scope: CommandScope, flags: FlagInput, logging: 
     for (const settings of loaded.settings) settingsSecrets(settings).forEach((secret) => redactor.add(secret));
     for (const settings of loaded.settings) {
       if (loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);
-      const report = await runCycle(settings, { logger, redactor, signal });
+      const report = await runCycle(settings, { logger, redactor, signal, progressStream: context.stderr, ...(metrics ? { metrics } : {}) });
       reports.push(report);
       // The cycle has logged the one line saying who holds the lock; the other pairs share it.
       if (report.outcome === "skipped-locked") break;

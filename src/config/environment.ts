@@ -15,6 +15,8 @@ export const environmentVariables = {
   config: "ICA_ORCHESTRATOR_CONFIG",
   stateDir: "ICA_ORCHESTRATOR_STATE_DIR",
   basespaceConfig: "ICA_ORCHESTRATOR_BASESPACE_CONFIG",
+  notifyWebhookUrl: "ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL",
+  notifySmtpUrl: "ICA_ORCHESTRATOR_NOTIFY_SMTP_URL",
 } as const;
 
 export interface EnvironmentLayer {
@@ -50,6 +52,9 @@ export function environmentLayer(env: Environment, cwd: string, context: LoadCon
     ["icaBaseUrl", v.baseUrl],
     ["basespaceAccessToken", v.basespaceToken],
     ["basespaceApiServer", v.basespaceServer],
+    // Both URLs hold credentials: a container gets them from a secret, never from the command line.
+    ["notifyWebhookUrl", v.notifyWebhookUrl],
+    ["notifySmtpUrl", v.notifySmtpUrl],
   ] as const;
   for (const [key, name] of entries) {
     const value = read(env, name);

@@ -203,11 +203,11 @@ export const settingsSchema = settingsShape
   }));
 
 /**
- * The settings that need no credentials (for `status`, and for opening the log before the rest is
- * validated): the same field schemas, picked.
+ * The settings that need no credentials (for `status`, and for opening the log and the metrics before
+ * the rest is validated): the same field schemas, picked.
  */
 export const localSettingsSchema = settingsShape
-  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true, dryRun: true })
+  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true, dryRun: true, metricsFile: true, metricsPort: true })
   .transform(({ managedTablePath, ...rest }) => ({
     ...rest,
     managedTablePath: managedTablePath ?? defaultManagedTable(rest.stateDir),

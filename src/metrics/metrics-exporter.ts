@@ -16,6 +16,11 @@ export interface MetricsExporterOptions {
   logger: Logger;
 }
 
+/** The /metrics port cannot be listened on (in use, not allowed): a configuration problem. */
+export class MetricsServeError extends Error {
+  override name = "MetricsServeError";
+}
+
 type PairSamples = Map<MetricKey, Sample[]>;
 
 const keyByName = new Map((Object.keys(metricHelp) as MetricKey[]).map((key) => [metricName(key), key]));
@@ -136,7 +141,7 @@ export class MetricsExporter {
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) =>
-        reject(new Error(`cannot serve metrics on ${host}:${port} (${error.code ?? error.message}): choose another --metrics_port`)),
+        reject(new MetricsServeError(`cannot serve metrics on ${host}:${port} (${error.code ?? error.message}): choose another --metrics_port`)),
       );
       server.listen(port, host, () => resolve());
     });

@@ -4,6 +4,7 @@ import type { Settings } from "../config/index.js";
 import { RequestStats } from "../http/request-stats.js";
 import type { RetryPolicy } from "../http/retry-policy.js";
 import { IcaClient } from "../ica/client.js";
+import type { Progress } from "../logging/index.js";
 import type { PollOptions } from "../modules/data-transfer/index.js";
 import type { Journal, StatePaths } from "../state/index.js";
 import type { ActionLog } from "./action-log.js";
@@ -32,6 +33,8 @@ export interface CycleContext {
   readonly protect: ProtectList;
   /** How long and how often to wait for linking batches. */
   readonly linkPoll: PollOptions;
+  /** For long waits and listings: a live line on a terminal, a log line every 30 s otherwise. */
+  progress(logger: Logger, label: string): Progress;
 }
 
 export interface ClientOptions {

@@ -1,13 +1,15 @@
 import type { Logger } from "winston";
 import { settingsSecrets, type Settings } from "../config/index.js";
-import type { SecretRedactor } from "../logging/index.js";
+import { startProgress, type ProgressOptions, type SecretRedactor } from "../logging/index.js";
 import {
   acquireStateLock,
   AuditLog,
+  cycleTempTargets,
   ensureStateDir,
   newCycleId,
   openJournal,
   readManagedTable,
+  removeStaleTempFiles,
   statePaths,
   type ParsedManagedTable,
   type StateLock,
@@ -23,6 +25,8 @@ export interface OpenCycleOptions extends ClientOptions {
   redactor: SecretRedactor;
   now: Date;
   clock: () => Date;
+  /** Where live progress lines go when it is a terminal; without it progress is logged every 30 s. */
+  progressStream?: ProgressOptions["stream"];
 }
 
 export interface OpenedCycle {
@@ -43,9 +47,14 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
   const windows = lifecycleWindows(settings.daysToArchive, settings.daysToDelete);
   const protect = compileProtectList(settings.protect);
   const dryRun = settings.dryRun;
+  const progress: ProgressOptions = options.progressStream ? { stream: options.progressStream } : { isTTY: false };
   const paths = dryRun ? statePaths(settings.stateDir) : await ensureStateDir(settings.stateDir);
   const lock = dryRun ? undefined : await acquireStateLock(settings.stateDir, { onCompromised: (error) => logger.error(error.message) });
   try {
+    if (lock) {
+      const removed = await removeStaleTempFiles(cycleTempTargets(paths, settings.managedTablePath));
+      if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left: ${removed.join(", ")}`);
+    }
     const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock });
     const table = await readManagedTable(settings.managedTablePath);
     const cycleId = newCycleId(options.now);
@@ -64,6 +73,7 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       windows,
       protect,
       linkPoll: { deadlineMs: settings.linkDeadlineMs },
+      progress: (scoped, label) => startProgress(scoped, label, progress),
     };
     journal.beginCycle(cycleId);
     return { ctx, table, close: () => release(lock) };

@@ -3,15 +3,16 @@ import type { Logger } from "winston";
 import { ConfigError, type ProjectRef, type Settings } from "../config/index.js";
 import { AuthError } from "../http/errors.js";
 import type { IcaAnalysis } from "../ica/schemas.js";
-import type { SecretRedactor } from "../logging/index.js";
+import type { ProgressOptions, SecretRedactor } from "../logging/index.js";
+import type { MetricsExporter } from "../metrics/index.js";
 import { ProjectResolutionError } from "../modules/launch/index.js";
 import { LockHeldError, newCycleId } from "../state/index.js";
 import type { ActionRecord, CycleReport } from "./cycle-report.js";
-import type { CycleContext } from "./cycle-context.js";
 import { openCycle } from "./open-cycle.js";
 import { OutputFolders } from "./output-folders.js";
+import { publishCycle } from "./publish-cycle.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
-import { findNewAnalyses } from "./plan/new-analyses.js";
+import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";
 import type { StepPlan } from "./plan/plan-types.js";
 import { createPlan } from "./plan/render-plan.js";
 import { StepRun } from "./step-run.js";
@@ -21,6 +22,7 @@ import { icaLifecycle } from "./steps/ica-lifecycle.js";
 import { listAnalyses } from "./steps/list-analyses.js";
 import { manageNew } from "./steps/manage-new.js";
 import { closeJournal, recordReport } from "./steps/record.js";
+import { requeueFailed } from "./steps/requeue-failed.js";
 import { resolveProjects } from "./steps/resolve.js";
 
 export { renderCycleReport, cycleReportSchema } from "./cycle-report.js";
@@ -37,17 +39,23 @@ export interface CycleOptions {
   signal?: AbortSignal;
   /** Tests shorten backoff. */
   retry?: { baseDelayMs?: number; retries?: number };
+  /** Gets the figures of every finished cycle that is not a dry run (`--metrics_file`, `--metrics_port`). */
+  metrics?: MetricsExporter;
+  /** The CLI's stderr: live progress lines when it is a terminal. Without it, long steps log a line every 30 s. */
+  progressStream?: ProgressOptions["stream"];
 }
 
 /** Failures of the first calls that mean the configuration is wrong: they end the cycle (the CLI exits 2). */
 const configurationErrors = [ConfigError, ProjectResolutionError, AuthError];
 
 /**
- * One cycle for one source/destination pair, as named steps: resolve → listAnalyses → manageNew →
- * classifyAged → icaLifecycle → basespaceLifecycle → record. Each step plans, then acts unless this is
- * a dry run. A failing item is reported and the rest goes on; a step that fails as a whole is
- * reported and the later steps that do not depend on it still run — never a destructive one whose
- * inputs could not be read. Takes the state lock itself: a held lock gives outcome "skipped-locked".
+ * One cycle for one source/destination pair, as named steps: resolve → listAnalyses → requeue (with
+ * `--requeue_failed`) → manageNew → classifyAged → icaLifecycle → basespaceLifecycle → record. Each
+ * step plans, then acts unless this is a dry run. A failing item is reported and the rest goes on; a
+ * step that fails as a whole is reported and the later steps that do not depend on it still run —
+ * never a destructive one whose inputs could not be read. The report then goes out as notifications
+ * and metrics, still under the lock. Takes the state lock itself: a held lock gives outcome
+ * "skipped-locked".
  */
 export async function runCycle(settings: Settings, options: CycleOptions): Promise<CycleReport> {
   const clock = options.now ?? (() => new Date());
@@ -75,14 +83,19 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     );
     const noListing = analyses ? null : "the analyses listing is missing, so nothing is linked, archived or deleted this cycle";
     const listed = analyses ?? [];
+    const found = findNewAnalyses({ analyses: listed, managedIds: table.ids, inFlight: [], pipelinePattern: settings.bclConvertPattern });
     const outputFolders = new OutputFolders(ctx.ica, sourceId, settings.concurrency);
+
+    const requeue = settings.requeueFailed
+      ? await run.step("requeue", noListing, (rec) => requeueFailed(ctx, { sourceId, analyses: listed }, rec))
+      : undefined;
 
     const manage = await run.step("manageNew", noListing, (rec) =>
       manageNew(ctx, { sourceId, destinationId, analyses: listed, managedIds: table.ids, outputFolders }, rec),
     );
     await run.step("classifyAged", noListing, (rec) => classifyAged(ctx, { sourceId, analyses: listed, outputFolders }, rec));
     const budget = deletionBudget(settings.deleteCap);
-    const undelivered = undeliveredAnalyses(ctx, listed, table.ids, manage?.recorded ?? new Set());
+    const undelivered = undeliveredAnalyses(found, manage?.recorded ?? new Set());
     const ica = await run.step("icaLifecycle", noListing, (rec) =>
       icaLifecycle(ctx, { sourceId, analyses: listed, outputFolders, budget, undelivered }, rec),
     );
@@ -95,12 +108,14 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     );
     await run.step("record", null, () => closeJournal(ctx));
 
-    const plan = createPlan(ctx.now, [manage?.plan, ica, basespace].filter((p): p is StepPlan => p !== undefined));
+    const plan = createPlan(ctx.now, [requeue, manage?.plan, ica, basespace].filter((p): p is StepPlan => p !== undefined));
     const projects = {
       source: resolved ? { id: resolved.source.id, name: resolved.source.name } : refOf(settings.source),
       destination: resolved ? { id: resolved.destination.id, name: resolved.destination.name } : refOf(settings.destination),
     };
-    return await recordReport(ctx, run, { ...projects, plan, startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs });
+    const report = await recordReport(ctx, run, { ...projects, plan, startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs });
+    await publishCycle(ctx, report, found.pending, { redactor: options.redactor, clock, ...(options.metrics ? { metrics: options.metrics } : {}) });
+    return report;
   } finally {
     await opened.close();
   }
@@ -110,13 +125,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
  * New analyses (SUCCEEDED BCLConvert, not in the managed table) that manageNew did not record this
  * cycle — all of them if it failed as a whole. Their output folders must not be archived or deleted.
  */
-function undeliveredAnalyses(
-  ctx: CycleContext,
-  analyses: readonly IcaAnalysis[],
-  managedIds: ReadonlySet<string>,
-  recorded: ReadonlySet<string>,
-): Set<string> {
-  const found = findNewAnalyses({ analyses, managedIds, inFlight: [], pipelinePattern: ctx.settings.bclConvertPattern });
+function undeliveredAnalyses(found: NewAnalyses<IcaAnalysis, { analysisId: string }>, recorded: ReadonlySet<string>): Set<string> {
   return new Set(found.toManage.map(({ analysis }) => analysis.id).filter((id) => !recorded.has(id)));
 }
 

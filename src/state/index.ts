@@ -22,4 +22,7 @@ export type { AuditEntry, AuditRecord, AuditLogOptions, AuditLogContents } from 
 export { newCycleId, writeCycleReport, readLatestReport, manifestPath, ReportError } from "./reports.js";
 export type { StoredReport } from "./reports.js";
 export { ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
+export { cycleTempTargets, removeStaleTempFiles, staleTempAgeMs } from "./stale-temp-files.js";
+export type { StaleTempTargets } from "./stale-temp-files.js";
+export { NotificationLog, notificationLogPath } from "./notification-log.js";
 export type { StatePaths } from "./state-dir.js";

@@ -73,6 +73,20 @@ export const trashedSchema = z.strictObject({
 });
 export type TrashedItem = z.infer<typeof trashedSchema>;
 
+/**
+ * One relaunch of a failed analysis (`--requeue_failed`). Recorded, and saved, before the create call:
+ * a cycle killed in between finds the attempt and never launches it twice (see orchestrator/plan/requeue).
+ */
+export const requeueAttemptSchema = z.strictObject({
+  /** 1, 2, … per original analysis. */
+  attempt: z.int().positive(),
+  userReference: z.string().min(1),
+  requestedAt: timestamp,
+  /** The new analysis, once ICA answered or a listing showed it. */
+  analysisId: id.optional(),
+});
+export type RequeueAttemptEntry = z.infer<typeof requeueAttemptSchema>;
+
 export const journalSchema = z.strictObject({
   version: z.literal(journalVersion),
   cycles: z.strictObject({
@@ -86,6 +100,8 @@ export const journalSchema = z.strictObject({
   pendingIcaDeletes: z.record(id, pendingIcaDeleteSchema),
   basespaceRestores: z.record(id, basespaceRestoreSchema),
   trashedByUs: z.record(id, trashedSchema),
+  /** By original analysis id. Journals written before requeue existed lack the key. */
+  requeues: z.record(id, z.array(requeueAttemptSchema)).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -98,5 +114,6 @@ export function emptyJournal(): JournalData {
     pendingIcaDeletes: {},
     basespaceRestores: {},
     trashedByUs: {},
+    requeues: {},
   };
 }

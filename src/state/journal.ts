@@ -246,6 +246,26 @@ export class Journal {
   forgetTrashed(ids: Iterable<string>): void {
     for (const id of ids) delete this.state.trashedByUs[id];
   }
+
+  // ── requeues of failed analyses ───────────────────────────────────────────────────────────
+
+  /**
+   * Records that attempt `attempt` of relaunching `originalId` is about to be sent, as `userReference`.
+   * A no-op for an attempt already recorded (a resumed one keeps its first requestedAt).
+   */
+  recordRequeueAttempt(originalId: string, attempt: number, userReference: string): void {
+    const attempts = (this.state.requeues[originalId] ??= []);
+    if (attempts.some((a) => a.attempt === attempt)) return;
+    attempts.push({ attempt, userReference, requestedAt: this.stamp() });
+    attempts.sort((a, b) => a.attempt - b.attempt);
+  }
+
+  /** The analysis ICA created (or a listing showed) for a recorded attempt. */
+  recordRequeueResult(originalId: string, attempt: number, analysisId: string): void {
+    const entry = this.state.requeues[originalId]?.find((a) => a.attempt === attempt);
+    if (!entry) throw new JournalError(`journal has no requeue attempt ${attempt} of analysis ${originalId}; call recordRequeueAttempt first`);
+    entry.analysisId = analysisId;
+  }
 }
 
 export const openJournal = (path: string, options?: JournalOptions): Promise<Journal> => Journal.open(path, options);

@@ -52,6 +52,35 @@ describe("config/environment: the container's variables", () => {
     expect(warnings).toEqual([]);
   });
 
+  it("takes the notification URLs from the environment (a container's secrets): over the config file, under the flags", async () => {
+    const env = {
+      ICA_API_KEY: "k",
+      ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: "https://hooks.slack.com/services/T1/B2/envToken",
+      ICA_ORCHESTRATOR_NOTIFY_SMTP_URL: "smtps://alerts:env%40pass@mail.example.org:465",
+    };
+    const mail = { notify_email_from: "seqcore@example.org", notify_email_to: "lab@example.org" };
+    const [settings] = (await box.load({ ...projects, ...mail }, env)).settings;
+    expect(settings).toMatchObject({
+      notifyWebhookUrl: "https://hooks.slack.com/services/T1/B2/envToken",
+      notifySmtpUrl: "smtps://alerts:env%40pass@mail.example.org:465",
+    });
+    const config = await box.file("work/lab.json", JSON.stringify({ notify_webhook_url: "https://hooks.example.org/from-file" }));
+    const [fromFile] = (await box.load({ ...projects, ...mail, config }, env)).settings;
+    expect(fromFile?.notifyWebhookUrl).toBe("https://hooks.slack.com/services/T1/B2/envToken");
+    const [fromFlag] = (await box.load({ ...projects, ...mail, notify_webhook_url: "https://hooks.example.org/flag" }, env)).settings;
+    expect(fromFlag?.notifyWebhookUrl).toBe("https://hooks.example.org/flag");
+    const [cleared] = (await box.load(projects, { ICA_API_KEY: "k", ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: "" })).settings;
+    expect(cleared?.notifyWebhookUrl).toBeUndefined();
+  });
+
+  it("names the variable in the error when a notification URL in it is not valid, without quoting the URL", async () => {
+    const env = { ICA_API_KEY: "k", ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: "ftp://user:hunter2@example.org/hook" };
+    const error = await box.load(projects, env).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain("ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL");
+    expect((error as Error).message).not.toContain("hunter2");
+  });
+
   it("says how to clear the image's default key file when a key is given in the environment too", async () => {
     await expect(box.load(projects, { ICA_API_KEY: "k", ICA_API_KEY_FILE: "/run/secrets/ica_api_key" })).rejects.toThrow(
       "-e ICA_API_KEY_FILE= clears the image's default",

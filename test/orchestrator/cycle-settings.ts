@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { settingDefaults, settingsSchema, type Settings, type SettingsDraft } from "../../src/config/index.js";
 import { createLogger, SecretRedactor } from "../../src/logging/index.js";
-import { runCycle, type CycleReport } from "../../src/orchestrator/index.js";
+import { runCycle, type CycleOptions, type CycleReport } from "../../src/orchestrator/index.js";
 
 /** Recognisable secrets: tests assert they never reach a log, report, journal or manifest. */
 export const testApiKey = "ICA-APIKEY-cycle-test-5b1e9c7d3a";
@@ -42,8 +42,14 @@ export class LogSink extends Writable {
 }
 
 /** A cycle whose `now` is the simulator's clock, read through `now`. */
-export async function cycleAt(now: () => Date, settings: Settings, sink = new LogSink(), signal?: AbortSignal): Promise<CycleReport> {
+export async function cycleAt(
+  now: () => Date,
+  settings: Settings,
+  sink = new LogSink(),
+  signal?: AbortSignal,
+  extra: Pick<CycleOptions, "metrics" | "progressStream"> = {},
+): Promise<CycleReport> {
   const redactor = new SecretRedactor([testApiKey, testToken]);
   const logger = createLogger({ redactor, level: "debug", console: { stream: sink, colors: false } });
-  return runCycle(settings, { logger, redactor, now, retry: { baseDelayMs: 1, retries: 3 }, ...(signal ? { signal } : {}) });
+  return runCycle(settings, { logger, redactor, now, retry: { baseDelayMs: 1, retries: 3 }, ...(signal ? { signal } : {}), ...extra });
 }

@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   attemptListingGraceMs,
   planRequeues,
-  renderRequeuePlan,
+  requeueStepPlan,
   type RequeueAttempt,
   type RequeueCandidate,
   type RequeueSettings,
 } from "../../src/orchestrator/plan/requeue.js";
+import { createPlan, renderPlanTable } from "../../src/orchestrator/plan/render-plan.js";
 
 const now = new Date("2025-06-10T12:00:00Z");
 const hoursAgo = (h: number): string => new Date(now.getTime() - h * 3_600_000).toISOString();
@@ -104,14 +105,24 @@ describe("orchestrator/plan/requeue", () => {
     ]);
   });
 
-  it("renders the plan section", () => {
+  it("becomes the requeue step of the cycle's plan", () => {
     const result = plan([analysis("1", "FAILED"), analysis("6", "FAILED", { endDate: hoursAgo(24 * 10) })]);
-    expect(renderRequeuePlan(result)).toEqual([
-      "requeue: requeue 1 (1 older failure(s) outside the requeue window)",
-      "  ACTION   ANALYSIS           AS              REASON",
-      "  requeue  run1-BclConvert-1  run1-requeue-1  FAILED: requeue 1 of 1",
-    ]);
-    expect(renderRequeuePlan({ items: [], outsideWindow: 0 })).toEqual(["requeue: nothing to do"]);
+    const step = requeueStepPlan(result);
+    expect(step).toEqual({
+      step: "requeue",
+      items: [
+        {
+          step: "requeue",
+          action: "requeue",
+          target: { kind: "analysis", id: "1", name: "run1-BclConvert-1" },
+          analysisId: "1",
+          reason: "FAILED: requeue 1 of 1 (as run1-requeue-1)",
+        },
+      ],
+      warnings: ["1 older failure(s) outside the requeue window (requeue_within_days) left alone"],
+    });
+    expect(renderPlanTable(createPlan(now, [step]))).toContain("requeue: requeue 1\n");
+    expect(requeueStepPlan({ items: [], outsideWindow: 0 })).toEqual({ step: "requeue", items: [], warnings: [] });
   });
 
   it("property: cycles that crash anywhere start no attempt twice, none beyond max_requeues, none before the previous one failed", () => {

@@ -14,6 +14,8 @@ const envBySetting: Partial<Record<SettingKey, string>> = {
   icaBaseUrl: `\`${env.baseUrl}\``,
   basespaceAccessToken: `\`${env.basespaceToken}\` (the token)`,
   stateDir: `\`${env.stateDir}\``,
+  notifyWebhookUrl: `\`${env.notifyWebhookUrl}\``,
+  notifySmtpUrl: `\`${env.notifySmtpUrl}\``,
 };
 
 /** Variables with no flag of their own, and the config file's own keys. */

@@ -110,6 +110,37 @@ describe("state/journal", () => {
     expect(journal.data.basespaceRestores).toEqual({});
   });
 
+  it("remembers requeue attempts before their launch, and their analyses after", async () => {
+    const journal = await openJournal(path, { now });
+    journal.recordRequeueAttempt("an-f", 1, "run_F-requeue-1");
+    await journal.save();
+    clock = new Date("2025-06-01T10:05:00.000Z");
+    journal.recordRequeueAttempt("an-f", 1, "run_F-requeue-1"); // a resumed attempt keeps its first time
+    expect(journal.changed).toBe(false);
+    journal.recordRequeueResult("an-f", 1, "an-new");
+    journal.recordRequeueAttempt("an-f", 2, "run_F-requeue-2");
+    await journal.save();
+    const reloaded = await openJournal(path, { now });
+    expect(reloaded.data.requeues).toEqual({
+      "an-f": [
+        { attempt: 1, userReference: "run_F-requeue-1", requestedAt: "2025-06-01T10:00:00.000Z", analysisId: "an-new" },
+        { attempt: 2, userReference: "run_F-requeue-2", requestedAt: "2025-06-01T10:05:00.000Z" },
+      ],
+    });
+    expect(() => journal.recordRequeueResult("an-f", 3, "x")).toThrow(/no requeue attempt 3 .*call recordRequeueAttempt first/);
+  });
+
+  it("loads a journal written before requeues existed", async () => {
+    const older = { version: 1, cycles: { count: 3 }, managing: {}, classifications: {}, pendingIcaDeletes: {}, basespaceRestores: {}, trashedByUs: {} };
+    await writeFile(path, JSON.stringify(older));
+    const journal = await openJournal(path, { now });
+    expect(journal.data.requeues).toEqual({});
+    expect(journal.changed).toBe(false);
+    journal.recordRequeueAttempt("an-f", 1, "run_F-requeue-1");
+    expect(await journal.save()).toBe(true);
+    expect(JSON.parse(await readFile(path, "utf8")).requeues["an-f"]).toHaveLength(1);
+  });
+
   it("refuses to change an analysis that is not being managed", async () => {
     const journal = await openJournal(path, { now });
     expect(() => journal.recordLinkBatch(analysis, "b")).toThrow(/call startManaging first/);

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import type { FlagInput } from "../../config/index.js";
 import { shutdownSignal } from "../cli-context.js";
 import { openLogging } from "../cli-logging.js";
+import { openMetrics } from "../cli-metrics.js";
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { withExamples } from "../examples.js";
@@ -19,11 +20,16 @@ export interface CycleCommandOptions {
 export async function cycleCommand(scope: CommandScope, flags: FlagInput, options: CycleCommandOptions): Promise<RunCyclesResult> {
   const effective = options.forceDryRun ? { ...flags, dry_run: true } : flags;
   const logging = await openLogging(scope.context, effective, scope.redactor);
-  const shutdown = shutdownSignal(scope.context, logging.logger);
   try {
-    return await runCycles(scope, effective, logging, shutdown.signal);
+    const metrics = await openMetrics(logging.local, { serve: false, logger: logging.logger });
+    const shutdown = shutdownSignal(scope.context, logging.logger);
+    try {
+      return await runCycles(scope, effective, logging, shutdown.signal, metrics);
+    } finally {
+      shutdown.dispose();
+      await metrics?.close();
+    }
   } finally {
-    shutdown.dispose();
     await logging.close();
   }
 }
@@ -42,6 +48,7 @@ export function runCommand(scope: CommandScope): Command {
     ["the original tool's flags work unchanged", "ica-orchestrator run --api_key_file ~/.ica_key --source_project_name BSSH_Runs --destination_project_name MGI_Delivery"],
     ["see what it would do first: nothing is changed", "ica-orchestrator run --dry_run --config lab.json"],
     ["settings from a config file, logs as JSON lines", "ica-orchestrator run --config /etc/ica-orchestrator/config.json --log_format json"],
+    ["relaunch failed BCLConvert runs once, metrics for node_exporter", "ica-orchestrator run --config lab.json --requeue_failed --metrics_file /var/lib/node_exporter/textfile_collector/ica_orchestrator.prom"],
   ]);
   return command.action(async () => scope.setExitCode((await cycleCommand(scope, cycleFlags(command), { forceDryRun: false })).code));
 }

@@ -2,8 +2,10 @@ import { Command } from "commander";
 import cron, { type Logger as CronLogger } from "node-cron";
 import type { Logger } from "winston";
 import { ConfigError, type FlagInput } from "../../config/index.js";
+import type { MetricsExporter } from "../../metrics/index.js";
 import { shutdownSignal } from "../cli-context.js";
 import { openLogging, type CliLogging } from "../cli-logging.js";
+import { openMetrics } from "../cli-metrics.js";
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { errorOutcome, exitCodes } from "../errors.js";
@@ -41,9 +43,10 @@ function validSchedule(schedule: string): string {
  * does the same). On a shutdown request the running cycle finishes its current step, persists its
  * progress and releases the lock; then watch exits 0. Settings are reloaded for every cycle, so a
  * rotated key or an edited config file takes effect at the next tick; a configuration error in the
- * first cycle ends watch (exit 2), a later one is logged and retried at the next tick.
+ * first cycle ends watch (exit 2), a later one is logged and retried at the next tick. The metrics
+ * exporter (and its /metrics port) is opened once, before the first cycle.
  */
-async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging, schedule: string): Promise<void> {
+async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging, schedule: string, metrics: MetricsExporter | undefined): Promise<void> {
   const { logger } = logging;
   const shutdown = shutdownSignal(scope.context, logger);
   const stopped = new Promise<void>((resolve) => shutdown.signal.addEventListener("abort", () => resolve(), { once: true }));
@@ -53,7 +56,7 @@ async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging,
 
   const cycle = async (): Promise<void> => {
     try {
-      await runCycles(scope, flags, logging, shutdown.signal);
+      await runCycles(scope, flags, logging, shutdown.signal, metrics);
     } catch (error) {
       // The first cycle proves the configuration; after that, keep watching.
       if (first && errorOutcome(error).code === exitCodes.usage) throw error;
@@ -106,13 +109,19 @@ export function watchCommand(scope: CommandScope): Command {
   withExamples(command, [
     ["every 10 minutes with a config file", "ica-orchestrator watch --config /etc/ica-orchestrator/config.json"],
     ["hourly, at minute 5", 'ica-orchestrator watch --schedule "5 * * * *" --config lab.json'],
+    ["with Prometheus metrics at http://<host>:9464/metrics", "ica-orchestrator watch --config lab.json --metrics_port 9464"],
   ]);
   return command.action(async (own: WatchFlags) => {
     const schedule = validSchedule(own.schedule);
     const flags = cycleFlags(command);
     const logging = await openLogging(scope.context, flags, scope.redactor);
     try {
-      await watch(scope, flags, logging, schedule);
+      const metrics = await openMetrics(logging.local, { serve: true, logger: logging.logger });
+      try {
+        await watch(scope, flags, logging, schedule, metrics);
+      } finally {
+        await metrics?.close();
+      }
     } finally {
       await logging.close();
     }

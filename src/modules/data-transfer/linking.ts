@@ -40,6 +40,8 @@ export interface LinkOptions {
   poll?: PollOptions;
   /** Called right after each batch is created, before waiting: the place to journal the batch id. */
   onBatchCreated?: (batchId: string, dataIds: readonly string[]) => void | Promise<void>;
+  /** Called as each batch reaches a terminal state (or TIMED_OUT), before its items are read. */
+  onBatchSettled?: (batch: LinkBatchResult) => void;
 }
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -98,7 +100,7 @@ export async function linkData(
     await opts.onBatchCreated?.(batch.id, ids);
     created.push({ batchId: batch.id, dataIds: ids });
   }
-  const results = await Promise.all(created.map((b) => settleBatch(ica, projectId, b, opts.poll)));
+  const results = await Promise.all(created.map((b) => settleBatch(ica, projectId, b, opts)));
   const items = results.flatMap((r) => r.items);
   return {
     batches: results.map((r) => r.batch),
@@ -111,13 +113,15 @@ async function settleBatch(
   ica: IcaClient,
   projectId: string,
   b: { batchId: string; dataIds: string[] },
-  poll: PollOptions | undefined,
+  opts: LinkOptions,
 ): Promise<{ batch: LinkBatchResult; items: LinkItemResult[] }> {
   try {
-    const status = await waitForLinkingBatch(ica, projectId, b.batchId, poll);
+    const status = await waitForLinkingBatch(ica, projectId, b.batchId, opts.poll);
+    opts.onBatchSettled?.({ ...b, status });
     return { batch: { ...b, status }, items: await readLinkingBatchItems(ica, projectId, b.batchId, b.dataIds) };
   } catch (error) {
     if (!(error instanceof DeadlineExceededError)) throw error;
+    opts.onBatchSettled?.({ ...b, status: "TIMED_OUT" });
     return {
       batch: { ...b, status: "TIMED_OUT" },
       items: b.dataIds.map((dataId) => ({ dataId, status: "TIMED_OUT", linked: false, info: error.message })),

@@ -21,6 +21,8 @@ export interface PollOptions {
   factor?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Called after each read that is not done yet, with its state: for progress displays. */
+  onPoll?: (state: string) => void;
 }
 
 export const defaultPollOptions = {
@@ -50,6 +52,7 @@ export async function pollUntil<T>(
     const value = await read();
     if (isDone(value)) return value;
     if (now() - start + delay > o.deadlineMs) throw new DeadlineExceededError(what, o.deadlineMs, describe(value));
+    opts.onPoll?.(describe(value));
     await sleep(delay);
     delay = Math.min(o.maxDelayMs, delay * o.factor);
   }

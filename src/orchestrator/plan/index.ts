@@ -17,4 +17,5 @@ export * from "./plan-lifecycle.js";
 export * from "./plan-types.js";
 export * from "./protect.js";
 export * from "./render-plan.js";
+export * from "./requeue.js";
 export * from "./run-folder.js";

@@ -4,11 +4,12 @@
  */
 
 /** The cycle steps that plan actions (the others only read). */
-export const planStepNames = ["manageNew", "icaLifecycle", "basespaceLifecycle"] as const;
+export const planStepNames = ["requeue", "manageNew", "icaLifecycle", "basespaceLifecycle"] as const;
 export type PlanStepName = (typeof planStepNames)[number];
 
 /** Actions that change something when executed. */
 export const actingActions = [
+  "requeue",
   "link",
   "upload-manifest",
   "record",
@@ -20,8 +21,11 @@ export const actingActions = [
   "empty-trash",
 ] as const;
 
-/** Items that explain why nothing is done (yet) to a target; executing them is a no-op. */
-export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip"] as const;
+/**
+ * Items that explain why nothing is done (yet) to a target; executing them calls no service (`adopt`
+ * only writes down, in the journal, a relaunch ICA already has; `give-up` is reported as an error).
+ */
+export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip", "adopt", "give-up"] as const;
 
 export type ActingAction = (typeof actingActions)[number];
 export type PassiveAction = (typeof passiveActions)[number];

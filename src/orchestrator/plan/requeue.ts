@@ -3,8 +3,7 @@ import { requeueUserReference } from "../../modules/launch/relaunch.js";
 import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
 import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
 import { DAY_MS, parseTimestamp } from "./age.js";
-import { alignColumns } from "./format.js";
-import type { PlanTarget } from "./plan-types.js";
+import type { PlanTarget, StepPlan } from "./plan-types.js";
 
 /**
  * Which failed BCLConvert analyses to run again (`--requeue_failed`), from the cycle's one listing and
@@ -193,15 +192,22 @@ function withinWindow(failure: RequeueCandidate, days: number | null, now: Date)
   return now.getTime() - ended.getTime() < days * DAY_MS;
 }
 
-/** The requeue section of `plan` / `--dry_run` output. */
-export function renderRequeuePlan(plan: RequeuePlan): string[] {
-  const outside = plan.outsideWindow > 0 ? ` (${plan.outsideWindow} older failure(s) outside the requeue window)` : "";
-  if (plan.items.length === 0) return [`requeue: nothing to do${outside}`];
-  const counts = new Map<string, number>();
-  for (const item of plan.items) counts.set(item.action, (counts.get(item.action) ?? 0) + 1);
-  const rows = plan.items.map((i) => [i.action, i.target.name ?? i.target.id, i.userReference, i.reason]);
-  return [
-    `requeue: ${[...counts].map(([action, n]) => `${action} ${n}`).join(", ")}${outside}`,
-    ...alignColumns([["ACTION", "ANALYSIS", "AS", "REASON"], ...rows]).map((line) => `  ${line}`),
-  ];
+/**
+ * The plan as the cycle's other steps give theirs, so `plan` / `--dry_run` and the report show it: each
+ * item as a PlanItem (the name it is launched under in the reason) and the failures left alone for
+ * their age as a warning.
+ */
+export function requeueStepPlan(plan: RequeuePlan): StepPlan {
+  const outside = plan.outsideWindow > 0 ? [`${plan.outsideWindow} older failure(s) outside the requeue window (requeue_within_days) left alone`] : [];
+  return {
+    step: "requeue",
+    items: plan.items.map((item) => ({
+      step: "requeue",
+      action: item.action,
+      target: item.target,
+      analysisId: item.analysisId,
+      reason: `${item.reason} (as ${item.userReference})`,
+    })),
+    warnings: outside,
+  };
 }

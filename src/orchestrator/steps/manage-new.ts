@@ -140,6 +140,8 @@ async function manageRound(
   const verified = await verifyDestination(ctx, input.destinationId, linkable, linked.items, rec);
 
   const limit = pLimit(ctx.settings.concurrency);
+  const progress = ctx.progress(rec.logger, "uploading manifests");
+  let done = 0;
   const uploaded = await Promise.all(
     verified.map((seen) =>
       limit(async (): Promise<Checked | undefined> => {
@@ -150,10 +152,13 @@ async function manageRound(
         } catch (error) {
           rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`);
           return undefined;
+        } finally {
+          progress.update(++done, verified.length);
         }
       }),
     ),
   );
+  if (verified.length > 0) progress.finish(`${uploaded.filter((c) => c !== undefined).length} of ${verified.length} in place`);
   const withoutFastq = round
     .filter((c) => c.selection.selected.length === 0)
     .map((candidate): Checked => ({ candidate, linkedIds: [], destination: [], manifest: "absent" }));

@@ -97,10 +97,13 @@ export async function linkMissing(
     paths: batchIds.map((id) => paths.get(id) ?? ""),
   });
   const created = new Set<string>();
+  const progress = ctx.progress(ctx.logger, `linking ${ids.length} file(s)`);
+  let settled = 0;
   actions.assertHeld();
   try {
     const outcome = await linkData(ctx.ica, destinationId, ids, {
-      poll: ctx.linkPoll,
+      poll: { ...ctx.linkPoll, onPoll: () => progress.update(settled, ids.length) },
+      onBatchSettled: (batch) => progress.update((settled += batch.dataIds.length), ids.length),
       onBatchCreated: async (batchId, batchIds) => {
         batchIds.forEach((id) => created.add(id));
         for (const analysisId of new Set(batchIds.map((id) => owner.get(id) as string))) {
@@ -114,7 +117,9 @@ export async function linkMissing(
       const analysisId = owner.get(item.dataId) as string;
       results.items.set(analysisId, [...(results.items.get(analysisId) ?? []), item]);
     }
+    progress.finish(`${ids.length - outcome.failedDataIds.length} linked, ${outcome.failedDataIds.length} not`);
   } catch (error) {
+    progress.finish(`stopped: ${messageOf(error)}`);
     const notCreated = ids.filter((id) => !created.has(id));
     if (notCreated.length > 0) await actions.record("manageNew", target(notCreated), "failed", messageOf(error));
     results.error = messageOf(error);

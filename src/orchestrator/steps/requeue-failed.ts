@@ -1,0 +1,78 @@
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { relaunchAnalysis } from "../../modules/launch/index.js";
+import type { ActionLog } from "../action-log.js";
+import type { CycleContext } from "../cycle-context.js";
+import type { StepPlan } from "../plan/plan-types.js";
+import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/requeue.js";
+import { messageOf, type StepRecorder } from "../step-recorder.js";
+
+export interface RequeueFailedInput {
+  sourceId: string;
+  analyses: readonly IcaAnalysis[];
+}
+
+/**
+ * Step 2b (`--requeue_failed`): failed BCLConvert analyses are relaunched from their own definition,
+ * at most max_requeues times each. The relaunch is a new analysis in the source project, which a later
+ * cycle's listing shows and manages like any other once it SUCCEEDED. Every attempt is in the journal,
+ * saved before the create call, so that a crash at any point never launches one twice.
+ */
+export async function requeueFailed(ctx: CycleContext, input: RequeueFailedInput, rec: StepRecorder): Promise<StepPlan> {
+  const plan = planRequeues({
+    analyses: input.analyses,
+    attempts: ctx.journal.data.requeues,
+    settings: ctx.settings,
+    now: ctx.now,
+    pipelinePattern: ctx.settings.bclConvertPattern,
+  });
+  const stepPlan = requeueStepPlan(plan);
+  rec.countPlanned(stepPlan.items);
+  rec.count("outsideWindow", plan.outsideWindow);
+  for (const item of plan.items) {
+    if (item.action === "give-up") rec.error(`${nameOf(item)}: ${item.reason}`);
+  }
+  if (ctx.actions) await applyRequeues(ctx, ctx.actions, input.sourceId, plan.items, rec);
+  return stepPlan;
+}
+
+async function applyRequeues(
+  ctx: CycleContext,
+  actions: ActionLog,
+  sourceId: string,
+  items: readonly RequeueItem[],
+  rec: StepRecorder,
+): Promise<void> {
+  for (const item of items) {
+    if (item.action === "adopt" && item.newAnalysisId !== undefined) {
+      ctx.journal.recordRequeueAttempt(item.analysisId, item.attempt, item.userReference);
+      ctx.journal.recordRequeueResult(item.analysisId, item.attempt, item.newAnalysisId);
+      rec.count("adopted");
+    } else if (item.action === "requeue") {
+      await relaunch(ctx, actions, sourceId, item, rec);
+    }
+  }
+  await ctx.journalWriter.save();
+}
+
+async function relaunch(ctx: CycleContext, actions: ActionLog, sourceId: string, item: RequeueItem, rec: StepRecorder): Promise<void> {
+  ctx.journal.recordRequeueAttempt(item.analysisId, item.attempt, item.userReference);
+  // Saved before the call: a cycle killed during it finds the attempt and never starts a second one.
+  await ctx.journalWriter.save();
+  try {
+    const result = await actions.perform("requeue", { action: "requeue", ids: [item.analysisId] }, () =>
+      relaunchAnalysis(ctx.ica, sourceId, item.analysisId, { userReference: item.userReference, idempotencyKey: item.idempotencyKey }),
+    );
+    ctx.journal.recordRequeueResult(item.analysisId, item.attempt, result.analysis.id);
+    await ctx.journalWriter.save();
+    rec.count(result.created ? "requeued" : "adopted");
+    const lost = result.notCarriedOver.length > 0 ? `; not carried over: ${result.notCarriedOver.join("; ")}` : "";
+    rec.logger.info(`${nameOf(item)}: attempt ${item.attempt} is analysis ${result.analysis.reference} (${result.analysis.id})${lost}`);
+  } catch (error) {
+    rec.count("actionsFailed");
+    rec.error(`${nameOf(item)}: requeue ${item.attempt} as ${item.userReference} failed: ${messageOf(error)}; the next cycle sends the same attempt again`);
+  }
+}
+
+function nameOf(item: RequeueItem): string {
+  return item.target.name ?? item.analysisId;
+}
