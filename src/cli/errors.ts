@@ -1,10 +1,10 @@
 import { CommanderError } from "commander";
 import { ConfigError } from "../config/index.js";
-import { AuthError } from "../http/errors.js";
+import { AuthError, InvalidResponseError } from "../http/errors.js";
 import { MetricsServeError } from "../metrics/index.js";
 import { ProjectResolutionError } from "../modules/launch/index.js";
 import { FixtureError } from "../simulator/fixtures/resolve.js";
-import { LockHeldError, StateDirError } from "../state/index.js";
+import { LockHeldError, ManagedTableError, StateDirError } from "../state/index.js";
 
 /** 0 success (also a cycle skipped because another holds the lock), 1 finished with failures, 2 usage or configuration. */
 export const exitCodes = { ok: 0, failures: 1, usage: 2 } as const;
@@ -12,10 +12,20 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
 
 /**
  * Errors that mean "what you asked for or configured is wrong": fixing them needs a person, and
- * retrying the same command cannot help. A rejected key, an unknown project or a metrics port in use
- * is configuration too.
+ * retrying the same command cannot help. A rejected key, an unknown project, a server URL that answers
+ * something other than the API, or a metrics port in use is configuration too. (A cycle records the
+ * failures of its later calls in its report; only those of its first calls are thrown this far.)
  */
-const configurationErrors = [ConfigError, ProjectResolutionError, AuthError, StateDirError, FixtureError, MetricsServeError] as const;
+const configurationErrors = [
+  ConfigError,
+  ProjectResolutionError,
+  AuthError,
+  InvalidResponseError,
+  StateDirError,
+  ManagedTableError,
+  FixtureError,
+  MetricsServeError,
+] as const;
 
 export interface ErrorOutcome {
   code: ExitCode;

@@ -164,15 +164,21 @@ export class TimeoutError extends NetworkError {
   }
 }
 
+/** The `fieldPath` of an InvalidResponseError whose body could not be parsed as JSON at all. */
+export const notJsonField = "(response body)";
+
 /** A 2xx answer whose body does not match what the client relies on. */
 export class InvalidResponseError extends ApiError {
   readonly fieldPath: string;
 
   constructor(f: ApiErrorFields & { fieldPath: string; problem: string }) {
-    super(
-      { ...f, detail: `field \`${f.fieldPath}\`: ${f.problem}` },
-      "The API answer changed shape; update the schema in src/ica/schemas.ts or src/basespace/schemas.ts",
-    );
+    // A body that is not JSON at all is nearly always the wrong server (a proxy or login page answering
+    // HTML), which the operator can fix; a JSON body of the wrong shape is an API change to report.
+    const hint =
+      f.fieldPath === notJsonField
+        ? "The server did not answer with JSON; check that --server_url (ICA) or apiServer (BaseSpace) names the API itself, not a proxy or login page"
+        : "The API's answer lacks what this tool relies on; check --server_url / apiServer, and report this message if it persists (schemas: src/ica/schemas.ts, src/basespace/schemas.ts)";
+    super({ ...f, detail: `field \`${f.fieldPath}\`: ${f.problem}` }, hint);
     this.fieldPath = f.fieldPath;
   }
 

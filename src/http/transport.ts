@@ -7,6 +7,7 @@ import type { z } from "zod";
 import {
   ApiError,
   InvalidResponseError,
+  notJsonField,
   NetworkError,
   TimeoutError,
   errorForStatus,
@@ -265,6 +266,6 @@ function decodeJson(res: AxiosResponse, endpoint: Endpoint & { status: number; a
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new InvalidResponseError({ ...endpoint, fieldPath: "(response body)", problem: "is not valid JSON" });
+    throw new InvalidResponseError({ ...endpoint, fieldPath: notJsonField, problem: "is not valid JSON" });
   }
 }

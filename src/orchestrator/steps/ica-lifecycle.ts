@@ -65,9 +65,16 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
       ctx.journal.clearIcaDelete(folderId);
       continue;
     }
+    const window = classifyAge(ageDays, ctx.windows);
     // Found archived inside the archive window: nothing to do until days_to_delete, so no look until then.
-    if (folder.status === "ARCHIVED" && classifyAge(ageDays, ctx.windows) === "archive") {
+    if (folder.status === "ARCHIVED" && window === "archive") {
       ctx.journal.recordOutputStatus(analysis.id, "ARCHIVED");
+    }
+    // A cycle killed between `:unarchive` and its journal write leaves the folder UNARCHIVING with no
+    // pending delete on record, and the planner only waits on UNARCHIVING. The folder's state proves
+    // the request was made, so adopt it; otherwise the delete it was made for would never happen.
+    if (folder.status === "UNARCHIVING" && window === "delete") {
+      ctx.journal.requestIcaDelete(folder.id, { projectId: input.sourceId, analysisId: analysis.id, path: folder.path });
     }
     subjects.push({
       analysisId: analysis.id,
@@ -104,8 +111,8 @@ async function applyIcaLifecycle(
             rec.count("archived");
           } else if (item.action === "unarchive") {
             await actions.perform("icaLifecycle", target, () => unarchiveData(ctx.ica, sourceId, id));
-            // Recorded after the call: a crash in between at worst asks again, which ICA ignores
-            // (the folder is UNARCHIVING by then); recorded before, a lost call would wait forever.
+            // Recorded after the call (recorded before, a lost call would wait forever); a crash in
+            // between is recovered by lifecycleSubjects, which adopts a folder found UNARCHIVING.
             ctx.journal.requestIcaDelete(id, { projectId: sourceId, analysisId, ...(path !== undefined ? { path } : {}) });
             rec.count("unarchiveRequested");
           } else if (item.action === "delete") {
@@ -120,8 +127,8 @@ async function applyIcaLifecycle(
           rec.count("actionsFailed");
           rec.error(`${item.action} ${path ?? id} failed: ${messageOf(error)}`);
         }
-        await ctx.journalWriter.save();
-      }),
+        // Saved outside the concurrency slot: the next call need not wait for the journal write.
+      }).then(() => ctx.journalWriter.save()),
     ),
   );
 }

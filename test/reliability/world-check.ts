@@ -1,0 +1,73 @@
+// Runs one random world (random-world.ts) through the real cycle, in-process against a fresh
+// simulator, and judges it with the oracle. Shared by the test and the worker threads that spread the
+// thousand worlds over the cores.
+import { existsSync } from "node:fs";
+import { IcaClient } from "../../src/ica/client.js";
+import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type World } from "./random-world.js";
+import { requestKind, safetyViolations, type IcaDataEntry } from "./safety-oracle.js";
+import { Scenario } from "./scenario.js";
+import { findLeaks } from "./secrets.js";
+
+const DAY_MS = 86_400_000;
+/** Simulated time every world is loaded at, so its "days ago" are exact. */
+const loadedAtMs = Date.UTC(2025, 5, 1, 12);
+
+export interface WorldResult {
+  violations: string[];
+  /** Mutating requests per kind (requestKind), to show the properties were put to the test. */
+  kinds: Record<string, number>;
+}
+
+/** The source project's data (ids → paths): the oracle maps the ids in request paths with it. */
+async function sourceData(s: Scenario): Promise<Map<string, IcaDataEntry>> {
+  const ica = new IcaClient({ serverUrl: s.sim.icaUrl, apiKey: s.sim.apiKey });
+  const data = new Map<string, IcaDataEntry>();
+  for await (const item of ica.listData(SOURCE_ID)) data.set(item.id, { projectId: SOURCE_ID, path: item.path });
+  return data;
+}
+
+export async function checkWorld(world: World): Promise<WorldResult> {
+  const s = await Scenario.start({ fixture: worldFixture(world), startMs: loadedAtMs });
+  try {
+    const { settings: w } = world;
+    const settings = s.settings({
+      source: { name: SOURCE_NAME },
+      destination: { name: DESTINATION_NAME },
+      daysToArchive: w.daysToArchive,
+      daysToDelete: w.daysToDelete,
+      deleteCap: w.deleteCap,
+      protect: w.protect,
+      basespaceRuns: w.basespaceRuns,
+      emptyTrash: w.emptyTrash,
+      dryRun: w.dryRun,
+    });
+    const violations: string[] = [];
+    const kinds: Record<string, number> = {};
+    // Source-project ids do not change between cycles; whatever a cycle creates lives elsewhere.
+    const data = await sourceData(s);
+    const cycles = world.secondCycleAfterDays === null ? [0] : [0, world.secondCycleAfterDays];
+    for (const [n, advanceDays] of cycles.entries()) {
+      if (advanceDays > 0) s.sim.advanceClock(advanceDays * DAY_MS);
+      const digest = s.sim.state().digest;
+      const mutating = s.sim.stats().mutating;
+      const firstRequest = s.proxy.requests.length;
+      const report = await s.cycle(settings);
+      const requests = s.proxy.requests.slice(firstRequest);
+      for (const kind of requests.map(requestKind)) if (kind !== null) kinds[kind] = (kinds[kind] ?? 0) + 1;
+      const found = safetyViolations(world, { requests, loadedAtMs, endedAtMs: s.sim.clock.now(), data });
+      const problems = [...found];
+      if (report.outcome !== "ok" && report.outcome !== "failures") problems.push(`outcome ${report.outcome}`);
+      if (w.dryRun) {
+        const made = s.sim.stats().mutating - mutating;
+        if (made !== 0) problems.push(`dry run made ${made} mutating request(s)`);
+        if (s.sim.state().digest !== digest) problems.push("dry run changed the simulator's state");
+        if (existsSync(s.stateDir)) problems.push("dry run created the state directory");
+      }
+      violations.push(...problems.map((v) => `cycle ${n + 1}: ${v}`));
+    }
+    violations.push(...findLeaks(await s.outputs(), s.secrets).map((leak) => `secret leaked: ${leak}`));
+    return { violations, kinds };
+  } finally {
+    await s.close();
+  }
+}
