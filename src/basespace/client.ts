@@ -31,6 +31,20 @@ export interface BaseSpaceClientOptions extends ClientTuning {
   accessToken: string;
 }
 
+export interface TokenDetails {
+  scopes: string[];
+  /** The user the token acts for (`UserResourceOwner`); null when BaseSpace leaves it out. */
+  userId: string | null;
+}
+
+/** Server-side order of a v2 listing (`sortby`, `sortdir`); the fields are the swagger's enums. */
+export interface ListOrder<F extends string> {
+  sortBy: F;
+  sortDir: "Asc" | "Desc";
+}
+export type DatasetSortField = "Name" | "DateCreated" | "DateModified" | "Size";
+export type RunSortField = "Id" | "DateCreated" | "ExperimentName" | "Status" | "TotalSize";
+
 export interface BulkIds {
   datasetIds?: readonly string[];
   runIds?: readonly string[];
@@ -67,10 +81,17 @@ export class BaseSpaceClient {
     this.pageSize = Math.min(opts.pageSize ?? maxBaseSpaceLimit, maxBaseSpaceLimit);
   }
 
-  /** Scopes of the token in use, e.g. `READ GLOBAL`, `MOVETOTRASH GLOBAL` ([CSSDK] AccessTokenDetails). */
-  async getTokenScopes(): Promise<string[]> {
+  /**
+   * The token in use ([CSSDK] AccessTokenDetails): its scopes, e.g. `READ GLOBAL`, `MOVETOTRASH GLOBAL`,
+   * and the user it acts for — so one call answers both "what may I do" and "whose data is mine".
+   */
+  async getTokenDetails(): Promise<TokenDetails> {
     const res = await this.api.json({ method: "GET", route: "/v1pre3/oauthv2/token/current" }, tokenDetailsSchema);
-    return res.Response.Scopes;
+    return { scopes: res.Response.Scopes, userId: res.Response.UserResourceOwner?.Id ?? null };
+  }
+
+  async getTokenScopes(): Promise<string[]> {
+    return (await this.getTokenDetails()).scopes;
   }
 
   getCurrentUser(): Promise<BsUser> {
@@ -82,22 +103,37 @@ export class BaseSpaceClient {
     return this.paged({ method: "GET", route: "/v1pre3/users/current/projects" }, "v1pre3", projectSchema);
   }
 
-  listProjectDatasets(projectId: string, filter: { isArchived?: boolean } = {}): AsyncGenerator<BsDataset> {
+  listProjectDatasets(
+    projectId: string,
+    filter: { isArchived?: boolean } = {},
+    order?: ListOrder<DatasetSortField>,
+  ): AsyncGenerator<BsDataset> {
     return this.paged(
       {
         method: "GET",
         route: "/v2/projects/{id}/datasets",
         params: { id: projectId },
-        // The swagger documents the values as `True`/`False`.
-        query: { isarchived: filter.isArchived === undefined ? undefined : filter.isArchived ? "True" : "False" },
+        query: { ...archivedQuery(filter), ...orderQuery(order) },
       },
       "v2",
       datasetSchema,
     );
   }
 
-  listRuns(): AsyncGenerator<BsRun> {
-    return this.paged({ method: "GET", route: "/v2/runs" }, "v2", runSchema);
+  /**
+   * `GET /v2/datasets`: every dataset the token sees, across projects (each item names its project). One
+   * listing instead of one per project when many projects are wanted.
+   */
+  listDatasets(filter: { isArchived?: boolean } = {}, order?: ListOrder<DatasetSortField>): AsyncGenerator<BsDataset> {
+    return this.paged(
+      { method: "GET", route: "/v2/datasets", query: { ...archivedQuery(filter), ...orderQuery(order) } },
+      "v2",
+      datasetSchema,
+    );
+  }
+
+  listRuns(order?: ListOrder<RunSortField>): AsyncGenerator<BsRun> {
+    return this.paged({ method: "GET", route: "/v2/runs", query: orderQuery(order) }, "v2", runSchema);
   }
 
   /**
@@ -147,6 +183,13 @@ export class BaseSpaceClient {
     );
   }
 }
+
+// The swagger documents the values as `True`/`False`.
+const archivedQuery = (filter: { isArchived?: boolean }) =>
+  filter.isArchived === undefined ? {} : { isarchived: filter.isArchived ? "True" : "False" };
+
+const orderQuery = (order: ListOrder<string> | undefined) =>
+  order === undefined ? {} : { sortby: order.sortBy, sortdir: order.sortDir };
 
 function readBaseSpaceError(body: unknown) {
   const e = errorBodySchema.safeParse(body);

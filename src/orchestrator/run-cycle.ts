@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Logger } from "winston";
 import { ConfigError, type ProjectRef, type Settings } from "../config/index.js";
-import { AuthError } from "../http/errors.js";
+import { AuthError, InvalidResponseError } from "../http/errors.js";
 import type { IcaAnalysis } from "../ica/schemas.js";
 import type { ProgressOptions, SecretRedactor } from "../logging/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
@@ -45,8 +45,11 @@ export interface CycleOptions {
   progressStream?: ProgressOptions["stream"];
 }
 
-/** Failures of the first calls that mean the configuration is wrong: they end the cycle (the CLI exits 2). */
-const configurationErrors = [ConfigError, ProjectResolutionError, AuthError];
+/**
+ * Failures of the first calls that mean the configuration is wrong: they end the cycle (the CLI exits 2).
+ * An unreadable answer there means the server URL names something other than the API.
+ */
+const configurationErrors = [ConfigError, ProjectResolutionError, AuthError, InvalidResponseError];
 
 /**
  * One cycle for one source/destination pair, as named steps: resolve → listAnalyses → requeue (with
@@ -102,7 +105,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const basespace = await run.step("basespaceLifecycle", noListing, (rec) =>
       basespaceLifecycle(
         ctx,
-        { analyses: listed, scopes: resolved?.scopes ?? null, budget: ica?.budget ?? budgetLeft(budget, ctx.actions?.records ?? []) },
+        { analyses: listed, scopes: resolved?.scopes ?? null, userId: resolved?.basespaceUserId ?? null, budget: ica?.budget ?? budgetLeft(budget, ctx.actions?.records ?? []) },
         rec,
       ),
     );

@@ -38,6 +38,12 @@ function writeStable(value: unknown, out: HashWriter): void {
     return;
   }
   if (Array.isArray(value)) {
+    // Rows of primitives (the ICA data tuples, a million of them at scale-1m) serialise the same
+    // with or without key sorting, so JSON.stringify writes them in one call instead of one per value.
+    if (value.every(isPlainPrimitive)) {
+      out.write(JSON.stringify(value));
+      return;
+    }
     out.write("[");
     value.forEach((item, i) => {
       if (i > 0) out.write(",");
@@ -64,4 +70,9 @@ function writeStable(value: unknown, out: HashWriter): void {
     return;
   }
   out.write(JSON.stringify(value) ?? "null");
+}
+
+/** Values JSON.stringify writes the same inside an array as writeStable does (undefined becomes null in both). */
+function isPlainPrimitive(item: unknown): boolean {
+  return item === null || item === undefined || typeof item === "string" || typeof item === "number" || typeof item === "boolean";
 }

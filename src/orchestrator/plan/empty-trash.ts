@@ -34,6 +34,11 @@ export interface EmptyTrashInput {
   scopes: Pick<ScopeGate, "blockedBy">;
   /** With a cap of 0 (no deletions) the trash is never emptied; otherwise emptying spends nothing. */
   budget: DeletionBudget;
+  /**
+   * False when the listing stopped early, at the first item someone else put there (all `own-only`
+   * needs to know): the foreign items are then "at least" those listed.
+   */
+  complete?: boolean;
 }
 
 export interface EmptyTrashDecision {
@@ -82,10 +87,11 @@ export function decideEmptyTrash(input: EmptyTrashInput): EmptyTrashDecision {
   }
   if (mode === "own-only" && foreign.length > 0) {
     const list = describe(foreign);
+    const count = input.complete === false ? `at least ${foreign.length}` : `${foreign.length}`;
     return skip(
       "skip",
-      `${foreign.length} item(s) in the trash were not put there by this tool`,
-      `BaseSpace trash not emptied: ${foreign.length} item(s) in it were not put there by this tool: ${list}; ` +
+      `${count} item(s) in the trash were not put there by this tool`,
+      `BaseSpace trash not emptied: ${count} item(s) in it were not put there by this tool: ${list}; ` +
         "empty it by hand or set empty_trash to always",
     );
   }
@@ -96,7 +102,8 @@ export function decideEmptyTrash(input: EmptyTrashInput): EmptyTrashDecision {
   return { empty: true, foreign, item: item("empty-trash", reason), warning: null };
 }
 
-function isOurs(entry: TrashEntry, ours: BasespaceIdSets): boolean {
+/** Whether this tool put the entry in the trash (the journal's record of what it trashed). */
+export function isOurs(entry: TrashEntry, ours: BasespaceIdSets): boolean {
   if (entry.itemId === null) return false;
   if (entry.kind === "dataset") return ours.datasetIds.has(entry.itemId);
   if (entry.kind === "run") return ours.runIds.has(entry.itemId);

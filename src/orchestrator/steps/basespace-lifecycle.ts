@@ -1,6 +1,7 @@
 import pLimit from "p-limit";
 import type { BaseSpaceClient } from "../../basespace/client.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
+import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
 import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
 import type { ActionLog } from "../action-log.js";
@@ -17,6 +18,8 @@ export interface BasespaceLifecycleInput {
   analyses: readonly IcaAnalysis[];
   /** From resolve; null skips the step (no token, or its scopes could not be read). */
   scopes: ScopeGate | null;
+  /** The token's user, read with its scopes; null: read here, and only if something would be acted on. */
+  userId: string | null;
   /** What the ICA lifecycle left of the cycle's deletion budget. */
   budget: DeletionBudget;
 }
@@ -52,9 +55,9 @@ export async function basespaceLifecycle(
       scopes: input.scopes as ScopeGate,
       ...(currentUserId !== undefined ? { currentUserId } : {}),
     });
-  let plan = planFor();
-  // Ownership matters only for items that would be acted on, so the user is read only then.
-  if (plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
+  let plan = planFor(input.userId ?? undefined);
+  // Ownership matters only for items that would be acted on, so an unknown user is read only then.
+  if (input.userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
   plan.warnings.forEach((warning) => rec.warn(warning));
   rec.countPlanned(plan.items);
   if (ctx.actions) await applyBasespaceLifecycle(ctx, ctx.actions, bs, plan.items, items, rec);
@@ -63,9 +66,17 @@ export async function basespaceLifecycle(
   return { step: "basespaceLifecycle", items: trashItem ? [...plan.items, trashItem] : plan.items, warnings: plan.warnings };
 }
 
+/**
+ * BaseSpace documents restores as taking up to 48 hours. A restore recorded longer ago than this whose
+ * item is still archived was most likely never received (the journal is written before the request, so
+ * a crash can leave a record without a request); it is planned again rather than waited on forever.
+ */
+const restoreAssumedLostAfterMs = 3 * 24 * 3600_000;
+
 function restoresRequested(ctx: CycleContext): BasespaceIdSets {
   const sets = { datasetIds: new Set<string>(), runIds: new Set<string>() };
   for (const [id, restore] of Object.entries(ctx.journal.data.basespaceRestores)) {
+    if (ctx.now.getTime() - Date.parse(restore.requestedAt) > restoreAssumedLostAfterMs) continue;
     (restore.kind === "dataset" ? sets.datasetIds : sets.runIds).add(id);
   }
   return sets;
@@ -91,59 +102,70 @@ async function applyBasespaceLifecycle(
       const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
       // The bulk endpoints take at most 250 ids; one request each, so each is audited on its own.
       for (const batch of chunk(ids, maxBulkIds)) {
-        const done = await bulk(actions, action, batch, () => bulkCalls[action](bs, { [idsKey]: batch }), rec);
-        if (done && action === "restore") {
-          batch.forEach((id) => ctx.journal.recordBasespaceRestore(id, kind));
+        // Restores are billed, so each is recorded before it is asked for: a crash after the request
+        // must not lead to a second one. A planned restore is new or presumed lost, so any older record
+        // is replaced; a definite rejection takes the record back.
+        if (action === "restore") {
+          batch.forEach((id) => {
+            ctx.journal.clearBasespaceRestore(id);
+            ctx.journal.recordBasespaceRestore(id, kind);
+          });
+          await ctx.journalWriter.save();
+        }
+        const failure = await bulk(actions, action, batch, () => bulkCalls[action](bs, { [idsKey]: batch }), rec);
+        if (action === "restore" && failure !== undefined && !isAmbiguousFailure(failure)) {
+          batch.forEach((id) => ctx.journal.clearBasespaceRestore(id));
           await ctx.journalWriter.save();
         }
       }
     }
   }
   const names = new Map(items.map((item) => [item.id, item.name]));
+  const trash = planned.filter((item) => item.action === "trash");
+  const kindOf = (item: PlanItem) => (item.target.kind === "bs-dataset" ? "dataset" : "run");
+  // Recorded before the calls, so a crash during them cannot make our item look like someone else's
+  // (which would keep `own-only` from ever emptying the trash). An id recorded for a call that never
+  // happened is harmless: it is forgotten once a full trash listing lacks it. One journal write for
+  // all of them, not one per item: at thousands of items the writes, not the calls, took the time.
+  trash.forEach((item) => ctx.journal.recordTrashed(item.target.id, kindOf(item), names.get(item.target.id)));
+  await ctx.journalWriter.save();
   const limit = pLimit(ctx.settings.concurrency);
   await Promise.all(
-    planned
-      .filter((item) => item.action === "trash")
-      .map((item) =>
-        limit(async () => {
-          const kind = item.target.kind === "bs-dataset" ? "dataset" : "run";
-          // Recorded before the call, so a crash right after it cannot make our item look like someone
-          // else's (which would keep `own-only` from ever emptying the trash). An id recorded for a
-          // call that never happened is harmless: it is forgotten once a trash listing lacks it.
-          ctx.journal.recordTrashed(item.target.id, kind, names.get(item.target.id));
-          await ctx.journalWriter.save();
-          try {
-            await actions.perform("basespaceLifecycle", { action: "trash", ids: [item.target.id] }, () =>
-              deleteEndpointTrashMover(bs, { kind, id: item.target.id }),
-            );
-            ctx.journal.clearBasespaceRestore(item.target.id);
-            rec.count("trashed");
-          } catch (error) {
-            ctx.journal.forgetTrashed([item.target.id]);
-            rec.count("actionsFailed");
-            rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
-          }
-          await ctx.journalWriter.save();
-        }),
-      ),
+    trash.map((item) =>
+      limit(async () => {
+        const kind = kindOf(item);
+        try {
+          await actions.perform("basespaceLifecycle", { action: "trash", ids: [item.target.id] }, () =>
+            deleteEndpointTrashMover(bs, { kind, id: item.target.id }),
+          );
+          ctx.journal.clearBasespaceRestore(item.target.id);
+          rec.count("trashed");
+        } catch (error) {
+          ctx.journal.forgetTrashed([item.target.id]);
+          rec.count("actionsFailed");
+          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
+        }
+      }),
+    ),
   );
+  await ctx.journalWriter.save();
 }
 
-/** One bulk request; false (and an error in the report) when it failed. */
+/** One bulk request; the error when it failed (also reported), undefined when it succeeded. */
 async function bulk(
   actions: ActionLog,
   action: BulkAction,
   ids: readonly string[],
   call: () => Promise<unknown>,
   rec: StepRecorder,
-): Promise<boolean> {
+): Promise<unknown> {
   try {
     await actions.perform("basespaceLifecycle", { action, ids }, call);
     rec.count(action === "archive" ? "archived" : "restoreRequested", ids.length);
-    return true;
+    return undefined;
   } catch (error) {
     rec.count("actionsFailed", ids.length);
     rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`);
-    return false;
+    return error ?? new Error("unknown failure");
   }
 }

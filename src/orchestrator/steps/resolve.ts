@@ -12,6 +12,8 @@ export interface Resolved {
   destination: IcaProject;
   /** null when there is no BaseSpace token or its scopes could not be read: the BaseSpace lifecycle is skipped. */
   scopes: ScopeGate | null;
+  /** The BaseSpace user the token acts for, read with the scopes; null when unknown. */
+  basespaceUserId: string | null;
 }
 
 /**
@@ -20,24 +22,24 @@ export interface Resolved {
  * configuration problems, and nothing later can run without the projects.
  */
 export async function resolveProjects(ctx: CycleContext, rec: StepRecorder): Promise<Resolved> {
-  const [source, destination, scopes] = await Promise.all([
+  const [source, destination, token] = await Promise.all([
     resolveProject(ctx.ica, refText(ctx.settings.source)),
     resolveProject(ctx.ica, refText(ctx.settings.destination)),
-    readScopes(ctx, rec),
+    readToken(ctx, rec),
   ]);
   if (source.id === destination.id) {
     throw new ConfigError(
       `source and destination resolve to the same ICA project "${source.name}" (${source.id}): FASTQs are linked into another project, so give a different destination`,
     );
   }
-  return { source, destination, scopes };
+  return { source, destination, scopes: token?.scopes ?? null, basespaceUserId: token?.userId ?? null };
 }
 
 function refText(ref: ProjectRef): string {
   return "id" in ref ? ref.id : ref.name;
 }
 
-async function readScopes(ctx: CycleContext, rec: StepRecorder): Promise<ScopeGate | null> {
+async function readToken(ctx: CycleContext, rec: StepRecorder): Promise<{ scopes: ScopeGate; userId: string | null } | null> {
   const { basespace, settings } = ctx;
   if (!basespace || !settings.basespace) {
     rec.warn("no BaseSpace access token configured: the BaseSpace lifecycle is skipped; run `bs auth` or pass --basespace_access_token_file");
@@ -48,7 +50,7 @@ async function readScopes(ctx: CycleContext, rec: StepRecorder): Promise<ScopeGa
     const gate = gateBasespaceScopes(check.scopes, { apiServer: settings.basespace.apiServer });
     rec.count("basespaceScopesMissing", gate.missing.length);
     if (gate.warning !== null) rec.warn(gate.warning);
-    return gate;
+    return { scopes: gate, userId: check.userId };
   } catch (error) {
     if (error instanceof AuthError) throw error;
     rec.error(`cannot read the BaseSpace token's scopes (${messageOf(error)}): the BaseSpace lifecycle is skipped this cycle`);

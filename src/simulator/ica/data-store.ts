@@ -22,6 +22,9 @@ export interface FolderDefaults {
   creatorId?: string;
 }
 
+/** Shared answer for the (many) items linked nowhere: the state views ask for every item. */
+const noProjects: ReadonlySet<string> = new Set();
+
 /**
  * All ICA data: items by id, one view per project, and which projects each item is linked into.
  * Every change bumps `version`, which keys the cached offset listings.
@@ -62,7 +65,7 @@ export class DataStore {
   }
 
   projectsLinking(item: DataItem): ReadonlySet<string> {
-    return this.linkedInto.get(item.id) ?? new Set();
+    return this.linkedInto.get(item.id) ?? noProjects;
   }
 
   /** Loads many items without keeping the indexes ordered, then orders them once. */

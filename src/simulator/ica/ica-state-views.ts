@@ -24,10 +24,12 @@ export function icaSnapshot(rt: IcaRuntime): unknown {
           return [d.id, d.path, d.dataType, d.status, d.sizeBytes ?? null, bytes ? hash("sha256", bytes) : null];
         }),
     }));
-  const links = [...rt.store.allItems()]
-    .map((d) => ({ dataId: d.id, projects: [...rt.store.projectsLinking(d)].sort() }))
-    .filter((l) => l.projects.length > 0)
-    .sort((a, b) => (a.dataId < b.dataId ? -1 : 1));
+  const links: { dataId: string; projects: string[] }[] = [];
+  for (const d of rt.store.allItems()) {
+    const projects = rt.store.projectsLinking(d);
+    if (projects.size > 0) links.push({ dataId: d.id, projects: [...projects].sort() });
+  }
+  links.sort((a, b) => (a.dataId < b.dataId ? -1 : 1));
   const analyses = [...rt.analyses.values()].map((a) => ({ id: a.id, status: a.status })).sort((a, b) => (a.id < b.id ? -1 : 1));
   return { dataColumns, projects, links, analyses };
 }

@@ -1,18 +1,19 @@
-import type { BaseSpaceClient } from "../../../basespace/client.js";
+import { maxBaseSpaceLimit, type BaseSpaceClient } from "../../../basespace/client.js";
 import type { BsDataset, BsRun } from "../../../basespace/schemas.js";
 import type { IcaAnalysis } from "../../../ica/schemas.js";
 import { findProjectsByNames } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { ageInDays } from "../../plan/age.js";
+import { ageInDays, isAged } from "../../plan/age.js";
 import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/basespace-lifecycle.js";
-import { resolveBasespaceProjects } from "../../plan/basespace-projects.js";
+import { resolveBasespaceProjects, type BasespaceProjectRef } from "../../plan/basespace-projects.js";
 import { selectRuns } from "../../plan/run-folder.js";
 import type { StepRecorder } from "../../step-recorder.js";
 
 /**
- * What the BaseSpace lifecycle may act on: the datasets of the BaseSpace projects that the source
+ * What the BaseSpace lifecycle may act on: the aged datasets of the BaseSpace projects that the source
  * project's aged BSSH-managed analyses name (their bsshoutput.json, as remembered by classifyAged),
- * and the runs `basespace_runs` selects. Nothing else in BaseSpace is ever listed.
+ * and the aged runs `basespace_runs` selects. Datasets of other projects may be listed on the way
+ * (one listing across projects is cheaper than one per project), but are never acted on.
  */
 export async function basespaceItems(
   ctx: CycleContext,
@@ -42,25 +43,65 @@ async function namedProjectDatasets(
   const resolved = resolveBasespaceProjects(names, [...found.values()].flat());
   resolved.warnings.forEach((warning) => rec.warn(warning));
   rec.count("projects", resolved.projects.length);
+  const listed =
+    resolved.projects.length > 1 ? await acrossProjects(ctx, bs, resolved.projects) : undefined;
+  if (listed) return listed;
   const perProject = await Promise.all(
     resolved.projects.map(async (project) => {
       const datasets: BasespaceDataset[] = [];
-      for await (const dataset of bs.listProjectDatasets(project.id)) datasets.push(toDataset(ctx, dataset, project));
+      const oldest = bs.listProjectDatasets(project.id, {}, oldestFirst);
+      for await (const dataset of aged(ctx, oldest)) datasets.push(toDataset(ctx, dataset, project));
       return datasets;
     }),
   );
   return perProject.flat();
 }
 
+/**
+ * The datasets of several projects from one listing of all datasets, which costs fewer pages than one
+ * listing per project as long as the account's aged datasets fit in as many pages as there are
+ * projects. Past that, undefined: the per-project listings cannot cost more than what is left.
+ */
+async function acrossProjects(
+  ctx: CycleContext,
+  bs: BaseSpaceClient,
+  projects: readonly BasespaceProjectRef[],
+): Promise<BasespaceDataset[] | undefined> {
+  const wanted = new Map(projects.map((project) => [project.id, project]));
+  const budget = projects.length * maxBaseSpaceLimit;
+  const datasets: BasespaceDataset[] = [];
+  let scanned = 0;
+  for await (const dataset of aged(ctx, bs.listDatasets({}, oldestFirst))) {
+    const project = dataset.projectId === null ? undefined : wanted.get(dataset.projectId);
+    if (project) datasets.push(toDataset(ctx, dataset, project));
+    // Given up before the next page is fetched.
+    if (++scanned >= budget) return undefined;
+  }
+  return datasets;
+}
+
 async function selectedRuns(ctx: CycleContext, bs: BaseSpaceClient, analyses: readonly IcaAnalysis[]): Promise<BasespaceRun[]> {
   if (ctx.settings.basespaceRuns === "none") return [];
   const runs: BsRun[] = [];
-  for await (const run of bs.listRuns()) runs.push(run);
+  for await (const run of aged(ctx, bs.listRuns(oldestFirst))) runs.push(run);
   return selectRuns(
     runs,
     ctx.settings.basespaceRuns,
     analyses.map((a) => a.reference),
   ).map((run) => toRun(ctx, run));
+}
+
+/**
+ * Listings sorted oldest first hold everything the lifecycle can act on before the first item younger
+ * than its first window, so reading stops there: a steady cycle reads only the pages with aged data.
+ */
+const oldestFirst = { sortBy: "DateCreated", sortDir: "Asc" } as const;
+
+async function* aged<T extends { createdAtMs: number }>(ctx: CycleContext, oldestFirstItems: AsyncIterable<T>): AsyncGenerator<T> {
+  for await (const item of oldestFirstItems) {
+    if (!isAged(ageInDays(item.createdAtMs, ctx.now), ctx.windows)) return;
+    yield item;
+  }
 }
 
 function toDataset(ctx: CycleContext, dataset: BsDataset, project: { id: string; name: string }): BasespaceDataset {

@@ -1,10 +1,10 @@
 import type { BaseSpaceClient } from "../../../basespace/client.js";
-import { listTrash } from "../../../modules/bssh-utils/index.js";
+import type { BsTrashItem } from "../../../basespace/schemas.js";
 import type { CycleContext } from "../../cycle-context.js";
 import type { BasespaceIdSets } from "../../plan/basespace-lifecycle.js";
 import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
-import { decideEmptyTrash, type TrashEntry } from "../../plan/empty-trash.js";
+import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
@@ -17,8 +17,9 @@ export interface EmptyTrashInput {
 
 /**
  * Empties the BaseSpace trash per `empty_trash` (see decideEmptyTrash). With `own-only` and nothing of
- * ours in the trash there is nothing to decide, so the trash is not even listed. Ours that are no
- * longer there (emptied or restored by a person) are forgotten.
+ * ours in the trash there is nothing to decide, so the trash is not even listed, and with `own-only`
+ * the listing stops at the first item someone else put there. Ours that are no longer there (emptied
+ * or restored by a person) are forgotten whenever the trash was read to the end.
  */
 export async function emptyTrash(
   ctx: CycleContext,
@@ -28,16 +29,27 @@ export async function emptyTrash(
 ): Promise<PlanItem | null> {
   const mode = ctx.settings.emptyTrash;
   const planned = ctx.dryRun ? input.plannedTrash.filter((item) => item.action === "trash") : [];
-  const ours = () => trashedByUs(ctx, planned);
   if (mode === "never") return null;
-  if (mode === "own-only" && ours().datasetIds.size + ours().runIds.size === 0) return null;
+  const ours = trashedByUs(ctx, planned);
+  if (mode === "own-only" && ours.datasetIds.size + ours.runIds.size === 0) return null;
 
-  const listed = await listTrash(bs);
-  const present = new Set(listed.map((entry) => entry.itemId));
-  const gone = Object.keys(ctx.journal.data.trashedByUs).filter((id) => !present.has(id));
-  ctx.journal.forgetTrashed(gone);
+  // `own-only` is settled by the first item someone else put there, so the listing stops at it.
+  const { listed, complete } = await readTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
+  if (complete) {
+    const present = new Set(listed.map((entry) => entry.itemId));
+    const gone = Object.keys(ctx.journal.data.trashedByUs).filter((id) => !present.has(id));
+    ctx.journal.forgetTrashed(gone);
+  }
   const trash: TrashEntry[] = [...listed, ...planned.map(plannedEntry)];
-  const decision = decideEmptyTrash({ mode, trash, trashedByUs: ours(), protect: ctx.protect, scopes: input.scopes, budget: input.budget });
+  const decision = decideEmptyTrash({
+    mode,
+    trash,
+    trashedByUs: ours,
+    protect: ctx.protect,
+    scopes: input.scopes,
+    budget: input.budget,
+    complete,
+  });
   if (decision.warning !== null) rec.warn(decision.warning);
   rec.count("trashItems", trash.length);
   if (decision.empty && ctx.actions) {
@@ -55,6 +67,19 @@ export async function emptyTrash(
   }
   await ctx.journalWriter.save();
   return decision.item;
+}
+
+/** The trash up to and including the first entry `stopAt` accepts; `complete` when it was read to the end. */
+async function readTrash(
+  bs: BaseSpaceClient,
+  stopAt: (entry: BsTrashItem) => boolean,
+): Promise<{ listed: BsTrashItem[]; complete: boolean }> {
+  const listed: BsTrashItem[] = [];
+  for await (const entry of bs.listTrash()) {
+    listed.push(entry);
+    if (stopAt(entry)) return { listed, complete: false };
+  }
+  return { listed, complete: true };
 }
 
 function trashedByUs(ctx: CycleContext, planned: readonly PlanItem[]): BasespaceIdSets {
