@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { settingDefaults, settingsSchema, type Settings, type SettingsDraft } from "../src/config/index.js";
+import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
+
+/**
+ * What the bench hands a cycle child (as a 0600 JSON file, since it holds the simulator's key and
+ * token) and what the child hands back. Shared by both sides so they cannot drift apart.
+ */
+export const cycleSpecSchema = z.strictObject({
+  /** A settings draft, validated by the config layer's own schema on both sides. */
+  settings: z.record(z.string(), z.unknown()),
+  /** Simulated minus real time: the cycle's `now` follows the simulator's clock. */
+  clockOffsetMs: z.number(),
+  resultPath: z.string().min(1),
+});
+export type CycleSpec = z.infer<typeof cycleSpecSchema>;
+
+export const cycleChildResultSchema = z.strictObject({
+  /** runCycle alone: process start-up and module loading are not the cycle's. */
+  wallMs: z.number().nonnegative(),
+  /** process.resourceUsage().maxRSS at the end: the child's peak resident set. */
+  maxRssKb: z.number().nonnegative(),
+  outcome: z.string(),
+  errors: z.array(z.string()),
+  warnings: z.number().int().nonnegative(),
+});
+export type CycleChildResult = z.infer<typeof cycleChildResultSchema>;
+
+export interface SimulatorEndpoints {
+  icaUrl: string;
+  basespaceUrl: string;
+  apiKey: string;
+  basespaceToken: string;
+}
+
+/** The settings every bench cycle uses: the presets' project names and the tool's defaults otherwise. */
+export function benchSettingsDraft(
+  sim: SimulatorEndpoints,
+  stateDir: string,
+  overrides: Partial<SettingsDraft> = {},
+): SettingsDraft {
+  return {
+    ...settingDefaults,
+    source: { name: SOURCE_PROJECT_NAME },
+    destination: { name: DESTINATION_PROJECT_NAME },
+    apiKey: sim.apiKey,
+    icaBaseUrl: sim.icaUrl,
+    basespaceApiServer: sim.basespaceUrl,
+    basespaceAccessToken: sim.basespaceToken,
+    stateDir,
+    ...overrides,
+  };
+}
+
+export function parseBenchSettings(draft: Record<string, unknown>): Settings {
+  return settingsSchema.parse(draft);
+}

@@ -1,0 +1,135 @@
+/**
+ * The fewest API calls a correct cycle can make for a given amount of work. bench/README.md states
+ * the formula and why each term is unavoidable; `workload.ts` derives the amounts from a fixture.
+ */
+
+/** Largest page of an ICA listing (the simulator's `icaMaxPageSize`, ICA's undocumented maximum). */
+export const icaPageSize = 1_000;
+/** Largest `Limit` of a BaseSpace listing. */
+export const basespacePageSize = 1_024;
+/**
+ * Data ids one `GET data?id=…&id=…` carries: a 6,000-character query (well under the 8 KB request
+ * lines servers accept) holds 150 `id=fol.<32 hex>&` parameters.
+ */
+export const idsPerDataQuery = 150;
+/** Links per `POST dataLinkingBatch` the spec recommends at most (L7480): several analyses share a batch. */
+export const linksPerBatch = 25_000;
+/** Most ids one `POST /v2/archive` or `/v2/restore` takes. */
+export const basespaceBulkSize = 250;
+
+export interface NewAnalysisWork {
+  /** MGI FASTQs to link (0: recorded without linking, so nothing but its outputs is read). */
+  selectedFastqs: number;
+}
+
+/** What one cycle has to read and do; every field counts items, never calls. */
+export interface Workload {
+  /** Source and destination given by name or id: one lookup each. */
+  projectLookups: number;
+  /** Analyses in the source project: listed once per cycle, in full. */
+  sourceAnalyses: number;
+  /** A BaseSpace token to check (its scopes and user come in one call); 0 without BaseSpace. */
+  basespaceTokens: number;
+  /** BaseSpace projects visible to the token, listed to resolve the names in bsshoutput.json; 0 when none are named. */
+  basespaceProjectsListed: number;
+  /**
+   * Datasets past days_to_archive still listed (not in the trash): per named project that exists, and
+   * in all projects the token sees. Listings sorted oldest first stop at the first younger item.
+   */
+  agedDatasets: { perNamedProject: readonly number[]; allProjects: number };
+  /** Runs past days_to_archive still listed; null when runs are out of scope (`basespace_runs` none). */
+  agedRuns: number | null;
+  /** The trash is read to decide on emptying it: null when it need not be read, else its size. */
+  trashListed: { items: number; foreign: number } | null;
+  /** SUCCEEDED BCLConvert analyses not yet managed. */
+  newAnalyses: readonly NewAnalysisWork[];
+  /** Aged analyses not classified yet and not among the new ones (whose outputs are read anyway). */
+  unclassifiedAged: number;
+  /** Aged analyses with a bsshoutput.json that can be downloaded (AVAILABLE): its project names must be read. */
+  bsshMarkersToRead: number;
+  /** ICA archive, unarchive and delete requests (one output folder each). */
+  icaActions: number;
+  basespaceArchiveIds: number;
+  basespaceRestoreIds: number;
+  /** Datasets and runs moved to the trash, one DELETE each. */
+  basespaceTrashItems: number;
+  emptyTrash: boolean;
+  /** A dry run reads all of the above and writes nothing. */
+  dryRun: boolean;
+}
+
+export type LowerBoundTerm =
+  | "projects"
+  | "analysisPages"
+  | "basespaceToken"
+  | "basespaceProjects"
+  | "datasetPages"
+  | "runPages"
+  | "trashPages"
+  | "outputs"
+  | "outputFolders"
+  | "bsshMarkers"
+  | "linkBatches"
+  | "linkPolls"
+  | "manifests"
+  | "verification"
+  | "icaLifecycle"
+  | "basespaceLifecycle";
+
+const pages = (items: number, pageSize: number): number => Math.max(1, Math.ceil(items / pageSize));
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/**
+ * Per term, the calls that cannot be avoided:
+ * - every listing is read in pages of the largest size the API allows (an empty listing still costs one);
+ *   BaseSpace datasets and runs only as far as they are past days_to_archive (sorted by DateCreated,
+ *   oldest first), datasets per named project or across all projects, whichever takes fewer pages;
+ * - each new analysis and each aged one not classified yet costs one `GET …/outputs` (the folder id and
+ *   its files, markers included, in one answer — an analysis both new and aged is read once), and its
+ *   output folder's path and status one 150th of a `GET data?id=…` (AnalysisData has neither);
+ * - a bsshoutput.json costs a download URL plus the download (an ARCHIVED one cannot be downloaded);
+ * - a new analysis with MGI FASTQs costs its manifest's create + upload URL + upload; its file list is
+ *   the outputs answer (up to 200,000 files). The links of all new analyses share batches of up to
+ *   25,000 (one create and at least one status poll each: a batch is never finished when created),
+ *   and the destination's listing of them, 1,000 per page, verifies them;
+ * - each lifecycle action costs one call; BaseSpace archive and restore take up to 250 ids per call.
+ */
+export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
+  const linking = w.dryRun ? [] : w.newAnalyses.filter((a) => a.selectedFastqs > 0);
+  const links = sum(linking.map((a) => a.selectedFastqs));
+  const batches = links === 0 ? 0 : Math.ceil(links / linksPerBatch);
+  const outputsRead = w.newAnalyses.length + w.unclassifiedAged;
+  return {
+    projects: w.projectLookups,
+    analysisPages: pages(w.sourceAnalyses, icaPageSize),
+    basespaceToken: w.basespaceTokens,
+    basespaceProjects: w.basespaceProjectsListed > 0 ? pages(w.basespaceProjectsListed, basespacePageSize) : 0,
+    datasetPages: datasetPages(w.agedDatasets),
+    runPages: w.agedRuns === null ? 0 : pages(w.agedRuns, basespacePageSize),
+    // With an item someone else trashed on the first page, one page settles "not only ours".
+    trashPages: w.trashListed === null ? 0 : w.trashListed.foreign > 0 ? 1 : pages(w.trashListed.items, basespacePageSize),
+    outputs: outputsRead,
+    outputFolders: outputsRead === 0 ? 0 : Math.ceil(outputsRead / idsPerDataQuery),
+    bsshMarkers: 2 * w.bsshMarkersToRead,
+    linkBatches: batches,
+    linkPolls: batches,
+    manifests: 3 * linking.length,
+    verification: links === 0 ? 0 : Math.ceil(links / icaPageSize),
+    icaLifecycle: w.dryRun ? 0 : w.icaActions,
+    basespaceLifecycle: w.dryRun
+      ? 0
+      : (w.basespaceArchiveIds > 0 ? Math.ceil(w.basespaceArchiveIds / basespaceBulkSize) : 0) +
+        (w.basespaceRestoreIds > 0 ? Math.ceil(w.basespaceRestoreIds / basespaceBulkSize) : 0) +
+        w.basespaceTrashItems +
+        (w.emptyTrash ? 1 : 0),
+  };
+}
+
+function datasetPages(aged: Workload["agedDatasets"]): number {
+  if (aged.perNamedProject.length === 0) return 0;
+  return Math.min(sum(aged.perNamedProject.map((n) => pages(n, basespacePageSize))), pages(aged.allProjects, basespacePageSize));
+}
+
+export function lowerBound(w: Workload): number {
+  return sum(Object.values(lowerBoundTerms(w)));
+}

@@ -1,0 +1,101 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SettingsDraft } from "../src/config/index.js";
+import type { Fixture, Simulator } from "../src/simulator/index.js";
+import { parseBenchSettings, type CycleChildResult } from "./cycle-spec.js";
+import { runCycleProcess } from "./cycle-process.js";
+import { lowerBound, lowerBoundTerms } from "./lower-bound.js";
+import type { ScenarioResult } from "./results.js";
+import { workloadFromFixture, type Phase } from "./workload.js";
+
+export interface Latency {
+  latencyMs: number;
+  latencyJitterMs: number;
+}
+
+export interface CycleRun {
+  sim: Simulator;
+  settings: SettingsDraft;
+  workDir: string;
+  label: string;
+}
+
+export interface CycleOutcome {
+  child: CycleChildResult;
+  calls: number;
+  mutatingCalls: number;
+  callsByRoute: Record<string, number>;
+}
+
+/**
+ * One cycle as a child process against `sim`, with the simulator's call counters read around it. The
+ * requests it made (as far as the simulator's log keeps them) go to `<label>.requests.jsonl`, to see
+ * where calls went.
+ */
+export async function runOneCycle({ sim, settings, workDir, label }: CycleRun): Promise<CycleOutcome> {
+  sim.resetStats();
+  const since = sim.requests(Number.MAX_SAFE_INTEGER).lastSeq;
+  const child = await runCycleProcess({ settings, clockOffsetMs: sim.clock.now() - Date.now(), workDir, label });
+  const stats = sim.stats();
+  const log = sim.requests(since);
+  await writeFile(join(workDir, `${label}.requests.jsonl`), log.requests.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  return { child, calls: stats.total, mutatingCalls: stats.mutating, callsByRoute: stats.byRoute };
+}
+
+export interface MeasureInput extends CycleRun {
+  latency: Latency;
+  fixture: Fixture;
+  phase: Phase;
+  /** Simulated time the fixture was loaded at. */
+  loadedAtMs: number;
+  managedIds?: ReadonlySet<string>;
+}
+
+/** A measured scenario: the cycle at the bench latency, and the lower bound for the same moment. */
+export async function measureScenario(input: MeasureInput): Promise<ScenarioResult> {
+  input.sim.setFaults(input.latency);
+  const workload = workloadFromFixture({
+    fixture: input.fixture,
+    phase: input.phase,
+    loadedAtMs: input.loadedAtMs,
+    nowMs: input.sim.clock.now(),
+    settings: parseBenchSettings(input.settings),
+    managedIds: input.managedIds,
+  });
+  const run = await runOneCycle(input);
+  const bound = lowerBound(workload);
+  return {
+    wallMs: Math.round(run.child.wallMs),
+    calls: run.calls,
+    lowerBound: bound,
+    ratio: Math.round((run.calls / bound) * 100) / 100,
+    peakRssMb: Math.round(run.child.maxRssKb / 102.4) / 10,
+    mutatingCalls: run.mutatingCalls,
+    callsByRoute: run.callsByRoute,
+    lowerBoundTerms: lowerBoundTerms(workload),
+    outcome: run.child.outcome,
+  };
+}
+
+/** Cycles until one, started with no change pending in the simulator, changes nothing. */
+export interface ConvergeInput extends CycleRun {
+  /** Simulated time to let pass between cycles, so archive/unarchive/delete/restore complete. */
+  settleMs: number;
+  maxCycles: number;
+  progress: (line: string) => void;
+}
+
+/**
+ * Brings the simulator to the state a steady cycle meets: everything new managed, everything aged
+ * classified, every lifecycle action done and finished. Runs without latency (it is preparation).
+ */
+export async function converge(input: ConvergeInput): Promise<number> {
+  input.sim.setFaults({ latencyMs: 0, latencyJitterMs: 0 });
+  for (let cycle = 1; cycle <= input.maxCycles; cycle++) {
+    input.sim.advanceClock(input.settleMs);
+    const run = await runOneCycle({ ...input, label: `${input.label}-${cycle}` });
+    input.progress(`  ${input.label} ${cycle}: ${run.calls} calls, ${run.mutatingCalls} changing, ${Math.round(run.child.wallMs)} ms, ${run.child.outcome}`);
+    if (run.mutatingCalls === 0) return cycle;
+  }
+  throw new Error(`${input.label}: still changing things after ${input.maxCycles} cycles; see the logs in ${input.workDir}`);
+}

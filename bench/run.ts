@@ -1,0 +1,97 @@
+/**
+ * `npm run bench [-- --latency-ms N --out FILE --check --scenarios a,b --quick]`: bench/README.md
+ * explains what is measured and how to read it.
+ */
+import { cpus, totalmem, type, release } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeRegression, findRegressions } from "./check.js";
+import { parseBenchOptions, type BenchOptions } from "./options.js";
+import { readResults, renderResultsTable, topRoutes, writeResults, type BenchResults, type ScenarioName, type ScenarioResult } from "./results.js";
+import { runLabYear, runScale } from "./scenarios.js";
+
+function machine(): BenchResults["machine"] {
+  const cores = cpus();
+  return {
+    os: `${type()} ${release()}`,
+    cpus: cores[0]?.model.trim() ?? "unknown",
+    cpuCount: cores.length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+const progress = (line: string): void => console.error(line);
+
+function report(name: ScenarioName, result: ScenarioResult): void {
+  progress(
+    `${name}: ${result.wallMs} ms, ${result.calls} calls (bound ${result.lowerBound}, ×${result.ratio}), ` +
+      `${result.peakRssMb} MB peak RSS, ${result.mutatingCalls} changing, outcome ${result.outcome}`,
+  );
+  for (const line of topRoutes(result)) progress(`    ${line}`);
+}
+
+async function bench(options: BenchOptions, workDir: string): Promise<BenchResults> {
+  const scenarios: BenchResults["scenarios"] = {};
+  const ctx = {
+    latency: { latencyMs: options.latencyMs, latencyJitterMs: options.latencyJitterMs },
+    workDir,
+    selected: options.scenarios,
+    progress,
+    record: (name: ScenarioName, result: ScenarioResult) => {
+      scenarios[name] = result;
+      report(name, result);
+    },
+  };
+  const labYear = await runLabYear(ctx);
+  const scale = options.scenarios.has("scale-1m-steady") ? await runScale(ctx) : undefined;
+  return {
+    machine: machine(),
+    date: new Date().toISOString(),
+    latencyMs: options.latencyMs,
+    latencyJitterMs: options.latencyJitterMs,
+    simulator: { ...labYear, ...scale },
+    scenarios,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  // Read first: without --out, a run without --check replaces this very file.
+  const baseline = options.check ? await readResults(options.baseline) : undefined;
+  const workDir = await mkdtemp(join(tmpdir(), "ica-bench-"));
+  let results: BenchResults;
+  try {
+    results = await bench(options, workDir);
+  } catch (error) {
+    progress(`bench failed: ${error instanceof Error ? error.message : String(error)} (work directory kept: ${workDir})`);
+    return 2;
+  }
+  if (!options.keep) await rm(workDir, { recursive: true, force: true });
+  else progress(`work directory: ${workDir}`);
+
+  await writeResults(options.out, results);
+  console.log(renderResultsTable(results));
+  console.log(`\nresults written to ${options.out}`);
+  if (!baseline) return 0;
+
+  const regressions = findRegressions(baseline, results);
+  if (regressions.length === 0) {
+    console.log(`no regression beyond 20 % against ${options.baseline}`);
+    return 0;
+  }
+  console.log(`regressions against ${options.baseline}:`);
+  for (const regression of regressions) console.log(`  ${describeRegression(regression)}`);
+  return 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { describeRegression, findRegressions } from "../../bench/check.js";
+import { parseBenchOptions } from "../../bench/options.js";
+import { benchResultsSchema, renderResultsTable, type BenchResults, type ScenarioResult } from "../../bench/results.js";
+
+const scenario = (over: Partial<ScenarioResult> = {}): ScenarioResult => ({
+  wallMs: 2_000,
+  calls: 100,
+  lowerBound: 90,
+  ratio: 1.11,
+  peakRssMb: 120,
+  mutatingCalls: 0,
+  callsByRoute: { "GET /v2/runs": 100 },
+  lowerBoundTerms: { runPages: 90 },
+  outcome: "ok",
+  ...over,
+});
+
+const results = (over: Partial<ScenarioResult> = {}, top: Partial<BenchResults> = {}): BenchResults =>
+  benchResultsSchema.parse({
+    machine: { os: "Linux 6", cpus: "test cpu", cpuCount: 2, memoryGb: 8, node: "v20.0.0" },
+    date: "2025-11-21T10:00:00.000Z",
+    latencyMs: 50,
+    latencyJitterMs: 10,
+    simulator: { labYearLoadMs: 1_200, page1000Ms: 10 },
+    scenarios: { "lab-year-steady": scenario(over) },
+    ...top,
+  });
+
+describe("findRegressions", () => {
+  it("fails more than 20 % more calls, wall time or RSS, and passes 20 % or less", () => {
+    expect(findRegressions(results(), results({ calls: 120, wallMs: 2_400, peakRssMb: 144 }))).toEqual([]);
+    const found = findRegressions(results(), results({ calls: 121, wallMs: 2_401, peakRssMb: 144.5 }));
+    expect(found.map((r) => r.metric)).toEqual(["calls", "wallMs", "peakRssMb"]);
+    expect(describeRegression(found[0]!)).toBe("lab-year-steady calls: 121 vs 100 committed (+21 %)");
+  });
+
+  it("counts every extra call, but ignores wall-time and RSS differences within the noise floors", () => {
+    const small = results({ calls: 5, wallMs: 300, peakRssMb: 20 });
+    expect(findRegressions(small, results({ calls: 7, wallMs: 440, peakRssMb: 29 })).map((r) => r.metric)).toEqual(["calls"]);
+  });
+
+  it("compares only the scenarios both runs have, and the simulator figures", () => {
+    const subset = results({}, { scenarios: {}, simulator: { labYearLoadMs: 1_600, page1000Ms: 13 } });
+    expect(findRegressions(results(), subset)).toEqual([
+      { where: "simulator", metric: "labYearLoadMs", baseline: 1_200, current: 1_600 },
+      { where: "simulator", metric: "page1000Ms", baseline: 10, current: 13 },
+    ]);
+  });
+
+  it("refuses to compare wall times taken at another latency", () => {
+    expect(() => findRegressions(results(), results({}, { latencyMs: 0 }))).toThrow(/same --latency-ms/);
+  });
+});
+
+describe("parseBenchOptions and the table", () => {
+  it("defaults to every scenario at 50 ms, writes the committed file, and --check writes the local one", () => {
+    const plain = parseBenchOptions([]);
+    expect({ ...plain, scenarios: [...plain.scenarios] }).toMatchObject({
+      latencyMs: 50,
+      latencyJitterMs: 10,
+      out: "bench/results.json",
+      check: false,
+      scenarios: ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"],
+    });
+    expect(parseBenchOptions(["--check"]).out).toBe("bench/results.local.json");
+    expect([...parseBenchOptions(["--quick", "--latency-ms", "5"]).scenarios]).not.toContain("scale-1m-steady");
+    expect([...parseBenchOptions(["--scenarios", "lab-year-dry, scale-1m-steady"]).scenarios]).toEqual(["lab-year-dry", "scale-1m-steady"]);
+  });
+
+  it("prints one row per scenario and the simulator figures", () => {
+    const table = renderResultsTable(results());
+    expect(table).toContain("| lab-year-steady | 2,000 | 100 | 90 | 1.11 | 120 | ok |");
+    expect(table).toContain("1,000-item data page is served in 10.0 ms");
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { lowerBound, lowerBoundTerms, type Workload } from "../../bench/lower-bound.js";
+import { workloadFromFixture } from "../../bench/workload.js";
+import { settingDefaults, settingsSchema } from "../../src/config/index.js";
+import { namedFixture } from "../../src/simulator/index.js";
+
+const quiet: Workload = {
+  projectLookups: 2,
+  sourceAnalyses: 2_500,
+  basespaceTokens: 1,
+  basespaceProjectsListed: 40,
+  agedDatasets: { perNamedProject: [10, 2_000], allProjects: 3_000 },
+  agedRuns: 0,
+  trashListed: null,
+  newAnalyses: [],
+  unclassifiedAged: 0,
+  bsshMarkersToRead: 0,
+  icaActions: 0,
+  basespaceArchiveIds: 0,
+  basespaceRestoreIds: 0,
+  basespaceTrashItems: 0,
+  emptyTrash: false,
+  dryRun: false,
+};
+
+describe("lowerBoundTerms", () => {
+  it("reads every listing in the largest pages, an empty one included, and datasets the cheaper way", () => {
+    const terms = lowerBoundTerms(quiet);
+    expect(terms).toMatchObject({ projects: 2, analysisPages: 3, basespaceToken: 1, basespaceProjects: 1, runPages: 1, trashPages: 0 });
+    // Per project: 1 + 2 pages; across all projects: 3 pages.
+    expect(terms.datasetPages).toBe(3);
+    expect(lowerBoundTerms({ ...quiet, agedDatasets: { perNamedProject: [5], allProjects: 3_000 } }).datasetPages).toBe(1);
+    expect(lowerBound(quiet)).toBe(2 + 3 + 1 + 1 + 3 + 1);
+  });
+
+  it("charges a new analysis its outputs and manifest, and its links a share of batches and verification pages", () => {
+    const w = {
+      ...quiet,
+      newAnalyses: [{ selectedFastqs: 24_000 }, { selectedFastqs: 1_200 }, { selectedFastqs: 0 }],
+      unclassifiedAged: 1,
+      bsshMarkersToRead: 1,
+    };
+    expect(lowerBoundTerms(w)).toMatchObject({
+      outputs: 4,
+      outputFolders: 1,
+      bsshMarkers: 2,
+      linkBatches: 2,
+      linkPolls: 2,
+      // Without MGI FASTQs, nothing is linked and no manifest is written.
+      manifests: 6,
+      verification: 26,
+    });
+  });
+
+  it("batches BaseSpace archive and restore by 250 ids, trashes one call each, and a dry run acts on nothing", () => {
+    const w = { ...quiet, icaActions: 4, basespaceArchiveIds: 251, basespaceRestoreIds: 1, basespaceTrashItems: 7, emptyTrash: true, trashListed: { items: 3_000, foreign: 0 } };
+    expect(lowerBoundTerms(w)).toMatchObject({ icaLifecycle: 4, basespaceLifecycle: 2 + 1 + 7 + 1, trashPages: 3 });
+    expect(lowerBoundTerms({ ...w, trashListed: { items: 3_000, foreign: 1 } }).trashPages).toBe(1);
+    expect(lowerBoundTerms({ ...w, newAnalyses: [{ selectedFastqs: 3 }], dryRun: true })).toMatchObject({
+      outputs: 1,
+      linkBatches: 0,
+      manifests: 0,
+      verification: 0,
+      icaLifecycle: 0,
+      basespaceLifecycle: 0,
+    });
+  });
+});
+
+describe("workloadFromFixture on demo (docs/simulator.md lists what it holds)", () => {
+  const fixture = namedFixture("demo");
+  const settings = settingsSchema.parse({ ...settingDefaults, source: { name: "s" }, destination: { name: "d" }, apiKey: "k", basespaceAccessToken: "t" });
+  const at = (phase: "first" | "dry" | "steady") => workloadFromFixture({ fixture, phase, loadedAtMs: 0, nowMs: 0, settings });
+
+  it("first cycle: the nine SUCCEEDED BCLConvert are new, the aged ones are classified, the windows decide the actions", () => {
+    const w = at("first");
+    expect(w.newAnalyses.map((a) => a.selectedFastqs).sort((a, b) => a - b)).toEqual([0, 2, 2, 2, 2, 2, 3, 4, 8]);
+    // a14 (DRAGEN) and a16 (aborted) are aged but not new.
+    expect(w.unclassifiedAged).toBe(2);
+    // a11 and a14 hold an AVAILABLE bsshoutput.json.
+    expect(w.bsshMarkersToRead).toBe(2);
+    // a10 archive, a12 delete, a13 (ARCHIVED) unarchive.
+    expect(w.icaActions).toBe(3);
+    expect(w.agedDatasets.perNamedProject).toEqual([4, 3]);
+    expect({ archive: w.basespaceArchiveIds, restore: w.basespaceRestoreIds, trash: w.basespaceTrashItems, empty: w.emptyTrash }).toEqual({
+      archive: 5,
+      restore: 2,
+      trash: 5,
+      // The trash holds M-000-999-test-library, which a person put there.
+      empty: false,
+    });
+  });
+
+  it("steady cycle: only the listings remain, without what the lifecycle trashed", () => {
+    const w = at("steady");
+    expect(lowerBoundTerms(w)).toMatchObject({ outputs: 0, linkBatches: 0, icaLifecycle: 0, basespaceLifecycle: 0 });
+    expect(w.agedDatasets.perNamedProject).toEqual([1, 3]);
+    expect(w.trashListed).toEqual({ items: 8, foreign: 1 });
+    expect(lowerBound(w)).toBe(8);
+  });
+
+  it("dry run: reads what the first cycle reads and writes nothing", () => {
+    // 25 links: one batch, one poll, one verification page; eight manifests; 3 ICA and 7 BaseSpace calls.
+    expect(lowerBound(at("dry"))).toBe(lowerBound(at("first")) - 3 - 8 * 3 - 3 - 7);
+  });
+});
