@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { SimClock } from "./clock.js";
 import { defaultTimings, type ObjectStore, type SimTimings } from "./context.js";
 import { controlPlaneRouter, type ClockView, type ControlTarget, type SimState } from "./control-plane.js";
@@ -75,6 +76,8 @@ export async function launchSimulator(
   const stats = new RequestStats();
   const log = new RequestLog(options.requestLogCapacity);
   const lifetime = new AbortController();
+  // Every request waiting out its latency listens on it: hundreds at a time under a benchmark's load.
+  setMaxListeners(0, lifetime.signal);
 
   // Listen first: services may need their URLs (hrefs) while loading the fixture.
   const main = await listen(host, options.port ?? 0);

@@ -257,3 +257,20 @@ describe("ICA simulator: creating analyses", () => {
     expect((await filesUnder(api, `/${String(ok.body.reference)}/`)).size).toBe(0);
   });
 });
+
+describe("ICA simulator: offset listings of analyses follow created analyses", () => {
+  it("an offset page read before a create is not served again after it, nor after a status change", async () => {
+    const api = await start();
+    const search = async () => {
+      const page = await api("POST", `/projects/${SOURCE}/analysis:search?pageOffset=0&pageSize=1000&sort=reference`, { body: {} });
+      return new Map(page.body.items.map((a: { id: string; status: string }) => [a.id, a.status]));
+    };
+    const before = await search();
+    const created = await create(api, await rerunBody(api, FAILED, "240610_VH00154_600_4444NMTNX_a1b2c3_d4e5f6-requeue-1"));
+    const id = created.body.id as string;
+    expect(before.has(id)).toBe(false);
+    expect((await search()).get(id)).toBe("QUEUED");
+    sim?.advanceClock(timings.icaAnalysisQueueMs);
+    expect((await search()).get(id)).toBe("IN_PROGRESS");
+  });
+});

@@ -47,6 +47,8 @@ export class AnalysisLaunches {
   /** Synthetic input data ids of fixture analyses → the analysis that reported them. */
   private readonly inputOrigins = new Map<string, AnalysisRecord>();
   private readonly generations = new Map<string, number>();
+  /** Bumped whenever an analysis is created or changes status: cached offset listings of analyses key on it. */
+  version = 0;
 
   constructor(
     private readonly ctx: SimContext,
@@ -99,6 +101,7 @@ export class AnalysisLaunches {
       ...(origin?.originId ? { originId: origin.originId } : {}),
     };
     this.analyses.set(id, record);
+    this.version++;
     this.schedule(record);
     return record;
   }
@@ -106,9 +109,13 @@ export class AnalysisLaunches {
   private schedule(record: AnalysisRecord): void {
     const { icaAnalysisQueueMs: queueMs, icaAnalysisRunMs: runMs } = this.ctx.timings;
     const startMs = record.timeCreatedMs + queueMs;
-    this.ctx.scheduler.after(0, () => (record.status = "QUEUED"));
+    this.ctx.scheduler.after(0, () => {
+      record.status = "QUEUED";
+      this.version++;
+    });
     this.ctx.scheduler.after(queueMs, () => {
       record.status = "IN_PROGRESS";
+      this.version++;
       record.startMs = startMs;
       this.store.ensureFolders(record.projectId, record.outputFolderPath, { status: "AVAILABLE", timeCreatedMs: startMs });
     });
@@ -118,6 +125,7 @@ export class AnalysisLaunches {
       record.endMs = startMs + runMs;
       writeOutputs(this.store, this.ctx.objects, record, outputs.files, record.endMs);
       record.status = outputs.outcome;
+      this.version++;
     });
   }
 

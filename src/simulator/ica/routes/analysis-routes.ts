@@ -7,7 +7,7 @@ import { type DataItem, parentPathOf } from "../data-item.js";
 import { dataFormat } from "../data-format.js";
 import { type IcaCall, type IcaRuntime, apiBase, icaRoute, listingOf, pagedJson, requireProject, v3Only, v3OrV4 } from "../ica-route.js";
 import { vendorJson } from "../media-type.js";
-import { type SortFields, arraySource, parsePaging } from "../paging.js";
+import { type CursorSource, type SortFields, arraySource, parsePaging } from "../paging.js";
 import { notFound } from "../problem.js";
 import { allOf } from "../query-params.js";
 import { readJsonBody } from "../request-body.js";
@@ -92,6 +92,16 @@ function outputTree(items: Iterable<DataItem>, root: DataItem): Record<string, u
 /** Analyses: the deprecated V3 list, `analysis:search`, one analysis, its inputs, outputs and configurations (spec L3410-L4247). */
 export function registerAnalysisRoutes(router: Router, rt: IcaRuntime): void {
   const analysesOf = (projectId: string): AnalysisRecord[] => [...rt.analyses.values()].filter((a) => a.projectId === projectId);
+  // Sorting a project's analyses for every page made the simulator the slow side of a 10,000-analysis
+  // listing; the sorted source is kept until an analysis is created or changes.
+  const sources = new Map<string, { version: number; source: CursorSource<AnalysisRecord> }>();
+  const sourceOf = (projectId: string): CursorSource<AnalysisRecord> => {
+    const kept = sources.get(projectId);
+    if (kept?.version === rt.launches.version) return kept.source;
+    const source = arraySource(analysesOf(projectId), analysisKey);
+    sources.set(projectId, { version: rt.launches.version, source });
+    return source;
+  };
   const requireAnalysis = (call: IcaCall): AnalysisRecord => {
     const project = requireProject(rt, call);
     const analysis = rt.analyses.get(call.req.params.analysisId ?? "");
@@ -102,10 +112,10 @@ export function registerAnalysisRoutes(router: Router, rt: IcaRuntime): void {
     const project = requireProject(rt, call);
     const page = rt.pager.page(parsePaging(call.req.query, rt.ctx.timings.icaMaxPageSize), {
       listing: listingOf(call.req),
-      source: arraySource(analysesOf(project.id), analysisKey),
+      source: sourceOf(project.id),
       filter: (a) => matches(a, filter),
       sortFields: sortFields(filter.statusOf),
-      version: 0,
+      version: rt.launches.version,
     });
     return pagedJson(call.version, page, render);
   };
