@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { InvalidResponseError } from "./errors.js";
 import type { Endpoint } from "./response-schema.js";
 
@@ -64,4 +65,43 @@ export async function* offsetItems<T>(
       return;
     }
   }
+}
+
+/**
+ * Every item of an offset-paged listing, with the pages fetched side by side: the first page tells the
+ * total, the others are then requested `pagesInFlight` at a time, so a listing of n pages waits about
+ * 1 + n / pagesInFlight round trips instead of n. Items come back in listing order.
+ * Whatever the side-by-side pages do not cover — a page shorter than asked before the end, items
+ * added meanwhile, a listing without a total — is read on one page at a time, as `offsetItems` does.
+ */
+export async function allOffsetItems<T>(
+  fetchPage: (offset: number) => Promise<OffsetPage<T>>,
+  opts: { pageSize: number; pagesInFlight: number },
+): Promise<T[]> {
+  const first = await fetchPage(0);
+  const items = [...first.items];
+  let total = first.totalCount;
+  if (total !== undefined && first.items.length === opts.pageSize) {
+    const offsets: number[] = [];
+    for (let offset = opts.pageSize; offset < total; offset += opts.pageSize) offsets.push(offset);
+    // Each page in flight is a raw answer, its text and its parsed JSON at once: few enough to keep
+    // memory flat, enough to keep the round trips overlapping.
+    const limit = pLimit(opts.pagesInFlight);
+    const pages = await Promise.all(offsets.map((offset) => limit(() => fetchPage(offset))));
+    for (const page of pages) {
+      items.push(...page.items);
+      total = Math.max(total, page.totalCount ?? 0);
+      // A short page before the end leaves a gap after it: the rest is read in order from here.
+      if (page.items.length < opts.pageSize) break;
+    }
+  }
+  const complete = total === undefined ? first.items.length < opts.pageSize : items.length >= total;
+  if (complete) return items;
+  const read = items.length;
+  const rest = async (offset: number): Promise<OffsetPage<T>> => {
+    const page = await fetchPage(read + offset);
+    return { items: page.items, ...(page.totalCount === undefined ? {} : { totalCount: page.totalCount - read }) };
+  };
+  for await (const item of offsetItems(rest, opts)) items.push(item);
+  return items;
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { cursorItems, offsetItems } from "../http/paging.js";
+import { allOffsetItems, cursorItems, offsetItems, type OffsetPage } from "../http/paging.js";
 import { BadRequestError, type ApiErrorFields } from "../http/errors.js";
 import type { RequestStats } from "../http/request-stats.js";
 import type { Endpoint } from "../http/response-schema.js";
@@ -35,6 +35,8 @@ export const defaultIcaPageSize = 1000;
 
 /** Offset paging "has a result limit of 200K rows" (spec, pageOffset description). */
 const offsetPagingMaxRows = 200_000;
+/** Pages of a whole analysis listing fetched side by side: 1,000 analyses are ~1.2 MB of JSON each. */
+const analysisPagesInFlight = 3;
 
 export interface IcaClientOptions extends ClientTuning {
   /** The ICA server, e.g. `https://ica.illumina.com` (as `--server_url` / `server-url`); `/ica/rest` is appended. */
@@ -124,22 +126,29 @@ export class IcaClient {
    * changes nothing, so it is replay-safe although it is a POST.
    */
   searchAnalyses(projectId: string, query: AnalysisQuery = {}): AsyncGenerator<IcaAnalysis> {
-    const body = {
-      status: query.statuses && query.statuses.length > 0 ? query.statuses.map(normaliseAnalysisStatus) : undefined,
-      reference: query.reference,
-      userReference: query.userReference,
-    };
-    return this.cursor(
-      {
-        method: "POST",
-        route: `${project}/analysis:search`,
-        params: { projectId },
-        body,
-        mediaType: V3,
-        replaySafe: true,
-      },
-      analysisSchema,
-    );
+    return this.cursor(analysisSearch(projectId, query), analysisSchema);
+  }
+
+  /**
+   * The same search, whole: offset pages fetched three at a time (sorted by reference, an order that
+   * new analyses do not reshuffle much), a third of the round trips of the cursor listing — for
+   * callers that hold the listing anyway. An analysis created or deleted while the pages are read may
+   * show twice (callers de-duplicate by id) or be missed until the next listing; past the 200,000 rows
+   * offset paging reaches, the cursor listing is used.
+   */
+  async searchAllAnalyses(projectId: string, query: AnalysisQuery = {}): Promise<IcaAnalysis[]> {
+    const spec = analysisSearch(projectId, query);
+    const fetchPage = this.offsetPage(spec, "reference", analysisSchema);
+    const first = await fetchPage(0);
+    if ((first.totalCount ?? 0) > offsetPagingMaxRows) {
+      const all: IcaAnalysis[] = [];
+      for await (const analysis of this.cursor(spec, analysisSchema)) all.push(analysis);
+      return all;
+    }
+    return allOffsetItems((offset) => (offset === 0 ? Promise.resolve(first) : fetchPage(offset)), {
+      pageSize: this.pageSize,
+      pagesInFlight: analysisPagesInFlight,
+    });
   }
 
   /** `GET analyses` (L3410, deprecated, V3 items and V3 status names; one status per query). */
@@ -354,16 +363,17 @@ export class IcaClient {
     );
   }
 
-  private offset<S extends z.ZodType>(spec: RequestSpec, sort: string, item: S): AsyncGenerator<z.output<S>> {
+  private offsetPage<S extends z.ZodType>(spec: RequestSpec, sort: string, item: S) {
     const schema = pagedList(item);
+    return async (pageOffset: number): Promise<OffsetPage<z.output<S>>> => {
+      const page = await this.api.json({ ...spec, query: { ...spec.query, pageSize: this.pageSize, pageOffset, sort } }, schema);
+      return { items: page.items, totalCount: page.totalItemCount ?? undefined };
+    };
+  }
+
+  private offset<S extends z.ZodType>(spec: RequestSpec, sort: string, item: S): AsyncGenerator<z.output<S>> {
     return offsetItems(
-      async (pageOffset) => {
-        const page = await this.api.json(
-          { ...spec, query: { ...spec.query, pageSize: this.pageSize, pageOffset, sort } },
-          schema,
-        );
-        return { items: page.items, totalCount: page.totalItemCount ?? undefined };
-      },
+      this.offsetPage(spec, sort, item),
       {
         pageSize: this.pageSize,
         maxOffset: offsetPagingMaxRows,
@@ -376,6 +386,22 @@ export class IcaClient {
       },
     );
   }
+}
+
+/** `POST analysis:search` (L4176) with V4 status names in the body. */
+function analysisSearch(projectId: string, query: AnalysisQuery): RequestSpec {
+  return {
+    method: "POST",
+    route: `${project}/analysis:search`,
+    params: { projectId },
+    body: {
+      status: query.statuses && query.statuses.length > 0 ? query.statuses.map(normaliseAnalysisStatus) : undefined,
+      reference: query.reference,
+      userReference: query.userReference,
+    },
+    mediaType: V3,
+    replaySafe: true,
+  };
 }
 
 /** The spec's server is `/ica/rest` (L29); a URL that already ends with it is kept as is. */

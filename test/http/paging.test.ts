@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidResponseError } from "../../src/http/errors.js";
-import { cursorItems, offsetItems } from "../../src/http/paging.js";
+import { allOffsetItems, cursorItems, offsetItems } from "../../src/http/paging.js";
 
 const endpoint = { service: "ica" as const, method: "GET", route: "/api/projects" };
 
@@ -80,5 +80,62 @@ describe("offsetItems", () => {
       onMaxOffset: () => new Error("too far"),
     });
     await expect(collect(pages)).rejects.toThrow("too far");
+  });
+});
+
+describe("allOffsetItems", () => {
+  const serve = (all: readonly number[], step = Infinity) => {
+    const offsets: number[] = [];
+    const fetchPage = async (offset: number) => {
+      offsets.push(offset);
+      return { items: all.slice(offset, offset + Math.min(step, 3)), totalCount: all.length };
+    };
+    return { offsets, fetchPage };
+  };
+
+  it("asks for every page after the first at once, and returns the items in order", async () => {
+    const all = Array.from({ length: 10 }, (_, i) => i);
+    const { offsets, fetchPage } = serve(all);
+    expect(await allOffsetItems(fetchPage, { pageSize: 3, pagesInFlight: 2 })).toEqual(all);
+    expect(offsets).toEqual([0, 3, 6, 9]);
+  });
+
+  it("keeps at most pagesInFlight pages in flight", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const all = Array.from({ length: 30 }, (_, i) => i);
+    const fetchPage = async (offset: number) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return { items: all.slice(offset, offset + 3), totalCount: all.length };
+    };
+    expect(await allOffsetItems(fetchPage, { pageSize: 3, pagesInFlight: 2 })).toEqual(all);
+    expect(most).toBe(2);
+  });
+
+  it("reads no page beyond the total, even when the last page is full", async () => {
+    const { offsets, fetchPage } = serve([1, 2, 3, 4, 5, 6]);
+    expect(await allOffsetItems(fetchPage, { pageSize: 3, pagesInFlight: 2 })).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(offsets).toEqual([0, 3]);
+  });
+
+  it("reads on in order when pages come back shorter than asked, so nothing is skipped", async () => {
+    const all = Array.from({ length: 7 }, (_, i) => i);
+    const { offsets, fetchPage } = serve(all, 2);
+    expect(await allOffsetItems(fetchPage, { pageSize: 3, pagesInFlight: 2 })).toEqual(all);
+    expect(offsets).toEqual([0, 2, 4, 6]);
+  });
+
+  it("follows items added while the pages were read, and lists without a total one page at a time", async () => {
+    const all = [1, 2, 3, 4, 5, 6];
+    let reads = 0;
+    const growing = async (offset: number) => {
+      if (++reads === 2) all.push(7);
+      return { items: all.slice(offset, offset + 3), totalCount: all.length };
+    };
+    expect(await allOffsetItems(growing, { pageSize: 3, pagesInFlight: 2 })).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const noTotal = async (offset: number) => ({ items: [1, 2, 3, 4].slice(offset, offset + 3) });
+    expect(await allOffsetItems(noTotal, { pageSize: 3, pagesInFlight: 2 })).toEqual([1, 2, 3, 4]);
   });
 });
