@@ -89,6 +89,16 @@ describe("data linking", () => {
     expect(again.failedDataIds).toEqual([]);
   });
 
+  it("can skip reading the items of a batch that SUCCEEDED: all of them are linked", async () => {
+    const fastqs = await fastqsOf(9);
+    expect(fastqs.length).toBeGreaterThan(0);
+    const counting = icaClientFor(sim);
+    const outcome = await linkData(counting, destinationId, fastqs.map((f) => f.id), { poll: simPoll(), readSucceededItems: false });
+    expect(outcome.batches.map((b) => b.status)).toEqual(["SUCCEEDED"]);
+    expect(outcome.items.every((i) => i.linked && i.status === "LINKED")).toBe(true);
+    expect(counting.stats.snapshot().routes["ica GET /api/projects/{projectId}/dataLinkingBatch/{batchId}/items"]).toBeUndefined();
+  });
+
   it("reports the items that failed, and reads item pages beyond the first", async () => {
     const fastqs = await fastqsOf(2);
     const failing = fastqs[1]?.id as string;

@@ -37,6 +37,12 @@ export interface LinkOutcome {
 
 export interface LinkOptions {
   chunkSize?: number;
+  /**
+   * Whether to read the items of a batch that SUCCEEDED (default true). Every item of such a batch is
+   * LINKED or ALREADY_LINKED, so a caller that checks the destination afterwards can skip the read —
+   * a call per batch — and gets them as LINKED.
+   */
+  readSucceededItems?: boolean;
   poll?: PollOptions;
   /** Called right after each batch is created, before waiting: the place to journal the batch id. */
   onBatchCreated?: (batchId: string, dataIds: readonly string[]) => void | Promise<void>;
@@ -118,7 +124,11 @@ async function settleBatch(
   try {
     const status = await waitForLinkingBatch(ica, projectId, b.batchId, opts.poll);
     opts.onBatchSettled?.({ ...b, status });
-    return { batch: { ...b, status }, items: await readLinkingBatchItems(ica, projectId, b.batchId, b.dataIds) };
+    const items =
+      status === "SUCCEEDED" && opts.readSucceededItems === false
+        ? b.dataIds.map((dataId) => ({ dataId, status: "LINKED", linked: true, info: null }))
+        : await readLinkingBatchItems(ica, projectId, b.batchId, b.dataIds);
+    return { batch: { ...b, status }, items };
   } catch (error) {
     if (!(error instanceof DeadlineExceededError)) throw error;
     opts.onBatchSettled?.({ ...b, status: "TIMED_OUT" });

@@ -66,12 +66,17 @@ export interface LinkResults {
   error?: string;
 }
 
+/** A ~200 KB request; the spec recommends at most 25,000 links per batch (L7480). */
+const linksPerBatch = 5_000;
+
 /**
  * Links every selected file the destination lacks, for all candidates at once: linking batches hold
- * up to 1000 files of any analyses, so a cycle with many small analyses needs few batches and few
- * status polls. Each batch id goes to the journal entry of every analysis it covers, and is saved,
- * before the cycle waits for it.
+ * up to 5,000 files of any analyses, so a round of analyses needs one or two batches and few status
+ * polls. The items of a batch that SUCCEEDED are not read back: all of them are linked, and the
+ * destination check that follows sees every file anyway. Each batch id goes to the journal entry of
+ * every analysis it covers, and is saved, before the cycle waits for it.
  */
+
 export async function linkMissing(
   ctx: CycleContext,
   actions: ActionLog,
@@ -102,6 +107,8 @@ export async function linkMissing(
   actions.assertHeld();
   try {
     const outcome = await linkData(ctx.ica, destinationId, ids, {
+      chunkSize: linksPerBatch,
+      readSucceededItems: false,
       poll: { ...ctx.linkPoll, onPoll: () => progress.update(settled, ids.length) },
       onBatchSettled: (batch) => progress.update((settled += batch.dataIds.length), ids.length),
       onBatchCreated: async (batchId, batchIds) => {
