@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/index.js";
 import {
@@ -9,6 +8,7 @@ import {
   type MarkerFiles,
 } from "../../modules/outputs/index.js";
 import type { CycleContext } from "../cycle-context.js";
+import { twoGateLimit } from "../two-gate-limit.js";
 import { forEachFileUnder } from "../files-under.js";
 import type { OutputFolders } from "../output-folders.js";
 import { analysisAgeDays, isAged } from "../plan/age.js";
@@ -50,7 +50,7 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
     }
   }
   const markers = await findMarkers(ctx, input.sourceId, located);
-  const limit = pLimit(ctx.settings.concurrency);
+  const limit = twoGateLimit(ctx.settings.concurrency);
   await Promise.all(
     located.map(({ analysis, folder }) =>
       limit(() => classifyOne(ctx, input.sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),

@@ -1,9 +1,9 @@
-import pLimit from "p-limit";
 import type { IcaAnalysis } from "../../ica/schemas.js";
-import type { LinkItemResult } from "../../modules/data-transfer/index.js";
+import { chunk, type LinkItemResult } from "../../modules/data-transfer/index.js";
 import { addManagedRows, type ManagedRow, type ManagingEntry } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
+import { twoGateLimit } from "../two-gate-limit.js";
 import type { OutputFolders } from "../output-folders.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
 import { planManageNew } from "../plan/manage-plan.js";
@@ -31,8 +31,8 @@ interface ManagePlan {
 
 /**
  * Analyses applied per round: each round links, verifies, uploads manifests and appends its table rows
- * before the next starts, so a long first cycle makes progress that a crash cannot take back, and
- * the journal holds at most one round of in-flight work.
+ * (the next round's linking overlapping its manifests), so a long first cycle makes progress that a
+ * crash cannot take back, and the journal holds at most two rounds of in-flight work.
  */
 const roundSize = 200;
 
@@ -110,20 +110,38 @@ async function applyManage(
 ): Promise<void> {
   // In the table already (a crash between the table write and the journal save), or gone from the source.
   planned.staleEntries.forEach((analysisId) => ctx.journal.finishManaging(analysisId));
-  for (let start = 0; start < planned.candidates.length; start += roundSize) {
-    const round = planned.candidates.slice(start, start + roundSize);
-    for (const analysisId of await manageRound(ctx, actions, input, round, rec)) recorded.add(analysisId);
+  const rounds = chunk(planned.candidates, roundSize);
+  // The next round links (and waits for its batches, the one idle stretch of a round) while this one
+  // uploads its manifests, so the journal holds at most two rounds of in-flight work.
+  const link = (round: readonly Candidate[]) => {
+    const linking = linkRound(ctx, actions, input, round, rec);
+    linking.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
+    return linking;
+  };
+  let linking = rounds[0] ? link(rounds[0]) : undefined;
+  try {
+    for (const [i, round] of rounds.entries()) {
+      const verified = (await linking) ?? [];
+      const next = rounds[i + 1];
+      linking = next ? link(next) : undefined;
+      for (const analysisId of await finishRound(ctx, actions, input, round, verified, rec)) recorded.add(analysisId);
+    }
+  } finally {
+    // A round that fails must not leave the next one creating batches and writing the journal after the
+    // cycle has ended and released its lock.
+    await linking?.catch(() => undefined);
   }
   await ctx.journalWriter.save();
 }
 
-async function manageRound(
+/** A round up to its verified links: journal entries, link batches (resumed or new), the destination check. */
+async function linkRound(
   ctx: CycleContext,
   actions: ActionLog,
   input: ManageNewInput,
   round: readonly Candidate[],
   rec: StepRecorder,
-): Promise<string[]> {
+): Promise<Verified[]> {
   const withFiles = round.filter((c) => c.selection.selected.length > 0);
   for (const c of withFiles) ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
   await ctx.journalWriter.save();
@@ -137,9 +155,19 @@ async function manageRound(
   const linkable = withFiles.filter((c) => !settled.blocked.has(c.analysis.id));
   const linked = await linkMissing(ctx, actions, input.destinationId, linkable);
   if (linked.error !== undefined) rec.error(`linking failed (${linked.error}); the analyses concerned are finished by a later cycle`);
-  const verified = await verifyDestination(ctx, input.destinationId, linkable, linked.items, rec);
+  return verifyDestination(ctx, input.destinationId, linkable, linked.items, rec);
+}
 
-  const limit = pLimit(ctx.settings.concurrency);
+/** The rest of a round: manifests for the verified analyses, then table rows (also for those without MGI FASTQ). */
+async function finishRound(
+  ctx: CycleContext,
+  actions: ActionLog,
+  input: ManageNewInput,
+  round: readonly Candidate[],
+  verified: readonly Verified[],
+  rec: StepRecorder,
+): Promise<string[]> {
+  const limit = twoGateLimit(ctx.settings.concurrency);
   const progress = ctx.progress(rec.logger, "uploading manifests");
   let done = 0;
   const uploaded = await Promise.all(
