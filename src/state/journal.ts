@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import {
@@ -26,6 +27,12 @@ export interface JournalOptions {
 function serialize(data: JournalData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
+
+/**
+ * What save() compares with, instead of the last text written: at scale the journal is megabytes
+ * (every classification and every item trashed), and a copy of it held for the whole cycle is not.
+ */
+const digestOf = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /**
  * A journal that cannot be read stops the cycle with this advice rather than being reset: it holds
@@ -64,15 +71,22 @@ function parseJournal(path: string, text: string): JournalData {
  * orchestrator calls save() after each step, which writes (atomically) only when something changed.
  */
 export class Journal {
-  private savedText: string;
+  /** Set whenever a helper below reaches the data: save() serializes only then (megabytes at scale). */
+  private touched = false;
 
   private constructor(
     readonly path: string,
-    private readonly state: JournalData,
+    private readonly current: JournalData,
+    /** Of the text read: a journal written by save() reads back to the same text. */
+    private savedDigest: string,
     readonly readOnly: boolean,
     private readonly now: () => Date,
-  ) {
-    this.savedText = serialize(state);
+  ) {}
+
+  /** The data as the helpers below change it: every access counts as a possible change. */
+  private get state(): JournalData {
+    this.touched = true;
+    return this.current;
   }
 
   /** Loads the journal; a missing file is an empty journal (nothing is written until save()). */
@@ -85,29 +99,35 @@ export class Journal {
       if (code !== "ENOENT") throw new JournalError(`cannot read journal ${path} (${code}): check its permissions`);
     }
     const data = text === undefined ? emptyJournal() : parseJournal(path, text);
-    return new Journal(path, data, options.readOnly ?? false, options.now ?? (() => new Date()));
+    const digest = digestOf(text ?? serialize(data));
+    return new Journal(path, data, digest, options.readOnly ?? false, options.now ?? (() => new Date()));
   }
 
   /** Read freely; change only through the helpers below. */
   get data(): Readonly<JournalData> {
-    return this.state;
+    return this.current;
   }
 
   get changed(): boolean {
-    return serialize(this.state) !== this.savedText;
+    return this.touched && digestOf(serialize(this.current)) !== this.savedDigest;
   }
 
   /** Writes the journal if it changed since the last load/save; returns whether it wrote. */
   async save(): Promise<boolean> {
-    const text = serialize(this.state);
-    if (this.readOnly || text === this.savedText) return false;
+    if (this.readOnly || !this.touched) return false;
+    // Cleared before the write: a change made while it runs marks the journal again for the next save.
+    this.touched = false;
+    const text = serialize(this.current);
+    const digest = digestOf(text);
+    if (digest === this.savedDigest) return false;
     try {
       await writeFileAtomic(this.path, text);
     } catch (error) {
+      this.touched = true;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new JournalError(`cannot write journal ${this.path} (${code}): make the state directory writable`);
     }
-    this.savedText = text;
+    this.savedDigest = digest;
     return true;
   }
 
@@ -239,7 +259,7 @@ export class Journal {
   }
 
   isTrashedByUs(id: string): boolean {
-    return this.state.trashedByUs[id] !== undefined;
+    return this.current.trashedByUs[id] !== undefined;
   }
 
   /** After the trash is emptied (or an item restored by hand), its ids are no longer ours to track. */

@@ -44,7 +44,13 @@ export function isAnalysisId(value: string): boolean {
   return uuidOnly.test(value);
 }
 
+/** What csv-parse's `trim` removes around a field. */
+const fieldPadding = /^[ \t\f\r\n]+|[ \t\f\r\n]+$/g;
+
 function splitFields(line: string): string[] | undefined {
+  // Without a quote a line is its commas: csv-parse would say the same, at 50 times the cost of a
+  // split (a 10,000-row table took 0.6 s to read, every cycle).
+  if (!line.includes('"')) return line.split(",").map((field) => field.replace(fieldPadding, ""));
   try {
     const records = parse(line, { relax_quotes: true, relax_column_count: true, trim: true }) as string[][];
     return records[0] ?? [];
