@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { ApiError, NetworkError, errorForStatus, oneLine, type ApiErrorFields } from "../../http/errors.js";
 import { redactSecrets, stripQueryStrings } from "../../http/redact.js";
 import type { RequestStats } from "../../http/request-stats.js";
@@ -26,7 +25,14 @@ export function objectKeyFor(creds: Pick<IcaTempCredentials, "objectPrefix">, fi
   return creds.objectPrefix.endsWith("/") ? `${creds.objectPrefix}${fileName}` : creds.objectPrefix;
 }
 
-function s3ClientFor(creds: IcaTempCredentials, opts: S3TransferOptions, stats: RequestStats): S3Client {
+/**
+ * The AWS SDK is loaded on the first transfer with temporary credentials, not with this module: a
+ * cycle moves its few bytes through presigned URLs and need not carry the SDK's start-up time and memory.
+ */
+const clientS3 = () => import("@aws-sdk/client-s3");
+
+async function s3ClientFor(creds: IcaTempCredentials, opts: S3TransferOptions, stats: RequestStats): Promise<S3Client> {
+  const { S3Client } = await clientS3();
   const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   const client = new S3Client({
     region: creds.region,
@@ -90,7 +96,7 @@ export async function putObject(
   opts: S3TransferOptions,
   stats: RequestStats,
 ): Promise<void> {
-  const client = s3ClientFor(creds, opts, stats);
+  const [{ Upload }, client] = await Promise.all([import("@aws-sdk/lib-storage"), s3ClientFor(creds, opts, stats)]);
   try {
     const upload = new Upload({
       client,
@@ -119,7 +125,7 @@ export async function getObject(
   opts: S3TransferOptions,
   stats: RequestStats,
 ): Promise<Buffer> {
-  const client = s3ClientFor(creds, opts, stats);
+  const [{ GetObjectCommand }, client] = await Promise.all([clientS3(), s3ClientFor(creds, opts, stats)]);
   try {
     const res = await client.send(new GetObjectCommand({ Bucket: creds.bucket, Key: key }));
     return Buffer.from((await res.Body?.transformToByteArray()) ?? new Uint8Array());
