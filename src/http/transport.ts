@@ -1,5 +1,3 @@
-import http from "node:http";
-import https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import pLimit, { type LimitFunction } from "p-limit";
 import pRetry from "p-retry";
@@ -15,6 +13,7 @@ import {
   oneLine,
   type ServiceName,
 } from "./errors.js";
+import { keepAliveAgents } from "./keep-alive-agents.js";
 import { buildQuery, expandPath, type QueryValue } from "./path-template.js";
 import { redactSecrets, stripQueryStrings } from "./redact.js";
 import { RequestStats } from "./request-stats.js";
@@ -117,8 +116,7 @@ export class HttpTransport {
       responseType: "arraybuffer",
       validateStatus: () => true,
       transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false },
-      httpAgent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
-      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: concurrency }),
+      ...keepAliveAgents(concurrency),
     });
   }
 
