@@ -1,7 +1,9 @@
 // The core with the real ICA, BaseSpace and S3 simulators behind it.
+import { get } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 import { FixtureError } from "../../src/simulator/fixtures/resolve.js";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../../src/simulator/http/serve.js";
 
 let sim: Simulator;
 afterEach(async () => {
@@ -102,6 +104,20 @@ describe("simulator core with the real services", () => {
     expect(res.headers.get("retry-after")).toBe("3");
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(sim.state().digest).toBe(before);
+  });
+
+  it("announces how long both servers keep an idle connection", async () => {
+    sim = await start();
+    const keepAliveOf = (url: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        get(url, (res) => {
+          res.resume();
+          resolve(String(res.headers["keep-alive"]));
+        }).on("error", reject);
+      });
+    const announced = `timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`;
+    expect(await keepAliveOf(`${sim.icaUrl}/ica/rest/api/projects`)).toBe(announced);
+    expect(await keepAliveOf(`${sim.s3Url}/bucket/key`)).toBe(announced);
   });
 
   it("rejects an unknown fixture name with a FixtureError", async () => {

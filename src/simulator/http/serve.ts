@@ -191,9 +191,18 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/**
+ * How long the servers keep an idle connection (and announce so in `Keep-Alive: timeout=…`). Neither
+ * service documents it; ICA and BaseSpace sit behind AWS load balancers, whose default is 60 s, so
+ * 65 s (the value AWS recommends for servers behind one). Node's default of 5 s also made the simulator,
+ * when a scale-1m collection stalled it for a second, reset sockets a client had just sent a request
+ * on — a failure of the simulator, not of the client. See docs/simulator.md.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Listens with no request handler yet: the caller attaches one once the URLs it needs are known. */
 export async function listen(host: string, port: number): Promise<ListeningServer> {
-  const server = createServer();
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
