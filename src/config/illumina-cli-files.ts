@@ -1,7 +1,6 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import ini from "ini";
-import { parse as parseYaml } from "yaml";
 import { ConfigError } from "./config-error.js";
 import { readPrivateFile } from "./secret-files.js";
 
@@ -64,6 +63,8 @@ export async function readBasespaceTokenFile(path: string): Promise<BasespaceCli
 /** `~/.icav2/config.yaml` as the icav2 CLI writes it (`x-api-key`, `server-url`). */
 export async function readIcav2Config(path: string): Promise<Icav2CliConfig> {
   const { text, warnings } = await readPrivateFile(path, "icav2 config file");
+  // Loaded here, not with the module: most deployments have no icav2 config file.
+  const { parse: parseYaml } = await import("yaml");
   let document: unknown;
   try {
     document = parseYaml(text);

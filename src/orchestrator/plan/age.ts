@@ -1,4 +1,7 @@
-import { differenceInMilliseconds, isValid, parseISO } from "date-fns";
+// One module each: the package index loads all of date-fns (~17 MB of RSS in every cycle).
+import { differenceInMilliseconds } from "date-fns/differenceInMilliseconds";
+import { isValid } from "date-fns/isValid";
+import { parseISO } from "date-fns/parseISO";
 
 /**
  * Age of data and the lifecycle window it falls in.
