@@ -35,7 +35,7 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
     status.managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
   }
   if (!status.exists) return status;
-  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = (await openJournal(paths.journal, { readOnly: true })).data;
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = (await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })).data;
   status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs };
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.

@@ -55,7 +55,7 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       const removed = await removeStaleTempFiles(cycleTempTargets(paths, settings.managedTablePath));
       if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left: ${removed.join(", ")}`);
     }
-    const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock });
+    const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock, cyclesPath: paths.cycles });
     const table = await readManagedTable(settings.managedTablePath);
     const cycleId = newCycleId(options.now);
     const clients = createClients(settings, options);

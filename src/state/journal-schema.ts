@@ -87,14 +87,18 @@ export const requeueAttemptSchema = z.strictObject({
 });
 export type RequeueAttemptEntry = z.infer<typeof requeueAttemptSchema>;
 
+/** `cycles.json`: how many cycles ran and the last one, kept apart from the journal (see journalFileSchema). */
+export const cyclesSchema = z.strictObject({
+  count: z.int().nonnegative(),
+  lastCycleId: z.string().optional(),
+  lastStartedAt: timestamp.optional(),
+  lastFinishedAt: timestamp.optional(),
+});
+export type CycleCounts = z.infer<typeof cyclesSchema>;
+
 export const journalSchema = z.strictObject({
   version: z.literal(journalVersion),
-  cycles: z.strictObject({
-    count: z.int().nonnegative(),
-    lastCycleId: z.string().optional(),
-    lastStartedAt: timestamp.optional(),
-    lastFinishedAt: timestamp.optional(),
-  }),
+  cycles: cyclesSchema,
   managing: z.record(id, managingSchema),
   classifications: z.record(id, classificationSchema),
   pendingIcaDeletes: z.record(id, pendingIcaDeleteSchema),
@@ -104,6 +108,14 @@ export const journalSchema = z.strictObject({
   requeues: z.record(id, z.array(requeueAttemptSchema)).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
+
+/**
+ * `journal.json` on disk: the journal without its cycle counts, which change every cycle and live in
+ * `cycles.json`, so that a cycle with nothing in flight does not rewrite megabytes of journal. Journals
+ * written before the split still carry `cycles`: read, used when `cycles.json` is missing, then dropped.
+ */
+export const journalFileSchema = journalSchema.extend({ cycles: cyclesSchema.optional() });
+export type JournalFileData = z.infer<typeof journalFileSchema>;
 
 export function emptyJournal(): JournalData {
   return {

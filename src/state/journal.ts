@@ -1,13 +1,17 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import {
+  cyclesSchema,
   emptyJournal,
-  journalSchema,
+  journalFileSchema,
   journalVersion,
   type AnalysisKind,
   type BasespaceKind,
+  type CycleCounts,
   type JournalData,
+  type JournalFileData,
   type KnownOutputStatus,
   type ManageStep,
   type ManagingEntry,
@@ -22,10 +26,17 @@ export interface JournalOptions {
   /** Dry run: load (or start empty) and allow in-memory changes, but save() never writes. */
   readOnly?: boolean;
   now?: () => Date;
+  /** Where the cycle counts are kept (StatePaths.cycles); by default `cycles.json` next to the journal. */
+  cyclesPath?: string;
 }
 
+const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** The journal as `journal.json` holds it: everything but the cycle counts. */
 function serialize(data: JournalData): string {
-  return `${JSON.stringify(data, null, 2)}\n`;
+  const file: JournalFileData = { ...data };
+  delete file.cycles;
+  return pretty(file);
 }
 
 /**
@@ -44,38 +55,72 @@ function recovery(path: string): string {
   return `fix it, restore it from a backup, or move it aside (mv ${path} ${path}.bad) to start a fresh journal — which forgets pending restores, unarchive→delete requests and which trash items are this tool's`;
 }
 
-function parseJournal(path: string, text: string): JournalData {
-  let raw: unknown;
+function invalidAt(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0];
+  return `${issue?.path.map(String).join(".") || "(root)"} (${issue?.message})`;
+}
+
+function parseJson(path: string, text: string, what: string, fix: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new JournalError(`journal ${path} is not valid JSON (${(error as Error).message}): ${recovery(path)}`);
+    throw new JournalError(`${what} ${path} is not valid JSON (${(error as Error).message}): ${fix}`);
   }
+}
+
+function parseJournal(path: string, text: string): JournalFileData {
+  const raw = parseJson(path, text, "journal", recovery(path));
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version > journalVersion) {
     throw new JournalError(
       `journal ${path} is version ${version} but this ica-orchestrator reads version ${journalVersion}: upgrade ica-orchestrator`,
     );
   }
-  const result = journalSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join(".") || "(root)";
-    throw new JournalError(`journal ${path} is invalid at ${where} (${issue?.message}): ${recovery(path)}`);
-  }
+  const result = journalFileSchema.safeParse(raw);
+  if (!result.success) throw new JournalError(`journal ${path} is invalid at ${invalidAt(result.error)}: ${recovery(path)}`);
   return result.data;
+}
+
+/** Only counts: a damaged file costs the count, nothing in flight. */
+function parseCycles(path: string, text: string): CycleCounts {
+  const fix = `delete it (it only counts cycles; the count starts again)`;
+  const result = cyclesSchema.safeParse(parseJson(path, text, "cycle counts", fix));
+  if (!result.success) throw new JournalError(`cycle counts ${path} are invalid at ${invalidAt(result.error)}: ${fix}`);
+  return result.data;
+}
+
+async function readIfExists(path: string, what: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new JournalError(`cannot read ${what} ${path} (${code}): check its permissions`);
+  }
+}
+
+async function write(path: string, text: string, what: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new JournalError(`cannot write ${what} ${path} (${code}): make the state directory writable`);
+  }
 }
 
 /**
  * `journal.json`: in-flight work and remembered facts, in memory with small mutation helpers; the
  * orchestrator calls save() after each step, which writes (atomically) only when something changed.
+ * The cycle counts, which change every cycle, are written to their own small file.
  */
 export class Journal {
   /** Set whenever a helper below reaches the data: save() serializes only then (megabytes at scale). */
   private touched = false;
+  private cyclesTouched = false;
 
   private constructor(
     readonly path: string,
+    private readonly cyclesPath: string,
     private readonly current: JournalData,
     /** Of the text read: a journal written by save() reads back to the same text. */
     private savedDigest: string,
@@ -91,16 +136,13 @@ export class Journal {
 
   /** Loads the journal; a missing file is an empty journal (nothing is written until save()). */
   static async open(path: string, options: JournalOptions = {}): Promise<Journal> {
-    let text: string | undefined;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT") throw new JournalError(`cannot read journal ${path} (${code}): check its permissions`);
-    }
-    const data = text === undefined ? emptyJournal() : parseJournal(path, text);
+    const cyclesPath = options.cyclesPath ?? join(dirname(path), "cycles.json");
+    const [text, cyclesText] = await Promise.all([readIfExists(path, "journal"), readIfExists(cyclesPath, "cycle counts")]);
+    const file = text === undefined ? emptyJournal() : parseJournal(path, text);
+    const cycles = cyclesText === undefined ? (file.cycles ?? { count: 0 }) : parseCycles(cyclesPath, cyclesText);
+    const data: JournalData = { ...file, cycles };
     const digest = digestOf(text ?? serialize(data));
-    return new Journal(path, data, digest, options.readOnly ?? false, options.now ?? (() => new Date()));
+    return new Journal(path, cyclesPath, data, digest, options.readOnly ?? false, options.now ?? (() => new Date()));
   }
 
   /** Read freely; change only through the helpers below. */
@@ -109,23 +151,36 @@ export class Journal {
   }
 
   get changed(): boolean {
-    return this.touched && digestOf(serialize(this.current)) !== this.savedDigest;
+    return this.cyclesTouched || (this.touched && digestOf(serialize(this.current)) !== this.savedDigest);
   }
 
-  /** Writes the journal if it changed since the last load/save; returns whether it wrote. */
+  /** Writes the journal and the cycle counts, each if it changed since the last load/save; returns whether it wrote. */
   async save(): Promise<boolean> {
-    if (this.readOnly || !this.touched) return false;
+    if (this.readOnly) return false;
+    const wroteJournal = await this.saveJournal();
+    if (!this.cyclesTouched) return wroteJournal;
+    this.cyclesTouched = false;
+    try {
+      await write(this.cyclesPath, pretty(this.current.cycles), "cycle counts");
+    } catch (error) {
+      this.cyclesTouched = true;
+      throw error;
+    }
+    return true;
+  }
+
+  private async saveJournal(): Promise<boolean> {
+    if (!this.touched) return false;
     // Cleared before the write: a change made while it runs marks the journal again for the next save.
     this.touched = false;
     const text = serialize(this.current);
     const digest = digestOf(text);
     if (digest === this.savedDigest) return false;
     try {
-      await writeFileAtomic(this.path, text);
+      await write(this.path, text, "journal");
     } catch (error) {
       this.touched = true;
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new JournalError(`cannot write journal ${this.path} (${code}): make the state directory writable`);
+      throw error;
     }
     this.savedDigest = digest;
     return true;
@@ -136,14 +191,16 @@ export class Journal {
   }
 
   beginCycle(cycleId: string): void {
-    const { cycles } = this.state;
+    const { cycles } = this.current;
     cycles.count += 1;
     cycles.lastCycleId = cycleId;
     cycles.lastStartedAt = this.stamp();
+    this.cyclesTouched = true;
   }
 
   finishCycle(): void {
-    this.state.cycles.lastFinishedAt = this.stamp();
+    this.current.cycles.lastFinishedAt = this.stamp();
+    this.cyclesTouched = true;
   }
 
   // ── analyses being managed ────────────────────────────────────────────────────────────────

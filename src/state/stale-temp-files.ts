@@ -13,7 +13,7 @@ const tempSuffix = /^\.\d{1,10}$/;
 export const staleTempAgeMs = 60_000;
 
 export interface StaleTempTargets {
-  /** Files written atomically whose temp files are ours to remove (journal, table, notification log). */
+  /** Files written atomically whose temp files are ours to remove (journal, cycle counts, table, notification log). */
   files: readonly string[];
   /** Directories whose files ending in `suffix` this tool writes atomically (reports, manifests). */
   dirs: ReadonlyArray<{ dir: string; suffix: string }>;
@@ -65,7 +65,7 @@ async function listNames(dir: string): Promise<string[]> {
 /** Everything a cycle writes atomically: its journal, the managed table, the notification log, reports and manifests. */
 export function cycleTempTargets(paths: StatePaths, managedTablePath: string): StaleTempTargets {
   return {
-    files: [paths.journal, resolve(managedTablePath), notificationLogPath(paths)],
+    files: [paths.journal, paths.cycles, resolve(managedTablePath), notificationLogPath(paths)],
     dirs: [
       { dir: paths.reports, suffix: ".json" },
       { dir: paths.manifests, suffix: ".csv" },

@@ -6,6 +6,8 @@ import { join, resolve } from "node:path";
 export interface StatePaths {
   root: string;
   journal: string;
+  /** The cycle counts, apart from the journal so that an idle cycle does not rewrite it. */
+  cycles: string;
   lock: string;
   audit: string;
   reports: string;
@@ -18,6 +20,7 @@ export function statePaths(stateDir: string): StatePaths {
   return {
     root,
     journal: join(root, "journal.json"),
+    cycles: join(root, "cycles.json"),
     lock: join(root, "lock"),
     audit: join(root, "audit.jsonl"),
     reports: join(root, "reports"),

@@ -149,17 +149,67 @@ describe("state/journal", () => {
   it("loads read-only for a dry run: changes stay in memory", async () => {
     const writer = await openJournal(path, { now });
     writer.beginCycle("c1");
+    writer.startManaging(analysis);
     await writer.save();
-    const before = await readFile(path, "utf8");
+    const cyclesPath = join(dir, "cycles.json");
+    const before = [await readFile(path, "utf8"), await readFile(cyclesPath, "utf8")];
     const dry = await openJournal(path, { now, readOnly: true });
     dry.beginCycle("c2");
+    dry.setStep(analysis, "verify");
     expect(dry.data.cycles.count).toBe(2);
     expect(await dry.save()).toBe(false);
-    expect(await readFile(path, "utf8")).toBe(before);
-    const fresh = await openJournal(join(dir, "none.json"), { readOnly: true });
+    expect([await readFile(path, "utf8"), await readFile(cyclesPath, "utf8")]).toEqual(before);
+    const fresh = await openJournal(join(dir, "none.json"), { readOnly: true, cyclesPath: join(dir, "none-cycles.json") });
     fresh.beginCycle("c3");
     await fresh.save();
     expect(await exists(join(dir, "none.json"))).toBe(false);
+    expect(await exists(join(dir, "none-cycles.json"))).toBe(false);
+  });
+
+  it("counts a cycle that changes nothing else in cycles.json, without rewriting the journal", async () => {
+    const first = await openJournal(path, { now });
+    first.classify("an-2", { kind: "ica", outputFolderId: "fol.9" });
+    await first.save();
+    const written = await stat(path);
+
+    const idle = await openJournal(path, { now });
+    idle.beginCycle("c1");
+    idle.finishCycle();
+    expect(idle.changed).toBe(true);
+    expect(await idle.save()).toBe(true);
+    expect((await stat(path)).mtimeMs).toBe(written.mtimeMs);
+    expect((await stat(path)).ino).toBe(written.ino); // written atomically means a new inode: none was
+    expect(JSON.parse(await readFile(path, "utf8"))).not.toHaveProperty("cycles");
+    expect(JSON.parse(await readFile(join(dir, "cycles.json"), "utf8"))).toEqual({
+      count: 1,
+      lastCycleId: "c1",
+      lastStartedAt: clock.toISOString(),
+      lastFinishedAt: clock.toISOString(),
+    });
+    expect((await openJournal(path, { now })).data.cycles.count).toBe(1);
+  });
+
+  it("takes the counts of a journal written before cycles.json, and drops them from it at its next write", async () => {
+    const older = { version: 1, cycles: { count: 41, lastCycleId: "c41" }, managing: {}, classifications: {}, pendingIcaDeletes: {}, basespaceRestores: {}, trashedByUs: {}, requeues: {} };
+    await writeFile(path, JSON.stringify(older));
+    const journal = await openJournal(path, { now });
+    expect(journal.data.cycles).toEqual({ count: 41, lastCycleId: "c41" });
+    journal.beginCycle("c42");
+    journal.classify("an-2", { kind: "unknown" });
+    await journal.save();
+    expect(JSON.parse(await readFile(path, "utf8"))).not.toHaveProperty("cycles");
+    expect((await openJournal(path, { now })).data.cycles).toMatchObject({ count: 42, lastCycleId: "c42" });
+  });
+
+  it.each([
+    ["not JSON", "{ count", /cycle counts .*cycles\.json is not valid JSON .*delete it \(it only counts cycles/],
+    ["a wrong count", JSON.stringify({ count: -2 }), /cycle counts .*cycles\.json are invalid at count .*delete it/],
+  ])("refuses cycle counts that are %s with a one-line error", async (_, content, message) => {
+    await writeFile(join(dir, "cycles.json"), content);
+    const error = await openJournal(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JournalError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("\n");
   });
 
   it.each([
