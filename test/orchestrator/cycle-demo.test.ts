@@ -200,7 +200,9 @@ describe("a cycle on the demo fixture", () => {
     expect(sim.stats().mutating).toBe(0);
     expect(existsSync(stateDir)).toBe(false);
     const items = report.plan.steps.flatMap((s) => s.items);
-    expect(items.filter((i) => i.action === "link")).toHaveLength(25);
+    const links = items.filter((i) => i.action === "link");
+    expect(links).toHaveLength(8); // one per analysis with MGI FASTQs to link…
+    expect(links.reduce((n, i) => n + Number(/^(\d+) of /.exec(i.reason)?.[1]), 0)).toBe(25); // …25 files in all
     expect(items.filter((i) => i.action === "upload-manifest")).toHaveLength(8);
     expect(items.filter((i) => i.action === "delete").map((i) => prefixOf(i.target.path ?? ""))).toEqual(["a0000012"]);
     expect(renderPlanTable(report.plan)).toContain("upload-manifest 8");

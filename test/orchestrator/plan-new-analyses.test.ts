@@ -141,14 +141,19 @@ describe("orchestrator/plan/manage-plan", () => {
       failed: [a("4", "FAILED")],
     });
     expect(step.items.map((i) => `${i.action} ${i.target.id}`)).toEqual([
-      "link 1",
+      "link an-1",
       "upload-manifest RUN_a912e3_9d578d-BclConvert-x.download_manifest.csv",
       "record an-1",
       "record an-2",
       "wait 3",
       "skip 4",
     ]);
-    expect(step.items[0]).toMatchObject({ sizeBytes: 1_200_000_000, analysisId: "an-1", target: { path: "/out/M1.fastq.gz" } });
+    expect(step.items[0]).toMatchObject({
+      sizeBytes: 1_200_000_000,
+      analysisId: "an-1",
+      target: { kind: "analysis", name: "RUN_a912e3_9d578d-BclConvert-x" },
+      reason: "1 of 2 MGI FASTQ(s) not linked into the destination yet",
+    });
     expect(step.items[1]).toMatchObject({
       target: { path: "/fastq_manifests/RUN_a912e3_9d578d-BclConvert-x.download_manifest.csv" },
       reason: "replace the incomplete upload (PARTIAL); 2 row(s)",
@@ -157,6 +162,24 @@ describe("orchestrator/plan/manage-plan", () => {
     expect(step.warnings).toEqual([
       "no MGI FASTQ in ref-2 (saw 1 FASTQ(s): Phix.fastq.gz); recorded as managed without linking",
     ]);
+  });
+
+  it("gives a link item no size when a file's size is unknown, rather than an undercount", () => {
+    const step = planManageNew({
+      analyses: [
+        {
+          analysis: { id: "an-1", reference: "r" },
+          selection: selectFastqs([fq("1", 10), { ...fq("2"), sizeBytes: null }]),
+          linkedBefore: new Set(),
+          manifest: "absent",
+          destinationProjectId: "d",
+        },
+      ],
+      pending: [],
+      failed: [],
+    });
+    expect(step.items[0]).toMatchObject({ action: "link", reason: "2 of 2 MGI FASTQ(s) not linked into the destination yet" });
+    expect(step.items[0]).not.toHaveProperty("sizeBytes");
   });
 
   it("plans no upload once the manifest is available", () => {

@@ -44,19 +44,19 @@ export function planManageAnalysis(input: ManageAnalysisInput): PlanItem[] {
     return [analysisItem(analysis, "record", "no MGI FASTQ; recorded so it is not reconsidered every cycle")];
   }
   const pending = new Set(idsToLink(selection.selected, input.linkedBefore));
-  const links = selection.selected
-    .filter((file) => pending.has(file.id))
-    .map(
-      (file): PlanItem => ({
-        step: "manageNew",
-        action: "link",
-        target: { kind: "ica-file", id: file.id, path: file.path, name: file.name },
-        analysisId: analysis.id,
-        ...(file.sizeBytes === null ? {} : { sizeBytes: file.sizeBytes }),
-        reason: "MGI FASTQ not linked into the destination yet",
-      }),
-    );
-  const items = [...links];
+  const toLink = selection.selected.filter((file) => pending.has(file.id));
+  const items: PlanItem[] = [];
+  // One item per analysis, not per file: a first cycle links tens of thousands of FASTQs, which as
+  // items made the printed plan unreadable and the stored report tens of megabytes. The manifest
+  // lists every file, and the audit log every id linked.
+  if (toLink.length > 0) {
+    const sizes = toLink.map((file) => file.sizeBytes);
+    const known = sizes.every((size) => size !== null);
+    items.push({
+      ...analysisItem(analysis, "link", `${toLink.length} of ${selection.selected.length} MGI FASTQ(s) not linked into the destination yet`),
+      ...(known ? { sizeBytes: sizes.reduce<number>((sum, size) => sum + (size ?? 0), 0) } : {}),
+    });
+  }
   if (input.manifest !== "available") {
     const csv = renderManifest(
       selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),

@@ -36,7 +36,6 @@ export const destructiveActions: ReadonlySet<PlanAction> = new Set<PlanAction>([
 
 export type TargetKind =
   | "analysis"
-  | "ica-file"
   | "ica-folder"
   | "manifest"
   | "bs-dataset"
