@@ -14,19 +14,11 @@ export interface WaitingItem {
   since: string;
 }
 
-/** What notifications (and metrics) need to know about one finished cycle. */
-export interface NotificationInput {
-  cycleId: string;
-  outcome: string;
-  dryRun: boolean;
-  finishedAt: string;
-  source: { id: string; name: string };
-  destination: { id: string; name: string };
-  errors: readonly string[];
+/** What notifications (and metrics) need to know about one finished cycle: the report's facts, counts summed. */
+export interface NotificationInput extends Omit<ReportFacts, "steps"> {
   /** The steps' counts, summed by name (linked, archived…), for the digest. */
   counts: Readonly<Record<string, number>>;
   waiting: readonly WaitingItem[];
-  reportPath?: string;
 }
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) this module reads. */

@@ -29,3 +29,14 @@ export async function* listProjectAnalyses(
   // Several V4 names can share one V3 name; each V3 listing is walked once so no analysis repeats.
   for (const status of new Set(opts.statuses.map(toV3Status))) yield* ica.listAnalysesV3(projectId, { status });
 }
+
+/**
+ * The whole analysis listing of a project, for a cycle that holds it anyway: the client reads its
+ * offset pages side by side, and those can show an analysis created meanwhile twice, so each id is
+ * kept once.
+ */
+export async function projectAnalysesSnapshot(ica: IcaClient, projectId: string): Promise<IcaAnalysis[]> {
+  const byId = new Map<string, IcaAnalysis>();
+  for (const analysis of await ica.searchAllAnalyses(projectId)) byId.set(analysis.id, analysis);
+  return [...byId.values()];
+}

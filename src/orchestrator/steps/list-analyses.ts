@@ -1,4 +1,5 @@
 import type { IcaAnalysis } from "../../ica/schemas.js";
+import { projectAnalysesSnapshot } from "../../modules/monitor/index.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { StepRecorder } from "../step-recorder.js";
 
@@ -10,10 +11,8 @@ import type { StepRecorder } from "../step-recorder.js";
  */
 export async function listAnalyses(ctx: CycleContext, sourceId: string, rec: StepRecorder): Promise<IcaAnalysis[]> {
   const progress = ctx.progress(rec.logger, "listing analyses");
-  const byId = new Map<string, IcaAnalysis>();
-  // Offset pages can repeat an analysis created while they were read.
-  for (const analysis of await ctx.ica.searchAllAnalyses(sourceId)) byId.set(analysis.id, analysis);
-  progress.finish(`${byId.size} analyses`);
-  rec.count("analyses", byId.size);
-  return [...byId.values()];
+  const analyses = await projectAnalysesSnapshot(ctx.ica, sourceId);
+  progress.finish(`${analyses.length} analyses`);
+  rec.count("analyses", analyses.length);
+  return analyses;
 }

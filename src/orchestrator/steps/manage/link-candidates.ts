@@ -76,7 +76,6 @@ const linksPerBatch = 5_000;
  * destination check that follows sees every file anyway. Each batch id goes to the journal entry of
  * every analysis it covers, and is saved, before the cycle waits for it.
  */
-
 export async function linkMissing(
   ctx: CycleContext,
   actions: ActionLog,
