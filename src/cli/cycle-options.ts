@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { environmentVariables, settingFlags, toSnakeCase, type FlagInput, type SettingFlag } from "../config/index.js";
+import { configLocations, settingFlags, toSnakeCase, type FlagInput, type SettingFlag } from "../config/index.js";
 
 const kebab = (flag: string): string => flag.replace(/_/g, "-");
 
@@ -23,7 +23,8 @@ export interface CycleOptionsChoice {
  */
 export function addCycleOptions(command: Command, choice: CycleOptionsChoice = {}): Command {
   const omit = new Set(choice.omit ?? []);
-  command.option("--config <file.json>", `config file: defaults and source/destination pairs (or ${environmentVariables.config})`);
+  const { config } = configLocations;
+  command.option(`--${config.flag} <${config.valueName}>`, `${config.description} (or ${config.env})`);
   for (const flag of settingFlags) {
     if (omit.has(flag.flag)) continue;
     command.addOption(option(flag, flag.flag));
@@ -32,7 +33,7 @@ export function addCycleOptions(command: Command, choice: CycleOptionsChoice = {
   return command.addHelpText("after", "\nEvery option is also accepted in kebab-case (--api-key-file, --dry-run, ...).");
 }
 
-const settingOptionNames = new Set(["config", ...settingFlags.map((flag) => flag.flag)]);
+const settingOptionNames = new Set([configLocations.config.flag, ...settingFlags.map((flag) => flag.flag)]);
 
 /**
  * The options of `command` that feed the settings, as the config layer takes them: without the

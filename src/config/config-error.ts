@@ -1,4 +1,4 @@
-/** A configuration problem, in one line: which setting, what is wrong with it, how to fix it. */
+/** Configuration problems, one line each: which setting, what is wrong with it, how to fix it. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }

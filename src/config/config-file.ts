@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./config-error.js";
-import { apiKeyFileEntry, basespaceTokenFileEntries } from "./file-entries.js";
+import { secretFileLayer } from "./file-entries.js";
 import type { Layer, LoadContext } from "./layers.js";
-import { settingFlags } from "./setting-options.js";
-import type { SettingKey } from "./settings.js";
+import type { SettingKey, SettingRecord } from "./setting-records.js";
+import { settingEntries } from "./setting-views.js";
 
 /**
  * `--config file.json` / ICA_ORCHESTRATOR_CONFIG. Keys are the flags' snake_case names; `source` and
@@ -27,39 +27,23 @@ const project = z.union([
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]).optional();
 const filePath = z.string().trim().min(1).optional();
 
-export const pairKeys = [
-  "fastq_pattern",
-  "bclconvert_pattern",
-  "days_to_archive",
-  "days_to_delete",
-  "analyses_managed_table",
-  "protect",
-  "delete_cap",
-  "basespace_runs",
-  "empty_trash",
-] as const;
+/** The value a key holds, by the kind of its setting; the settings schema checks it further. */
+function keySchema(record: SettingRecord): z.ZodType {
+  if (record.kind === "project") return project.optional();
+  if (record.kind === "file") return filePath;
+  return scalar;
+}
 
-const valueKeys: Record<string, SettingKey> = {
-  ...Object.fromEntries(
-    settingFlags.filter((f) => !f.file && f.setting !== "source" && f.setting !== "destination").map((f) => [f.flag, f.setting]),
-  ),
-  basespace_api_server: "basespaceApiServer",
-};
-const pathKeys = new Set(["state_dir", "analyses_managed_table", "metrics_file"]);
+/** Config-file key → setting: every setting's record names its key. */
+const settingsByKey = new Map<string, [SettingKey, SettingRecord]>(settingEntries.map((entry) => [entry[1].name, entry]));
+const shapeOf = (records: ReadonlyArray<[SettingKey, SettingRecord]>) =>
+  Object.fromEntries(records.map(([, record]) => [record.name, keySchema(record)]));
 
-const pairShape = {
-  source: project.optional(),
-  destination: project.optional(),
-  ...Object.fromEntries(pairKeys.map((key) => [key, scalar])),
-};
-const pairSchema = z.strictObject(pairShape);
-const configSchema = z.strictObject({
-  ...Object.fromEntries(Object.keys(valueKeys).map((key) => [key, scalar])),
-  ...pairShape,
-  api_key_file: filePath,
-  basespace_access_token_file: filePath,
-  pairs: z.array(pairSchema).min(1).optional(),
-});
+/** The keys a pair may set besides its source and destination. */
+export const pairKeys = settingEntries.filter(([, r]) => r.perPair && r.kind !== "project").map(([, r]) => r.name);
+
+const pairSchema = z.strictObject(shapeOf(settingEntries.filter(([, record]) => record.perPair)));
+const configSchema = z.strictObject({ ...shapeOf(settingEntries), pairs: z.array(pairSchema).min(1).optional() });
 type ConfigSection = Record<string, unknown>;
 
 export interface ConfigFileLayers {
@@ -74,43 +58,38 @@ function keyPath(path: readonly PropertyKey[]): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i > 0 ? "." : ""}${String(part)}`)).join("");
 }
 
-function issueMessage(file: string, issue: z.core.$ZodIssue): string {
+/** One line per problem of one schema issue (an unknown-keys issue names several keys). */
+function issueLines(file: string, issue: z.core.$ZodIssue): string[] {
   const where = keyPath(issue.path);
   const at = where === "" ? "" : ` ${where}:`;
   if (issue.code === "unrecognized_keys") {
-    const [key = ""] = issue.keys;
-    const name = where === "" ? key : `${where}.${key}`;
-    const secretHint = /key|token|secret|password/i.test(key)
-      ? "; secrets do not belong in the config file: use api_key_file / basespace_access_token_file"
-      : issue.path.length > 0
-        ? `; a pair may set source, destination, ${pairKeys.join(", ")}`
-        : "; see the README's configuration table";
-    return `config file ${file}: unknown key ${name}${secretHint}`;
+    return issue.keys.map((key) => {
+      const name = where === "" ? key : `${where}.${key}`;
+      const secretHint = /key|token|secret|password/i.test(key)
+        ? "; secrets do not belong in the config file: use api_key_file / basespace_access_token_file"
+        : issue.path.length > 0
+          ? `; a pair may set source, destination, ${pairKeys.join(", ")}`
+          : "; see the README's configuration table";
+      return `config file ${file}: unknown key ${name}${secretHint}`;
+    });
   }
   if (/^(pairs\[\d+\]\.)?(source|destination)$/.test(where)) {
-    return `config file ${file}:${at} expected a project name, {"id": "…"} or {"name": "…"}`;
+    return [`config file ${file}:${at} expected a project name, {"id": "…"} or {"name": "…"}`];
   }
-  if (where === "pairs") return `config file ${file}: pairs must be a non-empty list of {source, destination, …}`;
-  return `config file ${file}:${at} ${issue.message}`;
+  if (where === "pairs") return [`config file ${file}: pairs must be a non-empty list of {source, destination, …}`];
+  return [`config file ${file}:${at} ${issue.message}`];
 }
 
 function sectionLayer(section: ConfigSection, label: string, baseDir: string, context: LoadContext): Layer {
   const layer: Layer = {};
   for (const [key, value] of Object.entries(section)) {
-    if (value === undefined || key === "pairs") continue;
+    const known = settingsByKey.get(key);
+    if (value === undefined || known === undefined) continue;
+    const [setting, record] = known;
     const source = `config ${label}${key}`;
-    if (key === "source" || key === "destination") {
-      layer[key] = { source, value: typeof value === "string" ? { name: value } : value };
-    } else if (key === "api_key_file") {
-      layer.apiKey = apiKeyFileEntry(resolve(baseDir, String(value)), source, context);
-    } else if (key === "basespace_access_token_file") {
-      Object.assign(layer, basespaceTokenFileEntries(resolve(baseDir, String(value)), source, context));
-    } else {
-      const setting = valueKeys[key];
-      if (setting === undefined) continue;
-      const isPath = pathKeys.has(key) && typeof value === "string";
-      layer[setting] = { source, value: isPath ? resolve(baseDir, value) : value };
-    }
+    if (record.kind === "file") Object.assign(layer, secretFileLayer(setting, resolve(baseDir, String(value)), source, context));
+    else if (record.kind === "project") layer[setting] = { source, value: typeof value === "string" ? { name: value } : value };
+    else layer[setting] = { source, value: record.kind === "path" && typeof value === "string" ? resolve(baseDir, value) : value };
   }
   return layer;
 }
@@ -131,7 +110,8 @@ export async function readConfigFile(path: string, context: LoadContext): Promis
     throw new ConfigError(`config file ${path} is not valid JSON (${(error as Error).message}): fix the syntax`);
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(issueMessage(path, parsed.error.issues[0]!));
+  // Every problem at once, one line each: fixing them one run at a time is slow.
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((issue) => issueLines(path, issue)).join("\n"));
   const { pairs = [], ...top } = parsed.data as ConfigSection & { pairs?: ConfigSection[] };
   if (pairs.length > 0 && (top.source !== undefined || top.destination !== undefined)) {
     throw new ConfigError(`config file ${path}: give either top-level source/destination or pairs, not both`);

@@ -1,32 +1,34 @@
 import { resolve } from "node:path";
 import { ConfigError } from "./config-error.js";
-import { apiKeyFileEntry } from "./file-entries.js";
+import { secretFileLayer } from "./file-entries.js";
 import type { Layer, LoadContext } from "./layers.js";
+import { configLocations, type SettingKey, type settingRecords } from "./setting-records.js";
+import { settingEntries } from "./setting-views.js";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The variables this tool reads; nothing else in the code looks at the environment. */
-export const environmentVariables = {
-  apiKey: "ICA_API_KEY",
-  apiKeyFile: "ICA_API_KEY_FILE",
-  baseUrl: "ICA_BASE_URL",
-  basespaceToken: "BASESPACE_ACCESS_TOKEN",
-  basespaceServer: "BASESPACE_API_SERVER",
-  config: "ICA_ORCHESTRATOR_CONFIG",
-  stateDir: "ICA_ORCHESTRATOR_STATE_DIR",
-  basespaceConfig: "ICA_ORCHESTRATOR_BASESPACE_CONFIG",
-  notifyWebhookUrl: "ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL",
-  notifySmtpUrl: "ICA_ORCHESTRATOR_NOTIFY_SMTP_URL",
-} as const;
+type Records = typeof settingRecords;
+type ValueVariables = { [K in SettingKey as Records[K] extends { env: string } ? K : never]: string };
+type FileVariables = { [K in SettingKey as Records[K] extends { envFile: string } ? `${K}File` : never]: string };
+type EnvironmentVariables = ValueVariables & FileVariables & { config: string; basespaceConfig: string };
+
+/**
+ * The variables this tool reads, from the setting records (`apiKey`, and `apiKeyFile` for the one
+ * naming a file) and the config locations; nothing else in the code looks at the environment.
+ */
+export const environmentVariables = Object.fromEntries([
+  ...settingEntries.flatMap(([key, record]) => [
+    ...(record.env !== undefined ? [[key, record.env]] : []),
+    ...(record.envFile !== undefined ? [[`${key}File`, record.envFile]] : []),
+  ]),
+  ["config", configLocations.config.env],
+  ["basespaceConfig", configLocations.basespaceConfig.env],
+]) as EnvironmentVariables;
 
 export interface EnvironmentLayer {
   layer: Layer;
   configPath?: string;
-  /**
-   * ICA_ORCHESTRATOR_BASESPACE_CONFIG moves the `bs` CLI's default file (~/.basespace/default.cfg), so
-   * it keeps that file's place in the precedence and is read only if present: the container image
-   * points it at /run/secrets/basespace.cfg, and a lab without BaseSpace mounts nothing there.
-   */
+  /** ICA_ORCHESTRATOR_BASESPACE_CONFIG: where the `bs` CLI's file is read instead of its default place. */
   basespaceConfigPath?: string;
 }
 
@@ -36,34 +38,27 @@ function read(env: Environment, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
+/** A variable that is set, with its name. */
+function given(env: Environment, name: string | undefined): { name: string; value: string } | undefined {
+  const value = name === undefined ? undefined : read(env, name);
+  return name === undefined || value === undefined ? undefined : { name, value };
+}
+
 export function environmentLayer(env: Environment, cwd: string, context: LoadContext): EnvironmentLayer {
-  const v = environmentVariables;
   const layer: Layer = {};
-  const apiKey = read(env, v.apiKey);
-  const apiKeyFile = read(env, v.apiKeyFile);
-  if (apiKey !== undefined && apiKeyFile !== undefined) {
-    throw new ConfigError(
-      `both ${v.apiKey} and ${v.apiKeyFile} are set: unset one of them (in a container, -e ${v.apiKeyFile}= clears the image's default)`,
-    );
+  for (const [key, record] of settingEntries) {
+    const value = given(env, record.env);
+    const file = given(env, record.envFile);
+    if (value !== undefined && file !== undefined) {
+      throw new ConfigError(
+        `both ${value.name} and ${file.name} are set: unset one of them (in a container, -e ${file.name}= clears the image's default)`,
+      );
+    }
+    if (file !== undefined) Object.assign(layer, secretFileLayer(key, resolve(cwd, file.value), file.name, context));
+    if (value !== undefined) layer[key] = { source: value.name, value: record.kind === "path" ? resolve(cwd, value.value) : value.value };
   }
-  if (apiKey !== undefined) layer.apiKey = { source: v.apiKey, value: apiKey };
-  if (apiKeyFile !== undefined) layer.apiKey = apiKeyFileEntry(resolve(cwd, apiKeyFile), v.apiKeyFile, context);
-  const entries = [
-    ["icaBaseUrl", v.baseUrl],
-    ["basespaceAccessToken", v.basespaceToken],
-    ["basespaceApiServer", v.basespaceServer],
-    // Both URLs hold credentials: a container gets them from a secret, never from the command line.
-    ["notifyWebhookUrl", v.notifyWebhookUrl],
-    ["notifySmtpUrl", v.notifySmtpUrl],
-  ] as const;
-  for (const [key, name] of entries) {
-    const value = read(env, name);
-    if (value !== undefined) layer[key] = { source: name, value };
-  }
-  const stateDir = read(env, v.stateDir);
-  if (stateDir !== undefined) layer.stateDir = { source: v.stateDir, value: resolve(cwd, stateDir) };
-  const config = read(env, v.config);
-  const basespaceConfig = read(env, v.basespaceConfig);
+  const config = read(env, configLocations.config.env);
+  const basespaceConfig = read(env, configLocations.basespaceConfig.env);
   return {
     layer,
     ...(config !== undefined ? { configPath: resolve(cwd, config) } : {}),

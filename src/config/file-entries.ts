@@ -8,6 +8,7 @@ import {
 } from "./illumina-cli-files.js";
 import type { Layer, LayerEntry, LoadContext } from "./layers.js";
 import { readApiKeyFile } from "./secret-files.js";
+import type { SettingKey, settingRecords } from "./setting-records.js";
 
 /** Reads a file once per load, reports its warnings, and hands one field of it to an entry. */
 function fileField<T extends { warnings: string[] }>(
@@ -24,17 +25,33 @@ function fileField<T extends { warnings: string[] }>(
   };
 }
 
-export function apiKeyFileEntry(path: string, source: string, context: LoadContext): LayerEntry {
+function apiKeyFileEntry(path: string, source: string, context: LoadContext): LayerEntry {
   return { source, load: fileField(context, `api-key:${path}`, () => readApiKeyFile(path), (c) => c.apiKey) };
 }
 
 /** An explicit token file (flag, config file): the token must be there; its apiServer is used if present. */
-export function basespaceTokenFileEntries(path: string, source: string, context: LoadContext): Layer {
+function basespaceTokenFileEntries(path: string, source: string, context: LoadContext): Layer {
   const read = (): ReturnType<typeof readBasespaceTokenFile> => readBasespaceTokenFile(path);
   return {
     basespaceAccessToken: { source, load: fileField(context, `bs-token:${path}`, read, (c) => c.accessToken) },
     basespaceApiServer: { source, load: fileField(context, `bs-token:${path}`, read, (c) => c.apiServer) },
   };
+}
+
+type FileSetting = { [K in SettingKey]: (typeof settingRecords)[K] extends { kind: "file" } ? K : never }[SettingKey];
+
+/** A reader for every setting whose record is of kind "file" (the type makes a missing one an error). */
+const secretFileReaders: Record<FileSetting, (path: string, source: string, context: LoadContext) => Layer> = {
+  apiKey: (path, source, context) => ({ apiKey: apiKeyFileEntry(path, source, context) }),
+  basespaceAccessToken: basespaceTokenFileEntries,
+};
+
+/**
+ * The entries the file named for `setting` (a record of kind "file") provides: the API key file, or
+ * the bs token file, which may name the BaseSpace server too. Read only if no higher layer has them.
+ */
+export function secretFileLayer(setting: SettingKey, path: string, source: string, context: LoadContext): Layer {
+  return secretFileReaders[setting as FileSetting](path, source, context);
 }
 
 /** `icav2` scheme-less server URLs (`ica.illumina.com`) become https URLs. */

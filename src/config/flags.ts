@@ -1,16 +1,15 @@
 import { resolve } from "node:path";
 import { ConfigError } from "./config-error.js";
-import { apiKeyFileEntry, basespaceTokenFileEntries } from "./file-entries.js";
-import type { Layer, LoadContext } from "./layers.js";
-import { settingFlags } from "./setting-options.js";
-import type { SettingKey } from "./settings.js";
+import { secretFileLayer } from "./file-entries.js";
+import type { Layer, LayerEntry, LoadContext } from "./layers.js";
+import type { SettingKey } from "./setting-records.js";
+import { settingEntries, settingFlags, settingRecord } from "./setting-views.js";
 
 /** Command-line options as commander hands them over, in snake_case, kebab-case or camelCase. */
 export type FlagInput = Readonly<Record<string, unknown>>;
 
 const configFlag = "config";
 const flagsByName = new Map(settingFlags.map((f) => [f.flag, f]));
-const pathSettings = new Set<SettingKey>(["stateDir", "managedTablePath", "metricsFile"]);
 
 /** `api-key-file`, `apiKeyFile` and `api_key_file` are the same option. */
 export function toSnakeCase(name: string): string {
@@ -38,15 +37,13 @@ function asPath(flag: string, value: unknown, cwd: string): string {
   return resolve(cwd, value);
 }
 
-function projectEntry(flags: Map<string, unknown>, side: "source" | "destination"): Layer[SettingKey] {
-  const name = flags.get(`${side}_project_name`);
-  const id = flags.get(`${side}_project_id`);
-  if (name !== undefined && id !== undefined) {
-    throw new ConfigError(`give either --${side}_project_name or --${side}_project_id, not both`);
-  }
-  if (name !== undefined) return { source: `--${side}_project_name`, value: { name } };
-  if (id !== undefined) return { source: `--${side}_project_id`, value: { id } };
-  return undefined;
+/** A project given by name or by id, not both. */
+function projectEntry(flags: Map<string, unknown>, setting: SettingKey): LayerEntry | undefined {
+  const given = settingFlags.filter((f) => f.setting === setting && flags.get(f.flag) !== undefined);
+  const [first, second] = given;
+  if (second !== undefined) throw new ConfigError(`give either --${first?.flag} or --${second.flag}, not both`);
+  if (first?.project === undefined) return undefined;
+  return { source: `--${first.flag}`, value: { [first.project]: flags.get(first.flag) } };
 }
 
 export interface FlagsLayer {
@@ -59,20 +56,17 @@ export interface FlagsLayer {
 export function flagsLayer(input: FlagInput, cwd: string, context: LoadContext): FlagsLayer {
   const flags = normalizeFlags(input);
   const layer: Layer = {};
-  for (const side of ["source", "destination"] as const) {
-    const entry = projectEntry(flags, side);
-    if (entry) layer[side] = entry;
+  for (const [setting, record] of settingEntries) {
+    const entry = record.kind === "project" ? projectEntry(flags, setting) : undefined;
+    if (entry) layer[setting] = entry;
   }
   for (const [name, value] of flags) {
     const option = flagsByName.get(name);
-    if (option === undefined || option.setting === "source" || option.setting === "destination") continue;
+    if (option === undefined || option.project !== undefined) continue;
     const source = `--${name}`;
-    if (option.setting === "apiKey") layer.apiKey = apiKeyFileEntry(asPath(name, value, cwd), source, context);
-    else if (option.setting === "basespaceAccessToken") {
-      Object.assign(layer, basespaceTokenFileEntries(asPath(name, value, cwd), source, context));
-    } else {
-      layer[option.setting] = { source, value: pathSettings.has(option.setting) ? asPath(name, value, cwd) : value };
-    }
+    const { kind } = settingRecord(option.setting);
+    if (kind === "file") Object.assign(layer, secretFileLayer(option.setting, asPath(name, value, cwd), source, context));
+    else layer[option.setting] = { source, value: kind === "path" ? asPath(name, value, cwd) : value };
   }
   const config = flags.get(configFlag);
   return { layer, ...(config !== undefined ? { configPath: asPath(configFlag, config, cwd) } : {}) };

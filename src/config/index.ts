@@ -1,18 +1,13 @@
 export { loadSettings, loadLocalSettings } from "./load-settings.js";
 export type { LoadSettingsInput, LoadedSettings } from "./load-settings.js";
-export {
-  settingsSchema,
-  localSettingsSchema,
-  settingDefaults,
-  parsePattern,
-  settingsSecrets,
-  describeSettings,
-  basespaceRunsModes,
-  emptyTrashModes,
-} from "./settings.js";
-export type { Settings, LocalSettings, SettingsDraft, SettingKey, ProjectRef } from "./settings.js";
-export { settingFlags, settingDescriptions } from "./setting-options.js";
-export type { SettingFlag, SettingDescription } from "./setting-options.js";
+export { settingsSchema, localSettingsSchema, settingDefaults, settingsSecrets, describeSettings } from "./settings.js";
+export type { Settings, LocalSettings, SettingsDraft } from "./settings.js";
+export { settingRecords, configLocations, basespaceRunsModes, emptyTrashModes, defaultBasespaceApiServer } from "./setting-records.js";
+export type { SettingKey, SettingRecord } from "./setting-records.js";
+export { settingFlags, settingHelp } from "./setting-views.js";
+export type { SettingFlag } from "./setting-views.js";
+export type { ProjectRef } from "./value-schemas.js";
+export { parsePattern } from "./pattern.js";
 export { environmentVariables } from "./environment.js";
 export type { Environment } from "./environment.js";
 export type { FlagInput } from "./flags.js";

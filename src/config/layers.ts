@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { ConfigError, showValue } from "./config-error.js";
-import { settingDescriptions } from "./setting-options.js";
-import type { SettingKey, SettingsDraft } from "./settings.js";
+import { settingRecords, type SettingKey } from "./setting-records.js";
+import { settingFix, settingLabel, settingRecord } from "./setting-views.js";
+import type { SettingsDraft } from "./settings.js";
 
 /**
  * One value offered by one configuration layer. File-backed values (key and token files, the
@@ -60,20 +61,22 @@ export async function mergeLayers(layers: readonly Layer[], keys: readonly Setti
   return merged;
 }
 
-/** Turns the first schema issue into a one-line ConfigError: which setting, from where, what, how to fix. */
-export function settingsError(error: z.ZodError, merged: MergedDraft): ConfigError {
-  const [issue, ...others] = error.issues;
-  const more = others.length > 0 ? ` (and ${others.length} more problem${others.length > 1 ? "s" : ""})` : "";
-  const key = issue?.path[0] as SettingKey | undefined;
-  const description = key === undefined ? undefined : settingDescriptions[key];
-  if (issue === undefined || key === undefined || description === undefined) {
-    return new ConfigError(`invalid settings: ${issue?.message ?? error.message}${more}`);
-  }
+/** One schema issue as one line: which setting, from where, what is wrong, how to fix it. */
+function issueLine(issue: z.core.$ZodIssue, merged: MergedDraft): string {
+  const key = issue.path[0];
+  if (typeof key !== "string" || !(key in settingRecords)) return `invalid settings: ${issue.message}`;
+  const record = settingRecord(key as SettingKey);
+  const name = settingLabel(record);
   const value = (merged.draft as Record<string, unknown>)[key];
-  if (value === undefined) return new ConfigError(`${description.name} is not set: ${description.fix}${more}`);
-  const from = ` (from ${merged.sources[key] ?? "default"})`;
+  if (value === undefined) return `${name} is not set: ${settingFix(record)}`;
+  const from = ` (from ${merged.sources[key as SettingKey] ?? "default"})`;
   // Custom issues (cross-field checks, regex compilation) carry their own explanation and fix.
-  if (issue.code === "custom") return new ConfigError(`${description.name}${from}: ${issue.message}${more}`);
-  const got = description.secret ? "" : `, got ${showValue(value)}`;
-  return new ConfigError(`${description.name}${from}: expected ${description.expects}${got}; ${description.fix}${more}`);
+  if (issue.code === "custom") return `${name}${from}: ${issue.message}`;
+  const got = record.secret ? "" : `, got ${showValue(value)}`;
+  return `${name}${from}: expected ${record.expects}${got}; ${settingFix(record)}`;
+}
+
+/** Every schema issue at once, one line each, so one run shows all there is to fix. */
+export function settingsError(error: z.ZodError, merged: MergedDraft): ConfigError {
+  return new ConfigError(error.issues.map((issue) => issueLine(issue, merged)).join("\n"));
 }

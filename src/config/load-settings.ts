@@ -5,14 +5,14 @@ import { readConfigFile, type ConfigFileLayers } from "./config-file.js";
 import { environmentLayer, type Environment } from "./environment.js";
 import { illuminaCliLayer } from "./file-entries.js";
 import { flagsLayer, type FlagInput } from "./flags.js";
+import type { SettingKey } from "./setting-records.js";
+import { settingEntries } from "./setting-views.js";
 import { createLoadContext, mergeLayers, settingsError, type Layer, type LoadContext } from "./layers.js";
 import {
   localSettingsSchema,
-  settingDefaults,
   settingsSchema,
   settingsShape,
   type LocalSettings,
-  type SettingKey,
   type Settings,
 } from "./settings.js";
 
@@ -37,8 +37,9 @@ export interface LoadedSettings {
 
 function defaultsLayer(cwd: string): Layer {
   const layer: Layer = {};
-  for (const [key, value] of Object.entries(settingDefaults)) {
-    layer[key as SettingKey] = { source: "default", value: key === "stateDir" ? resolve(cwd, String(value)) : value };
+  for (const [key, record] of settingEntries) {
+    if (record.default === undefined) continue;
+    layer[key] = { source: "default", value: record.kind === "path" ? resolve(cwd, String(record.default)) : record.default };
   }
   return layer;
 }
@@ -88,8 +89,8 @@ async function resolveLayers(input: LoadSettingsInput): Promise<ResolvedLayers> 
 
 /**
  * Resolves the settings of each cycle with the precedence flags > environment > config file >
- * Illumina CLI files > defaults, validated by the one settings schema. Throws ConfigError (one
- * line: which setting, from where, what is wrong, how to fix it).
+ * Illumina CLI files > defaults, validated by the one settings schema. Throws ConfigError naming
+ * every problem, one line each: which setting, from where, what is wrong, how to fix it.
  */
 export async function loadSettings(input: LoadSettingsInput): Promise<LoadedSettings> {
   const { cycles, context, configPath } = await resolveLayers(input);

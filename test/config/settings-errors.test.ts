@@ -98,9 +98,25 @@ describe("config/load-settings bad input", () => {
     expect(message).not.toContain("\n");
   });
 
-  it("mentions how many further problems there are", async () => {
-    const error = await box.load({ ...withKey, log_level: "loud", log_format: "xml" }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/\(and 1 more problem\)$/);
+  it("names every problem at once, one line each", async () => {
+    const error = await box.load({ ...withKey, log_level: "loud", log_format: "xml", days_to_delete: "0" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message.split("\n")).toEqual([
+      'days_to_delete (from --days_to_delete): expected a whole number of days (1 or more), got "0"; e.g. --days_to_delete 90',
+      'log_level (from --log_level): expected one of error, warn, info, debug, got "loud"; e.g. --log_level debug',
+      'log_format (from --log_format): expected one of text, json, got "xml"; e.g. --log_format json',
+    ]);
+  });
+
+  it("names every problem of a config file at once, one line each", async () => {
+    const path = await box.file("work/three-problems.json", JSON.stringify({ dayz: 1, pairs: [{ source: 42, destination: "B", fastq_patern: "x" }] }));
+    const error = await box.load({ api_key_file: "key", config: path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as Error).message.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines).toContainEqual(`config file ${path}: unknown key dayz; see the README's configuration table`);
+    expect(lines).toContainEqual(`config file ${path}: pairs[0].source: expected a project name, {"id": "…"} or {"name": "…"}`);
+    expect(lines.find((line) => line.includes("fastq_patern"))).toMatch(/unknown key pairs\[0\]\.fastq_patern; a pair may set source, destination, fastq_pattern/);
   });
 
   it("never echoes a secret value, even one that fails validation", async () => {
@@ -113,7 +129,8 @@ describe("config/load-settings bad input", () => {
     expect(result.success).toBe(false);
     const message = settingsError(result.error!, merged).message;
     expect(message).toBe(
-      "ICA API key (from somewhere): expected a non-empty key; pass --api_key_file FILE, set ICA_API_KEY or ICA_API_KEY_FILE, or configure the icav2 CLI (~/.icav2/config.yaml) (and 1 more problem)",
+      "ICA API key (from somewhere): expected a non-empty key; pass --api_key_file FILE, set ICA_API_KEY or ICA_API_KEY_FILE, or configure the icav2 CLI (~/.icav2/config.yaml)\n" +
+        "BaseSpace access token (from elsewhere): expected a non-empty token; pass --basespace_access_token_file FILE, set BASESPACE_ACCESS_TOKEN, or run bs auth",
     );
     expect(message).not.toMatch(/271828182845|tok-secret/);
   });

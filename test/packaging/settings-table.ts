@@ -1,55 +1,43 @@
 import { pairKeys } from "../../src/config/config-file.js";
-import { environmentVariables, settingDefaults, settingFlags, type SettingFlag, type SettingKey } from "../../src/config/index.js";
+import { configLocations, settingFlags, settingHelp, settingRecords, type SettingFlag, type SettingRecord } from "../../src/config/index.js";
 
 /**
- * The README's flags / environment / config file table, generated from the option table and the
- * environment variables the config layer reads, so the README cannot drift from the code.
+ * The README's flags / environment / config file table, generated from the setting records, so the
+ * README cannot drift from the code.
  */
 
-const env = environmentVariables;
+const code = (text: string): string => `\`${text}\``;
 
-/** Which variable sets which setting (environment.ts reads exactly these). */
-const envBySetting: Partial<Record<SettingKey, string>> = {
-  apiKey: `\`${env.apiKeyFile}\` (a file) or \`${env.apiKey}\` (the key)`,
-  icaBaseUrl: `\`${env.baseUrl}\``,
-  basespaceAccessToken: `\`${env.basespaceToken}\` (the token)`,
-  stateDir: `\`${env.stateDir}\``,
-  notifyWebhookUrl: `\`${env.notifyWebhookUrl}\``,
-  notifySmtpUrl: `\`${env.notifySmtpUrl}\``,
-};
-
-/** Variables with no flag of their own, and the config file's own keys. */
-const extraRows: ReadonlyArray<readonly [flag: string, environment: string, config: string, meaning: string]> = [
-  ["`--config <file.json>`", `\`${env.config}\``, "", "the config file (JSON; see below)"],
-  ["", `\`${env.basespaceServer}\``, "`basespace_api_server`", "BaseSpace API server (default: the bs config's `apiServer`, else the US one)"],
-  ["", `\`${env.basespaceConfig}\``, "", "where the `bs` config is read instead of `~/.basespace/default.cfg` (if present; the container's default is `/run/secrets/basespace.cfg`)"],
-  ["", "", "`pairs`", `list of \`{source, destination, …}\`, one cycle each; a pair may also set ${pairKeys.map((k) => `\`${k}\``).join(", ")}`],
-];
-
-const pairKeySet = new Set<string>(pairKeys);
-
-function configKey(flag: SettingFlag): string {
-  if (flag.setting === "source" || flag.setting === "destination") {
-    return flag.flag.endsWith("_id") ? `\`${flag.setting}: {"id": …}\`` : `\`${flag.setting}: "name"\``;
-  }
-  return `\`${flag.flag}\`${pairKeySet.has(flag.flag) ? " (also per pair)" : ""}`;
+function environment(record: SettingRecord): string {
+  const secretValue = record.secret && record.kind === "file" ? " (the secret itself)" : "";
+  const value = record.env === undefined ? [] : [`${code(record.env)}${secretValue}`];
+  const file = record.envFile === undefined ? [] : [`${code(record.envFile)} (a file)`];
+  return [...file, ...value].join(" or ");
 }
 
-function meaning(flag: SettingFlag): string {
-  const fallback = settingDefaults[flag.setting as keyof typeof settingDefaults];
-  const hasDefault = fallback !== undefined && !flag.description.includes("default") && !Array.isArray(fallback) && fallback !== false;
-  return hasDefault ? `${flag.description} (default ${String(fallback)})` : flag.description;
+function configKey(record: SettingRecord, flag?: SettingFlag): string {
+  const key =
+    flag?.project === "id" ? `${record.name}: {"id": …}` : flag?.project === "name" ? `${record.name}: "name"` : record.name;
+  return `${code(key)}${record.perPair && record.kind !== "project" ? " (also per pair)" : ""}`;
+}
+
+function settingRows(record: SettingRecord, flags: readonly SettingFlag[]): string[][] {
+  if (flags.length === 0) return [["", environment(record), configKey(record), settingHelp(record)]];
+  return flags.map((flag) => [
+    code(`--${flag.flag}${flag.valueName === undefined ? "" : ` <${flag.valueName}>`}`),
+    environment(record),
+    configKey(record, flag),
+    flag.description,
+  ]);
 }
 
 export function settingsTable(): string {
+  const { config, basespaceConfig } = configLocations;
   const rows = [
-    ...settingFlags.map((flag) => [
-      `\`--${flag.flag}${flag.valueName === undefined ? "" : ` <${flag.valueName}>`}\``,
-      envBySetting[flag.setting] ?? "",
-      configKey(flag),
-      meaning(flag),
-    ]),
-    ...extraRows,
+    ...Object.entries(settingRecords).flatMap(([key, record]) => settingRows(record, settingFlags.filter((flag) => flag.setting === key))),
+    [code(`--${config.flag} <${config.valueName}>`), code(config.env), "", `${config.description}; see below`],
+    ["", code(basespaceConfig.env), "", `${basespaceConfig.description}; the container's default is \`/run/secrets/basespace.cfg\``],
+    ["", "", code("pairs"), `list of \`{source, destination, …}\`, one cycle each; a pair may also set ${pairKeys.map(code).join(", ")}`],
   ];
   const lines = ["| Flag (also kebab-case) | Environment | Config file key | What it sets |", "|---|---|---|---|"];
   for (const row of rows) lines.push(`| ${row.join(" | ")} |`);

@@ -97,7 +97,7 @@ async function checkBasespace(settings: Settings, input: LoadSettingsInput, resu
     results.push({
       name: "BaseSpace token",
       status: "warn",
-      detail: `none found (looked in ${environmentVariables.basespaceToken} and ${looked}): BaseSpace data will not be archived or deleted`,
+      detail: `none found (looked in ${environmentVariables.basespaceAccessToken} and ${looked}): BaseSpace data will not be archived or deleted`,
       fix: "run bs auth, or pass --basespace_access_token_file FILE, if this lab uses BaseSpace",
     });
     return;
