@@ -10,6 +10,11 @@ export interface CliLogging {
   local: LocalSettings[];
   /** `<state>/orchestrator.log`, unless every cycle is a dry run. */
   logFile?: string;
+  /**
+   * Logs a message the first time this process sees it: `watch` reloads the settings for every cycle,
+   * and their notices (an environment variable overriding the config file) are worth saying once.
+   */
+  logOnce(level: "warn" | "debug", message: string): void;
   close(): Promise<void>;
 }
 
@@ -32,5 +37,11 @@ export async function openLogging(context: CliContext, flags: FlagInput, redacto
     console: { stream: context.stderr },
     ...(logFile !== undefined ? { file: { path: logFile } } : {}),
   });
-  return { logger, local, ...(logFile !== undefined ? { logFile } : {}), close: () => closeLogger(logger) };
+  const logged = new Set<string>();
+  const logOnce = (level: "warn" | "debug", message: string): void => {
+    if (logged.has(message)) return;
+    logged.add(message);
+    logger.log(level, message);
+  };
+  return { logger, local, ...(logFile !== undefined ? { logFile } : {}), logOnce, close: () => closeLogger(logger) };
 }

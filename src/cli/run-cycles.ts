@@ -1,4 +1,4 @@
-import { loadSettings, settingsSecrets, type FlagInput, type Settings } from "../config/index.js";
+import { loadSettings, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
 import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
@@ -35,6 +35,8 @@ export async function runCycles(
   try {
     const loaded = await loadSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd });
     loaded.warnings.forEach((warning) => logger.warn(warning));
+    loaded.overrides.forEach((warning) => logging.logOnce("warn", warning));
+    loaded.sources.forEach((sources) => logging.logOnce("debug", sourcesLine(sources)));
     for (const settings of loaded.settings) settingsSecrets(settings).forEach((secret) => redactor.add(secret));
     for (const settings of loaded.settings) {
       if (loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);

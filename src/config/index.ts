@@ -8,6 +8,8 @@ export { settingFlags, settingHelp } from "./setting-views.js";
 export type { SettingFlag } from "./setting-views.js";
 export type { ProjectRef } from "./value-schemas.js";
 export { parsePattern } from "./pattern.js";
+export { sourceLines, sourcesLine } from "./setting-sources.js";
+export type { SettingSource } from "./setting-sources.js";
 export { environmentVariables } from "./environment.js";
 export type { Environment } from "./environment.js";
 export type { FlagInput } from "./flags.js";

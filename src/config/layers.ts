@@ -12,11 +12,21 @@ import type { SettingsDraft } from "./settings.js";
 export interface LayerEntry {
   /** Where it came from, for messages: `--days_to_archive`, `ICA_BASE_URL`, `config x.json pairs[1].source`. */
   source: string;
+  /** Which layer it belongs to; set by `ofKind` when the layers are put in precedence order. */
+  kind?: LayerKind;
   value?: unknown;
   load?: () => Promise<unknown>;
 }
 
 export type Layer = Partial<Record<SettingKey, LayerEntry>>;
+
+/** The layers, highest precedence first. */
+export type LayerKind = "flag" | "environment" | "config file" | "Illumina CLI file" | "default";
+
+/** The same entries, marked as belonging to a layer of `kind`. */
+export function ofKind(kind: LayerKind, layer: Layer): Layer {
+  return Object.fromEntries(Object.entries(layer).map(([key, entry]) => [key, { ...entry, kind }]));
+}
 
 /** Shared by the layers of one load: warnings to report and file reads done once. */
 export interface LoadContext {
@@ -39,22 +49,41 @@ export function createLoadContext(): LoadContext & { warnings: string[] } {
   };
 }
 
+/** Where a setting's value came from. */
+export interface SettingOrigin {
+  source: string;
+  kind?: LayerKind;
+}
+
+/** An environment variable that hid a value the config file gives for the same setting. */
+export interface EnvironmentOverride {
+  setting: SettingKey;
+  variable: string;
+  /** The config file's entry, e.g. `config /etc/lab.json state_dir`. */
+  configEntry: string;
+}
+
 export interface MergedDraft {
   draft: Partial<SettingsDraft>;
-  sources: Partial<Record<SettingKey, string>>;
+  origins: Partial<Record<SettingKey, SettingOrigin>>;
+  overrides: EnvironmentOverride[];
 }
 
 /** For each key, the first layer (highest precedence first) that yields a value wins. */
 export async function mergeLayers(layers: readonly Layer[], keys: readonly SettingKey[]): Promise<MergedDraft> {
-  const merged: MergedDraft = { draft: {}, sources: {} };
+  const merged: MergedDraft = { draft: {}, origins: {}, overrides: [] };
   for (const key of keys) {
-    for (const layer of layers) {
+    for (const [index, layer] of layers.entries()) {
       const entry = layer[key];
       if (entry === undefined) continue;
       const value = entry.load ? await entry.load() : entry.value;
       if (value === undefined) continue;
       (merged.draft as Record<string, unknown>)[key] = value;
-      merged.sources[key] = entry.source;
+      merged.origins[key] = { source: entry.source, ...(entry.kind !== undefined ? { kind: entry.kind } : {}) };
+      const hidden = layers.slice(index + 1).find((lower) => lower[key]?.kind === "config file")?.[key];
+      if (entry.kind === "environment" && hidden !== undefined) {
+        merged.overrides.push({ setting: key, variable: entry.source, configEntry: hidden.source });
+      }
       break;
     }
   }
@@ -69,7 +98,7 @@ function issueLine(issue: z.core.$ZodIssue, merged: MergedDraft): string {
   const name = settingLabel(record);
   const value = (merged.draft as Record<string, unknown>)[key];
   if (value === undefined) return `${name} is not set: ${settingFix(record)}`;
-  const from = ` (from ${merged.sources[key as SettingKey] ?? "default"})`;
+  const from = ` (from ${merged.origins[key as SettingKey]?.source ?? "default"})`;
   // Custom issues (cross-field checks, regex compilation) carry their own explanation and fix.
   if (issue.code === "custom") return `${name}${from}: ${issue.message}`;
   const got = record.secret ? "" : `, got ${showValue(value)}`;

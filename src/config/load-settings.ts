@@ -7,7 +7,8 @@ import { illuminaCliLayer } from "./file-entries.js";
 import { flagsLayer, type FlagInput } from "./flags.js";
 import type { SettingKey } from "./setting-records.js";
 import { settingEntries } from "./setting-views.js";
-import { createLoadContext, mergeLayers, settingsError, type Layer, type LoadContext } from "./layers.js";
+import { createLoadContext, mergeLayers, ofKind, settingsError, type Layer, type LoadContext, type MergedDraft } from "./layers.js";
+import { overrideWarning, settingSources, type SettingSource } from "./setting-sources.js";
 import {
   localSettingsSchema,
   settingsSchema,
@@ -30,8 +31,12 @@ export interface LoadSettingsInput {
 export interface LoadedSettings {
   /** One per cycle: several when the config file lists pairs. */
   settings: Settings[];
+  /** Per cycle, which layer set each setting that is not at its default (doctor, the start-up debug line). */
+  sources: SettingSource[][];
   /** e.g. a key file readable by others; the CLI logs these. */
   warnings: string[];
+  /** An environment variable hiding a config-file value, one warning each; the CLI logs these once per process. */
+  overrides: string[];
   configPath?: string;
 }
 
@@ -60,11 +65,11 @@ function pairLayers(flags: Layer, config: ConfigFileLayers | undefined): Layer[]
   return pairs.length === 1 ? pairs : [{}];
 }
 
-async function validated<S extends z.ZodType>(schema: S, layers: Layer[], keys: SettingKey[]): Promise<z.output<S>> {
+async function validated<S extends z.ZodType>(schema: S, layers: Layer[], keys: SettingKey[]): Promise<{ data: z.output<S>; merged: MergedDraft }> {
   const merged = await mergeLayers(layers, keys);
   const result = schema.safeParse(merged.draft);
   if (!result.success) throw settingsError(result.error, merged);
-  return result.data;
+  return { data: result.data, merged };
 }
 
 interface ResolvedLayers {
@@ -82,8 +87,9 @@ async function resolveLayers(input: LoadSettingsInput): Promise<ResolvedLayers> 
   const configPath = flags.configPath ?? environment.configPath;
   const config = configPath === undefined ? undefined : await readConfigFile(configPath, context);
   const illumina = illuminaCliLayer(homeDir, context, environment.basespaceConfigPath);
-  const lower = [...(config ? [config.top] : []), illumina, defaultsLayer(cwd)];
-  const cycles = pairLayers(flags.layer, config).map((pair) => [flags.layer, environment.layer, pair, ...lower]);
+  const higher = [ofKind("flag", flags.layer), ofKind("environment", environment.layer)];
+  const lower = [...(config ? [ofKind("config file", config.top)] : []), ofKind("Illumina CLI file", illumina), ofKind("default", defaultsLayer(cwd))];
+  const cycles = pairLayers(flags.layer, config).map((pair) => [...higher, ofKind("config file", pair), ...lower]);
   return { cycles, context, ...(configPath !== undefined ? { configPath } : {}) };
 }
 
@@ -96,8 +102,15 @@ export async function loadSettings(input: LoadSettingsInput): Promise<LoadedSett
   const { cycles, context, configPath } = await resolveLayers(input);
   const keys = Object.keys(settingsShape.shape) as SettingKey[];
   const settings: Settings[] = [];
-  for (const layers of cycles) settings.push(await validated(settingsSchema, layers, keys));
-  return { settings, warnings: context.warnings, ...(configPath !== undefined ? { configPath } : {}) };
+  const sources: SettingSource[][] = [];
+  const overrides = new Set<string>();
+  for (const layers of cycles) {
+    const { data, merged } = await validated(settingsSchema, layers, keys);
+    settings.push(data);
+    sources.push(settingSources(merged));
+    merged.overrides.forEach((override) => overrides.add(overrideWarning(override)));
+  }
+  return { settings, sources, warnings: context.warnings, overrides: [...overrides], ...(configPath !== undefined ? { configPath } : {}) };
 }
 
 /**
@@ -109,6 +122,6 @@ export async function loadLocalSettings(input: LoadSettingsInput): Promise<Local
   const { cycles } = await resolveLayers(input);
   const keys = Object.keys(localSettingsSchema.in.shape) as SettingKey[];
   const local: LocalSettings[] = [];
-  for (const layers of cycles) local.push(await validated(localSettingsSchema, layers, keys));
+  for (const layers of cycles) local.push((await validated(localSettingsSchema, layers, keys)).data);
   return local;
 }

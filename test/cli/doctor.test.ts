@@ -41,7 +41,7 @@ function flags(overrides: Record<string, unknown> = {}): Record<string, unknown>
 
 async function doctor(flagValues: Record<string, unknown>, options: { now?: () => number; env?: Record<string, string> } = {}) {
   const redactor = new SecretRedactor();
-  const results = await runDoctorChecks(
+  const { results } = await runDoctorChecks(
     { flags: flagValues, env: options.env ?? {}, homeDir: dir.path, cwd: dir.path },
     { redactor, ...(options.now ? { now: options.now } : {}) },
   );

@@ -3,6 +3,7 @@ import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { hasFailures, renderChecklist } from "../doctor/checklist.js";
 import { runDoctorChecks } from "../doctor/doctor-checks.js";
+import { renderSettingSources } from "../doctor/sources-section.js";
 import { exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
 
@@ -13,8 +14,9 @@ export function doctorCommand(scope: CommandScope): Command {
       "A checklist before the first run (and when something stops working): the configuration loads and the " +
         "credentials are found; the ICA key and the BaseSpace token are accepted (one cheap call each); the " +
         "token has the scopes the cycle needs; both projects of every pair resolve; the state directory is " +
-        "writable; the clock agrees with the ICA server's. Changes nothing. Exits 1 if any check fails, each " +
-        "failure saying how to fix it.",
+        "writable; the clock agrees with the ICA server's. Before the checklist, every setting not at its default " +
+        "and where it came from (flag, environment, config file, Illumina CLI file; never a secret's value). " +
+        "Changes nothing. Exits 1 if any check fails, each failure saying how to fix it.",
     );
   addCycleOptions(command);
   withExamples(command, [
@@ -24,8 +26,8 @@ export function doctorCommand(scope: CommandScope): Command {
   return command.action(async () => {
     const { context, redactor } = scope;
     const input = { flags: cycleFlags(command), env: context.env, homeDir: context.homeDir, cwd: context.cwd };
-    const results = await runDoctorChecks(input, { redactor });
-    context.stdout.write(redactor.redact(renderChecklist(results)));
+    const { results, pairs } = await runDoctorChecks(input, { redactor });
+    context.stdout.write(redactor.redact(`${renderSettingSources(pairs)}${renderChecklist(results)}`));
     scope.setExitCode(hasFailures(results) ? exitCodes.failures : exitCodes.ok);
   });
 }

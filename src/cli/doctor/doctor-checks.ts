@@ -1,5 +1,12 @@
 import { BaseSpaceClient } from "../../basespace/client.js";
-import { environmentVariables, loadLocalSettings, loadSettings, type LoadSettingsInput, type Settings } from "../../config/index.js";
+import {
+  environmentVariables,
+  loadLocalSettings,
+  loadSettings,
+  type LoadSettingsInput,
+  type Settings,
+  type SettingSource,
+} from "../../config/index.js";
 import { basespaceConfigPath } from "../../config/illumina-cli-files.js";
 import { AuthError, NetworkError } from "../../http/errors.js";
 import { IcaClient, icaRestBase } from "../../ica/client.js";
@@ -10,6 +17,13 @@ import { gateBasespaceScopes, requiredBasespaceScopes, type BasespaceAction } fr
 import type { CheckResult } from "./checklist.js";
 import { clockSkewFailMs, clockSkewWarnMs, describeSkew, measureClockSkew } from "./clock-skew.js";
 import { checkStateDir } from "./state-dir-check.js";
+
+/** What doctor found: the checklist, and which layer set each setting of each pair. */
+export interface DoctorReport {
+  results: CheckResult[];
+  /** One entry per pair, empty when the configuration does not load. */
+  pairs: Array<{ label: string; sources: SettingSource[] }>;
+}
 
 export interface DoctorOptions {
   redactor: SecretRedactor;
@@ -132,22 +146,24 @@ async function checkBasespace(settings: Settings, input: LoadSettingsInput, resu
  * header, both projects of every pair, and the BaseSpace token's scopes. A check that depends on a
  * failed one is skipped rather than failing twice.
  */
-export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorOptions): Promise<CheckResult[]> {
+export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorOptions): Promise<DoctorReport> {
   const results: CheckResult[] = [];
+  const report: DoctorReport = { results, pairs: [] };
   const local = await loadLocalSettings(input).catch(() => undefined);
   let all: Settings[];
   try {
     const loaded = await loadSettings(input);
     all = loaded.settings;
+    report.pairs = all.map((settings, i) => ({ label: `${refText(settings.source)} -> ${refText(settings.destination)}`, sources: loaded.sources[i] ?? [] }));
     all.forEach((settings) => [settings.apiKey, settings.basespace?.accessToken].forEach((secret) => options.redactor.add(secret)));
     const pairs = `${all.length} source/destination pair${all.length > 1 ? "s" : ""}`;
     results.push({ name: "configuration", status: "ok", detail: `${pairs}${loaded.configPath ? ` from ${loaded.configPath}` : ""}; credentials found` });
-    for (const warning of loaded.warnings) results.push({ name: "configuration", status: "warn", detail: warning });
+    for (const warning of [...loaded.warnings, ...loaded.overrides]) results.push({ name: "configuration", status: "warn", detail: warning });
   } catch (error) {
     results.push({ name: "configuration", status: "fail", detail: message(error) });
     if (local?.[0]) results.push(await checkStateDir(local[0].stateDir));
     results.push({ name: "credentials and projects", status: "skip", detail: "fix the configuration first" });
-    return results;
+    return report;
   }
   const [first] = all as [Settings];
   results.push(await checkStateDir(first.stateDir));
@@ -156,5 +172,5 @@ export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorO
   if (ica) await checkProjects(ica, all, results);
   else results.push({ name: "projects", status: "skip", detail: "the ICA API key must work first" });
   await checkBasespace(first, input, results);
-  return results;
+  return report;
 }
