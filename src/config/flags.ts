@@ -2,13 +2,13 @@ import { resolve } from "node:path";
 import { ConfigError } from "./config-error.js";
 import { secretFileLayer } from "./file-entries.js";
 import type { Layer, LayerEntry, LoadContext } from "./layers.js";
-import type { SettingKey } from "./setting-records.js";
+import { configLocations, type SettingKey } from "./setting-records.js";
 import { settingEntries, settingFlags, settingRecord } from "./setting-views.js";
 
 /** Command-line options as commander hands them over, in snake_case, kebab-case or camelCase. */
 export type FlagInput = Readonly<Record<string, unknown>>;
 
-const configFlag = "config";
+const configFlag = configLocations.config.flag;
 const flagsByName = new Map(settingFlags.map((f) => [f.flag, f]));
 
 /** `api-key-file`, `apiKeyFile` and `api_key_file` are the same option. */
