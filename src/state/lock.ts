@@ -1,5 +1,8 @@
 import lockfile from "proper-lockfile";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import writeFileAtomic from "write-file-atomic";
 import { StateDirError, statePaths } from "./state-dir.js";
 
 /** Another cycle holds the lock: the CLI prints the message and exits 0. */
@@ -16,14 +19,19 @@ export class LockHeldError extends Error {
   }
 }
 
-/** The lock was lost while held (its directory removed, or not refreshed within `staleMs`). */
+/** The lock was lost while held (its directory removed, not refreshed within `staleMs`, or taken over). */
 export class LockCompromisedError extends Error {
   override name = "LockCompromisedError";
 }
 
 export interface StateLock {
   readonly path: string;
-  /** Throws LockCompromisedError if the lock was lost; call before each destructive action. */
+  /** This holder's fencing token, as written to `lock.token` when the lock was taken. */
+  readonly token: string;
+  /**
+   * Throws LockCompromisedError if the lock was lost or another cycle has taken it since (its token
+   * replaced ours). Called before each mutating call and each write into the state.
+   */
   assertHeld(): void;
   /** Idempotent. proper-lockfile also releases on normal exit, SIGINT and SIGTERM. */
   release(): Promise<void>;
@@ -44,13 +52,40 @@ export interface LockOptions {
 
 export const lockDefaults = { staleMs: 30_000, updateMs: 5_000 };
 
-/** Takes the state directory's lock (`<state>/lock`) or throws LockHeldError at once (no waiting). */
+/** `<generation> <random>`: the generation counts takeovers, the random part tells two holders apart. */
+function nextToken(previous: string | undefined): string {
+  const generation = Number.parseInt(previous?.split(" ")[0] ?? "", 10);
+  return `${Number.isSafeInteger(generation) ? generation + 1 : 1} ${randomBytes(8).toString("hex")}`;
+}
+
+function readToken(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the state directory's lock (`<state>/lock`) or throws LockHeldError at once (no waiting).
+ * The lock's mtime alone cannot fence a holder that was paused past the stale limit (SIGSTOP, a
+ * frozen VM): it wakes up before its refresh timer notices the takeover. So each holder writes a
+ * fresh fencing token to `lock.token`, and assertHeld() compares it, synchronously, before every
+ * mutating call and state write.
+ */
 export async function acquireStateLock(stateDir: string, options: LockOptions = {}): Promise<StateLock> {
-  const { root, lock: lockPath } = statePaths(stateDir);
+  const { root, lock: lockPath, lockToken } = statePaths(stateDir);
   const { staleMs, updateMs } = { ...lockDefaults, ...options };
   let compromised: LockCompromisedError | undefined;
   let released = false;
   let unlock: () => Promise<void>;
+  const compromise = (reason: string): LockCompromisedError => {
+    if (!compromised) {
+      compromised = new LockCompromisedError(`lock ${lockPath} was lost while held (${reason}); stopping`);
+      options.onCompromised?.(compromised);
+    }
+    return compromised;
+  };
   try {
     unlock = await lockfile.lock(root, {
       lockfilePath: lockPath,
@@ -58,10 +93,7 @@ export async function acquireStateLock(stateDir: string, options: LockOptions = 
       update: updateMs,
       retries: 0,
       realpath: false,
-      onCompromised: (error) => {
-        compromised = new LockCompromisedError(`lock ${lockPath} was lost while held (${error.message}); stopping`);
-        options.onCompromised?.(compromised);
-      },
+      onCompromised: (error) => void compromise(error.message),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -72,11 +104,24 @@ export async function acquireStateLock(stateDir: string, options: LockOptions = 
     const ago = refreshed === undefined ? undefined : Math.max(0, Math.round((Date.now() - refreshed) / 1000));
     throw new LockHeldError(lockPath, ago, staleMs);
   }
+  const token = nextToken(readToken(lockToken));
+  try {
+    await writeFileAtomic(lockToken, `${token}\n`);
+  } catch (error) {
+    await unlock();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new StateDirError(`cannot write the lock's fencing token ${lockToken} (${code}): the state directory must be writable`);
+  }
   return {
     path: lockPath,
+    token,
     assertHeld() {
       if (compromised) throw compromised;
       if (released) throw new LockCompromisedError(`lock ${lockPath} was already released`);
+      const current = readToken(lockToken);
+      if (current !== token) {
+        throw compromise(`another cycle took it over: ${lockToken} holds ${current ?? "nothing"}, not this cycle's ${token}`);
+      }
     },
     async release() {
       if (released || compromised) return;

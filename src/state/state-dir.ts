@@ -9,6 +9,8 @@ export interface StatePaths {
   /** The cycle counts, apart from the journal so that an idle cycle does not rewrite it. */
   cycles: string;
   lock: string;
+  /** The fencing token of the cycle holding the lock (outside the lock directory, which is removed with rmdir). */
+  lockToken: string;
   audit: string;
   reports: string;
   manifests: string;
@@ -22,6 +24,7 @@ export function statePaths(stateDir: string): StatePaths {
     journal: join(root, "journal.json"),
     cycles: join(root, "cycles.json"),
     lock: join(root, "lock"),
+    lockToken: join(root, "lock.token"),
     audit: join(root, "audit.jsonl"),
     reports: join(root, "reports"),
     manifests: join(root, "manifests"),

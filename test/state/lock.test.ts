@@ -83,6 +83,20 @@ describe("state/lock acquireStateLock", () => {
     await lock.release();
   });
 
+  it("fences a holder paused past the stale limit: once another took the lock, its next check fails before its refresh timer runs", async () => {
+    const paused = await acquireStateLock(dir);
+    paused.assertHeld();
+    await ageLock(31); // what a SIGSTOPped holder's lock looks like to the next cycle
+    const next = await acquireStateLock(dir);
+    // Same generation counter, one further: a takeover is visible in the token, not only in a timestamp.
+    expect(Number(next.token.split(" ")[0])).toBe(Number(paused.token.split(" ")[0]) + 1);
+    expect(() => paused.assertHeld()).toThrow(LockCompromisedError);
+    expect(() => paused.assertHeld()).toThrow(/another cycle took it over/);
+    next.assertHeld();
+    await next.release();
+    await paused.release();
+  });
+
   it("releases the lock when the holder is stopped with SIGTERM", async () => {
     const { child, next } = await spawnHolder({ staleMs: 30_000, updateMs: 5_000 });
     expect(await next()).toBe("locked");
