@@ -1,4 +1,4 @@
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import type { SecretRedactor } from "../logging/redact.js";
@@ -8,7 +8,8 @@ export const auditEntrySchema = z.strictObject({
   cycleId: z.string().min(1),
   action: z.string().min(1),
   targets: z.strictObject({ ids: z.array(z.string()), paths: z.array(z.string()).optional() }),
-  result: z.enum(["ok", "failed", "skipped"]),
+  /** `intent` is written (and fsynced) before an irreversible or billed call, its outcome after it. */
+  result: z.enum(["intent", "ok", "failed", "skipped"]),
   message: z.string().optional(),
   dryRun: z.boolean().optional(),
 });
@@ -20,6 +21,10 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** Messages may quote API errors; run them through the redactor before they are kept for good. */
   redactor?: SecretRedactor;
+  /** Throws when this cycle may no longer write into the state (the lock's fencing check). */
+  fence?: () => void;
+  /** Told when a torn last line (a crash mid-append) was set aside into `<path>.torn`. */
+  onTornLine?: (message: string) => void;
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -31,14 +36,45 @@ async function fsyncPath(path: string): Promise<void> {
   }
 }
 
+async function appendDurably(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, "a", 0o640);
+  try {
+    await handle.write(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+const tornChunk = 65_536;
+
+/** Where the last line starts when the file does not end in a newline; undefined when it does (or is empty). */
+async function tornLineStart(handle: FileHandle, size: number): Promise<number | undefined> {
+  const last = Buffer.alloc(1);
+  if (size === 0) return undefined;
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return undefined;
+  for (let end = size; end > 0; end -= tornChunk) {
+    const start = Math.max(0, end - tornChunk);
+    const chunk = Buffer.alloc(end - start);
+    await handle.read(chunk, 0, chunk.length, start);
+    const newline = chunk.lastIndexOf(0x0a);
+    if (newline >= 0) return start + newline + 1;
+  }
+  return 0;
+}
+
 /**
  * `audit.jsonl`: one JSON line per mutating call, appended and never rewritten. Each append is one
  * write followed by fsync, because the calls it records (deletes, trash) cannot be undone and the
  * record must survive a crash right after them; appends are queued so lines never interleave.
+ * A torn last line (a crash or a full disk mid-write) is moved to `<path>.torn` before the first
+ * append of a cycle and after any failed one, so it never glues onto the next record.
  */
 export class AuditLog {
   private tail: Promise<void> = Promise.resolve();
   private directorySynced = false;
+  private tailChecked = false;
 
   constructor(
     readonly path: string,
@@ -59,17 +95,43 @@ export class AuditLog {
   }
 
   private async write(line: string): Promise<void> {
-    const handle = await open(this.path, "a", 0o640);
-    try {
-      await handle.write(line);
-      await handle.sync();
-    } finally {
-      await handle.close();
+    this.options.fence?.();
+    if (!this.tailChecked) {
+      await this.setAsideTornLine();
+      this.tailChecked = true;
     }
+    // A write that fails may have left part of the line behind: the tail is checked again before the next.
+    this.tailChecked = false;
+    await appendDurably(this.path, Buffer.from(line));
+    this.tailChecked = true;
     // The first append may have created the file: make its directory entry durable too.
     if (!this.directorySynced) {
       await fsyncPath(dirname(this.path));
       this.directorySynced = true;
+    }
+  }
+
+  private async setAsideTornLine(): Promise<void> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, "r+");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = await tornLineStart(handle, size);
+      if (start === undefined) return;
+      const torn = Buffer.alloc(size - start);
+      await handle.read(torn, 0, torn.length, start);
+      // Kept, not dropped: it may be the only record of a call made just before a crash.
+      await appendDurably(`${this.path}.torn`, Buffer.concat([torn, Buffer.from("\n")]));
+      await handle.truncate(start);
+      await handle.sync();
+      this.options.onTornLine?.(`${this.path}: a torn last line (${torn.length} bytes) was moved to ${this.path}.torn`);
+    } finally {
+      await handle.close();
     }
   }
 }

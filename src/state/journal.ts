@@ -28,6 +28,8 @@ export interface JournalOptions {
   now?: () => Date;
   /** Where the cycle counts are kept (StatePaths.cycles); by default `cycles.json` next to the journal. */
   cyclesPath?: string;
+  /** Throws when this cycle may no longer write into the state (the lock's fencing check); called before every write. */
+  fence?: () => void;
 }
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -126,6 +128,7 @@ export class Journal {
     private savedDigest: string,
     readonly readOnly: boolean,
     private readonly now: () => Date,
+    private readonly fence: () => void,
   ) {}
 
   /** The data as the helpers below change it: every access counts as a possible change. */
@@ -142,7 +145,8 @@ export class Journal {
     const cycles = cyclesText === undefined ? (file.cycles ?? { count: 0 }) : parseCycles(cyclesPath, cyclesText);
     const data: JournalData = { ...file, cycles };
     const digest = digestOf(text ?? serialize(data));
-    return new Journal(path, cyclesPath, data, digest, options.readOnly ?? false, options.now ?? (() => new Date()));
+    const fence = options.fence ?? (() => undefined);
+    return new Journal(path, cyclesPath, data, digest, options.readOnly ?? false, options.now ?? (() => new Date()), fence);
   }
 
   /** Read freely; change only through the helpers below. */
@@ -161,6 +165,7 @@ export class Journal {
     if (!this.cyclesTouched) return wroteJournal;
     this.cyclesTouched = false;
     try {
+      this.fence();
       await write(this.cyclesPath, pretty(this.current.cycles), "cycle counts");
     } catch (error) {
       this.cyclesTouched = true;
@@ -177,6 +182,7 @@ export class Journal {
     const digest = digestOf(text);
     if (digest === this.savedDigest) return false;
     try {
+      this.fence();
       await write(this.path, text, "journal");
     } catch (error) {
       this.touched = true;

@@ -69,3 +69,43 @@ describe("state/audit-log AuditLog", () => {
     expect(await readAuditLog(path)).toMatchObject({ entries: [{ action: "archive" }], invalidLines: [2] });
   });
 });
+
+describe("state/audit-log torn lines and fencing", () => {
+  const archived = { action: "archive", targets: { ids: ["fol.1"] }, result: "ok" as const };
+
+  it("moves a torn last line to audit.jsonl.torn before appending, so it never glues onto the next record", async () => {
+    await new AuditLog(path, { cycleId: "c1", now }).append(archived);
+    const torn = '{"time":"2025-06-01T10:0';
+    await appendFile(path, torn);
+    const warnings: string[] = [];
+    await new AuditLog(path, { cycleId: "c2", now, onTornLine: (m) => warnings.push(m) }).append({ ...archived, result: "intent" });
+    expect(await readAuditLog(path)).toMatchObject({
+      entries: [{ cycleId: "c1", result: "ok" }, { cycleId: "c2", result: "intent" }],
+      invalidLines: [],
+    });
+    expect(await readFile(`${path}.torn`, "utf8")).toBe(`${torn}\n`);
+    expect(warnings).toEqual([`${path}: a torn last line (${torn.length} bytes) was moved to ${path}.torn`]);
+  });
+
+  it("sets aside a torn file that has no complete line at all", async () => {
+    await writeFile(path, '{"ti');
+    await new AuditLog(path, { cycleId: "c1", now }).append(archived);
+    expect(await readAuditLog(path)).toMatchObject({ entries: [{ cycleId: "c1" }], invalidLines: [] });
+    expect(await readFile(`${path}.torn`, "utf8")).toBe('{"ti\n');
+  });
+
+  it("writes nothing once the fence says this cycle no longer holds the lock", async () => {
+    let held = true;
+    const audit = new AuditLog(path, {
+      cycleId: "c1",
+      now,
+      fence: () => {
+        if (!held) throw new Error("lock lost");
+      },
+    });
+    await audit.append(archived);
+    held = false;
+    await expect(audit.append(archived)).rejects.toThrow("lock lost");
+    expect((await readAuditLog(path)).entries).toHaveLength(1);
+  });
+});

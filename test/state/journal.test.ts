@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JournalError, openJournal } from "../../src/state/journal.js";
+import { acquireStateLock, LockCompromisedError } from "../../src/state/lock.js";
 
 const analysis = "3c1e9a52-7b0d-4f6e-9a21-5d8c0b7e4f13";
 
@@ -238,5 +239,26 @@ describe("state/journal", () => {
     expect((error as Error).message).toContain(path);
     expect((error as Error).message).not.toContain("\n");
     expect(await readFile(path, "utf8")).toBe(content); // left for a human to inspect
+  });
+
+  it("a journal whose cycle lost the lock never saves over the newer cycle's journal", async () => {
+    const stale = await acquireStateLock(dir);
+    const paused = await openJournal(path, { now, fence: () => stale.assertHeld() });
+    paused.startManaging(analysis);
+    await paused.save();
+    // Paused past the stale limit: the next cycle takes the lock over, trashes something and saves.
+    const past = new Date(Date.now() - 60_000);
+    await utimes(join(dir, "lock"), past, past);
+    const newer = await acquireStateLock(dir);
+    const current = await openJournal(path, { now, fence: () => newer.assertHeld() });
+    current.recordTrashed("ds.1", "dataset");
+    await current.save();
+    const newerText = await readFile(path, "utf8");
+
+    paused.finishManaging(analysis);
+    paused.beginCycle("c-stale");
+    await expect(paused.save()).rejects.toBeInstanceOf(LockCompromisedError);
+    expect(await readFile(path, "utf8")).toBe(newerText);
+    await newer.release();
   });
 });
