@@ -8,8 +8,18 @@ import type { Journal } from "../state/index.js";
 export class JournalWriter {
   private writing: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  private firstFailure: unknown;
 
   constructor(readonly journal: Journal) {}
+
+  /**
+   * The first save of this cycle that failed, if any. The journal on disk may then lack an intent
+   * the cycle relies on (a restore asked for, an item trashed): the ActionLog makes no further
+   * irreversible call this cycle, even if a later save happens to succeed.
+   */
+  get failure(): unknown {
+    return this.firstFailure;
+  }
 
   save(): Promise<void> {
     if (this.next) return this.next;
@@ -29,7 +39,13 @@ export class JournalWriter {
   }
 
   private start(): Promise<void> {
-    const writing = this.journal.save().then(() => undefined);
+    const writing = this.journal.save().then(
+      () => undefined,
+      (error: unknown) => {
+        this.firstFailure ??= error;
+        throw error;
+      },
+    );
     this.writing = writing;
     const clear = () => {
       if (this.writing === writing) this.writing = undefined;

@@ -55,10 +55,14 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       const removed = await removeStaleTempFiles(cycleTempTargets(paths, settings.managedTablePath));
       if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left: ${removed.join(", ")}`);
     }
-    const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock, cyclesPath: paths.cycles });
+    const fence = lock ? () => lock.assertHeld() : undefined;
+    const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock, cyclesPath: paths.cycles, ...(fence ? { fence } : {}) });
     const table = await readManagedTable(settings.managedTablePath);
     const cycleId = newCycleId(options.now);
     const clients = createClients(settings, options);
+    const journalWriter = new JournalWriter(journal);
+    const audit = (held: StateLock) =>
+      new AuditLog(paths.audit, { cycleId, now: clock, redactor, fence: () => held.assertHeld(), onTornLine: (message) => logger.warn(message) });
     const ctx: CycleContext = {
       settings,
       cycleId,
@@ -66,8 +70,8 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       now: options.now,
       ...clients,
       journal,
-      journalWriter: new JournalWriter(journal),
-      actions: lock ? new ActionLog(new AuditLog(paths.audit, { cycleId, now: clock, redactor }), lock) : undefined,
+      journalWriter,
+      actions: lock ? new ActionLog(audit(lock), lock, journalWriter) : undefined,
       paths,
       logger,
       windows,

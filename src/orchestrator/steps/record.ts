@@ -28,7 +28,9 @@ export interface ReportFrame {
 export async function recordReport(ctx: CycleContext, run: StepRun, frame: ReportFrame): Promise<CycleReport> {
   const steps = run.recorders.map((rec) => rec.toReport());
   const prefixed = (key: "warnings" | "errors") => steps.flatMap((step) => step[key].map((m) => `[${step.name}] ${m}`));
-  const errors = prefixed("errors");
+  // A halted cycle (state not writable, lock lost) must say so even if no step reported it: it alerts and exits 1.
+  const halted = ctx.actions?.halted;
+  const errors = [...prefixed("errors"), ...(halted ? [`[record] ${halted.message}`] : [])];
   const outcome: CycleOutcome = run.aborted ? "aborted" : errors.length > 0 ? "failures" : "ok";
   const snapshot = ctx.stats.snapshot();
   const report: CycleReport = {
@@ -53,6 +55,8 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
   ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
   if (ctx.dryRun) return report;
   try {
+    // Fencing: a cycle that lost the lock writes no report over the newer cycle's state.
+    ctx.actions?.assertLockHeld();
     const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined });
     return { ...report, reportPath };
   } catch (error) {
