@@ -4,6 +4,7 @@ import { startProgress, type ProgressOptions, type SecretRedactor } from "../log
 import {
   acquireStateLock,
   AuditLog,
+  checkStateWritable,
   cycleTempTargets,
   ensureStateDir,
   newCycleId,
@@ -11,6 +12,7 @@ import {
   readManagedTable,
   removeStaleTempFiles,
   statePaths,
+  unreadableTableError,
   type ParsedManagedTable,
   type StateLock,
 } from "../state/index.js";
@@ -38,7 +40,8 @@ export interface OpenedCycle {
 
 /**
  * Everything a cycle needs before its first API call: the state directory, the lock, the journal,
- * the managed table and the clients. A dry run takes no lock and creates nothing: it opens the journal
+ * the managed table and the clients. Every path the cycle writes is proved writable, and the managed
+ * table fully understood, before anything changes (StateDirError, ManagedTableError: exit 2). A dry run takes no lock and creates nothing: it opens the journal
  * read-only and never writes into the state directory. Throws LockHeldError when another cycle runs.
  */
 export async function openCycle(settings: Settings, options: OpenCycleOptions): Promise<OpenedCycle> {
@@ -52,12 +55,15 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
   const lock = dryRun ? undefined : await acquireStateLock(settings.stateDir, { onCompromised: (error) => logger.error(error.message) });
   try {
     if (lock) {
+      await checkStateWritable(paths, settings.managedTablePath);
       const removed = await removeStaleTempFiles(cycleTempTargets(paths, settings.managedTablePath));
       if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left: ${removed.join(", ")}`);
     }
     const fence = lock ? () => lock.assertHeld() : undefined;
     const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock, cyclesPath: paths.cycles, ...(fence ? { fence } : {}) });
     const table = await readManagedTable(settings.managedTablePath);
+    const unreadable = unreadableTableError(settings.managedTablePath, table);
+    if (unreadable) throw unreadable;
     const cycleId = newCycleId(options.now);
     const clients = createClients(settings, options);
     const journalWriter = new JournalWriter(journal);

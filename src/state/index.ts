@@ -1,5 +1,5 @@
-export { readManagedTable, addManagedRows, ManagedTableError, managedTableHeader, unknownRunId } from "./managed-table.js";
-export type { ManagedRow, ParsedManagedTable, PreservedLine } from "./managed-table.js";
+export { readManagedTable, addManagedRows, unreadableTableError, ManagedTableError, managedTableHeader, unknownRunId } from "./managed-table.js";
+export type { ManagedRow, ParsedManagedTable, UnreadableLine, AddRowsOptions } from "./managed-table.js";
 export { Journal, JournalError, openJournal } from "./journal.js";
 export type { JournalOptions } from "./journal.js";
 export { manageSteps, analysisKinds, basespaceKinds, knownOutputStatuses, journalVersion } from "./journal-schema.js";
@@ -21,7 +21,7 @@ export { AuditLog, readAuditLog, auditEntrySchema } from "./audit-log.js";
 export type { AuditEntry, AuditRecord, AuditLogOptions, AuditLogContents } from "./audit-log.js";
 export { newCycleId, writeCycleReport, readLatestReport, manifestPath, ReportError } from "./reports.js";
 export type { StoredReport } from "./reports.js";
-export { ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
+export { checkStateWritable, ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
 export { cycleTempTargets, removeStaleTempFiles, staleTempAgeMs } from "./stale-temp-files.js";
 export type { StaleTempTargets } from "./stale-temp-files.js";
 export { NotificationLog, notificationLogPath } from "./notification-log.js";

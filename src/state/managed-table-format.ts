@@ -15,33 +15,63 @@ const uuidOnly = new RegExp(`^${uuid}$`);
  * in hex digits (references end with the analysis uuid).
  */
 const rowStart = new RegExp(`${uuid},`, "g");
+/** What an append cut short inside the analysis id leaves: hex digits and dashes, not yet a whole id. */
+const idPrefix = /^[0-9a-fA-F-]{1,35}$/;
 
 export interface ManagedRow {
   analysisId: string;
   runId: string;
 }
 
-/** A line kept exactly as found because no row could be recovered from it. */
-export interface PreservedLine {
+/** A line no row could be read from. */
+export interface UnreadableLine {
   line: number;
   text: string;
+  reason: string;
 }
 
-export type TableEntry = { kind: "row"; row: ManagedRow; line: number } | ({ kind: "preserved" } & PreservedLine);
-
 export interface ParsedManagedTable {
-  /** Rows and preserved lines in file order (header and blank lines excluded); a rewrite emits these. */
-  entries: TableEntry[];
   rows: ManagedRow[];
   /** Managed analysis ids, lower-cased (ICA ids are lower-case; a hand edit may not be). */
   ids: Set<string>;
-  preserved: PreservedLine[];
+  /** Lines that cannot be understood: the analysis they name may be managed, so a cycle must not deliver. */
+  unreadable: UnreadableLine[];
   /** One line each, starting with `line N:`. */
   warnings: string[];
 }
 
+/** How the file is stored, so that appended rows match what is already there. */
+export interface TableLayout {
+  encoding: "utf8" | "utf8-bom" | "utf16le" | "utf16be";
+  eol: "\n" | "\r\n";
+  /** The file is empty, or ends with a line ending: an append needs none before its first row. */
+  endsWithNewline: boolean;
+}
+
 export function isAnalysisId(value: string): boolean {
   return uuidOnly.test(value);
+}
+
+/** The text of the file and how it is stored; a UTF-16 table (Excel's "Unicode text") has a BOM. */
+export function decodeManagedTable(bytes: Buffer): { text: string; layout: TableLayout } {
+  const [b0, b1, b2] = bytes;
+  let encoding: TableLayout["encoding"] = "utf8";
+  if (b0 === 0xff && b1 === 0xfe) encoding = "utf16le";
+  else if (b0 === 0xfe && b1 === 0xff) encoding = "utf16be";
+  else if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) encoding = "utf8-bom";
+  const decoder = new TextDecoder(encoding === "utf16le" ? "utf-16le" : encoding === "utf16be" ? "utf-16be" : "utf-8");
+  // TextDecoder drops the BOM itself.
+  const text = decoder.decode(bytes);
+  // The first line's ending, normally the header's: the one the tool that made the file used.
+  const eol = /\r?\n/.exec(text)?.[0] === "\r\n" ? "\r\n" : "\n";
+  return { text, layout: { encoding, eol, endsWithNewline: text === "" || /[\r\n]$/.test(text) } };
+}
+
+/** `text` in the file's encoding, for an append (no BOM: the file already starts with one). */
+export function encodeForAppend(text: string, encoding: TableLayout["encoding"]): Buffer {
+  if (encoding === "utf16le") return Buffer.from(text, "utf16le");
+  if (encoding === "utf16be") return Buffer.from(text, "utf16le").swap16();
+  return Buffer.from(text, "utf8");
 }
 
 /** What csv-parse's `trim` removes around a field. */
@@ -74,33 +104,34 @@ function splitGluedRows(line: string): ManagedRow[] | undefined {
   return rows;
 }
 
-type LineResult = { rows: ManagedRow[]; warning?: string } | { preserve: string };
+type LineResult = { rows: ManagedRow[]; warning?: string } | { unreadable: string };
 
 function interpretLine(text: string): LineResult {
   const fields = splitFields(text);
-  if (fields === undefined) return { preserve: "not valid CSV" };
-  const [first = "", second, ...rest] = fields;
-  if (isAnalysisId(first) && rest.length === 0) {
-    if (second === undefined || second === "") {
-      return { rows: [{ analysisId: first, runId: unknownRunId }], warning: `no run id; recorded as ${unknownRunId}` };
-    }
-    return { rows: [{ analysisId: first, runId: second }] };
-  }
+  if (fields === undefined) return { unreadable: "not valid CSV" };
+  const [first = "", second = ""] = fields;
   const glued = splitGluedRows(text.trim());
   if (glued !== undefined) {
     const ids = glued.map((row) => row.analysisId).join(", ");
     return { rows: glued, warning: `${glued.length} rows glued on one line (a missing newline); recovered ${ids}` };
   }
-  return { preserve: `expected "<analysis uuid>,<run id>", found ${fields.length} field(s)` };
+  // Columns after the run id (notes, a trailing comma) are a person's: read past them.
+  if (isAnalysisId(first)) {
+    if (second === "") return { rows: [{ analysisId: first, runId: unknownRunId }], warning: `no run id; recorded as ${unknownRunId}` };
+    return { rows: [{ analysisId: first, runId: second }] };
+  }
+  return { unreadable: `expected "<analysis uuid>,<run id>", found ${JSON.stringify(text.trim().slice(0, 60))}` };
 }
 
 /**
- * Reads the managed-analyses table tolerantly. Rows that can be recovered are, with a warning naming
- * the line; lines that cannot are returned in `preserved` and in `entries`, so a rewrite keeps them
- * verbatim: an existing row is never dropped.
+ * Reads the managed-analyses table as the original tool and people leave it: CRLF, blank lines,
+ * stray spaces, duplicates, extra columns, rows glued by a missing newline (recovered, with a
+ * warning naming the line). A line that cannot be understood is returned in `unreadable`; a last
+ * line cut short inside its analysis id (an append interrupted by a crash) only warns, since the
+ * cycle that wrote it still has the analysis in its journal.
  */
 export function parseManagedTable(text: string): ParsedManagedTable {
-  const result: ParsedManagedTable = { entries: [], rows: [], ids: new Set(), preserved: [], warnings: [] };
+  const result: ParsedManagedTable = { rows: [], ids: new Set(), unreadable: [], warnings: [] };
   const firstLineOf = new Map<string, number>();
   let sawHeader = false;
   let sawContent = false;
@@ -108,20 +139,20 @@ export function parseManagedTable(text: string): ParsedManagedTable {
   for (const [index, raw] of lines.entries()) {
     const line = index + 1;
     if (raw.trim() === "") continue;
-    const isHeader = raw.trim().toLowerCase().startsWith(managedTableHeader[0]);
-    if (isHeader) {
+    if (raw.trim().toLowerCase().startsWith(managedTableHeader[0])) {
       if (sawHeader || sawContent) result.warnings.push(`line ${line}: repeated header line skipped`);
       sawHeader = true;
       continue;
     }
-    if (!sawContent && !sawHeader) result.warnings.push(`line ${line}: no header line; it is added on the next write`);
+    if (!sawContent && !sawHeader) result.warnings.push(`line ${line}: no header line`);
     sawContent = true;
     const interpreted = interpretLine(raw);
-    if ("preserve" in interpreted) {
-      const preserved = { line, text: raw };
-      result.entries.push({ kind: "preserved", ...preserved });
-      result.preserved.push(preserved);
-      result.warnings.push(`line ${line}: ${interpreted.preserve}; kept verbatim and not treated as managed`);
+    if ("unreadable" in interpreted) {
+      if (index === lines.length - 1 && idPrefix.test(raw.trim())) {
+        result.warnings.push(`line ${line}: an interrupted append left part of an analysis id; ignored`);
+      } else {
+        result.unreadable.push({ line, text: raw, reason: interpreted.unreadable });
+      }
       continue;
     }
     if (interpreted.warning !== undefined) result.warnings.push(`line ${line}: ${interpreted.warning}`);
@@ -130,7 +161,6 @@ export function parseManagedTable(text: string): ParsedManagedTable {
       const earlier = firstLineOf.get(id);
       if (earlier !== undefined) result.warnings.push(`line ${line}: ${row.analysisId} already listed on line ${earlier}`);
       else firstLineOf.set(id, line);
-      result.entries.push({ kind: "row", row, line });
       result.rows.push(row);
       result.ids.add(id);
     }
@@ -138,13 +168,7 @@ export function parseManagedTable(text: string): ParsedManagedTable {
   return result;
 }
 
-/** The file text for `entries`: header, then rows and preserved lines in order, LF endings, final newline. */
-export function formatManagedTable(entries: readonly TableEntry[]): string {
-  const lines = [managedTableHeader.join(",")];
-  for (const entry of entries) {
-    lines.push(
-      entry.kind === "row" ? stringify([[entry.row.analysisId, entry.row.runId]], { eof: false }) : entry.text,
-    );
-  }
-  return `${lines.join("\n")}\n`;
+/** The lines for `rows`, as CSV (a run id with a comma or quote is quoted). */
+export function formatRows(rows: readonly ManagedRow[]): string[] {
+  return rows.map((row) => stringify([[row.analysisId, row.runId]], { eof: false }));
 }

@@ -1,27 +1,30 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { open, readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import {
-  formatManagedTable,
+  decodeManagedTable,
+  encodeForAppend,
+  formatRows,
   isAnalysisId,
+  managedTableHeader,
   parseManagedTable,
   type ManagedRow,
   type ParsedManagedTable,
+  type TableLayout,
 } from "./managed-table-format.js";
 
-export type { ManagedRow, ParsedManagedTable, PreservedLine } from "./managed-table-format.js";
+export type { ManagedRow, ParsedManagedTable, UnreadableLine } from "./managed-table-format.js";
 export { managedTableHeader, unknownRunId } from "./managed-table-format.js";
 
 export class ManagedTableError extends Error {
   override name = "ManagedTableError";
 }
 
-async function readTableText(path: string): Promise<string> {
+async function readTableBytes(path: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path, "utf8");
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return "";
+    if (code === "ENOENT") return undefined;
     throw new ManagedTableError(
       `cannot read the managed table ${path} (${code ?? String(error)}): check the path given by --analyses_managed_table and its permissions`,
     );
@@ -29,12 +32,26 @@ async function readTableText(path: string): Promise<string> {
 }
 
 /**
- * Reads the managed-analyses table (original tool's format); a missing file is an empty table.
- * Warnings are prefixed with the file path, ready to log.
+ * Reads the managed-analyses table (original tool's format, any of the encodings it is found in);
+ * a missing file is an empty table. Warnings are prefixed with the file path, ready to log.
  */
 export async function readManagedTable(path: string): Promise<ParsedManagedTable> {
-  const parsed = parseManagedTable(await readTableText(path));
+  const bytes = await readTableBytes(path);
+  const parsed = parseManagedTable(bytes === undefined ? "" : decodeManagedTable(bytes).text);
   return { ...parsed, warnings: parsed.warnings.map((warning) => `${path} ${warning}`) };
+}
+
+/**
+ * The error that stops a cycle before it delivers anything: an analysis named on a line that cannot
+ * be read may be managed already, and treating it as new would deliver it a second time.
+ */
+export function unreadableTableError(path: string, table: ParsedManagedTable): ManagedTableError | undefined {
+  const [first, ...more] = table.unreadable;
+  if (!first) return undefined;
+  const others = more.length > 0 ? ` (and ${more.length} more line(s): ${more.map((l) => l.line).join(", ")})` : "";
+  return new ManagedTableError(
+    `managed table ${path}:${first.line} cannot be understood: ${first.reason}${others}; nothing is delivered until it is fixed — correct the line to "<analysis uuid>,<run id>" or delete it`,
+  );
 }
 
 function validateNewRow(row: ManagedRow): void {
@@ -49,8 +66,8 @@ function validateNewRow(row: ManagedRow): void {
 }
 
 /**
- * Read-modify-write runs one at a time per file within this process, so two concurrent adds cannot
- * lose each other's rows; across processes the state-directory lock keeps cycles apart.
+ * Read-modify-append runs one at a time per file within this process, so two concurrent adds cannot
+ * write an id twice; across processes the state-directory lock keeps cycles apart.
  */
 const queues = new Map<string, Promise<unknown>>();
 
@@ -65,17 +82,48 @@ function serialized<T>(path: string, task: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** The bytes to append: a line ending first if the file lacks its last one (so rows never glue), then the rows. */
+function appendText(rows: readonly ManagedRow[], layout: TableLayout | undefined): Buffer {
+  if (layout === undefined) return Buffer.from(`${[managedTableHeader.join(","), ...formatRows(rows)].join("\n")}\n`, "utf8");
+  const { eol, encoding, endsWithNewline } = layout;
+  return encodeForAppend(`${endsWithNewline ? "" : eol}${formatRows(rows).join(eol)}${eol}`, encoding);
+}
+
+async function appendDurably(path: string, data: Buffer, created: boolean): Promise<void> {
+  const handle = await open(path, "a", 0o644);
+  try {
+    await handle.write(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (!created) return;
+  // A new file: its directory entry must survive a crash too.
+  const directory = await open(dirname(path), "r");
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
+}
+
+export interface AddRowsOptions {
+  /** Throws when this cycle may no longer write into the state (the lock's fencing check); called right before the append. */
+  fence?: () => void;
+}
+
 /**
- * Adds rows whose analysis id is not yet in the table and returns the ones written. The whole table
- * is rewritten atomically (temp file, fsync, rename) rather than appended to: an append to a file
- * that lost its final newline is exactly what glued rows together in the original tool's tables,
- * a rewrite is all-or-nothing when the process dies mid-write, and it is where recovered rows get
- * their own lines. Preserved (unrecoverable) lines are written back verbatim, in place.
+ * Adds rows whose analysis id is not yet in the table and returns the ones written. Rows are only
+ * ever appended (one write, fsynced), never rewritten: the table may be the original tool's, shared,
+ * or bind-mounted, and what is there stays byte for byte. The append keeps the file's encoding and
+ * line ending and starts on a new line even when the last one lacks its newline.
  */
-export async function addManagedRows(path: string, rows: readonly ManagedRow[]): Promise<ManagedRow[]> {
+export async function addManagedRows(path: string, rows: readonly ManagedRow[], options: AddRowsOptions = {}): Promise<ManagedRow[]> {
   rows.forEach(validateNewRow);
   return serialized(path, async () => {
-    const table = parseManagedTable(await readTableText(path));
+    const bytes = await readTableBytes(path);
+    const decoded = bytes === undefined || bytes.length === 0 ? undefined : decodeManagedTable(bytes);
+    const table = parseManagedTable(decoded?.text ?? "");
     const added: ManagedRow[] = [];
     for (const row of rows) {
       const id = row.analysisId.toLowerCase();
@@ -84,14 +132,14 @@ export async function addManagedRows(path: string, rows: readonly ManagedRow[]):
       added.push(row);
     }
     if (added.length === 0) return added;
-    const entries = [...table.entries, ...added.map((row) => ({ kind: "row" as const, row, line: 0 }))];
+    // A UTF-16 file cut mid-character: one byte completes it, so the append stays aligned.
+    const realign = decoded && decoded.layout.encoding.startsWith("utf16") && (bytes?.length ?? 0) % 2 === 1 ? Buffer.alloc(1) : Buffer.alloc(0);
+    options.fence?.();
     try {
-      await writeFileAtomic(path, formatManagedTable(entries));
+      await appendDurably(path, Buffer.concat([realign, appendText(added, decoded?.layout)]), bytes === undefined);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // A rename cannot replace a file bind-mounted on its own (Docker `-v table.txt:/…`).
-      const fix = code === "EBUSY" ? "mount its directory rather than the file itself" : "make its directory writable";
-      throw new ManagedTableError(`cannot write the managed table ${path} (${code ?? String(error)}): ${fix}`);
+      throw new ManagedTableError(`cannot write the managed table ${path} (${code ?? String(error)}): make it and its directory writable`);
     }
     return added;
   });

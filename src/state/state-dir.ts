@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, open, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 
 /** Every path inside the state directory; nothing else in the code builds these names. */
 export interface StatePaths {
@@ -51,16 +51,56 @@ const fixes: Record<string, string> = {
  */
 export async function ensureStateDir(stateDir: string): Promise<StatePaths> {
   const paths = statePaths(stateDir);
-  // Unique per call: two cycles of one process (or a CLI and its tests) may probe at the same moment.
-  const probe = join(paths.root, `.write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     for (const dir of [paths.root, paths.reports, paths.manifests]) await mkdir(dir, { recursive: true });
-    await writeFile(probe, "");
-    await rm(probe);
+    await probeDirectory(paths.root);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const fix = fixes[code] ?? "check the path and its permissions, or choose another with --state_dir";
     throw new StateDirError(`state directory ${paths.root} is not writable (${code || String(error)}): ${fix}`);
   }
   return paths;
+}
+
+/** Unique per call: two cycles of one process (or a CLI and its tests) may probe at the same moment. */
+async function probeDirectory(dir: string): Promise<void> {
+  const probe = join(dir, `.write-probe-${process.pid}-${randomBytes(4).toString("hex")}`);
+  await writeFile(probe, "");
+  await rm(probe);
+}
+
+/** Opens an existing file for appending and closes it again without writing; a missing file is fine (its directory is probed). */
+async function probeAppend(path: string): Promise<void> {
+  try {
+    await (await open(path, "a")).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/**
+ * Proves every path a cycle writes writable before its first change: the state directory, its
+ * reports and manifests, the audit log, and the managed table with its folder (which may lie outside
+ * the state directory, or not exist: a mistyped --analyses_managed_table would otherwise be found
+ * only after the cycle had delivered analyses it could not record).
+ */
+export async function checkStateWritable(paths: StatePaths, managedTablePath: string): Promise<void> {
+  const table = resolve(managedTablePath);
+  const checks: Array<[string, () => Promise<void>]> = [
+    [paths.root, () => probeDirectory(paths.root)],
+    [paths.reports, () => probeDirectory(paths.reports)],
+    [paths.manifests, () => probeDirectory(paths.manifests)],
+    [paths.audit, () => probeAppend(paths.audit)],
+    [dirname(table), () => probeDirectory(dirname(table))],
+    [table, () => probeAppend(table)],
+  ];
+  for (const [path, check] of checks) {
+    try {
+      await check();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      const fix = code === "ENOENT" ? "create it, or correct the path" : (fixes[code] ?? "check the path and its permissions");
+      throw new StateDirError(`${path} is not writable (${code || String(error)}): ${fix}; this cycle changed nothing`);
+    }
+  }
 }

@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addManagedRows, readManagedTable } from "../../src/state/managed-table.js";
-import { parseManagedTable } from "../../src/state/managed-table-format.js";
+import { addManagedRows, readManagedTable, unreadableTableError } from "../../src/state/managed-table.js";
+import { decodeManagedTable, parseManagedTable } from "../../src/state/managed-table-format.js";
 
 const A = "7df7d35e-0681-4187-9e1c-6dd1418d6954";
 const B = "a96e7a5a-a961-4c10-9165-51ce2fe2bbcf";
@@ -49,12 +49,14 @@ describe("state/managed-table readManagedTable", () => {
       { analysisId: E, runId: refE },
     ]);
     expect([...read.ids]).toEqual([A, B, C, D, E]);
-    expect(read.preserved).toEqual([{ line: 5, text: "this line is not a row" }]);
+    expect(read.unreadable).toEqual([{ line: 5, text: "this line is not a row", reason: 'expected "<analysis uuid>,<run id>", found "this line is not a row"' }]);
     expect(read.warnings).toEqual([
       `${table} line 2: 2 rows glued on one line (a missing newline); recovered ${A}, ${B}`,
-      `${table} line 5: expected "<analysis uuid>,<run id>", found 1 field(s); kept verbatim and not treated as managed`,
       `${table} line 6: no run id; recorded as Unknown`,
     ]);
+    expect(unreadableTableError(table, read)?.message).toBe(
+      `managed table ${table}:5 cannot be understood: expected "<analysis uuid>,<run id>", found "this line is not a row"; nothing is delivered until it is fixed — correct the line to "<analysis uuid>,<run id>" or delete it`,
+    );
   });
 
   it("reads a missing file as an empty table without warnings", async () => {
@@ -75,7 +77,7 @@ describe("state/managed-table readManagedTable", () => {
     expect(parsed.rows).toHaveLength(2);
     expect(parsed.ids).toEqual(new Set([A]));
     expect(parsed.warnings).toEqual([
-      "line 1: no header line; it is added on the next write",
+      "line 1: no header line",
       `line 2: ${A.toUpperCase()} already listed on line 1`,
       "line 3: repeated header line skipped",
     ]);
@@ -93,33 +95,22 @@ describe("state/managed-table readManagedTable", () => {
         rows.forEach((r, i) => (text += `${r.analysisId},${r.runId}${glue[i] ? "" : "\n"}`));
         const parsed = parseManagedTable(text);
         expect(parsed.rows).toEqual(rows);
-        expect(parsed.preserved).toEqual([]);
+        expect(parsed.unreadable).toEqual([]);
       }),
     );
   });
 });
 
 describe("state/managed-table addManagedRows", () => {
-  it("rewrites the table with glued rows split, junk kept verbatim in place, the header first and LF endings", async () => {
-    await writeFile(table, messyTable);
+  it("only appends: every byte already there stays, glued rows and junk included, and the new row starts on its own line", async () => {
+    const unterminated = messyTable.replace(/\n$/, "");
+    await writeFile(table, unterminated);
     const added = await addManagedRows(table, [{ analysisId: "0c4c751a-3846-4d9c-8611-3483cfd3f0ed", runId: "new_run" }]);
     expect(added).toHaveLength(1);
-    expect(await readFile(table, "utf8")).toBe(
-      [
-        "analysis_id_managed,run_id",
-        `${A},${refA}`,
-        `${B},${refB}`,
-        `${C},Unknown`,
-        "this line is not a row",
-        `${D},Unknown`,
-        `${E},${refE}`,
-        "0c4c751a-3846-4d9c-8611-3483cfd3f0ed,new_run",
-        "",
-      ].join("\n"),
-    );
+    expect(await readFile(table, "utf8")).toBe(`${unterminated}\n0c4c751a-3846-4d9c-8611-3483cfd3f0ed,new_run\n`);
     const reread = await readManagedTable(table);
     expect(reread.rows).toHaveLength(6);
-    expect(reread.warnings).toHaveLength(1); // only the preserved junk line remains worth a warning
+    expect(reread.unreadable.map((l) => l.line)).toEqual([5]);
   });
 
   it("creates a missing table with the original header", async () => {
@@ -173,5 +164,55 @@ describe("state/managed-table addManagedRows", () => {
     expect(final.rows).toHaveLength(26);
     expect(new Set(final.rows.map((r) => r.analysisId)).size).toBe(26);
     expect(await readdir(dir)).toEqual(["analyses_managed_table.txt"]); // no temp files left behind
+  });
+
+  it("appends a torn append's row again on a line of its own, the torn part only warned about", async () => {
+    await writeFile(table, `analysis_id_managed,run_id\n${A},${refA}\n${B.slice(0, 13)}`);
+    const torn = await readManagedTable(table);
+    expect(torn.unreadable).toEqual([]);
+    expect(torn.warnings).toEqual([`${table} line 3: an interrupted append left part of an analysis id; ignored`]);
+    await addManagedRows(table, [{ analysisId: B, runId: refB }]);
+    expect((await readManagedTable(table)).rows.map((r) => r.analysisId)).toEqual([A, B]);
+  });
+
+  it("checks the fence right before the append, and writes nothing when it throws", async () => {
+    await addManagedRows(table, [{ analysisId: A, runId: refA }]);
+    const before = await readFile(table);
+    const lost = () => {
+      throw new Error("lock lost");
+    };
+    await expect(addManagedRows(table, [{ analysisId: B, runId: refB }], { fence: lost })).rejects.toThrow("lock lost");
+    expect(await readFile(table)).toEqual(before);
+  });
+});
+
+/** The original tool's table as found in the wild: each variant holds A, B and C and must read as exactly those. */
+const wild: Array<[string, () => Buffer]> = [
+  ["UTF-8 with BOM", () => Buffer.from(`\uFEFFanalysis_id_managed,run_id\n${A},${refA}\n${B},${refB}\n${C},Unknown\n`)],
+  ["UTF-16 LE with BOM and CRLF", () => Buffer.from(`\uFEFFanalysis_id_managed,run_id\r\n${A},${refA}\r\n${B},${refB}\r\n${C},Unknown\r\n`, "utf16le")],
+  ["UTF-16 BE with BOM", () => Buffer.from(`\uFEFFanalysis_id_managed,run_id\n${A},${refA}\n${B},${refB}\n${C},Unknown\n`, "utf16le").swap16()],
+  ["CRLF, blank lines and stray spaces", () => Buffer.from(`analysis_id_managed , run_id\r\n\r\n  ${A} ,  ${refA}  \r\n\t${B},${refB}\r\n\r\n${C} ,Unknown\r\n`)],
+  ["duplicate rows", () => Buffer.from(`analysis_id_managed,run_id\n${A},${refA}\n${B},${refB}\n${A},${refA}\n${C},Unknown\n${B},${refB}\n`)],
+  ["trailing commas and a notes column", () => Buffer.from(`analysis_id_managed,run_id,notes\n${A},${refA},\n${B},${refB},"re-sent 2024-03-01, by hand"\n${C},Unknown,,,\n`)],
+];
+
+describe("state/managed-table as found in the wild", () => {
+  it.each(wild)("%s: read as its rows, and an append keeps every byte, the encoding and the line ending", async (_, bytes) => {
+    const original = bytes();
+    await writeFile(table, original);
+    const read = await readManagedTable(table);
+    expect(read.unreadable).toEqual([]);
+    expect(read.ids).toEqual(new Set([A, B, C]));
+    expect(await addManagedRows(table, [{ analysisId: A, runId: refA }])).toEqual([]);
+    expect(await readFile(table)).toEqual(original);
+
+    await addManagedRows(table, [{ analysisId: D, runId: "run_d" }]);
+    const after = await readFile(table);
+    expect(after.subarray(0, original.length)).toEqual(original);
+    const reread = await readManagedTable(table);
+    expect(reread.unreadable).toEqual([]);
+    expect(reread.ids).toEqual(new Set([A, B, C, D]));
+    const { layout } = decodeManagedTable(original);
+    expect(decodeManagedTable(after)).toEqual({ text: expect.stringMatching(new RegExp(`[^\\r\\n]${layout.eol}${D},run_d${layout.eol}$`)), layout: { ...layout, endsWithNewline: true } });
   });
 });

@@ -263,7 +263,7 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
   if (rows.length === 0) return [];
   await ctx.journalWriter.save();
   try {
-    const added = await addManagedRows(ctx.settings.managedTablePath, rows);
+    const added = await addManagedRows(ctx.settings.managedTablePath, rows, { fence: () => ctx.actions?.assertLockHeld() });
     rec.count("recorded", added.length);
   } catch (error) {
     rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`);
