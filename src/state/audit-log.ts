@@ -1,5 +1,6 @@
 import { open, readFile, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
+import { appendFenced, syncDirectory, type Fence } from "./fenced-write.js";
 import { z } from "zod";
 import type { SecretRedactor } from "../logging/redact.js";
 
@@ -22,28 +23,9 @@ export interface AuditLogOptions {
   /** Messages may quote API errors; run them through the redactor before they are kept for good. */
   redactor?: SecretRedactor;
   /** Throws when this cycle may no longer write into the state (the lock's fencing check). */
-  fence?: () => void;
+  fence?: Fence;
   /** Told when a torn last line (a crash mid-append) was set aside into `<path>.torn`. */
   onTornLine?: (message: string) => void;
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function appendDurably(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, "a", 0o640);
-  try {
-    await handle.write(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 const tornChunk = 65_536;
@@ -81,6 +63,8 @@ export class AuditLog {
     private readonly options: AuditLogOptions,
   ) {}
 
+  private readonly fence: Fence = () => this.options.fence?.();
+
   async append(record: AuditRecord): Promise<void> {
     const { redactor, cycleId, now = () => new Date() } = this.options;
     const entry: AuditEntry = auditEntrySchema.parse({
@@ -95,18 +79,17 @@ export class AuditLog {
   }
 
   private async write(line: string): Promise<void> {
-    this.options.fence?.();
     if (!this.tailChecked) {
       await this.setAsideTornLine();
       this.tailChecked = true;
     }
     // A write that fails may have left part of the line behind: the tail is checked again before the next.
     this.tailChecked = false;
-    await appendDurably(this.path, Buffer.from(line));
+    await appendFenced(this.path, Buffer.from(line), this.fence, 0o640);
     this.tailChecked = true;
     // The first append may have created the file: make its directory entry durable too.
     if (!this.directorySynced) {
-      await fsyncPath(dirname(this.path));
+      await syncDirectory(dirname(this.path));
       this.directorySynced = true;
     }
   }
@@ -126,7 +109,7 @@ export class AuditLog {
       const torn = Buffer.alloc(size - start);
       await handle.read(torn, 0, torn.length, start);
       // Kept, not dropped: it may be the only record of a call made just before a crash.
-      await appendDurably(`${this.path}.torn`, Buffer.concat([torn, Buffer.from("\n")]));
+      await appendFenced(`${this.path}.torn`, Buffer.concat([torn, Buffer.from("\n")]), this.fence, 0o640);
       await handle.truncate(start);
       await handle.sync();
       this.options.onTornLine?.(`${this.path}: a torn last line (${torn.length} bytes) was moved to ${this.path}.torn`);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileFenced, type Fence } from "./fenced-write.js";
 import {
   cyclesSchema,
   emptyJournal,
@@ -29,7 +29,7 @@ export interface JournalOptions {
   /** Where the cycle counts are kept (StatePaths.cycles); by default `cycles.json` next to the journal. */
   cyclesPath?: string;
   /** Throws when this cycle may no longer write into the state (the lock's fencing check); called before every write. */
-  fence?: () => void;
+  fence?: Fence;
 }
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
@@ -101,11 +101,13 @@ async function readIfExists(path: string, what: string): Promise<string | undefi
   }
 }
 
-async function write(path: string, text: string, what: string): Promise<void> {
+async function write(path: string, text: string, what: string, fence: Fence): Promise<void> {
   try {
-    await writeFileAtomic(path, text);
+    await writeFileFenced(path, text, fence);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    // A failed fencing check says so itself; a file-system error gets the fix.
+    if (code === undefined) throw error;
     throw new JournalError(`cannot write ${what} ${path} (${code}): make the state directory writable`);
   }
 }
@@ -128,7 +130,7 @@ export class Journal {
     private savedDigest: string,
     readonly readOnly: boolean,
     private readonly now: () => Date,
-    private readonly fence: () => void,
+    private readonly fence: Fence,
   ) {}
 
   /** The data as the helpers below change it: every access counts as a possible change. */
@@ -165,8 +167,7 @@ export class Journal {
     if (!this.cyclesTouched) return wroteJournal;
     this.cyclesTouched = false;
     try {
-      this.fence();
-      await write(this.cyclesPath, pretty(this.current.cycles), "cycle counts");
+      await write(this.cyclesPath, pretty(this.current.cycles), "cycle counts", this.fence);
     } catch (error) {
       this.cyclesTouched = true;
       throw error;
@@ -182,8 +183,7 @@ export class Journal {
     const digest = digestOf(text);
     if (digest === this.savedDigest) return false;
     try {
-      this.fence();
-      await write(this.path, text, "journal");
+      await write(this.path, text, "journal", this.fence);
     } catch (error) {
       this.touched = true;
       throw error;

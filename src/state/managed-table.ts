@@ -1,4 +1,4 @@
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import {
   decodeManagedTable,
@@ -11,6 +11,7 @@ import {
   type ParsedManagedTable,
   type TableLayout,
 } from "./managed-table-format.js";
+import { appendFenced, syncDirectory, type Fence } from "./fenced-write.js";
 
 export type { ManagedRow, ParsedManagedTable, UnreadableLine } from "./managed-table-format.js";
 export { managedTableHeader, unknownRunId } from "./managed-table-format.js";
@@ -89,27 +90,9 @@ function appendText(rows: readonly ManagedRow[], layout: TableLayout | undefined
   return encodeForAppend(`${endsWithNewline ? "" : eol}${formatRows(rows).join(eol)}${eol}`, encoding);
 }
 
-async function appendDurably(path: string, data: Buffer, created: boolean): Promise<void> {
-  const handle = await open(path, "a", 0o644);
-  try {
-    await handle.write(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  if (!created) return;
-  // A new file: its directory entry must survive a crash too.
-  const directory = await open(dirname(path), "r");
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
-}
-
 export interface AddRowsOptions {
   /** Throws when this cycle may no longer write into the state (the lock's fencing check); called right before the append. */
-  fence?: () => void;
+  fence?: Fence;
 }
 
 /**
@@ -134,11 +117,13 @@ export async function addManagedRows(path: string, rows: readonly ManagedRow[], 
     if (added.length === 0) return added;
     // A UTF-16 file cut mid-character: one byte completes it, so the append stays aligned.
     const realign = decoded && decoded.layout.encoding.startsWith("utf16") && (bytes?.length ?? 0) % 2 === 1 ? Buffer.alloc(1) : Buffer.alloc(0);
-    options.fence?.();
     try {
-      await appendDurably(path, Buffer.concat([realign, appendText(added, decoded?.layout)]), bytes === undefined);
+      await appendFenced(path, Buffer.concat([realign, appendText(added, decoded?.layout)]), options.fence ?? (() => undefined), 0o644);
+      // A new file: its directory entry must survive a crash too.
+      if (bytes === undefined) await syncDirectory(dirname(path));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code === undefined) throw error;
       throw new ManagedTableError(`cannot write the managed table ${path} (${code ?? String(error)}): make it and its directory writable`);
     }
     return added;

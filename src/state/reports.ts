@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import writeFileAtomic from "write-file-atomic";
+import { writeFileFenced, type Fence } from "./fenced-write.js";
 import type { z } from "zod";
 import type { StatePaths } from "./state-dir.js";
 
@@ -24,10 +24,10 @@ function reportFile(paths: StatePaths, cycleId: string): string {
   return join(paths.reports, `${cycleId}.json`);
 }
 
-/** Writes `reports/<cycle-id>.json` atomically and returns its path. */
-export async function writeCycleReport(paths: StatePaths, cycleId: string, report: unknown): Promise<string> {
+/** Writes `reports/<cycle-id>.json` atomically (checking `fence` right before the rename) and returns its path. */
+export async function writeCycleReport(paths: StatePaths, cycleId: string, report: unknown, fence: Fence = () => undefined): Promise<string> {
   const file = reportFile(paths, cycleId);
-  await writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileFenced(file, `${JSON.stringify(report, null, 2)}\n`, fence);
   return file;
 }
 

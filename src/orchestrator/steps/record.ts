@@ -55,9 +55,9 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
   ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
   if (ctx.dryRun) return report;
   try {
-    // Fencing: a cycle that lost the lock writes no report over the newer cycle's state.
-    ctx.actions?.assertLockHeld();
-    const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined });
+    // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
+    const fence = () => ctx.actions?.assertLockHeld();
+    const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined }, fence);
     return { ...report, reportPath };
   } catch (error) {
     const message = `[record] cycle report not written: ${messageOf(error)}`;
