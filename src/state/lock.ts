@@ -1,7 +1,7 @@
 import lockfile from "proper-lockfile";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import { StateDirError, statePaths } from "./state-dir.js";
 
@@ -52,7 +52,10 @@ export interface LockOptions {
 
 export const lockDefaults = { staleMs: 30_000, updateMs: 5_000 };
 
-/** `<generation> <random>`: the generation counts takeovers, the random part tells two holders apart. */
+/**
+ * `<generation> <random>`: the random part tells two holders apart; the generation counts takeovers
+ * of a lock that was never released (a token is removed on release), which the fencing message shows.
+ */
 function nextToken(previous: string | undefined): string {
   const generation = Number.parseInt(previous?.split(" ")[0] ?? "", 10);
   return `${Number.isSafeInteger(generation) ? generation + 1 : 1} ${randomBytes(8).toString("hex")}`;
@@ -126,6 +129,9 @@ export async function acquireStateLock(stateDir: string, options: LockOptions = 
     async release() {
       if (released || compromised) return;
       released = true;
+      // Removed while the lock is still held, so it cannot be a newer holder's; a stale holder that
+      // wakes up later finds no token, which is not its own either.
+      if (readToken(lockToken) === token) await rm(lockToken, { force: true });
       await unlock();
     },
   };

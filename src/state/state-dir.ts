@@ -36,14 +36,19 @@ export class StateDirError extends Error {
   override name = "StateDirError";
 }
 
-const fixes: Record<string, string> = {
-  EACCES: "give the user running ica-orchestrator write access (chown/chmod), or choose another with --state_dir",
-  EPERM: "give the user running ica-orchestrator write access (chown/chmod), or choose another with --state_dir",
-  EROFS: "it is on a read-only file system: mount a writable volume there, or choose another with --state_dir",
-  ENOTDIR: "a file is in the way: remove it, or choose another directory with --state_dir",
-  EEXIST: "a file is in the way: remove it, or choose another directory with --state_dir",
-  ENOSPC: "the disk is full: free some space",
-};
+/** How to fix a path that cannot be written, by error code; `option` is the setting that chooses the path. */
+function fixFor(code: string, option: string): string {
+  const fixes: Record<string, string> = {
+    EACCES: `give the user running ica-orchestrator write access (chown/chmod), or choose another with ${option}`,
+    EPERM: `give the user running ica-orchestrator write access (chown/chmod), or choose another with ${option}`,
+    EROFS: `it is on a read-only file system: mount a writable volume there, or choose another with ${option}`,
+    ENOTDIR: `a file is in the way: remove it, or choose another directory with ${option}`,
+    EEXIST: `a file is in the way: remove it, or choose another directory with ${option}`,
+    ENOENT: `create it, or correct ${option}`,
+    ENOSPC: "the disk is full: free some space",
+  };
+  return fixes[code] ?? `check the path and its permissions, or choose another with ${option}`;
+}
 
 /**
  * Creates the state directory and its sub-directories and proves it writable by writing a probe
@@ -56,8 +61,7 @@ export async function ensureStateDir(stateDir: string): Promise<StatePaths> {
     await probeDirectory(paths.root);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
-    const fix = fixes[code] ?? "check the path and its permissions, or choose another with --state_dir";
-    throw new StateDirError(`state directory ${paths.root} is not writable (${code || String(error)}): ${fix}`);
+    throw new StateDirError(`state directory ${paths.root} is not writable (${code || String(error)}): ${fixFor(code, "--state_dir")}`);
   }
   return paths;
 }
@@ -86,21 +90,20 @@ async function probeAppend(path: string): Promise<void> {
  */
 export async function checkStateWritable(paths: StatePaths, managedTablePath: string): Promise<void> {
   const table = resolve(managedTablePath);
-  const checks: Array<[string, () => Promise<void>]> = [
-    [paths.root, () => probeDirectory(paths.root)],
-    [paths.reports, () => probeDirectory(paths.reports)],
-    [paths.manifests, () => probeDirectory(paths.manifests)],
-    [paths.audit, () => probeAppend(paths.audit)],
-    [dirname(table), () => probeDirectory(dirname(table))],
-    [table, () => probeAppend(table)],
+  const checks: Array<[string, string, () => Promise<void>]> = [
+    [paths.root, "--state_dir", () => probeDirectory(paths.root)],
+    [paths.reports, "--state_dir", () => probeDirectory(paths.reports)],
+    [paths.manifests, "--state_dir", () => probeDirectory(paths.manifests)],
+    [paths.audit, "--state_dir", () => probeAppend(paths.audit)],
+    [dirname(table), "--analyses_managed_table", () => probeDirectory(dirname(table))],
+    [table, "--analyses_managed_table", () => probeAppend(table)],
   ];
-  for (const [path, check] of checks) {
+  for (const [path, option, check] of checks) {
     try {
       await check();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "";
-      const fix = code === "ENOENT" ? "create it, or correct the path" : (fixes[code] ?? "check the path and its permissions");
-      throw new StateDirError(`${path} is not writable (${code || String(error)}): ${fix}; this cycle changed nothing`);
+      throw new StateDirError(`${path} is not writable (${code || String(error)}): ${fixFor(code, option)}; this cycle changed nothing`);
     }
   }
 }

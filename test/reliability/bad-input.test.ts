@@ -1,11 +1,11 @@
-import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { namedFixture } from "../../src/simulator/fixtures/presets.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { UpstreamAnswer } from "./api-proxy.js";
 import { bundleCli, mapLimited, runCliProcess, type CliBundle, type CliResult } from "./cli-process.js";
-import { readManagedTable } from "../../src/state/index.js";
+import { readManagedTable, statePaths } from "../../src/state/index.js";
 import { Scenario } from "./scenario.js";
 import { findLeaks, readTree } from "./secrets.js";
 
@@ -129,7 +129,7 @@ const cases: BadInput[] = [
   },
   // ── where the state goes ──
   { name: "state directory under a file", setup: async ({ args, dir }) => withFlag(args, "--state_dir", join(await secretFile(dir, "plain-file", "x", 0o644), "state")), error: /state directory .*plain-file\/state is not writable \(ENOTDIR\): a file is in the way: remove it, or choose another directory with --state_dir/ },
-  { name: "managed table under a file", setup: async ({ args, dir }) => [...args, "--analyses_managed_table", join(await secretFile(dir, "plain-file", "x", 0o644), "table.txt")], error: /managed table .*plain-file\/table\.txt \(ENOTDIR\): check the path given by --analyses_managed_table/ },
+  { name: "managed table under a file", setup: async ({ args, dir }) => [...args, "--analyses_managed_table", join(await secretFile(dir, "plain-file", "x", 0o644), "table.txt")], error: /plain-file is not writable \(ENOTDIR\): a file is in the way: remove it, or choose another directory with --analyses_managed_table; this cycle changed nothing/ },
   // ── the API answers nonsense ──
   {
     name: "API answers HTML instead of JSON",
@@ -170,6 +170,31 @@ const cases: BadInput[] = [
     },
     error: /HTTP 403.*lacks the permission.*check project access \(ICA\) or token scopes \(BaseSpace\)/,
   },
+  // ── the state the cycle writes (docs/safety.md, guarantees 10 and "writable before the first change") ──
+  {
+    name: "managed table with a line that cannot be understood",
+    setup: async ({ s, args }) => {
+      const table = join(s.stateDir, "analyses_managed_table.txt");
+      await writeFile(table, `${await readFile(table, "utf8")}%%% not a row at all %%%\n`);
+      return args;
+    },
+    error: /managed table .*analyses_managed_table\.txt:11 cannot be understood: expected "<analysis uuid>,<run id>", found "%%% not a row at all %%%"; nothing is delivered until it is fixed/,
+  },
+  {
+    name: "managed table in a folder that does not exist",
+    setup: async ({ args, dir }) => [...args, "--analyses_managed_table", join(dir, "no-such-folder", "table.txt")],
+    error: /no-such-folder is not writable \(ENOENT\): create it, or correct --analyses_managed_table; this cycle changed nothing/,
+  },
+  {
+    name: "audit log replaced by a directory",
+    setup: async ({ s, args }) => {
+      const { audit } = statePaths(s.stateDir);
+      await rm(audit);
+      await mkdir(audit);
+      return args;
+    },
+    error: /audit\.jsonl is not writable \(EISDIR\): check the path and its permissions, or choose another with --state_dir; this cycle changed nothing/,
+  },
 ];
 
 /** Input that is odd but usable: the run goes on (exit 0), saying so when a person should act. */
@@ -184,12 +209,12 @@ interface AcceptedInput {
 const goodKeyFile = (s: Scenario, dir: string, content: (key: string) => string, mode = 0o600) =>
   secretFile(dir, "key.txt", content(s.sim.apiKey), mode);
 
-/** Rows of the good run's table, then what the original tool's real tables contain: glued rows, Unknown run ids, junk. */
+/** Rows of the good run's table, then what the original tool's real tables contain: glued rows, Unknown run ids, notes. */
 const garbageRows = [
   "1f0e2d3c-4b5a-4968-8776-655443322110,RUN_A_0001_f00d01_beef02-BclConvert-1f0e2d3c-4b5a-4968-8776-655443322110" +
     "2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d,RUN_B_0002_f00d03_beef04-BclConvert-2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
   "3b2c1d0e-9f8a-4b7c-8d6e-5f4a3b2c1d0e,",
-  "%%% not a row at all %%%",
+  "4c3d2e1f-0a9b-4c8d-9e7f-6a5b4c3d2e1f,RUN_C_0003, sent by hand,",
 ];
 
 const accepted: AcceptedInput[] = [
@@ -216,7 +241,6 @@ const accepted: AcceptedInput[] = [
     warnings: [
       /analyses_managed_table\.txt line \d+: 2 rows glued on one line .*recovered 1f0e2d3c-.*, 2a1b3c4d-/,
       /analyses_managed_table\.txt line \d+: no run id; recorded as Unknown/,
-      /analyses_managed_table\.txt line \d+: expected "<analysis uuid>,<run id>".*kept verbatim/,
     ],
   },
 ];
@@ -305,19 +329,50 @@ describe("odd but usable input through the real CLI", () => {
       const args = await c.setup({ s, args: await s.cliArgs(), dir });
       const tableFile = join(s.stateDir, "analyses_managed_table.txt");
       const rowsBefore = (await readManagedTable(tableFile)).rows;
+      const tableBefore = await readFile(tableFile, "utf8").catch(() => "");
       const result = await runCliProcess(cli, args, { env: s.cliEnv() });
 
       expect(errorLines(result.stderr)).toEqual([]);
       expect(result.code).toBe(0);
       const warnings = result.stderr.split("\n").filter((line) => / warn /.test(line) && !/\[(manageNew|classifyAged|basespaceLifecycle)\]/.test(line));
       expect(warnings).toEqual((c.warnings ?? []).map((w) => expect.stringMatching(w)));
-      // The key, the token and the table worked: the demo's nine new analyses are managed, no row was
-      // lost, and the line nothing could be recovered from is still in the file.
+      // The key, the token and the table worked: the demo's nine new analyses are managed and no row
+      // was lost; the table was only appended to.
       const rows = (await readManagedTable(tableFile)).rows.map((r) => `${r.analysisId},${r.runId}`);
       expect(rows.length).toBeGreaterThanOrEqual(9);
       expect(rows).toEqual(expect.arrayContaining(rowsBefore.map((r) => `${r.analysisId},${r.runId}`)));
-      if (rowsBefore.length > 0) expect(await readFile(tableFile, "utf8")).toContain("%%% not a row at all %%%");
+      if (rowsBefore.length > 0) expect((await readFile(tableFile, "utf8")).startsWith(tableBefore)).toBe(true);
       expect(findLeaks({ stdout: result.stdout, stderr: result.stderr, ...(await s.outputs()) }, s.secrets)).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+/** The good run's table as the original tool and people leave it (guarantee 10 of docs/safety.md). */
+const wildTables: Array<[string, (rows: string[]) => Buffer]> = [
+  ["UTF-16 LE with BOM, CRLF, blank lines", (rows) => Buffer.from(`\uFEFFanalysis_id_managed,run_id\r\n\r\n${rows.join("\r\n")}\r\n\r\n`, "utf16le")],
+  ["UTF-8 with BOM, notes column, trailing commas, stray spaces, duplicates", (rows) =>
+    Buffer.from(`\uFEFFanalysis_id_managed,run_id,notes\n${rows.map((row, i) => ` ${row} ,${i % 2 ? "" : " checked by AB"},`).join("\n")}\n${rows[0]}\n`)],
+];
+
+describe("the managed table as found in the wild, through the real CLI", () => {
+  it.each(wildTables)("%s: nothing is delivered again and the file is not touched", async (_, variant) => {
+    const s = await Scenario.start();
+    try {
+      await cp(template.stateDir, s.stateDir, { recursive: true });
+      const tableFile = join(s.stateDir, "analyses_managed_table.txt");
+      const rows = (await readFile(tableFile, "utf8")).split("\n").slice(1).filter((line) => line !== "");
+      expect(rows).toHaveLength(9);
+      const wild = variant(rows);
+      await writeFile(tableFile, wild);
+      const result = await runCliProcess(cli, await s.cliArgs(), { env: s.cliEnv() });
+
+      expect(errorLines(result.stderr)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(await readFile(tableFile)).toEqual(wild);
+      // No linking batch and no manifest: not one analysis was taken for new.
+      expect(s.proxy.requests.filter((r) => /dataLinkingBatch|createFile/.test(r.path))).toEqual([]);
     } finally {
       await s.close();
     }
