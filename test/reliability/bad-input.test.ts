@@ -266,7 +266,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await template?.close();
-  await cli?.remove();
 });
 
 describe("bad input through the real CLI", () => {

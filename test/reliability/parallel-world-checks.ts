@@ -14,8 +14,8 @@ const inFlightPerWorker = 4;
 type WorkerAnswer = { index: number; result: WorldResult } | { index: number; error: string };
 
 export async function checkWorldsInParallel(worlds: readonly World[]): Promise<WorldResult[]> {
-  const bundle = await bundleModule(fileURLToPath(new URL("./world-check-worker.ts", import.meta.url)));
-  const workers = Array.from({ length: Math.max(1, availableParallelism()) }, () => new Worker(bundle.script));
+  const script = await bundleModule(fileURLToPath(new URL("./world-check-worker.ts", import.meta.url)));
+  const workers = Array.from({ length: Math.max(1, availableParallelism()) }, () => new Worker(script));
   try {
     const results = new Array<WorldResult>(worlds.length);
     let next = 0;
@@ -46,6 +46,5 @@ export async function checkWorldsInParallel(worlds: readonly World[]): Promise<W
     return results;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    await bundle.remove();
   }
 }
