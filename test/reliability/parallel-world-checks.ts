@@ -1,5 +1,6 @@
-// Checks many random worlds on every core: the suite runs its test files one at a time, so without
-// worker threads the second core would sit idle through the thousand cycles.
+// Checks many random worlds on every core: vitest runs this file alone (the "self-parallel" project
+// in vitest.config.ts), so without worker threads the second core would sit idle through the thousand
+// cycles.
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
