@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
 import { acquireStateLock } from "../../src/state/index.js";
 import type { Simulator } from "../../src/simulator/server.js";
+import { bundleCli } from "../reliability/cli-process.js";
 import { capturedContext, tempDir, type CapturedContext } from "./helpers.js";
 import { simulatorArgs, startCliSimulator, withFlag } from "./sim-setup.js";
 
@@ -70,11 +71,9 @@ describe("watch", () => {
   });
 });
 
-/** `ica-orchestrator watch` as a real process (under tsx), with its output collected as it comes. */
-function spawnWatch(args: readonly string[]) {
-  const mainTs = join(import.meta.dirname, "../../src/cli/main.ts");
-  // Started from the repository, where --import finds tsx; every path in args is absolute.
-  const child = spawn(process.execPath, ["--import", "tsx", mainTs, "watch", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** `ica-orchestrator watch` as a real process (the bundled CLI), with its output collected as it comes. */
+async function spawnWatch(args: readonly string[]) {
+  const child = spawn(process.execPath, [await bundleCli(), "watch", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const output = { stdout: "", stderr: "", closed: false };
   child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -89,7 +88,7 @@ function spawnWatch(args: readonly string[]) {
 
 describe("watch as a process", () => {
   it("exits 0 on a real SIGTERM between cycles", async () => {
-    const watch = spawnWatch(args);
+    const watch = await spawnWatch(args);
     await watch.waitFor(/next cycle at/);
     watch.child.kill("SIGTERM");
     expect(await watch.exited).toBe(0);
@@ -100,7 +99,7 @@ describe("watch as a process", () => {
 
   it("stops at once on a second signal (exit 1), releasing the lock", async () => {
     sim.setFaults({ rules: [{ route: "*", rate: 1, kinds: ["slow"], slowMs: 300 }] });
-    const watch = spawnWatch(args);
+    const watch = await spawnWatch(args);
     await watch.waitFor(/cycle \S+ started/);
     watch.child.kill("SIGTERM");
     await watch.waitFor(/SIGTERM received/);

@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/simulator/server.js";
 import { openJournal, readManagedTable, statePaths } from "../../src/state/index.js";
+import { bundleModule } from "../reliability/bundle.js";
 import { cycle, cycleSettings, startCycleSimulator, tempStateDir } from "./cycle-harness.js";
 
-const childScript = fileURLToPath(new URL("./cycle-child.ts", import.meta.url));
+const bundleChild = () => bundleModule(fileURLToPath(new URL("./cycle-child.ts", import.meta.url)));
 
 interface EndState {
   digest: string;
@@ -47,7 +48,7 @@ async function converge(sim: Simulator, stateDir: string): Promise<EndState> {
 
 /** Runs a cycle in a child process and SIGKILLs it once the simulator has seen `afterRequests` requests. */
 async function killCycleAfter(sim: Simulator, stateDir: string, afterRequests: number): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", childScript], {
+  const child = spawn(process.execPath, [await bundleChild()], {
     env: {
       ...process.env,
       CYCLE_CHILD: JSON.stringify({ icaUrl: sim.icaUrl, basespaceUrl: sim.basespaceUrl, apiKey: sim.apiKey, basespaceToken: sim.basespaceToken, stateDir }),

@@ -71,9 +71,9 @@ const built = await access(entry).then(
   () => true,
   () => false,
 );
-if (!built) console.warn("test/packaging: dist/ is not built (npm run build), so the clean-install entry test is skipped; .ci/run builds first");
+const entryTitle = `the built entry point from a clean production install${built ? "" : " (skipped: dist/ is not built — npm run build; .ci/run builds first)"}`;
 
-describe.skipIf(!built)("the built entry point from a clean production install", () => {
+describe.skipIf(!built)(entryTitle, () => {
   it(
     "runs --help and --version from npm ci --omit=dev, through a symlink like the image's",
     async () => {

@@ -290,7 +290,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await template?.close();
-  await cli?.remove();
 });
 
 describe("bad input through the real CLI", () => {

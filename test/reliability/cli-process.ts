@@ -1,9 +1,10 @@
 // The real CLI as a child process, bundled from src/ (see bundle.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { bundleModule, type Bundle } from "./bundle.js";
+import { bundleModule } from "./bundle.js";
 
-export type CliBundle = Bundle;
+/** The path of the CLI bundled from src/cli/main.ts. */
+export type CliBundle = string;
 
 export const bundleCli = (): Promise<CliBundle> => bundleModule(fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url)));
 
@@ -28,7 +29,7 @@ export interface CliRunOptions {
 }
 
 export function startCli(bundle: CliBundle, args: readonly string[], options: CliRunOptions = {}): CliRun {
-  const child = spawn(process.execPath, [bundle.script, ...args], {
+  const child = spawn(process.execPath, [bundle, ...args], {
     env: { PATH: process.env.PATH ?? "", ...options.env },
     cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { utimes } from "node:fs/promises";
 import { isDeepStrictEqual as isEqual } from "node:util";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { statePaths } from "../../src/state/index.js";
 import type { Hold } from "./api-proxy.js";
 import { bundleCli, runCliProcess, startCli, type CliBundle, type CliRun } from "./cli-process.js";
@@ -60,10 +60,6 @@ beforeAll(async () => {
   expect(reference.journal.basespaceRestores.length).toBeGreaterThan(0);
   expect(reference.journal.managing).toEqual([]);
 }, 60_000);
-
-afterAll(async () => {
-  await cli?.remove();
-});
 
 /** A `run` started and held by the proxy at its first API call: its start-up is paid while another run is checked. */
 interface ReadyRun {

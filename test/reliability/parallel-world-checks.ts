@@ -1,5 +1,6 @@
-// Checks many random worlds on every core: the suite runs its test files one at a time, so without
-// worker threads the second core would sit idle through the thousand cycles.
+// Checks many random worlds on every core: vitest runs this file alone (the "self-parallel" project
+// in vitest.config.ts), so without worker threads the second core would sit idle through the thousand
+// cycles.
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -14,8 +15,8 @@ const inFlightPerWorker = 4;
 type WorkerAnswer = { index: number; result: WorldResult } | { index: number; error: string };
 
 export async function checkWorldsInParallel(worlds: readonly World[]): Promise<WorldResult[]> {
-  const bundle = await bundleModule(fileURLToPath(new URL("./world-check-worker.ts", import.meta.url)));
-  const workers = Array.from({ length: Math.max(1, availableParallelism()) }, () => new Worker(bundle.script));
+  const script = await bundleModule(fileURLToPath(new URL("./world-check-worker.ts", import.meta.url)));
+  const workers = Array.from({ length: Math.max(1, availableParallelism()) }, () => new Worker(script));
   try {
     const results = new Array<WorldResult>(worlds.length);
     let next = 0;
@@ -46,6 +47,5 @@ export async function checkWorldsInParallel(worlds: readonly World[]): Promise<W
     return results;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
-    await bundle.remove();
   }
 }

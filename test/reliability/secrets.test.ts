@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bundleCli, runCliProcess, type CliBundle } from "./cli-process.js";
 import { Scenario } from "./scenario.js";
 import { errorText, findLeaks, SecretSet } from "./secrets.js";
@@ -18,9 +18,6 @@ async function scenario(): Promise<Scenario> {
 beforeAll(async () => {
   cli = await bundleCli();
 }, 60_000);
-afterAll(async () => {
-  await cli?.remove();
-});
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });

@@ -6,12 +6,11 @@ import { dirname, join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
+import { bundleCli } from "../reliability/cli-process.js";
 
-const mainTs = join(import.meta.dirname, "../../src/cli/main.ts");
-
-/** Runs the CLI under tsx; `onLine` sees stdout lines as they come and may signal the process. */
-function runCli(args: string[], onLine?: (line: string, signal: (s: NodeJS.Signals) => void) => void) {
-  const child = spawn(process.execPath, ["--import", "tsx", mainTs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Runs the bundled CLI; `onLine` sees stdout lines as they come and may signal the process. */
+async function runCli(args: string[], onLine?: (line: string, signal: (s: NodeJS.Signals) => void) => void) {
+  const child = spawn(process.execPath, [await bundleCli(), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

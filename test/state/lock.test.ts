@@ -4,10 +4,12 @@ import { createInterface } from "node:readline";
 import { mkdtemp, rm, stat, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { acquireStateLock, LockCompromisedError, LockHeldError } from "../../src/state/lock.js";
 import { StateDirError } from "../../src/state/state-dir.js";
+import { bundleModule } from "../reliability/bundle.js";
 
-const lockModule = new URL("../../src/state/lock.ts", import.meta.url).href;
+const bundleHolder = () => bundleModule(fileURLToPath(new URL("./lock-holder.ts", import.meta.url)));
 
 let dir: string;
 const children: ChildProcess[] = [];
@@ -19,18 +21,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A separate process that takes the lock with our module, says "locked", and reports compromise. */
+/** A separate process that takes the lock with our module, says "locked", and reports compromise (lock-holder.ts). */
 async function spawnHolder(options: { staleMs: number; updateMs: number }): Promise<{ child: ChildProcess; next: () => Promise<string> }> {
-  const script = `
-    const { acquireStateLock } = await import(${JSON.stringify(lockModule)});
-    await acquireStateLock(${JSON.stringify(dir)}, {
-      staleMs: ${options.staleMs}, updateMs: ${options.updateMs},
-      onCompromised: (e) => console.log("compromised " + e.name),
-    });
-    console.log("locked");
-    setInterval(() => {}, 1000);
-  `;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+  const child = spawn(process.execPath, [await bundleHolder(), dir, String(options.staleMs), String(options.updateMs)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);

@@ -34,7 +34,8 @@ describe("state/state-dir ensureStateDir", () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)("names the directory and the fix when it is not writable", async () => {
+  const root = process.getuid?.() === 0;
+  it.skipIf(root)(`names the directory and the fix when it is not writable${root ? " (skipped: running as root, who writes anywhere whatever the mode)" : ""}`, async () => {
     const locked = join(dir, "state");
     await mkdir(locked);
     await chmod(locked, 0o500);
