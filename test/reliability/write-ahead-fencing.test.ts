@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, utimes } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readAuditLog, statePaths } from "../../src/state/index.js";
 import type { SeenRequest } from "./api-proxy.js";
 import { bundleCli, runCliProcess, startCli, type CliBundle } from "./cli-process.js";
@@ -18,9 +18,6 @@ let cli: CliBundle;
 beforeAll(async () => {
   cli = await bundleCli();
 }, 60_000);
-afterAll(async () => {
-  await cli?.remove();
-});
 
 /** A webhook receiver on 127.0.0.1: the alerts the cycle sends. */
 async function webhook(): Promise<{ url: string; bodies: string[]; close: () => Promise<void> }> {

@@ -137,20 +137,6 @@ describe("simulator core: serving", () => {
     expect(small["content-type"]).toBe("application/json");
   });
 
-  it("serves a 1,000-item page in well under 20 ms", async () => {
-    sim = await startFake();
-    await fetch(ica("/page")).then((r) => r.arrayBuffer());
-    const times: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
-      const res = await fetch(ica("/page"));
-      await res.arrayBuffer();
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    expect(times[10]).toBeLessThan(20);
-  });
-
   it("adds the configured latency to every response", async () => {
     sim = await startFake({ latencyMs: 60 });
     const t0 = performance.now();
