@@ -9,7 +9,7 @@ import { ProjectResolutionError } from "../modules/launch/index.js";
 import { LockHeldError, newCycleId } from "../state/index.js";
 import type { ActionRecord, CycleReport } from "./cycle-report.js";
 import { openCycle } from "./open-cycle.js";
-import { OutputFolders } from "./output-folders.js";
+import { OutputFolders } from "../modules/outputs/index.js";
 import { publishCycle } from "./publish-cycle.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
 import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";

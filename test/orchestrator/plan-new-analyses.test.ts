@@ -1,13 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { selectFastqs, type FileRecord } from "../../src/orchestrator/plan/fastq-selection.js";
-import {
-  assessLinking,
-  idsToLink,
-  isTerminalBatchStatus,
-  recordReadiness,
-} from "../../src/orchestrator/plan/link-progress.js";
-import { planManageNew } from "../../src/orchestrator/plan/manage-plan.js";
+import { isTerminalBatchStatus } from "../../src/modules/data-transfer/index.js";
+import { assessLinking, idsToLink, recordReadiness } from "../../src/orchestrator/plan/link-progress.js";
+import { planManageNew } from "../../src/orchestrator/plan/plan-manage-new.js";
 import { findNewAnalyses, type SourceAnalysis } from "../../src/orchestrator/plan/new-analyses.js";
 
 const a = (id: string, status: string, pipelineCode = "BclConvert_v4_1_23"): SourceAnalysis => ({

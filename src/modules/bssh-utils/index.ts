@@ -1,4 +1,3 @@
-export * from "./bs-config.js";
 export * from "./bulk-archive.js";
 export * from "./projects.js";
 export * from "./scopes.js";

@@ -24,30 +24,6 @@ export const deleteEndpointTrashMover: TrashMover = async (bs, target) => {
   }
 };
 
-export interface TrashOutcome {
-  moved: TrashTarget[];
-  failed: { target: TrashTarget; error: Error }[];
-}
-
-/**
- * Moves items to the trash (no bulk call exists: one request each, run side by side within the
- * client's concurrency limit). One failure does not stop the others; each is reported.
- */
-export async function moveToTrash(
-  bs: BaseSpaceClient,
-  targets: readonly TrashTarget[],
-  mover: TrashMover = deleteEndpointTrashMover,
-): Promise<TrashOutcome> {
-  const settled = await Promise.allSettled(targets.map((target) => mover(bs, target)));
-  const outcome: TrashOutcome = { moved: [], failed: [] };
-  settled.forEach((result, i) => {
-    const target = targets[i] as TrashTarget;
-    if (result.status === "fulfilled") outcome.moved.push(target);
-    else outcome.failed.push({ target, error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)) });
-  });
-  return outcome;
-}
-
 /** Everything in the trash, collected (it is emptied as a whole, so callers need all of it at once). */
 export async function listTrash(bs: BaseSpaceClient): Promise<BsTrashItem[]> {
   const items: BsTrashItem[] = [];

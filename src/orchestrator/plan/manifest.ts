@@ -46,6 +46,7 @@ export function manifestFileName(runId: string): string {
   return `${safe}.download_manifest.csv`;
 }
 
-export function manifestPath(runId: string): string {
+/** Where the manifest of a run lives in the destination project (the state directory keeps a copy: state/manifestPath). */
+export function icaManifestPath(runId: string): string {
   return `${MANIFEST_FOLDER}${manifestFileName(runId)}`;
 }

@@ -6,7 +6,7 @@ import { chunk } from "../../modules/data-transfer/index.js";
 import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/basespace-lifecycle.js";
+import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/plan-basespace-lifecycle.js";
 import type { ScopeGate } from "../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../plan/cap.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";

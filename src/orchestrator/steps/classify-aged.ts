@@ -1,16 +1,15 @@
 import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/index.js";
+import { twoGateLimit } from "../../modules/data-transfer/index.js";
 import {
+  findMarkerFiles,
   markerFileNames,
-  markerKindOf,
   OutputFolderNotFoundError,
   readBsshOutputProjects,
   type MarkerFiles,
+  type OutputFolders,
 } from "../../modules/outputs/index.js";
 import type { CycleContext } from "../cycle-context.js";
-import { twoGateLimit } from "../two-gate-limit.js";
-import { forEachFileUnder } from "../files-under.js";
-import type { OutputFolders } from "../output-folders.js";
 import { analysisAgeDays, isAged } from "../plan/age.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 
@@ -49,7 +48,11 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
       located.push({ analysis, folder });
     }
   }
-  const markers = await findMarkers(ctx, input.sourceId, located);
+  const markers = await findMarkerFiles(
+    ctx.ica,
+    input.sourceId,
+    located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
+  );
   const limit = twoGateLimit(ctx.settings.concurrency);
   await Promise.all(
     located.map(({ analysis, folder }) =>
@@ -107,36 +110,4 @@ function remember(
   rec.count(classification.kind === "unknown" ? "undetermined" : classification.kind);
   rec.count("classified");
   if (warning !== undefined) rec.warn(warning);
-}
-
-/**
- * The marker files of many folders in few calls: the multi-folder listing narrowed by exact file
- * name, so the answer holds the markers only. As in findMarkerFiles, the shallowest marker of a kind
- * wins: it is the analysis' own, deeper ones belong to tools it ran.
- */
-async function findMarkers(
-  ctx: CycleContext,
-  sourceId: string,
-  located: ReadonlyArray<{ analysis: IcaAnalysis; folder: IcaData }>,
-): Promise<Map<string, MarkerFiles>> {
-  const found = new Map<string, MarkerFiles>();
-  await forEachFileUnder(
-    ctx.ica,
-    sourceId,
-    located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
-    (analysisId, file) => {
-      const kind = markerKindOf(file);
-      if (!kind) return;
-      const markers = found.get(analysisId) ?? {};
-      const current = markers[kind];
-      if (!current || depth(file.path) < depth(current.path)) markers[kind] = file;
-      found.set(analysisId, markers);
-    },
-    { filename: Object.values(markerFileNames), filenameMatchMode: "EXACT" },
-  );
-  return found;
-}
-
-function depth(path: string): number {
-  return path.split("/").length;
 }

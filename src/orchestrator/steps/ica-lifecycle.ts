@@ -1,12 +1,12 @@
 import pLimit from "p-limit";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { archiveData, deleteData, unarchiveData } from "../../modules/data-transfer/index.js";
+import type { OutputFolders } from "../../modules/outputs/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import type { OutputFolders } from "../output-folders.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
 import type { DeletionBudget } from "../plan/cap.js";
-import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/ica-lifecycle.js";
+import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-lifecycle.js";
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";

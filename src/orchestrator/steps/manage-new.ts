@@ -1,12 +1,11 @@
 import type { IcaAnalysis } from "../../ica/schemas.js";
-import { chunk, type LinkItemResult } from "../../modules/data-transfer/index.js";
+import { chunk, twoGateLimit, type LinkItemResult } from "../../modules/data-transfer/index.js";
+import type { OutputFolders } from "../../modules/outputs/index.js";
 import { addManagedRows, type ManagedRow, type ManagingEntry } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import { twoGateLimit } from "../two-gate-limit.js";
-import type { OutputFolders } from "../output-folders.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
-import { planManageNew } from "../plan/manage-plan.js";
+import { planManageNew } from "../plan/plan-manage-new.js";
 import { findNewAnalyses } from "../plan/new-analyses.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";

@@ -3,7 +3,7 @@ import { relaunchAnalysis } from "../../modules/launch/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { StepPlan } from "../plan/plan-types.js";
-import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/requeue.js";
+import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/plan-requeue.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 
 export interface RequeueFailedInput {

@@ -1,14 +1,14 @@
 import type { BaseSpaceClient } from "../../../basespace/client.js";
 import type { BsTrashItem } from "../../../basespace/schemas.js";
 import type { CycleContext } from "../../cycle-context.js";
-import type { BasespaceIdSets } from "../../plan/basespace-lifecycle.js";
+import type { BasespaceIdSets } from "../../plan/plan-basespace-lifecycle.js";
 import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
-import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/empty-trash.js";
+import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/plan-empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
-export interface EmptyTrashInput {
+export interface EmptyTrashStepInput {
   scopes: ScopeGate;
   budget: DeletionBudget;
   /** This cycle's trash items: in a dry run they are not in the trash yet, so they are added to what is listed. */
@@ -24,7 +24,7 @@ export interface EmptyTrashInput {
 export async function emptyTrash(
   ctx: CycleContext,
   bs: BaseSpaceClient,
-  input: EmptyTrashInput,
+  input: EmptyTrashStepInput,
   rec: StepRecorder,
 ): Promise<PlanItem | null> {
   const mode = ctx.settings.emptyTrash;

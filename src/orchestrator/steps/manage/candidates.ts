@@ -1,8 +1,6 @@
 import type { IcaAnalysis, IcaData } from "../../../ica/schemas.js";
-import { OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
+import { forEachFileUnder, OutputFolderNotFoundError, type OutputFolders } from "../../../modules/outputs/index.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { forEachFileUnder } from "../../files-under.js";
-import type { OutputFolders } from "../../output-folders.js";
 import { createFastqSelector, type FastqSelection, type FastqSelector } from "../../plan/fastq-selection.js";
 import type { DestinationFile } from "../../plan/link-progress.js";
 import type { StepRecorder } from "../../step-recorder.js";
