@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import type { FastqSelection } from "./fastq-selection.js";
 import { compareText } from "./compare-text.js";
 
 /**
@@ -44,6 +45,14 @@ export function manifestFileName(runId: string): string {
   if (trimmed === "") throw new Error("manifest name needs a run id (the analysis reference); got an empty one");
   const safe = trimmed.replace(/[^A-Za-z0-9._-]/gu, "_").replace(/^\.+/, (dots) => "_".repeat(dots.length));
   return `${safe}.download_manifest.csv`;
+}
+
+/** The manifest of an analysis' FASTQ selection, as linked into the destination project. */
+export function manifestFor(selection: Pick<FastqSelection, "selected">, destinationProjectId: string): string {
+  return renderManifest(
+    selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
+    destinationProjectId,
+  );
 }
 
 /** Where the manifest of a run lives in the destination project (the state directory keeps a copy: state/manifestPath). */

@@ -1,7 +1,7 @@
 import type { FastqSelection } from "./fastq-selection.js";
 import { noMgiFastqWarning } from "./fastq-selection.js";
 import { idsToLink, type ManifestState } from "./link-progress.js";
-import { manifestFileName, icaManifestPath, renderManifest } from "./manifest.js";
+import { icaManifestPath, manifestFileName } from "./manifest.js";
 import type { SourceAnalysis } from "./new-analyses.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
 
@@ -11,7 +11,8 @@ export interface ManageAnalysisPlanInput {
   /** Journal: ids linked by an earlier cycle's batch. */
   linkedBefore: ReadonlySet<string>;
   manifest: ManifestState;
-  destinationProjectId: string;
+  /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
+  manifestCsv: string;
 }
 
 export interface ManageNewPlanInput {
@@ -58,16 +59,12 @@ export function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
     });
   }
   if (input.manifest !== "available") {
-    const csv = renderManifest(
-      selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
-      input.destinationProjectId,
-    );
     items.push({
       step: "manageNew",
       action: "upload-manifest",
       target: { kind: "manifest", id: manifestFileName(analysis.reference), path: icaManifestPath(analysis.reference) },
       analysisId: analysis.id,
-      sizeBytes: Buffer.byteLength(csv),
+      sizeBytes: Buffer.byteLength(input.manifestCsv),
       reason:
         input.manifest === "partial"
           ? `replace the incomplete upload (PARTIAL); ${selection.selected.length} row(s)`

@@ -7,17 +7,11 @@ import {
   OutputFolderNotFoundError,
   readBsshOutputProjects,
   type MarkerFiles,
-  type OutputFolders,
 } from "../../modules/outputs/index.js";
 import type { CycleContext } from "../cycle-context.js";
+import type { ListedCycle } from "../cycle-facts.js";
 import { analysisAgeDays, isAged } from "../plan/age.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-
-export interface ClassifyAgedInput {
-  sourceId: string;
-  analyses: readonly IcaAnalysis[];
-  outputFolders: OutputFolders;
-}
 
 /**
  * Step 4: who manages each aged analysis (any pipeline), looked up once and remembered in the
@@ -25,8 +19,9 @@ export interface ClassifyAgedInput {
  * ICA if it holds `_tags.json`, otherwise "cannot determine" — reported, and never touched. Only
  * finished analyses are classified: a running one's outputs are still being written.
  */
-export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, rec: StepRecorder): Promise<void> {
-  const aged = input.analyses.filter(
+export async function classifyAged(ctx: ListedCycle, rec: StepRecorder): Promise<void> {
+  const sourceId = ctx.projects.source.id;
+  const aged = ctx.analyses.filter(
     (a) => analysisStateOf(a.status) !== "pending" && isAged(analysisAgeDays(a, ctx.now), ctx.windows),
   );
   const known = aged.filter((a) => ctx.journal.data.classifications[a.id] !== undefined);
@@ -36,7 +31,7 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
   const unknown = aged.filter((a) => ctx.journal.data.classifications[a.id] === undefined);
   if (unknown.length === 0) return;
 
-  const folders = await input.outputFolders.of(unknown);
+  const folders = await ctx.outputFolders.of(unknown);
   const located: Array<{ analysis: IcaAnalysis; folder: IcaData }> = [];
   for (const analysis of unknown) {
     const folder = folders.get(analysis.id);
@@ -50,13 +45,13 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
   }
   const markers = await findMarkerFiles(
     ctx.ica,
-    input.sourceId,
+    sourceId,
     located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
   );
   const limit = twoGateLimit(ctx.settings.concurrency);
   await Promise.all(
     located.map(({ analysis, folder }) =>
-      limit(() => classifyOne(ctx, input.sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),
+      limit(() => classifyOne(ctx, sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),
     ),
   );
   await ctx.journalWriter.save();

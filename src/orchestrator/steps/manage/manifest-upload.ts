@@ -6,7 +6,7 @@ import { createFileAtPath, uploadViaPresignedUrl } from "../../../modules/data-t
 import { manifestPath } from "../../../state/index.js";
 import type { ActionLog } from "../../action-log.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { MANIFEST_FOLDER, icaManifestPath, manifestFileName, renderManifest } from "../../plan/manifest.js";
+import { MANIFEST_FOLDER, icaManifestPath, manifestFileName } from "../../plan/manifest.js";
 import type { Candidate } from "./candidates.js";
 
 /**
@@ -30,11 +30,7 @@ export async function ensureManifest(
   destinationId: string,
   candidate: Candidate,
 ): Promise<void> {
-  const { analysis, selection } = candidate;
-  const csv = renderManifest(
-    selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
-    destinationId,
-  );
+  const { analysis, manifestCsv: csv } = candidate;
   await writeFileAtomic(manifestPath(ctx.paths, analysis.reference), csv);
   const known = ctx.journal.data.managing[analysis.id]?.manifest;
   if (known?.status === "uploaded") return;
