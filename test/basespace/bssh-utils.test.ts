@@ -119,7 +119,7 @@ describe("archive, restore, trash", () => {
     const available = datasets.filter((d) => !d.isArchived).slice(0, 2);
     const archived = datasets.find((d) => d.isArchived) as (typeof datasets)[number];
     const run = (await collect(bs.listRuns())).find((r) => !r.isArchived && r.status === "Complete") as { id: string };
-    const before = await listTrash(bs);
+    const before = (await listTrash(bs)).listed;
     expect(before.map((t) => t.kind)).toEqual(["dataset"]);
 
     // As the BaseSpace lifecycle moves items: one call each, side by side, each failing on its own.
@@ -140,12 +140,12 @@ describe("archive, restore, trash", () => {
     expect(outcome.failed.map((f) => f.target.id)).toEqual([archived.id]);
     expect(outcome.failed[0]?.error).toBeInstanceOf(BadRequestError);
 
-    const trash = await listTrash(bsClientFor(sim, { pageSize: 2 }));
+    const trash = (await listTrash(bsClientFor(sim, { pageSize: 2 }))).listed;
     expect(trash.map((t) => t.itemId).sort()).toEqual([...before.map((t) => t.itemId), ...available.map((d) => d.id), run.id].sort());
     expect(trash.find((t) => t.itemId === run.id)?.kind).toBe("run");
     expect((await collect(bs.listProjectDatasets(q3))).map((d) => d.id)).not.toContain(available[0]?.id);
 
     await emptyTrash(bs);
-    expect(await listTrash(bs)).toEqual([]);
+    expect((await listTrash(bs)).listed).toEqual([]);
   });
 });

@@ -2,4 +2,3 @@ export * from "./bulk-archive.js";
 export * from "./projects.js";
 export * from "./scopes.js";
 export * from "./trash.js";
-export { parseBaseSpaceDate } from "../../basespace/dates.js";

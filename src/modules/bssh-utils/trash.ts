@@ -24,11 +24,23 @@ export const deleteEndpointTrashMover: TrashMover = async (bs, target) => {
   }
 };
 
-/** Everything in the trash, collected (it is emptied as a whole, so callers need all of it at once). */
-export async function listTrash(bs: BaseSpaceClient): Promise<BsTrashItem[]> {
-  const items: BsTrashItem[] = [];
-  for await (const item of bs.listTrash()) items.push(item);
-  return items;
+export interface TrashListing {
+  listed: BsTrashItem[];
+  /** The trash was read to its end. */
+  complete: boolean;
+}
+
+/**
+ * The trash, collected (it is emptied as a whole, so callers need all of it at once), up to and
+ * including the first entry `stopAt` accepts: a decision that one entry settles need not page on.
+ */
+export async function listTrash(bs: BaseSpaceClient, stopAt: (entry: BsTrashItem) => boolean = () => false): Promise<TrashListing> {
+  const listed: BsTrashItem[] = [];
+  for await (const entry of bs.listTrash()) {
+    listed.push(entry);
+    if (stopAt(entry)) return { listed, complete: false };
+  }
+  return { listed, complete: true };
 }
 
 /** Permanently deletes EVERYTHING in the trash, including items people put there by hand. */
