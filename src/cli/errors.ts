@@ -1,8 +1,6 @@
 import { CommanderError } from "commander";
-import { ConfigError } from "../config/index.js";
-import { AuthError, InvalidResponseError } from "../http/errors.js";
 import { MetricsServeError } from "../metrics/index.js";
-import { ProjectResolutionError } from "../modules/launch/index.js";
+import { cycleConfigurationErrors } from "../orchestrator/index.js";
 import { FixtureError } from "../simulator/fixtures/resolve.js";
 import { LockHeldError, ManagedTableError, StateDirError } from "../state/index.js";
 
@@ -17,10 +15,7 @@ export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
  * failures of its later calls in its report; only those of its first calls are thrown this far.)
  */
 const configurationErrors = [
-  ConfigError,
-  ProjectResolutionError,
-  AuthError,
-  InvalidResponseError,
+  ...cycleConfigurationErrors,
   StateDirError,
   ManagedTableError,
   FixtureError,

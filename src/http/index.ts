@@ -1,7 +1,6 @@
 export * from "./errors.js";
 export * from "./paging.js";
 export * from "./path-template.js";
-export * from "./redact.js";
 export * from "./request-stats.js";
 export * from "./response-schema.js";
 export * from "./retry-policy.js";

@@ -15,7 +15,7 @@ import {
 } from "./errors.js";
 import { keepAliveAgents } from "./keep-alive-agents.js";
 import { buildQuery, expandPath, type QueryValue } from "./path-template.js";
-import { redactSecrets, stripQueryStrings } from "./redact.js";
+import { SecretRedactor, stripQueryStrings } from "../logging/redact.js";
 import { RequestStats } from "./request-stats.js";
 import { parseResponse, type Endpoint } from "./response-schema.js";
 import { defaultRetryPolicy, parseRetryAfter, retryDelayMs, shouldRetry, type RetryPolicy } from "./retry-policy.js";
@@ -91,7 +91,7 @@ export class HttpTransport {
   private readonly axios: AxiosInstance;
   private readonly limit: LimitFunction;
   private readonly policy: RetryPolicy;
-  private readonly secrets: readonly string[];
+  private readonly redactor: SecretRedactor;
   private readonly timeoutMs: number;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -101,7 +101,7 @@ export class HttpTransport {
     this.service = opts.service;
     this.stats = opts.stats ?? new RequestStats();
     this.policy = { ...defaultRetryPolicy, ...opts.retry };
-    this.secrets = opts.secrets ?? [];
+    this.redactor = new SecretRedactor(opts.secrets);
     this.timeoutMs = opts.timeoutMs ?? defaultTimeoutMs;
     this.random = opts.random ?? Math.random;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -231,7 +231,7 @@ export class HttpTransport {
 
   /** Server text as it may appear in an error: secrets masked, URL queries dropped, one line. */
   private clean<T extends string | undefined>(text: T): T {
-    return (text === undefined ? undefined : oneLine(stripQueryStrings(redactSecrets(text, this.secrets)))) as T;
+    return (text === undefined ? undefined : oneLine(stripQueryStrings(this.redactor.redact(text)))) as T;
   }
 }
 

@@ -120,3 +120,8 @@ export class SecretRedactor {
     }
   }
 }
+
+/** Drops query strings from any URL-looking text: presigned URLs carry their signature there. */
+export function stripQueryStrings(text: string): string {
+  return text.replace(/(https?:\/\/[^\s?#]*)\?[^\s#]*/g, "$1?[query removed]");
+}

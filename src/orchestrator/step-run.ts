@@ -47,4 +47,13 @@ export class StepRun {
       return undefined;
     }
   }
+
+  /**
+   * A step that needs what an earlier one produced (`input`): skipped with `missing` as the reason
+   * when that step did not produce it.
+   */
+  stepOn<I, T>(name: string, input: I | undefined, missing: string, body: (input: I, rec: StepRecorder) => Promise<T>): Promise<T | undefined> {
+    // The body runs only when the step is not skipped, that is, when the input is there.
+    return this.step(name, input === undefined ? missing : null, (rec) => body(input as I, rec));
+  }
 }

@@ -3,14 +3,13 @@ import { BadRequestError } from "../../src/http/errors.js";
 import {
   archiveItems,
   checkTokenScopes,
+  deleteEndpointTrashMover,
   emptyTrash,
-  findProjectsByName,
   findProjectsByNames,
-  listDatasetsOfProjects,
   listTrash,
   maxBulkIds,
-  moveToTrash,
   restoreItems,
+  type TrashTarget,
 } from "../../src/modules/bssh-utils/index.js";
 import type { Fixture } from "../../src/simulator/fixtures/format.js";
 import { namedFixture } from "../../src/simulator/fixtures/presets.js";
@@ -65,8 +64,8 @@ describe("identity and scopes", () => {
 describe("listings page through everything", () => {
   it("projects by exact name over several v1pre3 pages", async () => {
     const bs = bsClientFor(sim, { pageSize: 2 });
-    expect((await findProjectsByName(bs, "CoreRuns_2025_Q3")).map((p) => p.id)).toEqual([fixtureProject("CoreRuns_2025_Q3").id]);
-    expect(await findProjectsByName(bs, "coreruns_2025_q3")).toEqual([]);
+    expect((await findProjectsByNames(bs, ["CoreRuns_2025_Q3"])).get("CoreRuns_2025_Q3")?.map((p) => p.id)).toEqual([fixtureProject("CoreRuns_2025_Q3").id]);
+    expect((await findProjectsByNames(bs, ["coreruns_2025_q3"])).get("coreruns_2025_q3")).toEqual([]);
     const many = await findProjectsByNames(bs, ["CoreRuns_2025_Q4", "Retired_Project_2023"]);
     expect(many.get("CoreRuns_2025_Q4")).toHaveLength(1);
     expect(many.get("Retired_Project_2023")).toEqual([]);
@@ -80,7 +79,7 @@ describe("listings page through everything", () => {
     const expected = sim.fixture.basespace.datasets.filter((d) => ids.includes(d.projectId));
     expect(expected.length).toBeGreaterThan(200);
     const bs = bsClientFor(sim, { pageSize: 100 });
-    const datasets = await collect(listDatasetsOfProjects(bs, ids));
+    const datasets = (await Promise.all(ids.map((id) => collect(bs.listProjectDatasets(id))))).flat();
     expect(datasets.map((d) => d.id).sort()).toEqual(expected.map((d) => d.id).sort());
     const one = datasets.find((d) => d.name === "M-175-004");
     expect(one?.isArchived).toBe(true);
@@ -120,24 +119,33 @@ describe("archive, restore, trash", () => {
     const available = datasets.filter((d) => !d.isArchived).slice(0, 2);
     const archived = datasets.find((d) => d.isArchived) as (typeof datasets)[number];
     const run = (await collect(bs.listRuns())).find((r) => !r.isArchived && r.status === "Complete") as { id: string };
-    const before = await listTrash(bs);
+    const before = (await listTrash(bs)).listed;
     expect(before.map((t) => t.kind)).toEqual(["dataset"]);
 
-    const outcome = await moveToTrash(bs, [
+    // As the BaseSpace lifecycle moves items: one call each, side by side, each failing on its own.
+    const targets: TrashTarget[] = [
       ...available.map((d) => ({ kind: "dataset" as const, id: d.id })),
       { kind: "dataset", id: archived.id },
       { kind: "run", id: run.id },
-    ]);
+    ];
+    const settled = await Promise.allSettled(targets.map((target) => deleteEndpointTrashMover(bs, target)));
+    const outcome = {
+      moved: targets.filter((_, i) => settled[i]?.status === "fulfilled"),
+      failed: targets.flatMap((target, i) => {
+        const result = settled[i];
+        return result?.status === "rejected" ? [{ target, error: result.reason as unknown }] : [];
+      }),
+    };
     expect(outcome.moved.map((t) => t.id)).toEqual([...available.map((d) => d.id), run.id]);
     expect(outcome.failed.map((f) => f.target.id)).toEqual([archived.id]);
     expect(outcome.failed[0]?.error).toBeInstanceOf(BadRequestError);
 
-    const trash = await listTrash(bsClientFor(sim, { pageSize: 2 }));
+    const trash = (await listTrash(bsClientFor(sim, { pageSize: 2 }))).listed;
     expect(trash.map((t) => t.itemId).sort()).toEqual([...before.map((t) => t.itemId), ...available.map((d) => d.id), run.id].sort());
     expect(trash.find((t) => t.itemId === run.id)?.kind).toBe("run");
     expect((await collect(bs.listProjectDatasets(q3))).map((d) => d.id)).not.toContain(available[0]?.id);
 
     await emptyTrash(bs);
-    expect(await listTrash(bs)).toEqual([]);
+    expect((await listTrash(bs)).listed).toEqual([]);
   });
 });

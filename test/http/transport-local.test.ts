@@ -82,7 +82,7 @@ describe("secrets and redirects", () => {
     const bsError = await bs.getCurrentUser().catch((e: unknown) => e);
     expect(icaError).toBeInstanceOf(ApiError);
     expect((icaError as ApiError).requestId).toBe("req-1");
-    expect((icaError as ApiError).message).toContain("[redacted]");
+    expect((icaError as ApiError).message).toContain("[REDACTED]");
     expect((bsError as ApiError).title).toBe("BASESPACE.COMMON.UNAUTHORIZED");
     expectNoSecrets(icaError);
     expectNoSecrets(bsError);

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "../../src/http/errors.js";
 import type { IcaAnalysis } from "../../src/ica/schemas.js";
-import { ProjectResolutionError, getAnalysis, resolveProject } from "../../src/modules/launch/index.js";
-import { groupBclConvertAnalyses, listProjectAnalyses } from "../../src/modules/monitor/index.js";
-import {
-  findMarkerFiles,
-  findOutputFolder,
-  readBsshOutputProjects,
-  streamFolderFiles,
-} from "../../src/modules/outputs/index.js";
+import { toV3Status } from "../../src/ica/analysis-status.js";
+import { ProjectResolutionError, resolveProject } from "../../src/modules/launch/index.js";
+import { projectAnalysesSnapshot } from "../../src/modules/monitor/index.js";
+import { readBsshOutputProjects } from "../../src/modules/outputs/index.js";
+import { findNewAnalyses } from "../../src/orchestrator/plan/new-analyses.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { collect, icaClientFor, startTestSimulator } from "../http/sim-harness.js";
+import { filesUnder, markersUnder, outputFolderOf } from "../modules/output-helpers.js";
 
 let sim: Simulator;
 let sourceId: string;
@@ -21,7 +19,7 @@ beforeAll(async () => {
   sim = await startTestSimulator();
   const ica = icaClientFor(sim);
   sourceId = (await resolveProject(ica, SOURCE_PROJECT_NAME)).id;
-  analyses = await collect(listProjectAnalyses(ica, sourceId));
+  analyses = await projectAnalysesSnapshot(ica, sourceId);
 });
 afterAll(() => sim.stop());
 
@@ -76,7 +74,7 @@ describe("launch: projects", () => {
 describe("monitor", () => {
   it("lists every analysis of the project, across pages, through analysis:search", async () => {
     const ica = icaClientFor(sim, { pageSize: 3 });
-    const paged = await collect(listProjectAnalyses(ica, sourceId));
+    const paged = await projectAnalysesSnapshot(ica, sourceId);
     expect(paged.map((a) => a.id).sort()).toEqual(fixtureAnalyses().map((a) => a.id).sort());
     const searches = ica.stats.snapshot().routes["ica POST /api/projects/{projectId}/analysis:search"];
     expect(searches?.requests).toBe(Math.ceil(fixtureAnalyses().length / 3));
@@ -86,24 +84,25 @@ describe("monitor", () => {
     const ica = icaClientFor(sim, { pageSize: 2 });
     const statuses = ["IN_PROGRESS", "QUEUED"];
     const expected = fixtureAnalyses().filter((a) => statuses.includes(a.status)).map((a) => a.id).sort();
-    const viaSearch = await collect(listProjectAnalyses(ica, sourceId, { statuses }));
+    const viaSearch = await collect(ica.searchAnalyses(sourceId, { statuses }));
     expect(viaSearch.map((a) => a.id).sort()).toEqual(expected);
     expect(new Set(viaSearch.map((a) => a.status))).toEqual(new Set(statuses));
-    const succeeded = await collect(listProjectAnalyses(ica, sourceId, { statuses: ["SUCCEEDED"], via: "v3" }));
+    const succeeded = await collect(ica.listAnalysesV3(sourceId, { status: toV3Status("SUCCEEDED") }));
     expect(succeeded.map((a) => a.id).sort()).toEqual(fixtureAnalyses().filter((a) => a.status === "SUCCEEDED").map((a) => a.id).sort());
-    const running = await collect(listProjectAnalyses(ica, sourceId, { statuses: ["IN_PROGRESS"], via: "v3" }));
+    const running = await collect(ica.listAnalysesV3(sourceId, { status: toV3Status("IN_PROGRESS") }));
     expect(running.map((a) => a.status)).toEqual(["IN_PROGRESS"]);
   });
 
   it("the deprecated V3 listing pages too and normalises its spellings", async () => {
     const ica = icaClientFor(sim, { pageSize: 4 });
-    const v3 = await collect(listProjectAnalyses(ica, sourceId, { via: "v3" }));
+    const v3 = await collect(ica.listAnalysesV3(sourceId));
     expect(v3).toHaveLength(fixtureAnalyses().length);
     expect(v3.every((a) => !["INPROGRESS", "AWAITINGINPUT", "FAILEDFINAL"].includes(a.status))).toBe(true);
   });
 
   it("groups BCLConvert analyses as pending, done and failed", async () => {
-    const groups = await groupBclConvertAnalyses(analyses);
+    const found = findNewAnalyses({ analyses, managedIds: new Set(), inFlight: [] });
+    const groups = { done: found.toManage.map(({ analysis }) => analysis), pending: found.pending, failed: found.failed };
     const rows = (list: IcaAnalysis[]) => list.map((a) => Number(a.id.slice(6, 8))).sort((x, y) => x - y);
     expect(rows(groups.done)).toEqual([1, 2, 3, 9, 10, 11, 12, 13, 15]);
     expect(rows(groups.pending)).toEqual([4, 5]);
@@ -112,10 +111,10 @@ describe("monitor", () => {
 
   it("gets one analysis in V4, and a 404 for an unknown id without retrying", async () => {
     const ica = icaClientFor(sim);
-    const one = await getAnalysis(ica, sourceId, byRow(5).id);
+    const one = await ica.getAnalysis(sourceId, byRow(5).id);
     expect(one.status).toBe("QUEUED");
     expect(one.pipeline.code).toMatch(/BclConvert/);
-    const missing = await getAnalysis(ica, sourceId, "00000000-0000-4000-8000-000000000000").catch((e: unknown) => e);
+    const missing = await ica.getAnalysis(sourceId, "00000000-0000-4000-8000-000000000000").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
     expect((missing as NotFoundError).attempts).toBe(1);
     expect(ica.stats.snapshot().routes["ica GET /api/projects/{projectId}/analyses/{analysisId}"]?.requests).toBe(2);
@@ -126,10 +125,10 @@ describe("outputs", () => {
   it("finds the output folder and streams every file under it, across pages", async () => {
     const ica = icaClientFor(sim, { pageSize: 5 });
     const row1 = byRow(1);
-    const folder = await findOutputFolder(ica, sourceId, row1);
+    const folder = await outputFolderOf(icaClientFor(sim), sourceId, row1);
     expect(folder.path).toBe(`/ilmn-analyses/${row1.reference}/`);
     expect(folder.dataType).toBe("FOLDER");
-    const files = await collect(streamFolderFiles(ica, sourceId, folder.path));
+    const files = await filesUnder(ica, sourceId, folder.path);
     const expected = sim.fixture.ica.analyses.find((a) => a.id === row1.id)?.files ?? [];
     expect(files.map((f) => f.path).sort()).toEqual(expected.map((f) => `${folder.path}${f.path}`).sort());
     expect(files.length).toBeGreaterThan(5);
@@ -140,9 +139,9 @@ describe("outputs", () => {
 
   it("finds marker files with one filtered call and reads bsshoutput.json", async () => {
     const ica = icaClientFor(sim);
-    const bssh = await findOutputFolder(ica, sourceId, byRow(1));
+    const bssh = await outputFolderOf(ica, sourceId, byRow(1));
     const before = ica.stats.snapshot().totalRequests;
-    const markers = await findMarkerFiles(ica, sourceId, bssh.path);
+    const markers = await markersUnder(ica, sourceId, bssh.path);
     expect(ica.stats.snapshot().totalRequests - before).toBe(1);
     expect(markers.bsshOutput?.name).toBe("bsshoutput.json");
     expect(markers.tags).toBeUndefined();
@@ -150,16 +149,16 @@ describe("outputs", () => {
       "CoreRuns_2025_Q4",
     ]);
 
-    const icaManaged = await findMarkerFiles(ica, sourceId, (await findOutputFolder(ica, sourceId, byRow(9))).path);
+    const icaManaged = await markersUnder(ica, sourceId, (await outputFolderOf(ica, sourceId, byRow(9))).path);
     expect(icaManaged.tags?.name).toBe("_tags.json");
     expect(icaManaged.bsshOutput).toBeUndefined();
-    const neither = await findMarkerFiles(ica, sourceId, (await findOutputFolder(ica, sourceId, byRow(15))).path);
+    const neither = await markersUnder(ica, sourceId, (await outputFolderOf(ica, sourceId, byRow(15))).path);
     expect(neither).toEqual({});
   });
 
   it("sorted listings use offset paging and still return everything", async () => {
     const ica = icaClientFor(sim, { pageSize: 4 });
-    const folder = await findOutputFolder(ica, sourceId, byRow(1));
+    const folder = await outputFolderOf(ica, sourceId, byRow(1));
     const filter = { filePath: [folder.path], filePathMatchMode: "STARTS_WITH_CASE_INSENSITIVE" as const, type: "FILE" as const };
     const sorted = await collect(ica.listData(sourceId, filter, { sort: "name desc" }));
     const cursor = await collect(ica.listData(sourceId, filter));

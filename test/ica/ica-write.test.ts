@@ -6,22 +6,22 @@ import {
   archiveData,
   createFileAtPath,
   deleteData,
-  downloadViaPresignedUrl,
-  downloadWithTemporaryCredentials,
   findFileByPath,
   getDataStatus,
   linkData,
-  putFile,
+  pollUntil,
   unarchiveData,
-  waitForLifecycleAction,
+  uploadViaPresignedUrl,
+  type ObservedDataStatus,
   type PollOptions,
 } from "../../src/modules/data-transfer/index.js";
 import { resolveProject } from "../../src/modules/launch/index.js";
-import { listProjectAnalyses } from "../../src/modules/monitor/index.js";
-import { findOutputFolder, streamFolderFiles } from "../../src/modules/outputs/index.js";
+import { projectAnalysesSnapshot } from "../../src/modules/monitor/index.js";
+import { downloadSmallFile } from "../../src/modules/outputs/index.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { collect, icaClientFor, startTestSimulator } from "../http/sim-harness.js";
+import { filesUnder, outputFolderOf } from "../modules/output-helpers.js";
 
 let sim: Simulator;
 let ica: IcaClient;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   ica = icaClientFor(sim);
   sourceId = (await resolveProject(ica, SOURCE_PROJECT_NAME)).id;
   destinationId = (await resolveProject(ica, DESTINATION_PROJECT_NAME)).id;
-  analyses = await collect(listProjectAnalyses(ica, sourceId));
+  analyses = await projectAnalysesSnapshot(ica, sourceId);
 });
 beforeEach(() => {
   sim.reset();
@@ -56,8 +56,33 @@ afterAll(() => sim.stop());
 const byRow = (row: number) => analyses.find((a) => a.id.startsWith(`a00000${String(row).padStart(2, "0")}`)) as IcaAnalysis;
 
 async function fastqsOf(row: number): Promise<IcaData[]> {
-  const folder = await findOutputFolder(ica, sourceId, byRow(row));
-  return (await collect(streamFolderFiles(ica, sourceId, folder.path))).filter((f) => f.name.endsWith(".fastq.gz"));
+  const folder = await outputFolderOf(ica, sourceId, byRow(row));
+  return (await filesUnder(ica, sourceId, folder.path)).filter((f) => f.name.endsWith(".fastq.gz"));
+}
+
+/** Polls a data item's status until it reads `final`, returning the statuses seen on the way. */
+async function statusesUntil(dataId: string, final: ObservedDataStatus): Promise<ObservedDataStatus[]> {
+  const seen: ObservedDataStatus[] = [];
+  await pollUntil(
+    `${dataId} to become ${final}`,
+    async () => {
+      const status = await getDataStatus(ica, sourceId, dataId);
+      if (seen[seen.length - 1] !== status) seen.push(status);
+      return status;
+    },
+    (status) => status === final,
+    (status) => status,
+    simPoll(),
+  );
+  return seen;
+}
+
+/** The manifest's upload path (steps/manage/manifest-upload): create or find the file, upload while PARTIAL. */
+async function createAndUpload(name: string, bytes: Buffer, idempotencyKey: string): Promise<{ file: IcaData; uploaded: boolean }> {
+  const { file } = await createFileAtPath(ica, destinationId, { folderPath: "/fastq_manifests/", name }, { idempotencyKey });
+  if (file.status !== "PARTIAL") return { file, uploaded: false };
+  await uploadViaPresignedUrl(ica, destinationId, file.id, bytes, "text/csv");
+  return { file: await ica.getData(destinationId, file.id), uploaded: true };
 }
 
 describe("data linking", () => {
@@ -80,8 +105,8 @@ describe("data linking", () => {
     expect(linked.map((d) => d.id).sort()).toEqual(fastqs.map((f) => f.id).sort());
     expect(linked.every((d) => d.owningProjectId === sourceId && d.projectId === destinationId)).toBe(true);
     // Linked data keeps its path, so the destination can be checked by folder instead of by a long id list.
-    const folder = await findOutputFolder(ica, sourceId, byRow(1));
-    const inDestination = await collect(streamFolderFiles(ica, destinationId, folder.path));
+    const folder = await outputFolderOf(ica, sourceId, byRow(1));
+    const inDestination = await filesUnder(ica, destinationId, folder.path);
     expect(inDestination.map((d) => d.id).sort()).toEqual(fastqs.map((f) => f.id).sort());
 
     const again = await linkData(ica, destinationId, fastqs.map((f) => f.id), { poll: simPoll() });
@@ -144,50 +169,34 @@ describe("creating and uploading files", () => {
     const bytes = Buffer.from("file_name,file_path,data_id,project_id\nM-1_R1.fastq.gz,/x,fil.1,p\n");
     // An earlier run created the entry and died before uploading.
     await createFileAtPath(ica, destinationId, { folderPath, name: "run-b.csv" }, { idempotencyKey: "first-run" });
-    const put = await putFile(ica, destinationId, { folderPath, name: "run-b.csv" }, bytes, { idempotencyKey: "second-run" });
+    const put = await createAndUpload("run-b.csv", bytes, "second-run");
     expect(put.uploaded).toBe(true);
     expect(put.file.status).toBe("AVAILABLE");
     expect(put.file.sizeBytes).toBe(bytes.length);
-    expect(await downloadViaPresignedUrl(ica, destinationId, put.file.id)).toEqual(bytes);
-    const rerun = await putFile(ica, destinationId, { folderPath, name: "run-b.csv" }, bytes, { idempotencyKey: "third-run" });
+    expect(await downloadSmallFile(ica, destinationId, put.file)).toEqual(bytes);
+    const rerun = await createAndUpload("run-b.csv", bytes, "third-run");
     expect(rerun).toEqual({ file: put.file, uploaded: false });
     const copies = await collect(ica.listData(destinationId, { filename: ["run-b.csv"], filenameMatchMode: "EXACT" }));
     expect(copies).toHaveLength(1);
-  });
-
-  it("uploads a multipart object through temporary credentials and downloads it again", async () => {
-    const bytes = Buffer.alloc(11 * 1024 * 1024 + 17, 7);
-    bytes.write("header", 0);
-    const put = await putFile(ica, destinationId, { folderPath, name: "big.bin" }, bytes, {
-      idempotencyKey: "big-1",
-      via: "temporary-credentials",
-      s3: { endpoint: sim.s3Url, partSizeBytes: 5 * 1024 * 1024 },
-    });
-    expect(put.file.status).toBe("AVAILABLE");
-    expect(put.file.sizeBytes).toBe(bytes.length);
-    const parts = ica.stats.snapshot().routes["s3 PUT s3:UploadPartCommand"];
-    expect(parts?.requests).toBe(3);
-    const back = await downloadWithTemporaryCredentials(ica, destinationId, put.file, { endpoint: sim.s3Url });
-    expect(back.equals(bytes)).toBe(true);
   });
 });
 
 describe("archive, unarchive, delete", () => {
   it("moves an output folder through ARCHIVING → ARCHIVED → UNARCHIVING → AVAILABLE → DELETING → gone", async () => {
-    const folder = await findOutputFolder(ica, sourceId, byRow(10));
+    const folder = await outputFolderOf(ica, sourceId, byRow(10));
     await archiveData(ica, sourceId, folder.id);
-    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "archive", simPoll())).toEqual(["ARCHIVING", "ARCHIVED"]);
-    const inside = (await collect(streamFolderFiles(ica, sourceId, folder.path)))[0] as IcaData;
+    expect(await statusesUntil(folder.id, "ARCHIVED")).toEqual(["ARCHIVING", "ARCHIVED"]);
+    const inside = (await filesUnder(ica, sourceId, folder.path))[0] as IcaData;
     expect(inside.status).toBe("ARCHIVED");
     await unarchiveData(ica, sourceId, folder.id);
-    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "unarchive", simPoll())).toEqual(["UNARCHIVING", "AVAILABLE"]);
+    expect(await statusesUntil(folder.id, "AVAILABLE")).toEqual(["UNARCHIVING", "AVAILABLE"]);
     await deleteData(ica, sourceId, folder.id);
-    expect(await waitForLifecycleAction(ica, sourceId, folder.id, "delete", simPoll())).toEqual(["DELETING", "DELETED"]);
+    expect(await statusesUntil(folder.id, "DELETED")).toEqual(["DELETING", "DELETED"]);
     expect(await getDataStatus(ica, sourceId, inside.id)).toBe("DELETED");
   });
 
   it("after an ambiguous failure, reads the status instead of re-sending", async () => {
-    const folder = await findOutputFolder(ica, sourceId, byRow(12));
+    const folder = await outputFolderOf(ica, sourceId, byRow(12));
     const route = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
     sim.setFaults({ rules: [{ route, rate: 1, kinds: ["500"], limit: 1 }] });
     const error = await archiveData(ica, sourceId, folder.id).catch((e: unknown) => e);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { normaliseAnalysisStatus, toV3Status } from "../../src/ica/analysis-status.js";
 import type { IcaAnalysis } from "../../src/ica/schemas.js";
-import { analysisStateOf, groupBclConvertAnalyses, isBclConvert } from "../../src/modules/monitor/index.js";
+import { analysisStateOf, isBclConvert } from "../../src/modules/monitor/index.js";
+import { findNewAnalyses } from "../../src/orchestrator/plan/new-analyses.js";
 
 describe("analysis status spellings", () => {
   it("normalises V3 names to V4 and back", () => {
@@ -45,16 +46,19 @@ describe("BCLConvert selection", () => {
     expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), sticky)).toBe(true);
   });
 
-  it("groups a listing by state, skipping other pipelines", async () => {
-    const groups = await groupBclConvertAnalyses([
-      analysis("BclConvert", "SUCCEEDED"),
-      analysis("BclConvert", "IN_PROGRESS"),
-      analysis("BclConvert", "ABORTED"),
-      analysis("DRAGEN", "SUCCEEDED"),
-    ]);
-    expect(groups.done.map((a) => a.status)).toEqual(["SUCCEEDED"]);
-    expect(groups.pending.map((a) => a.status)).toEqual(["IN_PROGRESS"]);
-    expect(groups.failed.map((a) => a.status)).toEqual(["ABORTED"]);
-    expect(groups.unknown).toEqual([]);
+  it("the cycle groups a listing by state, skipping other pipelines", () => {
+    const found = findNewAnalyses({
+      analyses: [
+        analysis("BclConvert", "SUCCEEDED"),
+        analysis("BclConvert", "IN_PROGRESS"),
+        analysis("BclConvert", "ABORTED"),
+        analysis("DRAGEN", "SUCCEEDED"),
+      ],
+      managedIds: new Set(),
+      inFlight: [],
+    });
+    expect(found.toManage.map(({ analysis: a }) => a.status)).toEqual(["SUCCEEDED"]);
+    expect(found.pending.map((a) => a.status)).toEqual(["IN_PROGRESS"]);
+    expect(found.failed.map((a) => a.status)).toEqual(["ABORTED"]);
   });
 });

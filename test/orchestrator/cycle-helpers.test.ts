@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JournalWriter } from "../../src/orchestrator/journal-writer.js";
-import { batchByQueryLength } from "../../src/orchestrator/query-batches.js";
+import { batchByQueryLength } from "../../src/modules/outputs/query-batches.js";
 import { openJournal } from "../../src/state/index.js";
 
 describe("orchestrator/query-batches", () => {

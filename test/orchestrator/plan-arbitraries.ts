@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { lifecycleWindows, type LifecycleWindows } from "../../src/orchestrator/plan/age.js";
-import type { BasespaceItem } from "../../src/orchestrator/plan/basespace-lifecycle.js";
-import type { IcaManagedAnalysis } from "../../src/orchestrator/plan/ica-lifecycle.js";
+import type { BasespaceItem } from "../../src/orchestrator/plan/plan-basespace-lifecycle.js";
+import type { IcaManagedAnalysis } from "../../src/orchestrator/plan/plan-ica-lifecycle.js";
 
 /** Random inputs for the planners' property tests, biased towards the window boundaries. */
 

@@ -6,11 +6,11 @@ import {
   type BasespaceDataset,
   type BasespaceItem,
   type BasespaceRun,
-} from "../../src/orchestrator/plan/basespace-lifecycle.js";
+} from "../../src/orchestrator/plan/plan-basespace-lifecycle.js";
 import { resolveBasespaceProjects } from "../../src/orchestrator/plan/basespace-projects.js";
 import { gateBasespaceScopes, requiredBasespaceScopes } from "../../src/orchestrator/plan/basespace-scopes.js";
 import { cappedActions, deletionBudget } from "../../src/orchestrator/plan/cap.js";
-import { planIcaLifecycle } from "../../src/orchestrator/plan/ica-lifecycle.js";
+import { planIcaLifecycle } from "../../src/orchestrator/plan/plan-ica-lifecycle.js";
 import { isActing } from "../../src/orchestrator/plan/plan-types.js";
 import { compileProtectList, emptyProtectList } from "../../src/orchestrator/plan/protect.js";
 import { runFolderFromReference, selectRuns } from "../../src/orchestrator/plan/run-folder.js";

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { gateBasespaceScopes, requiredBasespaceScopes } from "../../src/orchestrator/plan/basespace-scopes.js";
 import { deletionBudget } from "../../src/orchestrator/plan/cap.js";
-import { decideEmptyTrash, emptyTrashModes, type EmptyTrashInput, type TrashEntry } from "../../src/orchestrator/plan/empty-trash.js";
+import { emptyTrashModes } from "../../src/config/index.js";
+import { decideEmptyTrash, type EmptyTrashPlanInput, type TrashEntry } from "../../src/orchestrator/plan/plan-empty-trash.js";
 import { compileProtectList, emptyProtectList } from "../../src/orchestrator/plan/protect.js";
 
 const scopes = gateBasespaceScopes([...requiredBasespaceScopes]);
@@ -15,7 +16,7 @@ const entry = (kind: TrashEntry["kind"], itemId: string | null, name = `n-${item
   sizeBytes: 100,
 });
 
-function decide(trash: TrashEntry[], overrides: Partial<EmptyTrashInput> = {}) {
+function decide(trash: TrashEntry[], overrides: Partial<EmptyTrashPlanInput> = {}) {
   return decideEmptyTrash({
     mode: "own-only",
     trash,

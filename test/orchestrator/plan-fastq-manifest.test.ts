@@ -8,7 +8,7 @@ import {
   selectFastqsFromStream,
   type FileRecord,
 } from "../../src/orchestrator/plan/fastq-selection.js";
-import { manifestFileName, manifestPath, renderManifest } from "../../src/orchestrator/plan/manifest.js";
+import { manifestFileName, icaManifestPath, renderManifest } from "../../src/orchestrator/plan/manifest.js";
 
 const file = (name: string, id = `fil.${name}`): FileRecord => ({
   id,
@@ -134,7 +134,7 @@ describe("orchestrator/plan/manifest", () => {
   it("names the manifest after the run id, with characters ICA names should not hold replaced", () => {
     const ref = "20240529_LH00619_0013_B22CCFJLT4_a912e3_9d578d-BclConvert_v4_1_23_patch1-7898625c-01f0-4cc0-b9ed-89216d700613";
     expect(manifestFileName(ref)).toBe(`${ref}.download_manifest.csv`);
-    expect(manifestPath("run1")).toBe("/fastq_manifests/run1.download_manifest.csv");
+    expect(icaManifestPath("run1")).toBe("/fastq_manifests/run1.download_manifest.csv");
     expect(manifestFileName("a/b c*d'e\u0000f😀")).toBe("a_b_c_d_e_f_.download_manifest.csv");
     expect(manifestFileName("..hidden")).toBe("__hidden.download_manifest.csv");
     expect(() => manifestFileName("  ")).toThrow(/needs a run id/);

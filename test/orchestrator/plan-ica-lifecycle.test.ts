@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lifecycleWindows } from "../../src/orchestrator/plan/age.js";
 import { cappedActions, deletionBudget } from "../../src/orchestrator/plan/cap.js";
-import { planIcaLifecycle, type IcaManagedAnalysis } from "../../src/orchestrator/plan/ica-lifecycle.js";
+import { planIcaLifecycle, type IcaManagedAnalysis } from "../../src/orchestrator/plan/plan-ica-lifecycle.js";
 import { isActing } from "../../src/orchestrator/plan/plan-types.js";
 import { compileProtectList, emptyProtectList } from "../../src/orchestrator/plan/protect.js";
 import { capArb, icaScenarioArb, windowsArb } from "./plan-arbitraries.js";

@@ -1,13 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { selectFastqs, type FileRecord } from "../../src/orchestrator/plan/fastq-selection.js";
-import {
-  assessLinking,
-  idsToLink,
-  isTerminalBatchStatus,
-  recordReadiness,
-} from "../../src/orchestrator/plan/link-progress.js";
-import { planManageNew } from "../../src/orchestrator/plan/manage-plan.js";
+import { isTerminalBatchStatus } from "../../src/modules/data-transfer/index.js";
+import { assessLinking, idsToLink, recordReadiness } from "../../src/orchestrator/plan/link-progress.js";
+import { manifestFor } from "../../src/orchestrator/plan/manifest.js";
+import { planManageNew, type ManageAnalysisPlanInput } from "../../src/orchestrator/plan/plan-manage-new.js";
 import { findNewAnalyses, type SourceAnalysis } from "../../src/orchestrator/plan/new-analyses.js";
 
 const a = (id: string, status: string, pipelineCode = "BclConvert_v4_1_23"): SourceAnalysis => ({
@@ -118,24 +115,27 @@ describe("orchestrator/plan/link-progress", () => {
   });
 });
 
+/** A planner input with its manifest rendered as the manageNew step renders it. */
+function withManifest(input: Omit<ManageAnalysisPlanInput, "manifestCsv">, destinationProjectId: string): ManageAnalysisPlanInput {
+  return { ...input, manifestCsv: manifestFor(input.selection, destinationProjectId) };
+}
+
 describe("orchestrator/plan/manage-plan", () => {
   it("plans the missing links, the manifest upload and the table row; pending and failed are explained", () => {
     const step = planManageNew({
       analyses: [
-        {
+        withManifest({
           analysis: { id: "an-1", reference: "RUN_a912e3_9d578d-BclConvert-x" },
           selection: selectFastqs([fq("1", 1_200_000_000), fq("2", 5)]),
           linkedBefore: new Set(["2"]),
           manifest: "partial",
-          destinationProjectId: "dest",
-        },
-        {
+        }, "dest"),
+        withManifest({
           analysis: { id: "an-2", reference: "ref-2" },
           selection: selectFastqs([{ id: "x", name: "Phix.fastq.gz", path: "/p/Phix.fastq.gz", sizeBytes: 1 }]),
           linkedBefore: new Set(),
           manifest: "absent",
-          destinationProjectId: "dest",
-        },
+        }, "dest"),
       ],
       pending: [a("3", "IN_PROGRESS")],
       failed: [a("4", "FAILED")],
@@ -167,13 +167,12 @@ describe("orchestrator/plan/manage-plan", () => {
   it("gives a link item no size when a file's size is unknown, rather than an undercount", () => {
     const step = planManageNew({
       analyses: [
-        {
+        withManifest({
           analysis: { id: "an-1", reference: "r" },
           selection: selectFastqs([fq("1", 10), { ...fq("2"), sizeBytes: null }]),
           linkedBefore: new Set(),
           manifest: "absent",
-          destinationProjectId: "d",
-        },
+        }, "d"),
       ],
       pending: [],
       failed: [],
@@ -185,7 +184,7 @@ describe("orchestrator/plan/manage-plan", () => {
   it("plans no upload once the manifest is available", () => {
     const step = planManageNew({
       analyses: [
-        { analysis: { id: "an-1", reference: "r" }, selection: selectFastqs([fq("1")]), linkedBefore: new Set(["1"]), manifest: "available", destinationProjectId: "d" },
+        withManifest({ analysis: { id: "an-1", reference: "r" }, selection: selectFastqs([fq("1")]), linkedBefore: new Set(["1"]), manifest: "available" }, "d"),
       ],
       pending: [],
       failed: [],

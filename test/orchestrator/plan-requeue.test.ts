@@ -7,7 +7,7 @@ import {
   type RequeueAttempt,
   type RequeueCandidate,
   type RequeueSettings,
-} from "../../src/orchestrator/plan/requeue.js";
+} from "../../src/orchestrator/plan/plan-requeue.js";
 import { createPlan, renderPlanTable } from "../../src/orchestrator/plan/render-plan.js";
 
 const now = new Date("2025-06-10T12:00:00Z");

@@ -1,6 +1,4 @@
-export * from "./bs-config.js";
 export * from "./bulk-archive.js";
 export * from "./projects.js";
 export * from "./scopes.js";
 export * from "./trash.js";
-export { parseBaseSpaceDate } from "../../basespace/dates.js";

@@ -24,35 +24,23 @@ export const deleteEndpointTrashMover: TrashMover = async (bs, target) => {
   }
 };
 
-export interface TrashOutcome {
-  moved: TrashTarget[];
-  failed: { target: TrashTarget; error: Error }[];
+export interface TrashListing {
+  listed: BsTrashItem[];
+  /** The trash was read to its end. */
+  complete: boolean;
 }
 
 /**
- * Moves items to the trash (no bulk call exists: one request each, run side by side within the
- * client's concurrency limit). One failure does not stop the others; each is reported.
+ * The trash, collected (it is emptied as a whole, so callers need all of it at once), up to and
+ * including the first entry `stopAt` accepts: a decision that one entry settles need not page on.
  */
-export async function moveToTrash(
-  bs: BaseSpaceClient,
-  targets: readonly TrashTarget[],
-  mover: TrashMover = deleteEndpointTrashMover,
-): Promise<TrashOutcome> {
-  const settled = await Promise.allSettled(targets.map((target) => mover(bs, target)));
-  const outcome: TrashOutcome = { moved: [], failed: [] };
-  settled.forEach((result, i) => {
-    const target = targets[i] as TrashTarget;
-    if (result.status === "fulfilled") outcome.moved.push(target);
-    else outcome.failed.push({ target, error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)) });
-  });
-  return outcome;
-}
-
-/** Everything in the trash, collected (it is emptied as a whole, so callers need all of it at once). */
-export async function listTrash(bs: BaseSpaceClient): Promise<BsTrashItem[]> {
-  const items: BsTrashItem[] = [];
-  for await (const item of bs.listTrash()) items.push(item);
-  return items;
+export async function listTrash(bs: BaseSpaceClient, stopAt: (entry: BsTrashItem) => boolean = () => false): Promise<TrashListing> {
+  const listed: BsTrashItem[] = [];
+  for await (const entry of bs.listTrash()) {
+    listed.push(entry);
+    if (stopAt(entry)) return { listed, complete: false };
+  }
+  return { listed, complete: true };
 }
 
 /** Permanently deletes EVERYTHING in the trash, including items people put there by hand. */

@@ -3,5 +3,4 @@ export * from "./lifecycle.js";
 export * from "./linking.js";
 export * from "./poll.js";
 export * from "./presigned-transfer.js";
-export * from "./put-file.js";
-export * from "./s3-transfer.js";
+export * from "./two-gate-limit.js";

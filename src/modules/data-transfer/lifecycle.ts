@@ -2,7 +2,6 @@ import { NotFoundError } from "../../http/errors.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaDataStatus } from "../../ica/schemas.js";
-import { pollUntil, type PollOptions } from "./poll.js";
 
 export type LifecycleAction = "archive" | "unarchive" | "delete";
 
@@ -14,13 +13,6 @@ const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDataStatu
   archive: ["ARCHIVING", "ARCHIVED"],
   unarchive: ["UNARCHIVING", "AVAILABLE"],
   delete: ["DELETING", "DELETED"],
-};
-
-/** Where an action ends once ICA has finished it. */
-const finalStatusAfter: Readonly<Record<LifecycleAction, ObservedDataStatus>> = {
-  archive: "ARCHIVED",
-  unarchive: "AVAILABLE",
-  delete: "DELETED",
 };
 
 /** Current status of a data item; `DELETED` once ICA answers 404. */
@@ -59,26 +51,3 @@ export const unarchiveData = (ica: IcaClient, projectId: string, dataId: string)
   requestLifecycleAction(ica, projectId, dataId, "unarchive");
 export const deleteData = (ica: IcaClient, projectId: string, dataId: string) =>
   requestLifecycleAction(ica, projectId, dataId, "delete");
-
-/** Waits until an action has finished (ARCHIVED, AVAILABLE, or gone), returning the statuses seen. */
-export async function waitForLifecycleAction(
-  ica: IcaClient,
-  projectId: string,
-  dataId: string,
-  action: LifecycleAction,
-  poll: PollOptions = {},
-): Promise<ObservedDataStatus[]> {
-  const seen: ObservedDataStatus[] = [];
-  await pollUntil(
-    `${action} of ${dataId}`,
-    async () => {
-      const status = await getDataStatus(ica, projectId, dataId);
-      if (seen[seen.length - 1] !== status) seen.push(status);
-      return status;
-    },
-    (status) => status === finalStatusAfter[action],
-    (status) => status,
-    poll,
-  );
-  return seen;
-}

@@ -3,15 +3,24 @@ import type { LinkingJobStatus } from "../../ica/schemas.js";
 import { DeadlineExceededError, pollUntil, type PollOptions } from "./poll.js";
 
 /**
- * Items per linking batch. V4 states no limit; V3 recommends at most 25,000 (L7480). 1000 keeps a
- * request body around 40 KB and the item read-back to one page.
+ * Items per linking batch: a ~200 KB request. V4 states no limit; V3 recommends at most 25,000
+ * (L7480). Batches hold files of any analyses, so a round of analyses needs one or two batches.
  */
-export const defaultLinkChunkSize = 1000;
+export const defaultLinkChunkSize = 5_000;
 
-export const terminalLinkingJobStatuses: readonly LinkingJobStatus[] = ["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "STOPPED"];
+/** Job states after which a linking batch changes no more. */
+export const terminalBatchStatuses: readonly LinkingJobStatus[] = ["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "STOPPED"];
 
 /** Item statuses that mean "the data is in the destination project"; ALREADY_LINKED makes re-runs idempotent. */
-export const linkedItemStatuses: ReadonlySet<string> = new Set(["LINKED", "ALREADY_LINKED"]);
+export const linkedItemStatuses = ["LINKED", "ALREADY_LINKED"] as const;
+
+export function isTerminalBatchStatus(status: string): boolean {
+  return (terminalBatchStatuses as readonly string[]).includes(status.toUpperCase());
+}
+
+export function isLinkedItemStatus(status: string): boolean {
+  return (linkedItemStatuses as readonly string[]).includes(status.toUpperCase());
+}
 
 export interface LinkItemResult {
   dataId: string;
@@ -67,7 +76,7 @@ export async function waitForLinkingBatch(
   const batch = await pollUntil(
     `Data linking batch ${batchId}`,
     () => ica.getLinkingBatch(projectId, batchId),
-    (b) => terminalLinkingJobStatuses.includes(b.job.status),
+    (b) => isTerminalBatchStatus(b.job.status),
     (b) => b.job.status,
     poll,
   );
@@ -83,7 +92,7 @@ export async function readLinkingBatchItems(
 ): Promise<LinkItemResult[]> {
   const byDataId = new Map<string, LinkItemResult>();
   for await (const item of ica.listLinkingBatchItems(projectId, batchId)) {
-    byDataId.set(item.dataId, { dataId: item.dataId, status: item.status, linked: linkedItemStatuses.has(item.status), info: item.info });
+    byDataId.set(item.dataId, { dataId: item.dataId, status: item.status, linked: isLinkedItemStatus(item.status), info: item.info });
   }
   return dataIds.map((dataId) => byDataId.get(dataId) ?? { dataId, status: "MISSING", linked: false, info: null });
 }

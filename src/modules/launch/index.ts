@@ -1,4 +1,3 @@
-export * from "./get-analysis.js";
 export * from "./relaunch.js";
 export * from "./relaunch-analysis.js";
 export * from "./resolve-project.js";

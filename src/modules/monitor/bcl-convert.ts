@@ -1,5 +1,4 @@
 import type { IcaAnalysis } from "../../ica/schemas.js";
-import { analysisStateOf, type AnalysisState } from "./analysis-state.js";
 
 /** The predecessor matched "BCL" and "Convert" case-insensitively in the pipeline code. */
 export const defaultBclConvertPattern = /bcl.*convert/i;
@@ -7,21 +6,4 @@ export const defaultBclConvertPattern = /bcl.*convert/i;
 export function isBclConvert(analysis: Pick<IcaAnalysis, "pipeline">, pattern: RegExp = defaultBclConvertPattern): boolean {
   // A global/sticky RegExp keeps lastIndex between test() calls; a fresh copy makes the match stateless.
   return new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "")).test(analysis.pipeline.code);
-}
-
-export type BclConvertGroups = Record<AnalysisState, IcaAnalysis[]>;
-
-/**
- * Sorts the BCLConvert analyses of a listing by state; other pipelines are skipped. Takes the listing
- * as any (async) iterable so that a cycle can pass the one listing it already holds.
- */
-export async function groupBclConvertAnalyses(
-  analyses: AsyncIterable<IcaAnalysis> | Iterable<IcaAnalysis>,
-  pattern: RegExp = defaultBclConvertPattern,
-): Promise<BclConvertGroups> {
-  const groups: BclConvertGroups = { pending: [], done: [], failed: [], unknown: [] };
-  for await (const analysis of analyses) {
-    if (isBclConvert(analysis, pattern)) groups[analysisStateOf(analysis.status)].push(analysis);
-  }
-  return groups;
 }

@@ -1,3 +1,6 @@
 export * from "./bssh-output.js";
+export * from "./files-under.js";
 export * from "./output-files.js";
 export * from "./output-folder.js";
+export * from "./output-folders.js";
+export * from "./query-batches.js";

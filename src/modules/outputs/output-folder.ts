@@ -1,5 +1,4 @@
-import type { IcaClient } from "../../ica/client.js";
-import type { IcaAnalysis, IcaAnalysisOutput, IcaData } from "../../ica/schemas.js";
+import type { IcaAnalysis, IcaAnalysisOutput } from "../../ica/schemas.js";
 
 export class OutputFolderNotFoundError extends Error {
   constructor(readonly analysisId: string, reason: string) {
@@ -9,23 +8,10 @@ export class OutputFolderNotFoundError extends Error {
 }
 
 /**
- * The output folder of an analysis: the FOLDER data of its outputs (`GET .../outputs`, AnalysisOutput
- * L17404), preferring the one named after the analysis reference — it lives at `/ilmn-analyses/<reference>/`
- * or `/<reference>/` — then read by id for its path and status (outputs carry neither). Two calls.
- */
-export async function findOutputFolder(
-  ica: IcaClient,
-  projectId: string,
-  analysis: Pick<IcaAnalysis, "id" | "reference">,
-): Promise<IcaData> {
-  const outputs = await ica.getAnalysisOutputs(projectId, analysis.id);
-  const folder = await ica.getData(projectId, outputFolderIdOf(outputs.items, analysis));
-  return { ...folder, path: folder.path.endsWith("/") ? folder.path : `${folder.path}/` };
-}
-
-/**
- * The data id of the output folder among an analysis' outputs (the first half of findOutputFolder, for
- * callers that read many folders by id in one listing).
+ * The data id of the output folder among an analysis' outputs (`GET .../outputs`, AnalysisOutput
+ * L17404): the FOLDER data, preferring the one named after the analysis reference — it lives at
+ * `/ilmn-analyses/<reference>/` or `/<reference>/`. Outputs carry neither path nor status, so
+ * OutputFolders then reads the folders many at a time by id.
  */
 export function outputFolderIdOf(outputs: readonly IcaAnalysisOutput[], analysis: Pick<IcaAnalysis, "id" | "reference">): string {
   const folders = outputs.flatMap((o) => o.data.filter((d) => d.dataType === "FOLDER"));

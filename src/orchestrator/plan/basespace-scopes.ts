@@ -1,3 +1,5 @@
+import { settingDefaults } from "../../config/index.js";
+
 /**
  * Which BaseSpace lifecycle actions the token's scopes allow, and the command that fixes a shortfall.
  *
@@ -26,8 +28,6 @@ const scopesFor: Record<BasespaceAction, readonly string[]> = {
   trash: [READ, BROWSE, MOVETOTRASH],
   "empty-trash": [READ, BROWSE, EMPTY_TRASH],
 };
-
-const DEFAULT_API_SERVER = "https://api.basespace.illumina.com";
 
 export interface ScopeGate {
   /** Required scopes the token lacks, in the order of `requiredBasespaceScopes`. */
@@ -86,7 +86,7 @@ export function basespaceAuthCommand(granted: readonly string[], options: FixCom
   const scopes = [...new Set([...requiredBasespaceScopes, ...granted.map(normalizeScope)])].filter((s) => s !== "");
   const config = options.configName && options.configName !== "default" ? ` -c ${shellWord(options.configName)}` : "";
   const server =
-    options.apiServer && options.apiServer.replace(/\/+$/, "") !== DEFAULT_API_SERVER
+    options.apiServer && options.apiServer.replace(/\/+$/, "") !== settingDefaults.basespaceApiServer
       ? ` --api-server ${shellWord(options.apiServer)}`
       : "";
   return `bs${config} auth --force${server} --scopes "${scopes.join(",")}"`;

@@ -1,3 +1,4 @@
+import { isLinkedItemStatus, type LinkItemResult } from "../../modules/data-transfer/index.js";
 import type { FileRecord } from "./fastq-selection.js";
 
 /**
@@ -5,35 +6,17 @@ import type { FileRecord } from "./fastq-selection.js";
  * linking, what a finished batch achieved, and whether the analysis may now be recorded as managed.
  */
 
-/** Job states after which a linking batch changes no more. */
-export const terminalBatchStatuses = ["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "STOPPED"] as const;
-
-/** Per-item statuses that mean "the file is in the destination": re-linking is idempotent. */
-export const linkedItemStatuses = ["LINKED", "ALREADY_LINKED"] as const;
-
-export function isTerminalBatchStatus(status: string): boolean {
-  return (terminalBatchStatuses as readonly string[]).includes(status.toUpperCase());
-}
-
-export function isLinkedItemStatus(status: string): boolean {
-  return (linkedItemStatuses as readonly string[]).includes(status.toUpperCase());
-}
-
 /** Selected ids not yet linked by an earlier batch, in selection order: a re-run links only these. */
 export function idsToLink(selected: readonly FileRecord[], linkedBefore: ReadonlySet<string>): string[] {
   return [...new Set(selected.map((file) => file.id))].filter((id) => !linkedBefore.has(id));
 }
 
-export interface LinkItemResult {
-  dataId: string;
-  status: string;
-}
-
-export interface LinkOutcome {
+/** What a linking batch achieved for one analysis' selection. */
+export interface LinkAssessment {
   /** Selected ids linked now or before (what the journal keeps). */
   linkedIds: string[];
   /** Items of the batch that ended in anything but LINKED/ALREADY_LINKED. */
-  failed: LinkItemResult[];
+  failed: Pick<LinkItemResult, "dataId" | "status">[];
   /** Selected ids neither linked before nor reported by the batch. */
   missing: string[];
   complete: boolean;
@@ -42,8 +25,8 @@ export interface LinkOutcome {
 export function assessLinking(
   selected: readonly FileRecord[],
   linkedBefore: ReadonlySet<string>,
-  results: readonly LinkItemResult[],
-): LinkOutcome {
+  results: readonly Pick<LinkItemResult, "dataId" | "status">[],
+): LinkAssessment {
   const wanted = [...new Set(selected.map((file) => file.id))];
   const linkedNow = new Set(results.filter((r) => isLinkedItemStatus(r.status)).map((r) => r.dataId));
   const isLinked = (id: string) => linkedBefore.has(id) || linkedNow.has(id);

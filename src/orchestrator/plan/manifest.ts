@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import type { FastqSelection } from "./fastq-selection.js";
 import { compareText } from "./compare-text.js";
 
 /**
@@ -46,6 +47,15 @@ export function manifestFileName(runId: string): string {
   return `${safe}.download_manifest.csv`;
 }
 
-export function manifestPath(runId: string): string {
+/** The manifest of an analysis' FASTQ selection, as linked into the destination project. */
+export function manifestFor(selection: Pick<FastqSelection, "selected">, destinationProjectId: string): string {
+  return renderManifest(
+    selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
+    destinationProjectId,
+  );
+}
+
+/** Where the manifest of a run lives in the destination project (the state directory keeps a copy: state/manifestPath). */
+export function icaManifestPath(runId: string): string {
   return `${MANIFEST_FOLDER}${manifestFileName(runId)}`;
 }

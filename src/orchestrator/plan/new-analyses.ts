@@ -9,7 +9,7 @@ import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
  */
 export type SourceAnalysis = Pick<IcaAnalysis, "id" | "reference" | "status" | "pipeline">;
 
-export interface NewAnalysesInput<A extends SourceAnalysis, R extends { analysisId: string }> {
+export interface NewAnalysesPlanInput<A extends SourceAnalysis, R extends { analysisId: string }> {
   analyses: readonly A[];
   /** Analysis ids in the managed table. */
   managedIds: ReadonlySet<string>;
@@ -35,7 +35,7 @@ export interface NewAnalyses<A, R> {
 }
 
 export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId: string }>(
-  input: NewAnalysesInput<A, R>,
+  input: NewAnalysesPlanInput<A, R>,
 ): NewAnalyses<A, R> {
   const inFlight = new Map(input.inFlight.map((record) => [record.analysisId, record]));
   const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], alreadyManaged: 0, staleInFlight: [] };

@@ -1,28 +1,16 @@
 import pLimit from "p-limit";
 import type { BaseSpaceClient } from "../../basespace/client.js";
-import type { IcaAnalysis } from "../../ica/schemas.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
 import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/basespace-lifecycle.js";
-import type { ScopeGate } from "../plan/basespace-scopes.js";
-import type { DeletionBudget } from "../plan/cap.js";
+import type { ListedCycle } from "../cycle-facts.js";
+import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/plan-basespace-lifecycle.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
-
-export interface BasespaceLifecycleInput {
-  analyses: readonly IcaAnalysis[];
-  /** From resolve; null skips the step (no token, or its scopes could not be read). */
-  scopes: ScopeGate | null;
-  /** The token's user, read with its scopes; null: read here, and only if something would be acted on. */
-  userId: string | null;
-  /** What the ICA lifecycle left of the cycle's deletion budget. */
-  budget: DeletionBudget;
-}
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -32,37 +20,39 @@ const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLife
  * trash by a later cycle once restored, available ones at once; then the trash is emptied as
  * `empty_trash` allows.
  */
-export async function basespaceLifecycle(
-  ctx: CycleContext,
-  input: BasespaceLifecycleInput,
-  rec: StepRecorder,
-): Promise<StepPlan> {
+export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
   const bs = ctx.basespace;
-  if (!bs || !input.scopes) return emptyPlan(["skipped: no usable BaseSpace token (see resolve)"]);
-  if (!input.scopes.canList) {
+  // From resolve: null skips the step (no token, or its scopes could not be read).
+  const scopes = ctx.projects.scopes;
+  // The token's user, read with its scopes; null: read here, and only if something would be acted on.
+  const userId = ctx.projects.basespaceUserId;
+  // What the ICA lifecycle left of the cycle's deletion budget.
+  const budget = ctx.budget.forBasespace(ctx.actions?.records ?? []);
+  if (!bs || !scopes) return emptyPlan(["skipped: no usable BaseSpace token (see resolve)"]);
+  if (!scopes.canList) {
     const warning = "skipped: the BaseSpace token can list nothing (it needs READ GLOBAL or BROWSE GLOBAL)";
     rec.warn(warning);
     return emptyPlan([warning]);
   }
-  const items = await basespaceItems(ctx, bs, input.analyses, rec);
+  const items = await basespaceItems(ctx, bs, ctx.analyses, rec);
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,
       windows: ctx.windows,
       restoresRequested: restoresRequested(ctx),
-      budget: input.budget,
+      budget,
       protect: ctx.protect,
-      scopes: input.scopes as ScopeGate,
+      scopes,
       ...(currentUserId !== undefined ? { currentUserId } : {}),
     });
-  let plan = planFor(input.userId ?? undefined);
+  let plan = planFor(userId ?? undefined);
   // Ownership matters only for items that would be acted on, so an unknown user is read only then.
-  if (input.userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
+  if (userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
   plan.warnings.forEach((warning) => rec.warn(warning));
   rec.countPlanned(plan.items);
   if (ctx.actions) await applyBasespaceLifecycle(ctx, ctx.actions, bs, plan.items, items, rec);
 
-  const trashItem = await emptyTrash(ctx, bs, { scopes: input.scopes, budget: plan.budget, plannedTrash: plan.items }, rec);
+  const trashItem = await emptyTrash(ctx, bs, { scopes, budget: plan.budget, plannedTrash: plan.items }, rec);
   return { step: "basespaceLifecycle", items: trashItem ? [...plan.items, trashItem] : plan.items, warnings: plan.warnings };
 }
 

@@ -1,24 +1,17 @@
 import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/index.js";
+import { twoGateLimit } from "../../modules/data-transfer/index.js";
 import {
+  findMarkerFiles,
   markerFileNames,
-  markerKindOf,
   OutputFolderNotFoundError,
   readBsshOutputProjects,
   type MarkerFiles,
 } from "../../modules/outputs/index.js";
 import type { CycleContext } from "../cycle-context.js";
-import { twoGateLimit } from "../two-gate-limit.js";
-import { forEachFileUnder } from "../files-under.js";
-import type { OutputFolders } from "../output-folders.js";
+import type { ListedCycle } from "../cycle-facts.js";
 import { analysisAgeDays, isAged } from "../plan/age.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-
-export interface ClassifyAgedInput {
-  sourceId: string;
-  analyses: readonly IcaAnalysis[];
-  outputFolders: OutputFolders;
-}
 
 /**
  * Step 4: who manages each aged analysis (any pipeline), looked up once and remembered in the
@@ -26,8 +19,9 @@ export interface ClassifyAgedInput {
  * ICA if it holds `_tags.json`, otherwise "cannot determine" — reported, and never touched. Only
  * finished analyses are classified: a running one's outputs are still being written.
  */
-export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, rec: StepRecorder): Promise<void> {
-  const aged = input.analyses.filter(
+export async function classifyAged(ctx: ListedCycle, rec: StepRecorder): Promise<void> {
+  const sourceId = ctx.projects.source.id;
+  const aged = ctx.analyses.filter(
     (a) => analysisStateOf(a.status) !== "pending" && isAged(analysisAgeDays(a, ctx.now), ctx.windows),
   );
   const known = aged.filter((a) => ctx.journal.data.classifications[a.id] !== undefined);
@@ -37,7 +31,7 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
   const unknown = aged.filter((a) => ctx.journal.data.classifications[a.id] === undefined);
   if (unknown.length === 0) return;
 
-  const folders = await input.outputFolders.of(unknown);
+  const folders = await ctx.outputFolders.of(unknown);
   const located: Array<{ analysis: IcaAnalysis; folder: IcaData }> = [];
   for (const analysis of unknown) {
     const folder = folders.get(analysis.id);
@@ -49,11 +43,15 @@ export async function classifyAged(ctx: CycleContext, input: ClassifyAgedInput, 
       located.push({ analysis, folder });
     }
   }
-  const markers = await findMarkers(ctx, input.sourceId, located);
+  const markers = await findMarkerFiles(
+    ctx.ica,
+    sourceId,
+    located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
+  );
   const limit = twoGateLimit(ctx.settings.concurrency);
   await Promise.all(
     located.map(({ analysis, folder }) =>
-      limit(() => classifyOne(ctx, input.sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),
+      limit(() => classifyOne(ctx, sourceId, analysis, folder, markers.get(analysis.id) ?? {}, rec)),
     ),
   );
   await ctx.journalWriter.save();
@@ -107,36 +105,4 @@ function remember(
   rec.count(classification.kind === "unknown" ? "undetermined" : classification.kind);
   rec.count("classified");
   if (warning !== undefined) rec.warn(warning);
-}
-
-/**
- * The marker files of many folders in few calls: the multi-folder listing narrowed by exact file
- * name, so the answer holds the markers only. As in findMarkerFiles, the shallowest marker of a kind
- * wins: it is the analysis' own, deeper ones belong to tools it ran.
- */
-async function findMarkers(
-  ctx: CycleContext,
-  sourceId: string,
-  located: ReadonlyArray<{ analysis: IcaAnalysis; folder: IcaData }>,
-): Promise<Map<string, MarkerFiles>> {
-  const found = new Map<string, MarkerFiles>();
-  await forEachFileUnder(
-    ctx.ica,
-    sourceId,
-    located.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
-    (analysisId, file) => {
-      const kind = markerKindOf(file);
-      if (!kind) return;
-      const markers = found.get(analysisId) ?? {};
-      const current = markers[kind];
-      if (!current || depth(file.path) < depth(current.path)) markers[kind] = file;
-      found.set(analysisId, markers);
-    },
-    { filename: Object.values(markerFileNames), filenameMatchMode: "EXACT" },
-  );
-  return found;
-}
-
-function depth(path: string): number {
-  return path.split("/").length;
 }

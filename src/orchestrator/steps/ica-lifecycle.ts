@@ -3,22 +3,12 @@ import type { IcaAnalysis } from "../../ica/schemas.js";
 import { archiveData, deleteData, unarchiveData } from "../../modules/data-transfer/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import type { OutputFolders } from "../output-folders.js";
+import { undeliveredAnalyses, type ListedCycle } from "../cycle-facts.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
-import type { DeletionBudget } from "../plan/cap.js";
-import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/ica-lifecycle.js";
+import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-lifecycle.js";
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-
-export interface IcaLifecycleInput {
-  sourceId: string;
-  analyses: readonly IcaAnalysis[];
-  outputFolders: OutputFolders;
-  budget: DeletionBudget;
-  /** Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait. */
-  undelivered: ReadonlySet<string>;
-}
 
 /**
  * Step 5: output folders of ICA-managed analyses are archived in the archive window and deleted past
@@ -26,24 +16,27 @@ export interface IcaLifecycleInput {
  * Folders the journal knows to be archived (and still short of days_to_delete) or deleted cost no
  * call; the rest are read many at a time.
  */
-export async function icaLifecycle(ctx: CycleContext, input: IcaLifecycleInput, rec: StepRecorder): Promise<LifecyclePlan> {
-  const subjects = await lifecycleSubjects(ctx, input, rec);
+export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
+  const subjects = await lifecycleSubjects(ctx, rec);
   const plan = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
     unarchiveRequested: new Set(Object.keys(ctx.journal.data.pendingIcaDeletes)),
-    budget: input.budget,
+    budget: ctx.budget.initial,
     protect: ctx.protect,
   });
   plan.warnings.forEach((warning) => rec.warn(warning));
   rec.countPlanned(plan.items);
-  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, input.sourceId, plan.items, rec);
+  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
+  ctx.budget.settleIca(plan.budget);
   return plan;
 }
 
-async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
+async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
+  // Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait.
+  const undelivered = undeliveredAnalyses(ctx);
   const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string }> = [];
-  for (const analysis of input.analyses) {
+  for (const analysis of ctx.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
     if (known?.kind !== "ica" || known.outputFolderId === undefined) continue;
     const ageDays = analysisAgeDays(analysis, ctx.now);
@@ -55,7 +48,7 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
     }
     toRead.push({ analysis, ageDays, folderId: known.outputFolderId });
   }
-  const folders = await input.outputFolders.byIds(toRead.map((s) => s.folderId));
+  const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
   const subjects: IcaManagedAnalysis[] = [];
   for (const { analysis, ageDays, folderId } of toRead) {
     const folder = folders.get(folderId);
@@ -74,7 +67,7 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
     // pending delete on record, and the planner only waits on UNARCHIVING. The folder's state proves
     // the request was made, so adopt it; otherwise the delete it was made for would never happen.
     if (folder.status === "UNARCHIVING" && window === "delete") {
-      ctx.journal.requestIcaDelete(folder.id, { projectId: input.sourceId, analysisId: analysis.id, path: folder.path });
+      ctx.journal.requestIcaDelete(folder.id, { projectId: ctx.projects.source.id, analysisId: analysis.id, path: folder.path });
     }
     subjects.push({
       analysisId: analysis.id,
@@ -82,7 +75,7 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
       userReference: analysis.userReference,
       ageDays,
       outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes },
-      ...(input.undelivered.has(analysis.id)
+      ...(undelivered.has(analysis.id)
         ? { hold: "its MGI FASTQs are not delivered yet (not in the managed table); linked data goes with its source" }
         : {}),
     });

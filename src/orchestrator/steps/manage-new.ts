@@ -1,27 +1,15 @@
-import type { IcaAnalysis } from "../../ica/schemas.js";
-import { chunk, type LinkItemResult } from "../../modules/data-transfer/index.js";
+import { chunk, twoGateLimit, type LinkItemResult } from "../../modules/data-transfer/index.js";
 import { addManagedRows, type ManagedRow, type ManagingEntry } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import { twoGateLimit } from "../two-gate-limit.js";
-import type { OutputFolders } from "../output-folders.js";
+import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
-import { planManageNew } from "../plan/manage-plan.js";
-import { findNewAnalyses } from "../plan/new-analyses.js";
+import { planManageNew } from "../plan/plan-manage-new.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
-
-export interface ManageNewInput {
-  sourceId: string;
-  destinationId: string;
-  analyses: readonly IcaAnalysis[];
-  /** Analysis ids in the managed table (lower-case). */
-  managedIds: ReadonlySet<string>;
-  outputFolders: OutputFolders;
-}
 
 interface ManagePlan {
   plan: StepPlan;
@@ -42,31 +30,21 @@ const roundSize = 200;
  * analyses the previous one completed. Whatever stops short stays in the journal for the next cycle,
  * which then links only the missing files. Pending and failed analyses are reported.
  */
-export async function manageNew(ctx: CycleContext, input: ManageNewInput, rec: StepRecorder): Promise<ManageNewResult> {
-  const planned = await planManage(ctx, input, rec);
+export async function manageNew(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
+  const planned = await planManage(ctx, rec);
   if (!ctx.actions) {
-    const recorded = planned.plan.items.filter((item) => item.action === "record").map((item) => item.target.id);
-    return { plan: planned.plan, recorded: new Set(recorded) };
+    // A dry run: the same items, not applied; the analyses it would record count as delivered.
+    ctx.delivered = new Set(planned.plan.items.filter((item) => item.action === "record").map((item) => item.target.id));
+    return planned.plan;
   }
   const recorded = new Set<string>();
-  await applyManage(ctx, ctx.actions, input, planned, recorded, rec);
-  return { plan: planned.plan, recorded };
+  await applyManage(ctx, ctx.actions, planned, recorded, rec);
+  ctx.delivered = recorded;
+  return planned.plan;
 }
 
-export interface ManageNewResult {
-  plan: StepPlan;
-  /** Analyses appended to the managed table this cycle (in a dry run: those the plan would append). */
-  recorded: ReadonlySet<string>;
-}
-
-async function planManage(ctx: CycleContext, input: ManageNewInput, rec: StepRecorder): Promise<ManagePlan> {
-  const inFlight = Object.entries(ctx.journal.data.managing).map(([analysisId, entry]) => ({ analysisId, entry }));
-  const found = findNewAnalyses({
-    analyses: input.analyses,
-    managedIds: input.managedIds,
-    inFlight,
-    pipelinePattern: ctx.settings.bclConvertPattern,
-  });
+async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePlan> {
+  const found = ctx.newAnalyses;
   rec.count("alreadyManaged", found.alreadyManaged);
   rec.count("new", found.toManage.length);
   rec.count("pending", found.pending.length);
@@ -74,9 +52,7 @@ async function planManage(ctx: CycleContext, input: ManageNewInput, rec: StepRec
 
   const candidates = await selectCandidates(
     ctx,
-    input,
     found.toManage.map(({ analysis, resume }) => ({ analysis, resumed: resume !== null })),
-    input.outputFolders,
     rec,
   );
   const plan = planManageNew({
@@ -85,7 +61,7 @@ async function planManage(ctx: CycleContext, input: ManageNewInput, rec: StepRec
       selection: c.selection,
       linkedBefore: c.linkedBefore,
       manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
-      destinationProjectId: input.destinationId,
+      manifestCsv: c.manifestCsv,
     })),
     pending: found.pending,
     failed: found.failed,
@@ -101,9 +77,8 @@ function manifestState(entry: ManagingEntry | undefined): ManifestState {
 }
 
 async function applyManage(
-  ctx: CycleContext,
+  ctx: ListedCycle,
   actions: ActionLog,
-  input: ManageNewInput,
   planned: ManagePlan,
   recorded: Set<string>,
   rec: StepRecorder,
@@ -114,7 +89,7 @@ async function applyManage(
   // The next round links (and waits for its batches, the one idle stretch of a round) while this one
   // uploads its manifests, so the journal holds at most two rounds of in-flight work.
   const link = (round: readonly Candidate[]) => {
-    const linking = linkRound(ctx, actions, input, round, rec);
+    const linking = linkRound(ctx, actions, round, rec);
     linking.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
     return linking;
   };
@@ -124,7 +99,7 @@ async function applyManage(
       const verified = (await linking) ?? [];
       const next = rounds[i + 1];
       linking = next ? link(next) : undefined;
-      for (const analysisId of await finishRound(ctx, actions, input, round, verified, rec)) recorded.add(analysisId);
+      for (const analysisId of await finishRound(ctx, actions, round, verified, rec)) recorded.add(analysisId);
     }
   } finally {
     // A round that fails must not leave the next one creating batches and writing the journal after the
@@ -136,33 +111,32 @@ async function applyManage(
 
 /** A round up to its verified links: journal entries, link batches (resumed or new), the destination check. */
 async function linkRound(
-  ctx: CycleContext,
+  ctx: ListedCycle,
   actions: ActionLog,
-  input: ManageNewInput,
   round: readonly Candidate[],
   rec: StepRecorder,
 ): Promise<Verified[]> {
+  const destinationId = ctx.projects.destination.id;
   const withFiles = round.filter((c) => c.selection.selected.length > 0);
   for (const c of withFiles) ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
   await ctx.journalWriter.save();
 
-  const settled = await settleJournaledBatches(ctx, input.destinationId, withFiles.filter((c) => c.resumed));
+  const settled = await settleJournaledBatches(ctx, destinationId, withFiles.filter((c) => c.resumed));
   for (const [analysisId, reason] of settled.blocked) rec.error(`${referenceOf(round, analysisId)}: not managed yet: ${reason}`);
   if (settled.relist.length > 0) {
-    const listed = await destinationListing(ctx, input.destinationId, settled.relist);
+    const listed = await destinationListing(ctx, destinationId, settled.relist);
     for (const c of settled.relist) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
   }
   const linkable = withFiles.filter((c) => !settled.blocked.has(c.analysis.id));
-  const linked = await linkMissing(ctx, actions, input.destinationId, linkable);
+  const linked = await linkMissing(ctx, actions, destinationId, linkable);
   if (linked.error !== undefined) rec.error(`linking failed (${linked.error}); the analyses concerned are finished by a later cycle`);
-  return verifyDestination(ctx, input.destinationId, linkable, linked.items, rec);
+  return verifyDestination(ctx, destinationId, linkable, linked.items, rec);
 }
 
 /** The rest of a round: manifests for the verified analyses, then table rows (also for those without MGI FASTQ). */
 async function finishRound(
-  ctx: CycleContext,
+  ctx: ListedCycle,
   actions: ActionLog,
-  input: ManageNewInput,
   round: readonly Candidate[],
   verified: readonly Verified[],
   rec: StepRecorder,
@@ -174,7 +148,7 @@ async function finishRound(
     verified.map((seen) =>
       limit(async (): Promise<Checked | undefined> => {
         try {
-          await ensureManifest(ctx, actions, input.destinationId, seen.candidate);
+          await ensureManifest(ctx, actions, ctx.projects.destination.id, seen.candidate);
           rec.count("manifestsUploaded");
           return { ...seen, manifest: "available" };
         } catch (error) {

@@ -1,7 +1,10 @@
-import { writeCycleReport } from "../../state/index.js";
+import type { ProjectRef, Settings } from "../../config/index.js";
+import { newCycleId, writeCycleReport } from "../../state/index.js";
 import type { CycleOutcome, CycleReport } from "../cycle-report.js";
 import type { CycleContext } from "../cycle-context.js";
-import type { Plan } from "../plan/plan-types.js";
+import type { ResolvedProjects } from "../cycle-facts.js";
+import type { StepPlan } from "../plan/plan-types.js";
+import { createPlan } from "../plan/render-plan.js";
 import type { StepRun } from "../step-run.js";
 import { messageOf } from "../step-recorder.js";
 
@@ -12,9 +15,10 @@ export async function closeJournal(ctx: CycleContext): Promise<void> {
 }
 
 export interface ReportFrame {
-  source: { id: string; name: string };
-  destination: { id: string; name: string };
-  plan: Plan;
+  /** From resolve; without it the report names the projects as configured. */
+  projects: ResolvedProjects | undefined;
+  /** The plans of the steps that planned, in step order. */
+  plans: ReadonlyArray<StepPlan | undefined>;
   startedAt: Date;
   finishedAt: Date;
   durationMs: number;
@@ -40,9 +44,9 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     startedAt: frame.startedAt.toISOString(),
     finishedAt: frame.finishedAt.toISOString(),
     durationMs: Math.round(frame.durationMs),
-    source: frame.source,
-    destination: frame.destination,
-    plan: frame.plan,
+    source: frame.projects ? nameOf(frame.projects.source) : refOf(ctx.settings.source),
+    destination: frame.projects ? nameOf(frame.projects.destination) : refOf(ctx.settings.destination),
+    plan: createPlan(ctx.now, frame.plans.filter((p): p is StepPlan => p !== undefined)),
     steps,
     warnings: [...run.warnings, ...prefixed("warnings")],
     errors,
@@ -64,4 +68,33 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     ctx.logger.error(message);
     return { ...report, outcome: outcome === "ok" ? "failures" : outcome, errors: [...errors, message] };
   }
+}
+
+function nameOf(project: { id: string; name: string }): { id: string; name: string } {
+  return { id: project.id, name: project.name };
+}
+
+/** A project as configured: by id or by name, the other left empty. */
+function refOf(ref: ProjectRef): { id: string; name: string } {
+  return "id" in ref ? { id: ref.id, name: "" } : { id: "", name: ref.name };
+}
+
+/** The report of a cycle that did not run because another one holds the state lock. */
+export function lockedReport(settings: Settings, startedAt: Date, finishedAt: Date, durationMs: number, message: string): CycleReport {
+  return {
+    cycleId: newCycleId(startedAt),
+    dryRun: settings.dryRun,
+    outcome: "skipped-locked",
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.round(durationMs),
+    source: refOf(settings.source),
+    destination: refOf(settings.destination),
+    plan: createPlan(startedAt, []),
+    steps: [],
+    warnings: [message],
+    errors: [],
+    actions: [],
+    apiCalls: { total: 0, byRoute: {} },
+  };
 }

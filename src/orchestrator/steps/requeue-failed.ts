@@ -1,15 +1,10 @@
-import type { IcaAnalysis } from "../../ica/schemas.js";
 import { relaunchAnalysis } from "../../modules/launch/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
+import type { ListedCycle } from "../cycle-facts.js";
 import type { StepPlan } from "../plan/plan-types.js";
-import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/requeue.js";
+import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/plan-requeue.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-
-export interface RequeueFailedInput {
-  sourceId: string;
-  analyses: readonly IcaAnalysis[];
-}
 
 /**
  * Step 2b (`--requeue_failed`): failed BCLConvert analyses are relaunched from their own definition,
@@ -17,9 +12,9 @@ export interface RequeueFailedInput {
  * cycle's listing shows and manages like any other once it SUCCEEDED. Every attempt is in the journal,
  * saved before the create call, so that a crash at any point never launches one twice.
  */
-export async function requeueFailed(ctx: CycleContext, input: RequeueFailedInput, rec: StepRecorder): Promise<StepPlan> {
+export async function requeueFailed(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
   const plan = planRequeues({
-    analyses: input.analyses,
+    analyses: ctx.analyses,
     attempts: ctx.journal.data.requeues,
     settings: ctx.settings,
     now: ctx.now,
@@ -31,7 +26,7 @@ export async function requeueFailed(ctx: CycleContext, input: RequeueFailedInput
   for (const item of plan.items) {
     if (item.action === "give-up") rec.error(`${nameOf(item)}: ${item.reason}`);
   }
-  if (ctx.actions) await applyRequeues(ctx, ctx.actions, input.sourceId, plan.items, rec);
+  if (ctx.actions) await applyRequeues(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
   return stepPlan;
 }
 

@@ -1,27 +1,18 @@
 import { ConfigError, type ProjectRef } from "../../config/index.js";
 import { AuthError } from "../../http/errors.js";
-import type { IcaProject } from "../../ica/schemas.js";
 import { checkTokenScopes } from "../../modules/bssh-utils/index.js";
 import { resolveProject } from "../../modules/launch/index.js";
 import type { CycleContext } from "../cycle-context.js";
+import type { ResolvedProjects } from "../cycle-facts.js";
 import { gateBasespaceScopes, requiredBasespaceScopes, type ScopeGate } from "../plan/basespace-scopes.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-
-export interface Resolved {
-  source: IcaProject;
-  destination: IcaProject;
-  /** null when there is no BaseSpace token or its scopes could not be read: the BaseSpace lifecycle is skipped. */
-  scopes: ScopeGate | null;
-  /** The BaseSpace user the token acts for, read with the scopes; null when unknown. */
-  basespaceUserId: string | null;
-}
 
 /**
  * Step 1: both ICA projects by name or id, and the BaseSpace token's scopes (once per cycle). A
  * project that cannot be resolved, or credentials the services refuse, throw: those are
  * configuration problems, and nothing later can run without the projects.
  */
-export async function resolveProjects(ctx: CycleContext, rec: StepRecorder): Promise<Resolved> {
+export async function resolveProjects(ctx: CycleContext, rec: StepRecorder): Promise<ResolvedProjects> {
   const [source, destination, token] = await Promise.all([
     resolveProject(ctx.ica, refText(ctx.settings.source)),
     resolveProject(ctx.ica, refText(ctx.settings.destination)),

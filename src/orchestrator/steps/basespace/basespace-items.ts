@@ -4,7 +4,7 @@ import type { IcaAnalysis } from "../../../ica/schemas.js";
 import { findProjectsByNames } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
 import { ageInDays, isAged } from "../../plan/age.js";
-import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/basespace-lifecycle.js";
+import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/plan-basespace-lifecycle.js";
 import { resolveBasespaceProjects, type BasespaceProjectRef } from "../../plan/basespace-projects.js";
 import { selectRuns } from "../../plan/run-folder.js";
 import type { StepRecorder } from "../../step-recorder.js";

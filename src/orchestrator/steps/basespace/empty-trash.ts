@@ -1,14 +1,14 @@
 import type { BaseSpaceClient } from "../../../basespace/client.js";
-import type { BsTrashItem } from "../../../basespace/schemas.js";
+import { emptyTrash as emptyBasespaceTrash, listTrash } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
-import type { BasespaceIdSets } from "../../plan/basespace-lifecycle.js";
+import type { BasespaceIdSets } from "../../plan/plan-basespace-lifecycle.js";
 import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
-import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/empty-trash.js";
+import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/plan-empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
-export interface EmptyTrashInput {
+export interface EmptyTrashStepInput {
   scopes: ScopeGate;
   budget: DeletionBudget;
   /** This cycle's trash items: in a dry run they are not in the trash yet, so they are added to what is listed. */
@@ -24,7 +24,7 @@ export interface EmptyTrashInput {
 export async function emptyTrash(
   ctx: CycleContext,
   bs: BaseSpaceClient,
-  input: EmptyTrashInput,
+  input: EmptyTrashStepInput,
   rec: StepRecorder,
 ): Promise<PlanItem | null> {
   const mode = ctx.settings.emptyTrash;
@@ -34,7 +34,7 @@ export async function emptyTrash(
   if (mode === "own-only" && ours.datasetIds.size + ours.runIds.size === 0) return null;
 
   // `own-only` is settled by the first item someone else put there, so the listing stops at it.
-  const { listed, complete } = await readTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
+  const { listed, complete } = await listTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
   if (complete) {
     const present = new Set(listed.map((entry) => entry.itemId));
     const gone = Object.keys(ctx.journal.data.trashedByUs).filter((id) => !present.has(id));
@@ -57,7 +57,7 @@ export async function emptyTrash(
       await ctx.actions.perform(
         "basespaceLifecycle",
         { action: "empty-trash", ids: listed.map((entry) => entry.itemId ?? entry.trashId) },
-        () => bs.emptyTrash(),
+        () => emptyBasespaceTrash(bs),
       );
       ctx.journal.forgetTrashed(listed.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
       rec.count("trashEmptied", listed.length);
@@ -67,19 +67,6 @@ export async function emptyTrash(
   }
   await ctx.journalWriter.save();
   return decision.item;
-}
-
-/** The trash up to and including the first entry `stopAt` accepts; `complete` when it was read to the end. */
-async function readTrash(
-  bs: BaseSpaceClient,
-  stopAt: (entry: BsTrashItem) => boolean,
-): Promise<{ listed: BsTrashItem[]; complete: boolean }> {
-  const listed: BsTrashItem[] = [];
-  for await (const entry of bs.listTrash()) {
-    listed.push(entry);
-    if (stopAt(entry)) return { listed, complete: false };
-  }
-  return { listed, complete: true };
 }
 
 function trashedByUs(ctx: CycleContext, planned: readonly PlanItem[]): BasespaceIdSets {

@@ -1,8 +1,8 @@
 import type { IcaAnalysis, IcaData } from "../../../ica/schemas.js";
-import { OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
+import { forEachFileUnder, OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { forEachFileUnder } from "../../files-under.js";
-import type { OutputFolders } from "../../output-folders.js";
+import type { ListedCycle } from "../../cycle-facts.js";
+import { manifestFor } from "../../plan/manifest.js";
 import { createFastqSelector, type FastqSelection, type FastqSelector } from "../../plan/fastq-selection.js";
 import type { DestinationFile } from "../../plan/link-progress.js";
 import type { StepRecorder } from "../../step-recorder.js";
@@ -17,6 +17,8 @@ export interface Candidate {
   selection: FastqSelection;
   /** Selected files the destination already lists (looked up for resumed analyses only). */
   linkedBefore: Set<string>;
+  /** The manifest CSV of the selection, rendered once: the plan sizes it, the upload sends it ("" without a folder: nothing to list). */
+  manifestCsv: string;
 }
 
 /**
@@ -25,13 +27,11 @@ export interface Candidate {
  * (only FASTQs are kept, as the fields the manifest and the checks need).
  */
 export async function selectCandidates(
-  ctx: CycleContext,
-  projects: { sourceId: string; destinationId: string },
+  ctx: ListedCycle,
   analyses: ReadonlyArray<{ analysis: IcaAnalysis; resumed: boolean }>,
-  outputFolders: OutputFolders,
   rec: StepRecorder,
 ): Promise<Candidate[]> {
-  const folders = await outputFolders.of(analyses.map((a) => a.analysis));
+  const folders = await ctx.outputFolders.of(analyses.map((a) => a.analysis));
   const selectors = new Map<string, FastqSelector>();
   const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; folder: IcaData }> = [];
   const withoutFolder: Candidate[] = [];
@@ -40,7 +40,7 @@ export async function selectCandidates(
     if (folder instanceof OutputFolderNotFoundError) {
       // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
       rec.warn(`${analysis.reference}: ${folder.message}; recorded as managed without linking`);
-      withoutFolder.push({ analysis, resumed, folder: null, selection: { selected: [], seenFastqs: [] }, linkedBefore: new Set() });
+      withoutFolder.push({ analysis, resumed, folder: null, selection: { selected: [], seenFastqs: [] }, linkedBefore: new Set(), manifestCsv: "" });
     } else if (folder === undefined || folder instanceof Error) {
       rec.error(`${analysis.reference}: cannot list its FASTQs: ${folder?.message ?? "no output folder"}; tried again next cycle`);
     } else {
@@ -50,19 +50,18 @@ export async function selectCandidates(
   }
   await forEachFileUnder(
     ctx.ica,
-    projects.sourceId,
+    ctx.projects.source.id,
     withFolders.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
     (analysisId, file) =>
       selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes }),
   );
-  const candidates: Candidate[] = withFolders.map((c) => ({
-    ...c,
-    selection: (selectors.get(c.analysis.id) as FastqSelector).result(),
-    linkedBefore: new Set<string>(),
-  }));
+  const candidates: Candidate[] = withFolders.map((c) => {
+    const selection = (selectors.get(c.analysis.id) as FastqSelector).result();
+    return { ...c, selection, linkedBefore: new Set<string>(), manifestCsv: manifestFor(selection, ctx.projects.destination.id) };
+  });
   const resumed = candidates.filter((c) => c.resumed && c.selection.selected.length > 0);
   if (resumed.length > 0) {
-    const listed = await destinationListing(ctx, projects.destinationId, resumed);
+    const listed = await destinationListing(ctx, ctx.projects.destination.id, resumed);
     for (const c of resumed) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
   }
   return [...candidates, ...withoutFolder];

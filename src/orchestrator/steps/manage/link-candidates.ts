@@ -1,13 +1,14 @@
 import { NotFoundError } from "../../../http/errors.js";
 import {
   DeadlineExceededError,
+  isTerminalBatchStatus,
   linkData,
   waitForLinkingBatch,
   type LinkItemResult,
 } from "../../../modules/data-transfer/index.js";
 import type { ActionLog } from "../../action-log.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { idsToLink, isTerminalBatchStatus } from "../../plan/link-progress.js";
+import { idsToLink } from "../../plan/link-progress.js";
 import { messageOf } from "../../step-recorder.js";
 import type { Candidate } from "./candidates.js";
 
@@ -66,12 +67,9 @@ export interface LinkResults {
   error?: string;
 }
 
-/** A ~200 KB request; the spec recommends at most 25,000 links per batch (L7480). */
-const linksPerBatch = 5_000;
-
 /**
  * Links every selected file the destination lacks, for all candidates at once: linking batches hold
- * up to 5,000 files of any analyses, so a round of analyses needs one or two batches and few status
+ * up to 5,000 files (defaultLinkChunkSize) of any analyses, so a round of analyses needs one or two batches and few status
  * polls. The items of a batch that SUCCEEDED are not read back: all of them are linked, and the
  * destination check that follows sees every file anyway. Each batch id goes to the journal entry of
  * every analysis it covers, and is saved, before the cycle waits for it.
@@ -106,7 +104,6 @@ export async function linkMissing(
   actions.assertHeld();
   try {
     const outcome = await linkData(ctx.ica, destinationId, ids, {
-      chunkSize: linksPerBatch,
       readSucceededItems: false,
       poll: { ...ctx.linkPoll, onPoll: () => progress.update(settled, ids.length) },
       onBatchSettled: (batch) => progress.update((settled += batch.dataIds.length), ids.length),

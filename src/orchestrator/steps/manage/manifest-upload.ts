@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import writeFileAtomic from "write-file-atomic";
 import { ConflictError, NotFoundError } from "../../../http/errors.js";
 import type { IcaData } from "../../../ica/schemas.js";
-import { createFileAtPath } from "../../../modules/data-transfer/index.js";
-import { manifestPath as localManifestPath } from "../../../state/index.js";
+import { createFileAtPath, uploadViaPresignedUrl } from "../../../modules/data-transfer/index.js";
+import { manifestPath } from "../../../state/index.js";
 import type { ActionLog } from "../../action-log.js";
 import type { CycleContext } from "../../cycle-context.js";
-import { MANIFEST_FOLDER, manifestFileName, manifestPath, renderManifest } from "../../plan/manifest.js";
+import { MANIFEST_FOLDER, icaManifestPath, manifestFileName } from "../../plan/manifest.js";
 import type { Candidate } from "./candidates.js";
 
 /**
@@ -30,17 +30,13 @@ export async function ensureManifest(
   destinationId: string,
   candidate: Candidate,
 ): Promise<void> {
-  const { analysis, selection } = candidate;
-  const csv = renderManifest(
-    selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
-    destinationId,
-  );
-  await writeFileAtomic(localManifestPath(ctx.paths, analysis.reference), csv);
+  const { analysis, manifestCsv: csv } = candidate;
+  await writeFileAtomic(manifestPath(ctx.paths, analysis.reference), csv);
   const known = ctx.journal.data.managing[analysis.id]?.manifest;
   if (known?.status === "uploaded") return;
 
   const bytes = Buffer.from(csv);
-  const path = manifestPath(analysis.reference);
+  const path = icaManifestPath(analysis.reference);
   let file = known ? await readFile(ctx, destinationId, known.dataId) : undefined;
   if (!file) {
     const created = await actions.perform("manageNew", { action: "create-manifest", ids: [analysis.id], paths: [path] }, () =>
@@ -76,12 +72,9 @@ async function upload(
   bytes: Buffer,
 ): Promise<IcaData> {
   try {
-    await actions.perform("manageNew", { action: "upload-manifest", ids: [file.id], paths: [file.path] }, async () => {
-      // The URL's query is its signature: it goes straight to the upload and is never logged
-      // (errors name the route template, not the URL).
-      const url = await ctx.ica.createUploadUrl(destinationId, file.id);
-      await ctx.ica.uploadToUrl(url, bytes, "text/csv");
-    });
+    await actions.perform("manageNew", { action: "upload-manifest", ids: [file.id], paths: [file.path] }, () =>
+      uploadViaPresignedUrl(ctx.ica, destinationId, file.id, bytes, "text/csv"),
+    );
     return { ...file, status: "AVAILABLE", sizeBytes: bytes.length };
   } catch (error) {
     // A create replayed from ICA's idempotency memory reports the file as it was then (PARTIAL);

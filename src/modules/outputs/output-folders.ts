@@ -1,9 +1,8 @@
 import pLimit, { type LimitFunction } from "p-limit";
-import type { IcaClient } from "../ica/client.js";
-import type { IcaAnalysis, IcaData } from "../ica/schemas.js";
-import { OutputFolderNotFoundError, outputFolderIdOf } from "../modules/outputs/index.js";
+import type { IcaClient } from "../../ica/client.js";
+import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
+import { OutputFolderNotFoundError, outputFolderIdOf } from "./output-folder.js";
 import { batchByQueryLength } from "./query-batches.js";
-import { messageOf } from "./step-recorder.js";
 
 type AnalysisRef = Pick<IcaAnalysis, "id" | "reference">;
 
@@ -37,7 +36,7 @@ export class OutputFolders {
             const outputs = await this.ica.getAnalysisOutputs(this.projectId, analysis.id);
             folderIds.set(analysis.id, outputFolderIdOf(outputs.items, analysis));
           } catch (error) {
-            this.folders.set(analysis.id, error instanceof Error ? error : new Error(messageOf(error)));
+            this.folders.set(analysis.id, error instanceof Error ? error : new Error(String(error)));
           }
         }),
       ),

@@ -1,21 +1,22 @@
 import type { FastqSelection } from "./fastq-selection.js";
 import { noMgiFastqWarning } from "./fastq-selection.js";
 import { idsToLink, type ManifestState } from "./link-progress.js";
-import { manifestFileName, manifestPath, renderManifest } from "./manifest.js";
+import { icaManifestPath, manifestFileName } from "./manifest.js";
 import type { SourceAnalysis } from "./new-analyses.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
 
-export interface ManageAnalysisInput {
+export interface ManageAnalysisPlanInput {
   analysis: Pick<SourceAnalysis, "id" | "reference">;
   selection: FastqSelection;
   /** Journal: ids linked by an earlier cycle's batch. */
   linkedBefore: ReadonlySet<string>;
   manifest: ManifestState;
-  destinationProjectId: string;
+  /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
+  manifestCsv: string;
 }
 
-export interface ManageNewInput {
-  analyses: readonly ManageAnalysisInput[];
+export interface ManageNewPlanInput {
+  analyses: readonly ManageAnalysisPlanInput[];
   pending: readonly SourceAnalysis[];
   failed: readonly SourceAnalysis[];
 }
@@ -24,7 +25,7 @@ export interface ManageNewInput {
  * What step 3 would do: per new analysis, link the FASTQs not linked yet, upload (or replace the
  * incomplete upload of) its manifest, and record it; plus why pending and failed analyses are left.
  */
-export function planManageNew(input: ManageNewInput): StepPlan {
+export function planManageNew(input: ManageNewPlanInput): StepPlan {
   const items: PlanItem[] = input.analyses.flatMap(planManageAnalysis);
   for (const analysis of input.pending) {
     items.push(analysisItem(analysis, "wait", `BCLConvert analysis is ${analysis.status}; managed once SUCCEEDED`));
@@ -38,7 +39,7 @@ export function planManageNew(input: ManageNewInput): StepPlan {
   return { step: "manageNew", items, warnings };
 }
 
-export function planManageAnalysis(input: ManageAnalysisInput): PlanItem[] {
+export function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   const { analysis, selection } = input;
   if (selection.selected.length === 0) {
     return [analysisItem(analysis, "record", "no MGI FASTQ; recorded so it is not reconsidered every cycle")];
@@ -58,16 +59,12 @@ export function planManageAnalysis(input: ManageAnalysisInput): PlanItem[] {
     });
   }
   if (input.manifest !== "available") {
-    const csv = renderManifest(
-      selection.selected.map((f) => ({ name: f.name, path: f.path, dataId: f.id })),
-      input.destinationProjectId,
-    );
     items.push({
       step: "manageNew",
       action: "upload-manifest",
-      target: { kind: "manifest", id: manifestFileName(analysis.reference), path: manifestPath(analysis.reference) },
+      target: { kind: "manifest", id: manifestFileName(analysis.reference), path: icaManifestPath(analysis.reference) },
       analysisId: analysis.id,
-      sizeBytes: Buffer.byteLength(csv),
+      sizeBytes: Buffer.byteLength(input.manifestCsv),
       reason:
         input.manifest === "partial"
           ? `replace the incomplete upload (PARTIAL); ${selection.selected.length} row(s)`

@@ -39,7 +39,7 @@ export interface BasespaceRun {
 
 export type BasespaceItem = BasespaceDataset | BasespaceRun;
 
-export interface BasespaceLifecycleInput {
+export interface BasespaceLifecyclePlanInput {
   /** Datasets of the resolved projects and the runs `selectRuns` kept. */
   items: readonly BasespaceItem[];
   windows: LifecycleWindows;
@@ -62,7 +62,7 @@ export interface BasespaceLifecycleInput {
  * ones (once) and trash them in a later cycle when `IsArchived` is false again; trash available ones.
  * BaseSpace has no "restoring" flag, so a requested restore shows as still archived: `wait`.
  */
-export function planBasespaceLifecycle(input: BasespaceLifecycleInput): LifecyclePlan {
+export function planBasespaceLifecycle(input: BasespaceLifecyclePlanInput): LifecyclePlan {
   const subjects = input.items.map((item): LifecycleSubject => {
     const requested = (item.kind === "dataset" ? input.restoresRequested.datasetIds : input.restoresRequested.runIds).has(
       item.id,

@@ -37,7 +37,7 @@ export interface RequeueSettings {
   requeueWithinDays: number | null;
 }
 
-export interface RequeueInput<A extends RequeueCandidate> {
+export interface RequeuePlanInput<A extends RequeueCandidate> {
   analyses: readonly A[];
   /** The journal's attempts, by original analysis id. */
   attempts: Readonly<Record<string, readonly RequeueAttempt[]>>;
@@ -90,7 +90,7 @@ interface KnownAttempt extends RequeueAttempt {
   listed?: RequeueCandidate;
 }
 
-export function planRequeues<A extends RequeueCandidate>(input: RequeueInput<A>): RequeuePlan {
+export function planRequeues<A extends RequeueCandidate>(input: RequeuePlanInput<A>): RequeuePlan {
   const byId = new Map(input.analyses.map((a) => [a.id, a]));
   const byUserReference = new Map<string, A>();
   for (const a of input.analyses) if (!byUserReference.has(a.userReference)) byUserReference.set(a.userReference, a);
@@ -138,7 +138,7 @@ function knownAttempts<A extends RequeueCandidate>(
   return [...attempts.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
-function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], input: RequeueInput<RequeueCandidate>): RequeueItem | "outside-window" | undefined {
+function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], input: RequeuePlanInput<RequeueCandidate>): RequeueItem | "outside-window" | undefined {
   const { settings, now } = input;
   const last = attempts.at(-1);
   const item = (action: RequeueAction, attempt: number, reason: string, extra: Partial<RequeueItem> = {}): RequeueItem => ({

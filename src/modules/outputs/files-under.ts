@@ -1,5 +1,5 @@
-import type { IcaClient, IcaDataFilter } from "../ica/client.js";
-import type { IcaData } from "../ica/schemas.js";
+import type { IcaClient, IcaDataFilter } from "../../ica/client.js";
+import type { IcaData } from "../../ica/schemas.js";
 import { batchByQueryLength } from "./query-batches.js";
 
 export interface FolderRef<K> {

@@ -1,4 +1,5 @@
-import type { BasespaceIdSets } from "./basespace-lifecycle.js";
+import { emptyTrashModes } from "../../config/index.js";
+import type { BasespaceIdSets } from "./plan-basespace-lifecycle.js";
 import type { ScopeGate } from "./basespace-scopes.js";
 import type { DeletionBudget } from "./cap.js";
 import type { PlanItem } from "./plan-types.js";
@@ -7,9 +8,9 @@ import type { ProtectList } from "./protect.js";
 /**
  * `DELETE /v2/trash` empties the whole trash, including what people trashed by hand, and cannot be
  * undone. `own-only` (the default) empties it only when every item in it is one this tool put there;
- * `always` empties it whenever it holds anything; `never` leaves it to people.
+ * `always` empties it whenever it holds anything; `never` leaves it to people. The modes are the
+ * `empty_trash` setting's (config).
  */
-export const emptyTrashModes = ["own-only", "always", "never"] as const;
 export type EmptyTrashMode = (typeof emptyTrashModes)[number];
 
 /** A `GET /v2/trash` item, `DeletedDataset.Id` / `DeletedRun.Id` as kind + itemId (the client's `BsTrashItem` fits). */
@@ -21,7 +22,7 @@ export interface TrashEntry {
   sizeBytes?: number | null;
 }
 
-export interface EmptyTrashInput {
+export interface EmptyTrashPlanInput {
   mode: EmptyTrashMode;
   /**
    * The trash as listed right before emptying (after this cycle's moves). For a dry run: the listing
@@ -52,7 +53,7 @@ export interface EmptyTrashDecision {
 
 const LISTED = 10;
 
-export function decideEmptyTrash(input: EmptyTrashInput): EmptyTrashDecision {
+export function decideEmptyTrash(input: EmptyTrashPlanInput): EmptyTrashDecision {
   const { mode, trash } = input;
   const foreign = trash.filter((entry) => !isOurs(entry, input.trashedByUs));
   const none = { empty: false, foreign, item: null, warning: null };

@@ -23,7 +23,7 @@ export interface IcaManagedAnalysis {
   hold?: string;
 }
 
-export interface IcaLifecycleInput {
+export interface IcaLifecyclePlanInput {
   analyses: readonly IcaManagedAnalysis[];
   windows: LifecycleWindows;
   /** Journal: output folder ids whose unarchive was already requested (a delete is pending on them). */
@@ -38,7 +38,7 @@ export interface IcaLifecycleInput {
  * remembers it) and deleted by a later cycle when they are AVAILABLE again. Folders in a transition
  * (ARCHIVING, UNARCHIVING, DELETING) or still being written (PARTIAL) get a `wait` item.
  */
-export function planIcaLifecycle(input: IcaLifecycleInput): LifecyclePlan {
+export function planIcaLifecycle(input: IcaLifecyclePlanInput): LifecyclePlan {
   const subjects = input.analyses.map(
     ({ analysisId, reference, userReference, ageDays, outputFolder, hold }): LifecycleSubject => ({
       target: { kind: "ica-folder", id: outputFolder.id, path: outputFolder.path },

@@ -1,0 +1,94 @@
+import type { IcaAnalysis, IcaProject } from "../ica/schemas.js";
+import { OutputFolders } from "../modules/outputs/index.js";
+import type { ManagingEntry } from "../state/index.js";
+import type { CycleContext } from "./cycle-context.js";
+import type { ActionRecord } from "./cycle-report.js";
+import type { ScopeGate } from "./plan/basespace-scopes.js";
+import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
+import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";
+
+/** What the resolve step learns: both ICA projects and what the BaseSpace token may do. */
+export interface ResolvedProjects {
+  source: IcaProject;
+  destination: IcaProject;
+  /** null when there is no BaseSpace token or its scopes could not be read: the BaseSpace lifecycle is skipped. */
+  scopes: ScopeGate | null;
+  /** The BaseSpace user the token acts for, read with the scopes; null when unknown. */
+  basespaceUserId: string | null;
+}
+
+/** A journal entry of an analysis an earlier cycle started managing. */
+export interface InFlightAnalysis {
+  analysisId: string;
+  entry: ManagingEntry;
+}
+
+/**
+ * The cycle once its source project is listed: the facts every later step reads, each computed once.
+ * Steps take it as `(cycle, recorder)`; what one step leaves for a later one (the deletion budget,
+ * the analyses delivered) is kept here too, so the cycle itself threads nothing between steps.
+ */
+export interface ListedCycle extends CycleContext {
+  readonly projects: ResolvedProjects;
+  /** Every analysis of the source project (every status and pipeline), listed once. */
+  readonly analyses: readonly IcaAnalysis[];
+  /** The BCLConvert analyses of the listing sorted for manageNew: new ones (with their journal entry), pending, failed. */
+  readonly newAnalyses: NewAnalyses<IcaAnalysis, InFlightAnalysis>;
+  /** Output folders of the source project, each read at most once per cycle (manageNew, classifyAged, icaLifecycle). */
+  readonly outputFolders: OutputFolders;
+  /** The per-cycle deletion cap, shared by the ICA and the BaseSpace lifecycle. */
+  readonly budget: CycleBudget;
+  /** New analyses manageNew appended to the managed table (in a dry run: would append); set when it finishes. */
+  delivered: ReadonlySet<string>;
+}
+
+/** The facts of a cycle from its resolved projects, its analysis listing and the managed table. */
+export function listedCycle(
+  ctx: CycleContext,
+  projects: ResolvedProjects,
+  analyses: readonly IcaAnalysis[],
+  managedIds: ReadonlySet<string>,
+): ListedCycle {
+  const inFlight = Object.entries(ctx.journal.data.managing).map(([analysisId, entry]) => ({ analysisId, entry }));
+  return {
+    ...ctx,
+    projects,
+    analyses,
+    newAnalyses: findNewAnalyses({ analyses, managedIds, inFlight, pipelinePattern: ctx.settings.bclConvertPattern }),
+    outputFolders: new OutputFolders(ctx.ica, projects.source.id, ctx.settings.concurrency),
+    budget: new CycleBudget(deletionBudget(ctx.settings.deleteCap)),
+    delivered: new Set(),
+  };
+}
+
+/**
+ * New analyses (SUCCEEDED BCLConvert, not in the managed table) that manageNew did not record this
+ * cycle — all of them if it failed as a whole. Their output folders must not be archived or deleted.
+ */
+export function undeliveredAnalyses(cycle: ListedCycle): Set<string> {
+  return new Set(cycle.newAnalyses.toManage.map(({ analysis }) => analysis.id).filter((id) => !cycle.delivered.has(id)));
+}
+
+/** The deletion budget of one cycle: the ICA lifecycle plans first and leaves the rest to BaseSpace. */
+export class CycleBudget {
+  private leftByIca: DeletionBudget | undefined;
+
+  constructor(readonly initial: DeletionBudget) {}
+
+  /** What the ICA lifecycle left, once it finished. */
+  settleIca(left: DeletionBudget): void {
+    this.leftByIca = left;
+  }
+
+  /**
+   * What the BaseSpace lifecycle may spend: what the ICA lifecycle left or, when that step failed
+   * part-way, the initial budget less every capped action it attempted, so the cap holds even when a
+   * step's own accounting was lost.
+   */
+  forBasespace(records: readonly ActionRecord[]): DeletionBudget {
+    if (this.leftByIca) return this.leftByIca;
+    const capped: ReadonlySet<string> = cappedActions;
+    const spent = records.filter((r) => capped.has(r.action)).reduce((n, r) => n + r.ids.length, 0);
+    return { cap: this.initial.cap, remaining: Math.max(0, this.initial.remaining - spent) };
+  }
+}
