@@ -5,4 +5,5 @@ export * from "./redact.js";
 export * from "./request-stats.js";
 export * from "./response-schema.js";
 export * from "./retry-policy.js";
+export * from "./server-clock.js";
 export * from "./transport.js";

@@ -17,6 +17,7 @@ import type { StepPlan } from "./plan/plan-types.js";
 import { createPlan } from "./plan/render-plan.js";
 import { StepRun } from "./step-run.js";
 import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
+import { checkClock } from "./steps/check-clock.js";
 import { classifyAged } from "./steps/classify-aged.js";
 import { icaLifecycle } from "./steps/ica-lifecycle.js";
 import { listAnalyses } from "./steps/list-analyses.js";
@@ -72,13 +73,20 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     options.logger.warn(error.message);
     return lockedReport(settings, startedAt, clock(), performance.now() - startedMs, error.message);
   }
-  const { ctx, table } = opened;
+  const { table } = opened;
+  let ctx = opened.ctx;
   try {
     ctx.logger.info(`cycle ${ctx.cycleId} started${ctx.dryRun ? " (dry run)" : ""}`);
     const run = new StepRun(ctx, options.signal);
     table.warnings.forEach((warning) => run.warn(warning));
 
     const resolved = await run.step("resolve", null, (rec) => resolveProjects(ctx, rec), { fatal: configurationErrors });
+    // Ages are measured on the servers' clock from here on; a clock too far off retires nothing.
+    const clockCheck = await run.step("checkClock", resolved ? null : "the ICA projects could not be resolved", async (rec) =>
+      checkClock(ctx.stats.serverClock, { cycleNow: ctx.now, localNow: clock() }, rec),
+    );
+    if (clockCheck) ctx = { ...ctx, now: clockCheck.now };
+    const untrustedClock = clockCheck?.trusted ? null : "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle";
     const sourceId = resolved?.source.id ?? "";
     const destinationId = resolved?.destination.id ?? "";
     const analyses = await run.step("listAnalyses", resolved ? null : "the ICA projects could not be resolved", (rec) =>
@@ -99,10 +107,10 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     await run.step("classifyAged", noListing, (rec) => classifyAged(ctx, { sourceId, analyses: listed, outputFolders }, rec));
     const budget = deletionBudget(settings.deleteCap);
     const undelivered = undeliveredAnalyses(found, manage?.recorded ?? new Set());
-    const ica = await run.step("icaLifecycle", noListing, (rec) =>
+    const ica = await run.step("icaLifecycle", noListing ?? untrustedClock, (rec) =>
       icaLifecycle(ctx, { sourceId, analyses: listed, outputFolders, budget, undelivered }, rec),
     );
-    const basespace = await run.step("basespaceLifecycle", noListing, (rec) =>
+    const basespace = await run.step("basespaceLifecycle", noListing ?? untrustedClock, (rec) =>
       basespaceLifecycle(
         ctx,
         { analyses: listed, scopes: resolved?.scopes ?? null, userId: resolved?.basespaceUserId ?? null, budget: ica?.budget ?? budgetLeft(budget, ctx.actions?.records ?? []) },
