@@ -125,7 +125,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       destination: resolved ? { id: resolved.destination.id, name: resolved.destination.name } : refOf(settings.destination),
     };
     const report = await recordReport(ctx, run, { ...projects, plan, startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs });
-    await publishCycle(ctx, report, found.pending, { redactor: options.redactor, clock, ...(options.metrics ? { metrics: options.metrics } : {}) });
+    await publishCycle(ctx, report, found.pending, { redactor: options.redactor, clock, signal: options.signal, ...(options.metrics ? { metrics: options.metrics } : {}) });
     return report;
   } finally {
     await opened.close();
