@@ -85,3 +85,26 @@ describe("watch as a process", () => {
     await lock.release();
   });
 });
+
+describe("SIGHUP", () => {
+  it("is ignored by watch with a log line: it keeps watching until SIGTERM", async () => {
+    const watch = spawnCli(["watch", ...args]);
+    await watch.waitFor(/next cycle at/);
+    watch.child.kill("SIGHUP");
+    await watch.waitFor(/SIGHUP received and ignored/);
+    expect(watch.output.closed).toBe(false);
+    watch.child.kill("SIGTERM");
+    expect(await watch.exited).toBe(0);
+    expect(watch.output.stderr).toMatch(/watch stopped/);
+  });
+
+  it("is ignored by run mid-cycle with a log line: the cycle finishes (exit 0)", async () => {
+    sim.setFaults({ rules: [{ route: "*", rate: 1, kinds: ["slow"], slowMs: 300 }] });
+    const run = spawnCli(["run", ...args]);
+    await run.waitFor(/cycle \S+ started/);
+    run.child.kill("SIGHUP");
+    expect(await run.exited).toBe(0);
+    expect(run.output.stderr).toMatch(/SIGHUP received and ignored: the cycle goes on/);
+    expect(run.output.stdout).toMatch(/^Cycle \S+: ok/m);
+  });
+});
