@@ -2,7 +2,7 @@ import { clockSkewFailMs, clockSkewWarnMs, describeSkew, type ServerClock } from
 import type { StepRecorder } from "../step-recorder.js";
 
 export interface ClockCheck {
-  /** The cycle's `now` on the servers' clock: every age window is measured from it. */
+  /** The cycle's `now` on the servers' clock (the local one within 30 s): every age window is measured from it. */
   now: Date;
   /** False when the local clock is too far off (or cannot be checked): nothing is archived or deleted. */
   trusted: boolean;
@@ -22,6 +22,8 @@ export function checkClock(serverClock: ServerClock, times: { cycleNow: Date; lo
     return { now: times.cycleNow, trusted: false };
   }
   const skew = times.localNow.getTime() - serverNow;
+  // Within 30 s the clocks agree as far as a Date header (1 s resolution, network delay) can tell.
+  if (Math.abs(skew) <= clockSkewWarnMs) return { now: times.cycleNow, trusted: true };
   const now = new Date(times.cycleNow.getTime() - skew);
   const both = `local clock ${times.localNow.toISOString()}, server clock ${new Date(serverNow).toISOString()}`;
   if (Math.abs(skew) > clockSkewFailMs) {
@@ -32,6 +34,6 @@ export function checkClock(serverClock: ServerClock, times: { cycleNow: Date; lo
     );
     return { now, trusted: false };
   }
-  if (Math.abs(skew) > clockSkewWarnMs) rec.warn(`the local clock is ${describeSkew(skew)} the servers' clock (${both}); ages are measured on the servers' clock`);
+  rec.warn(`the local clock is ${describeSkew(skew)} the servers' clock (${both}); ages are measured on the servers' clock`);
   return { now, trusted: true };
 }
