@@ -1,3 +1,4 @@
+import type { UserPattern } from "../src/config/index.js";
 import { isBclConvert } from "../src/modules/monitor/bcl-convert.js";
 import { SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
 import type { Fixture } from "../src/simulator/index.js";
@@ -12,7 +13,7 @@ export function sourceAnalyses(fixture: Fixture): FixtureAnalysis[] {
 }
 
 /** What the cycle manages: SUCCEEDED and BCLConvert by the configured pattern. */
-export function isManageable(analysis: FixtureAnalysis, bclConvertPattern: RegExp): boolean {
+export function isManageable(analysis: FixtureAnalysis, bclConvertPattern: UserPattern): boolean {
   return (
     analysis.status === "SUCCEEDED" &&
     isBclConvert({ pipeline: { id: analysis.pipelineCode, code: analysis.pipelineCode } }, bclConvertPattern)

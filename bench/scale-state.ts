@@ -1,3 +1,4 @@
+import type { UserPattern } from "../src/config/index.js";
 import type { Fixture } from "../src/simulator/index.js";
 import { addManagedRows, type ManagedRow } from "../src/state/index.js";
 import { isManageable, sourceAnalyses } from "./fixture-analyses.js";
@@ -8,13 +9,13 @@ import { isManageable, sourceAnalyses } from "./fixture-analyses.js";
  * scale-1m steady cycle starts from it, because linking ~8,000 analyses' FASTQs (a first cycle of
  * ~70,000 calls) only to reach "nothing new" would make the benchmark take longer than it measures.
  */
-export function managedRowsOf(fixture: Fixture, bclConvertPattern: RegExp): ManagedRow[] {
+export function managedRowsOf(fixture: Fixture, bclConvertPattern: UserPattern): ManagedRow[] {
   return sourceAnalyses(fixture)
     .filter((a) => isManageable(a, bclConvertPattern))
     .map((a) => ({ analysisId: a.id, runId: a.reference }));
 }
 
-export async function writeManagedTable(path: string, fixture: Fixture, bclConvertPattern: RegExp): Promise<number> {
+export async function writeManagedTable(path: string, fixture: Fixture, bclConvertPattern: UserPattern): Promise<number> {
   const rows = managedRowsOf(fixture, bclConvertPattern);
   await addManagedRows(path, rows);
   return rows.length;

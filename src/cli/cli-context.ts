@@ -19,6 +19,8 @@ export interface CliContext {
   stderr: OutputStream;
   /** Calls `listener` on a shutdown request (SIGTERM/SIGINT); returns the unsubscribe function. */
   onShutdown(listener: (signal: string) => void): () => void;
+  /** Calls `listener` on SIGHUP (a closed terminal, a reload request); returns the unsubscribe function. */
+  onHangup?(listener: () => void): () => void;
 }
 
 const shutdownSignals = ["SIGTERM", "SIGINT"] as const;
@@ -48,18 +50,38 @@ export function processContext(): CliContext {
       for (const signal of shutdownSignals) process.on(signal, onSignal);
       return () => shutdownSignals.forEach((signal) => process.off(signal, onSignal));
     },
+    onHangup(listener) {
+      // Listening is what keeps Node from dying of it: its default for SIGHUP is to exit silently.
+      process.on("SIGHUP", listener);
+      return () => process.off("SIGHUP", listener);
+    },
   };
 }
 
-/** An AbortSignal that fires (and logs why) on the context's shutdown request; `dispose` stops listening. */
+/** What `run` and `watch` say when they get SIGHUP, which they ignore on purpose. */
+export const hangupIgnored =
+  "SIGHUP received and ignored: the cycle goes on (settings are read again at the start of every cycle); stop with SIGTERM or SIGINT";
+
+/**
+ * An AbortSignal that fires (and logs why) on the context's shutdown request; `dispose` stops listening.
+ * Meanwhile SIGHUP is ignored with a log line: a closed terminal or a reflexive `kill -HUP` must not
+ * end a cycle half-way, and `watch` reloads its settings before each cycle anyway.
+ */
 export function shutdownSignal(context: CliContext, logger: Logger): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const dispose = context.onShutdown((name) => {
+  const stopListening = context.onShutdown((name) => {
     const request = new ShutdownRequest(name);
     logger.info(request.message);
     controller.abort(request);
   });
-  return { signal: controller.signal, dispose };
+  const stopIgnoring = context.onHangup?.(() => logger.warn(hangupIgnored));
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      stopListening();
+      stopIgnoring?.();
+    },
+  };
 }
 
 /** The abort reason: which signal asked to stop. */

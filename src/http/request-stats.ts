@@ -1,4 +1,5 @@
 import type { ServiceName } from "./errors.js";
+import { ServerClock } from "./server-clock.js";
 
 export interface RouteStats {
   /** Requests sent, retries included. */
@@ -22,6 +23,8 @@ export interface RequestStatsSnapshot {
  * by several clients; it never sees URLs or headers, only route templates.
  */
 export class RequestStats {
+  /** What the responses' `Date` headers say of the local clock, across every client sharing these stats. */
+  readonly serverClock = new ServerClock();
   private readonly routes = new Map<string, RouteStats>();
   private readonly inFlight = new Map<ServiceName, number>();
   private readonly peak = new Map<ServiceName, number>();

@@ -178,6 +178,7 @@ export class HttpTransport {
     let ok = false;
     try {
       let res: AxiosResponse;
+      const sentAt = Date.now();
       try {
         res = await this.axios.request({
           method: spec.method,
@@ -190,6 +191,8 @@ export class HttpTransport {
       } catch (error) {
         throw this.networkError(error, endpoint, attempt);
       }
+      // Error answers carry the server's time too; the cycle checks the local clock against it.
+      this.stats.serverClock.observe(headerText(res.headers["date"]), sentAt, Date.now());
       if (res.status >= 300) throw this.statusError(res, endpoint, attempt);
       const out = read(res, { ...endpoint, status: res.status, attempts: attempt });
       ok = true;
@@ -233,6 +236,10 @@ export class HttpTransport {
   private clean<T extends string | undefined>(text: T): T {
     return (text === undefined ? undefined : oneLine(stripQueryStrings(this.redactor.redact(text)))) as T;
   }
+}
+
+function headerText(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 /** `false` tells axios not to send a header (it would add a form Content-Type to a body-less POST). */

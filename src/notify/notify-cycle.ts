@@ -27,7 +27,10 @@ export interface NotifyOptions {
   logger: Logger;
   redactor: SecretRedactor;
   now?: () => Date;
+  /** Each channel's overall deadline per message (default 10 s). */
   timeoutMs?: number;
+  /** A shutdown request: sends in flight end at once, and their alerts stay due for the next cycle. */
+  signal?: AbortSignal;
 }
 
 export interface NotifyResult {
@@ -89,7 +92,7 @@ async function deliver(input: NotificationInput, options: NotifyOptions, channel
 
   const message = renderMessage(input, due, digest);
   const redacted = { subject: redactor.redact(message.subject), text: redactor.redact(message.text) };
-  const outcomes = await Promise.allSettled(channels.map((channel) => channel.send(redacted)));
+  const outcomes = await Promise.allSettled(channels.map((channel) => channel.send(redacted, options.signal)));
   outcomes.forEach((outcome, i) => {
     if (outcome.status === "fulfilled") return;
     const error = redactor.redact((outcome.reason as Error).message);

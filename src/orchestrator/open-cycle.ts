@@ -27,6 +27,8 @@ export interface OpenCycleOptions extends ClientOptions {
   redactor: SecretRedactor;
   now: Date;
   clock: () => Date;
+  /** SIGTERM/SIGINT: ends the waits for linking batches at once (the journal keeps the batches). */
+  signal?: AbortSignal;
   /** Where live progress lines go when it is a terminal; without it progress is logged every 30 s. */
   progressStream?: ProgressOptions["stream"];
 }
@@ -82,7 +84,7 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       logger,
       windows,
       protect,
-      linkPoll: { deadlineMs: settings.linkDeadlineMs },
+      linkPoll: { deadlineMs: settings.linkDeadlineMs, ...(options.signal ? { signal: options.signal } : {}) },
       progress: (scoped, label) => startProgress(scoped, label, progress),
     };
     journal.beginCycle(cycleId);

@@ -10,6 +10,8 @@ export interface PublishOptions {
   /** The cycle's clock: alert ages and the repeat limit are measured with it. */
   clock: () => Date;
   metrics?: MetricsExporter;
+  /** SIGTERM/SIGINT: ends a notification being sent (each channel also has its own deadline). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function publishCycle(
     logger: ctx.logger,
     redactor: options.redactor,
     now: options.clock,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   await options.metrics?.publish({ report, pending: pendingByKind(input.waiting) });
 }

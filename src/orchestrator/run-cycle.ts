@@ -10,6 +10,7 @@ import { openCycle } from "./open-cycle.js";
 import { publishCycle } from "./publish-cycle.js";
 import { StepRun } from "./step-run.js";
 import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
+import { checkClock } from "./steps/check-clock.js";
 import { classifyAged } from "./steps/classify-aged.js";
 import { icaLifecycle } from "./steps/ica-lifecycle.js";
 import { listAnalyses } from "./steps/list-analyses.js";
@@ -60,13 +61,19 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     options.logger.warn(error.message);
     return lockedReport(settings, startedAt, clock(), performance.now() - startedMs, error.message);
   }
-  const { ctx, table } = opened;
+  const { table } = opened;
+  let ctx = opened.ctx;
   try {
     ctx.logger.info(`cycle ${ctx.cycleId} started${ctx.dryRun ? " (dry run)" : ""}`);
     const run = new StepRun(ctx, options.signal);
     table.warnings.forEach((warning) => run.warn(warning));
 
     const projects = await run.step("resolve", null, (rec) => resolveProjects(ctx, rec), { fatal: cycleConfigurationErrors });
+    // Ages are measured on the servers' clock from here on; a clock too far off retires nothing.
+    const clockCheck = await run.stepOn("checkClock", projects, "the ICA projects could not be resolved", async (_resolved, rec) =>
+      checkClock(ctx.stats.serverClock, { cycleNow: ctx.now, localNow: clock() }, rec),
+    );
+    if (clockCheck) ctx = { ...ctx, now: clockCheck.now };
     const cycle = await run.stepOn("listAnalyses", projects, "the ICA projects could not be resolved", (resolved, rec) =>
       listAnalyses(ctx, resolved, table.ids, rec),
     );
@@ -74,14 +81,16 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const requeue = settings.requeueFailed ? await run.stepOn("requeue", cycle, noListing, requeueFailed) : undefined;
     const manage = await run.stepOn("manageNew", cycle, noListing, manageNew);
     await run.stepOn("classifyAged", cycle, noListing, classifyAged);
-    const ica = await run.stepOn("icaLifecycle", cycle, noListing, icaLifecycle);
-    const basespace = await run.stepOn("basespaceLifecycle", cycle, noListing, basespaceLifecycle);
+    const retirable = clockCheck?.trusted ? cycle : undefined;
+    const notRetiring = cycle ? "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle" : noListing;
+    const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
+    const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
     await run.step("record", null, () => closeJournal(ctx));
 
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
     const report = await recordReport(ctx, run, frame);
     const pending = cycle?.newAnalyses.pending ?? [];
-    await publishCycle(ctx, report, pending, { redactor: options.redactor, clock, ...(options.metrics ? { metrics: options.metrics } : {}) });
+    await publishCycle(ctx, report, pending, { redactor: options.redactor, clock, signal: options.signal, ...(options.metrics ? { metrics: options.metrics } : {}) });
     return report;
   } finally {
     await opened.close();

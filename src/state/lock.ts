@@ -1,6 +1,6 @@
 import lockfile from "proper-lockfile";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import { StateDirError, statePaths } from "./state-dir.js";
@@ -115,6 +115,14 @@ export async function acquireStateLock(stateDir: string, options: LockOptions = 
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new StateDirError(`cannot write the lock's fencing token ${lockToken} (${code}): the state directory must be writable`);
   }
+  // An exit without release (a second SIGTERM's process.exit) must not leave the lock to go stale: since
+  // the fencing token was added, proper-lockfile's own exit hook was seen to leave the lock in place.
+  const releaseOnExit = (): void => {
+    if (released || compromised || readToken(lockToken) !== token) return;
+    rmSync(lockToken, { force: true });
+    rmSync(lockPath, { recursive: true, force: true });
+  };
+  process.once("exit", releaseOnExit);
   return {
     path: lockPath,
     token,
@@ -129,6 +137,7 @@ export async function acquireStateLock(stateDir: string, options: LockOptions = 
     async release() {
       if (released || compromised) return;
       released = true;
+      process.off("exit", releaseOnExit);
       // Removed while the lock is still held, so it cannot be a newer holder's; a stale holder that
       // wakes up later finds no token, which is not its own either.
       if (readToken(lockToken) === token) await rm(lockToken, { force: true });

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { CliContext } from "../../src/cli/cli-context.js";
+import { bundleCli } from "../reliability/cli-process.js";
 
 export interface CapturedContext extends CliContext {
   out(): string;
@@ -45,4 +47,27 @@ export function capturedContext(options: { cwd: string; homeDir?: string; env?: 
 export async function tempDir(prefix: string): Promise<{ path: string; cleanup(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, cleanup: () => rm(path, { recursive: true, force: true }) };
+}
+
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting for the CLI to get there");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** `ica-orchestrator <args>` as a real process (the bundled CLI), with its output collected as it comes. */
+export async function spawnCli(args: readonly string[]) {
+  const child = spawn(process.execPath, [await bundleCli(), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const output = { stdout: "", stderr: "", closed: false };
+  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  void exited.then(() => (output.closed = true));
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    await until(() => output.closed || pattern.test(output.stderr));
+    if (output.closed) throw new Error(`the CLI exited before /${pattern.source}/:\n${output.stderr}`);
+  };
+  return { child, output, exited, waitFor };
 }

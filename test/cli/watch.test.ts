@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
 import { acquireStateLock } from "../../src/state/index.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { bundleCli } from "../reliability/cli-process.js";
-import { capturedContext, tempDir, type CapturedContext } from "./helpers.js";
+import { capturedContext, spawnCli, tempDir, until, type CapturedContext } from "./helpers.js";
 import { simulatorArgs, startCliSimulator, withFlag } from "./sim-setup.js";
 
 let dir: { path: string; cleanup(): Promise<void> };
@@ -21,14 +19,6 @@ afterEach(async () => {
   await sim.stop();
   await dir.cleanup();
 });
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting for the watch to get there");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const cyclesPrinted = (context: CapturedContext): number => context.out().match(/^Cycle \S+: /gm)?.length ?? 0;
 
@@ -71,24 +61,9 @@ describe("watch", () => {
   });
 });
 
-/** `ica-orchestrator watch` as a real process (the bundled CLI), with its output collected as it comes. */
-async function spawnWatch(args: readonly string[]) {
-  const child = spawn(process.execPath, [await bundleCli(), "watch", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const output = { stdout: "", stderr: "", closed: false };
-  child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  void exited.then(() => (output.closed = true));
-  const waitFor = async (pattern: RegExp): Promise<void> => {
-    await until(() => output.closed || pattern.test(output.stderr));
-    expect(output.closed, output.stderr).toBe(false);
-  };
-  return { child, output, exited, waitFor };
-}
-
 describe("watch as a process", () => {
   it("exits 0 on a real SIGTERM between cycles", async () => {
-    const watch = await spawnWatch(args);
+    const watch = await spawnCli(["watch", ...args]);
     await watch.waitFor(/next cycle at/);
     watch.child.kill("SIGTERM");
     expect(await watch.exited).toBe(0);
@@ -99,7 +74,7 @@ describe("watch as a process", () => {
 
   it("stops at once on a second signal (exit 1), releasing the lock", async () => {
     sim.setFaults({ rules: [{ route: "*", rate: 1, kinds: ["slow"], slowMs: 300 }] });
-    const watch = await spawnWatch(args);
+    const watch = await spawnCli(["watch", ...args]);
     await watch.waitFor(/cycle \S+ started/);
     watch.child.kill("SIGTERM");
     await watch.waitFor(/SIGTERM received/);
@@ -108,5 +83,28 @@ describe("watch as a process", () => {
     expect(watch.output.stderr).toMatch(/second SIGTERM: stopping now, without finishing the current step/);
     const lock = await acquireStateLock(join(dir.path, "state"));
     await lock.release();
+  });
+});
+
+describe("SIGHUP", () => {
+  it("is ignored by watch with a log line: it keeps watching until SIGTERM", async () => {
+    const watch = await spawnCli(["watch", ...args]);
+    await watch.waitFor(/next cycle at/);
+    watch.child.kill("SIGHUP");
+    await watch.waitFor(/SIGHUP received and ignored/);
+    expect(watch.output.closed).toBe(false);
+    watch.child.kill("SIGTERM");
+    expect(await watch.exited).toBe(0);
+    expect(watch.output.stderr).toMatch(/watch stopped/);
+  });
+
+  it("is ignored by run mid-cycle with a log line: the cycle finishes (exit 0)", async () => {
+    sim.setFaults({ rules: [{ route: "*", rate: 1, kinds: ["slow"], slowMs: 300 }] });
+    const run = await spawnCli(["run", ...args]);
+    await run.waitFor(/cycle \S+ started/);
+    run.child.kill("SIGHUP");
+    expect(await run.exited).toBe(0);
+    expect(run.output.stderr).toMatch(/SIGHUP received and ignored: the cycle goes on/);
+    expect(run.output.stdout).toMatch(/^Cycle \S+: ok/m);
   });
 });

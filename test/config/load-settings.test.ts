@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadLocalSettings } from "../../src/config/load-settings.js";
 import { describeSettings, settingDefaults, settingsSecrets } from "../../src/config/settings.js";
+import { compileUserPattern } from "../../src/config/user-pattern.js";
 import { configSandbox, projects, type ConfigSandbox } from "./helpers.js";
 
 let box: ConfigSandbox;
@@ -29,8 +30,8 @@ describe("config/load-settings precedence", () => {
       managedTablePath: join(box.cwd, ".ica-orchestrator", "analyses_managed_table.txt"),
       daysToArchive: 60,
       daysToDelete: 90,
-      fastqPattern: /^M/,
-      bclConvertPattern: /bcl.*convert/i,
+      fastqPattern: compileUserPattern("^M"),
+      bclConvertPattern: compileUserPattern("/bcl.*convert/i"),
       basespaceRuns: "all",
       emptyTrash: "own-only",
       deleteCap: 500,

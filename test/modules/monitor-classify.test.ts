@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compileUserPattern } from "../../src/config/user-pattern.js";
 import { normaliseAnalysisStatus, toV3Status } from "../../src/ica/analysis-status.js";
 import type { IcaAnalysis } from "../../src/ica/schemas.js";
 import { analysisStateOf, isBclConvert } from "../../src/modules/monitor/index.js";
@@ -41,9 +42,9 @@ describe("BCLConvert selection", () => {
     expect(isBclConvert(analysis("BclConvert_v4_1_23_patch1", "SUCCEEDED"))).toBe(true);
     expect(isBclConvert(analysis("bcl-convert", "SUCCEEDED"))).toBe(true);
     expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"))).toBe(false);
-    const sticky = /dragen/gi;
-    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), sticky)).toBe(true);
-    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), sticky)).toBe(true);
+    const custom = compileUserPattern("/dragen/i");
+    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), custom)).toBe(true);
+    expect(isBclConvert(analysis("DRAGEN_Germline", "SUCCEEDED"), custom)).toBe(true);
   });
 
   it("the cycle groups a listing by state, skipping other pipelines", () => {

@@ -1,6 +1,6 @@
 // Real local receivers for notification tests: an HTTP webhook and an SMTP server, both on 127.0.0.1:0.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
 
 export interface WebhookReceiver {
@@ -105,5 +105,99 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     url: `smtp://${smtpUser}:${encodeURIComponent(smtpPassword)}@127.0.0.1:${port}`,
     mails,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface TricklingReceiver {
+  url: string;
+  /** Whether the message was received and the trickle has begun. */
+  trickling(): boolean;
+  /** Connections still open: a send that gave up must not leave its socket behind. */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+const trickleEveryMs = 100;
+
+/**
+ * An SMTP server that takes the message, then never finishes its answer: a `250-` continuation line
+ * every 100 ms keeps every idle timeout of the client from firing.
+ */
+export async function startTricklingSmtpServer(): Promise<TricklingReceiver> {
+  const sockets = new Set<Socket>();
+  let trickling = false;
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    socket.on("close", () => clearInterval(timer));
+    let inData = false;
+    let buffered = "";
+    socket.write("220 trickle ESMTP\r\n");
+    socket.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("latin1");
+      if (inData) {
+        if (!buffered.includes("\r\n.\r\n")) return;
+        inData = false;
+        trickling = true;
+        timer = setInterval(() => socket.write("250-still queueing\r\n"), trickleEveryMs);
+        return;
+      }
+      let end: number;
+      while ((end = buffered.indexOf("\r\n")) >= 0) {
+        const line = buffered.slice(0, end).toUpperCase();
+        buffered = buffered.slice(end + 2);
+        if (line.startsWith("EHLO") || line.startsWith("HELO")) socket.write("250 trickle\r\n");
+        else if (line.startsWith("DATA")) {
+          inData = true;
+          socket.write("354 go on\r\n");
+          return;
+        } else socket.write("250 ok\r\n");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    trickling: () => trickling,
+    openConnections: () => sockets.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((socket) => socket.destroy());
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A webhook that answers 200 at once, then sends its body a byte every 100 ms, forever. */
+export async function startTricklingWebhook(): Promise<TricklingReceiver> {
+  let trickling = false;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      trickling = true;
+      res.writeHead(200, { "content-type": "text/plain" });
+      const timer = setInterval(() => res.write("."), trickleEveryMs);
+      res.on("close", () => clearInterval(timer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  let open = 0;
+  server.on("connection", (socket: Socket) => {
+    open += 1;
+    socket.on("close", () => (open -= 1));
+  });
+  return {
+    url: `http://127.0.0.1:${port}${webhookPath}`,
+    trickling: () => trickling,
+    openConnections: () => open,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -128,6 +128,7 @@ describe("what a cycle may touch", () => {
     expect(report.outcome).toBe("aborted");
     expect(report.steps.filter((s) => s.warnings.includes("skipped: shutdown requested")).map((s) => s.name)).toEqual([
       "resolve",
+      "checkClock",
       "listAnalyses",
       "manageNew",
       "classifyAged",

@@ -102,7 +102,8 @@ export function watchCommand(scope: CommandScope): Command {
     .summary("run cycles on a schedule until stopped (the container's default)")
     .description(
       "Runs a cycle now, then on a cron schedule (default every 10 minutes), never two at once. SIGTERM or " +
-        "SIGINT lets the current step finish, saves progress, releases the lock and exits 0.",
+        "SIGINT lets the current step finish, saves progress, releases the lock and exits 0; SIGHUP is ignored " +
+        "with a log line (settings are read again before every cycle anyway).",
     )
     .option("--schedule <cron>", "cron expression (5 fields, or 6 with seconds first)", defaultSchedule);
   addCycleOptions(command);

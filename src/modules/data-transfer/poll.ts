@@ -1,3 +1,5 @@
+import { setTimeout as delay } from "node:timers/promises";
+
 /** A wait for an asynchronous ICA/BaseSpace change ran out of time. The change itself may still finish. */
 export class DeadlineExceededError extends Error {
   constructor(
@@ -23,6 +25,11 @@ export interface PollOptions {
   now?: () => number;
   /** Called after each read that is not done yet, with its state: for progress displays. */
   onPoll?: (state: string) => void;
+  /**
+   * A shutdown request: the wait ends at once with the signal's reason. The change being waited for
+   * goes on on the server; whoever journaled it looks again next time.
+   */
+  signal?: AbortSignal;
 }
 
 export const defaultPollOptions = {
@@ -34,7 +41,8 @@ export const defaultPollOptions = {
 
 /**
  * Reads until `isDone` holds, backing off between reads, and throws DeadlineExceededError (with the
- * last state `describe` gives) when the next wait would pass the deadline.
+ * last state `describe` gives) when the next wait would pass the deadline. An aborted `signal` ends
+ * the wait (and any later read) with its reason.
  */
 export async function pollUntil<T>(
   what: string,
@@ -45,15 +53,26 @@ export async function pollUntil<T>(
 ): Promise<T> {
   const o = { ...defaultPollOptions, ...opts };
   const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = opts.sleep ?? ((ms: number) => abortableSleep(ms, opts.signal));
   const start = now();
   let delay = o.initialDelayMs;
   for (;;) {
+    opts.signal?.throwIfAborted();
     const value = await read();
     if (isDone(value)) return value;
     if (now() - start + delay > o.deadlineMs) throw new DeadlineExceededError(what, o.deadlineMs, describe(value));
     opts.onPoll?.(describe(value));
     await sleep(delay);
     delay = Math.min(o.maxDelayMs, delay * o.factor);
+  }
+}
+
+async function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    // timers/promises rejects with its own AbortError; the caller wants the signal's reason.
+    signal?.throwIfAborted();
+    throw error;
   }
 }

@@ -6,6 +6,8 @@
  * exactly `M-…`; the issue widens it to any `M…`). `Undetermined*` (any case) is never selected, whatever
  * the pattern says: those reads belong to no sample.
  */
+import type { UserPattern } from "../../config/user-pattern.js";
+
 /** The fields of an ICA data item this needs (the ICA client's `IcaData` fits as is). */
 export interface FileRecord {
   id: string;
@@ -31,20 +33,19 @@ export function isFastqName(name: string): boolean {
 }
 
 /** A pure predicate on the file name. */
-export function fastqMatcher(pattern: RegExp = DEFAULT_FASTQ_PATTERN): (name: string) => boolean {
-  // A g/y RegExp keeps lastIndex between test() calls; a copy without those flags is stateless.
-  const stateless = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ""));
-  return (name) => isFastqName(name) && !UNDETERMINED.test(name) && stateless.test(name);
+export function fastqMatcher(pattern: UserPattern = DEFAULT_FASTQ_PATTERN): (name: string) => boolean {
+  // Settings refuse g/y flags (a RegExp with them keeps lastIndex between test() calls).
+  return (name) => isFastqName(name) && !UNDETERMINED.test(name) && pattern.test(name);
 }
 
-export function selectFastqs(files: Iterable<FileRecord>, pattern?: RegExp): FastqSelection {
+export function selectFastqs(files: Iterable<FileRecord>, pattern?: UserPattern): FastqSelection {
   const selector = createFastqSelector(pattern);
   for (const file of files) selector.add(file);
   return selector.result();
 }
 
 /** For the streamed listing of an analysis' outputs: nothing is held but the FASTQs. */
-export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, pattern?: RegExp): Promise<FastqSelection> {
+export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, pattern?: UserPattern): Promise<FastqSelection> {
   const selector = createFastqSelector(pattern);
   for await (const file of files) selector.add(file);
   return selector.result();
@@ -56,7 +57,7 @@ export interface FastqSelector {
 }
 
 /** The selection fed one file at a time, for a listing shared by several analyses (one selector each). */
-export function createFastqSelector(pattern?: RegExp): FastqSelector {
+export function createFastqSelector(pattern?: UserPattern): FastqSelector {
   const matches = fastqMatcher(pattern);
   const seen = new Map<string, FileRecord>();
   const selected: FileRecord[] = [];

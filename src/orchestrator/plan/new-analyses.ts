@@ -1,3 +1,4 @@
+import type { UserPattern } from "../../config/user-pattern.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
 import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
@@ -16,7 +17,7 @@ export interface NewAnalysesPlanInput<A extends SourceAnalysis, R extends { anal
   /** Journal records of work started in an earlier cycle (link batch ids, manifest data ids, ...). */
   inFlight: readonly R[];
   /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
-  pipelinePattern?: RegExp;
+  pipelinePattern?: UserPattern;
 }
 
 export interface NewAnalyses<A, R> {

@@ -1,3 +1,4 @@
+import type { UserPattern } from "../../config/user-pattern.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { requeueUserReference } from "../../modules/launch/relaunch.js";
 import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
@@ -44,7 +45,7 @@ export interface RequeuePlanInput<A extends RequeueCandidate> {
   settings: RequeueSettings;
   now: Date;
   /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
-  pipelinePattern?: RegExp;
+  pipelinePattern?: UserPattern;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { compileLinear, type UserPattern } from "../../config/user-pattern.js";
+
 /**
  * The protect list: entries that keep matching data out of every lifecycle action (archive included —
  * "protected" means left alone, which is the least surprising reading for a safety list).
@@ -38,11 +40,12 @@ function withoutTrailingSlash(key: string): string[] {
   return key.length > 1 && key.endsWith("/") ? [key, key.slice(0, -1)] : [key];
 }
 
-function globToRegExp(glob: string): RegExp {
+/** Run by RE2 (linear time): `*a*a*a*b` against a long path would backtrack for minutes in a RegExp. */
+function globToRegExp(glob: string): UserPattern {
   const source = Array.from(glob, (ch) => {
     if (ch === "*") return ".*";
     if (ch === "?") return ".";
     return ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
   }).join("");
-  return new RegExp(`^${source}$`, "is");
+  return compileLinear(`^${source}$`, "is");
 }

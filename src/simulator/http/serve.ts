@@ -102,6 +102,8 @@ async function dispatch(options: DispatchOptions, req: IncomingMessage, res: Ser
     req.socket.destroy();
     return;
   }
+  // The simulated clock is the servers' clock: clients check theirs against this header.
+  res.setHeader("date", new Date(world.clock.now()).toUTCString());
   await sendResponse(req, res, response);
   if (entry) entry.status = response.status;
 }
