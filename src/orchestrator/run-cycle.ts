@@ -8,6 +8,7 @@ import { cycleConfigurationErrors } from "./configuration-errors.js";
 import type { CycleReport } from "./cycle-report.js";
 import { openCycle } from "./open-cycle.js";
 import { publishCycle } from "./publish-cycle.js";
+import { reportUnmatchedProtect } from "./protect-report.js";
 import { StepRun } from "./step-run.js";
 import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
 import { classifyAged } from "./steps/classify-aged.js";
@@ -76,6 +77,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     await run.stepOn("classifyAged", cycle, noListing, classifyAged);
     const ica = await run.stepOn("icaLifecycle", cycle, noListing, icaLifecycle);
     const basespace = await run.stepOn("basespaceLifecycle", cycle, noListing, basespaceLifecycle);
+    if (cycle) reportUnmatchedProtect(cycle, cycle.analyses, (warning) => run.warn(warning));
     await run.step("record", null, () => closeJournal(ctx));
 
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };

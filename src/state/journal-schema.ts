@@ -106,6 +106,13 @@ export const journalSchema = z.strictObject({
   trashedByUs: z.record(id, trashedSchema),
   /** By original analysis id. Journals written before requeue existed lack the key. */
   requeues: z.record(id, z.array(requeueAttemptSchema)).default({}),
+  /** Protect entries already reported as matching nothing; each is reported once until it matches again. */
+  protectUnmatchedWarned: z.array(z.string()).default([]),
+  /**
+   * Which id a name resolved to when it was last acted on (`bs-project:<name>`, `bs-run:<name>`): a name
+   * that later resolves to another id names something else now, and is not acted on.
+   */
+  identities: z.record(z.string(), id).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -127,5 +134,7 @@ export function emptyJournal(): JournalData {
     basespaceRestores: {},
     trashedByUs: {},
     requeues: {},
+    protectUnmatchedWarned: [],
+    identities: {},
   };
 }

@@ -349,6 +349,18 @@ export class Journal {
     if (!entry) throw new JournalError(`journal has no requeue attempt ${attempt} of analysis ${originalId}; call recordRequeueAttempt first`);
     entry.analysisId = analysisId;
   }
+
+  // ── what earlier cycles saw ───────────────────────────────────────────────────────────────
+
+  /** The protect entries that matched nothing this cycle (replacing the last cycle's). */
+  setProtectUnmatched(entries: readonly string[]): void {
+    this.state.protectUnmatchedWarned = [...entries].sort();
+  }
+
+  /** Remembers the id `key` (e.g. `bs-project:<name>`) resolved to. */
+  rememberIdentity(key: string, id: string): void {
+    if (this.current.identities[key] !== id) this.state.identities[key] = id;
+  }
 }
 
 export const openJournal = (path: string, options?: JournalOptions): Promise<Journal> => Journal.open(path, options);

@@ -4,6 +4,8 @@ import { archiveData, deleteData, unarchiveData } from "../../modules/data-trans
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import { undeliveredAnalyses, type ListedCycle } from "../cycle-facts.js";
+import { logProtected } from "../protect-report.js";
+import { markProtectedContents } from "../protected-contents.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
 import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-lifecycle.js";
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
@@ -17,7 +19,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
  * call; the rest are read many at a time.
  */
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
-  const subjects = await lifecycleSubjects(ctx, rec);
+  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec), ctx.protect);
   const plan = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -26,6 +28,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
     protect: ctx.protect,
   });
   plan.warnings.forEach((warning) => rec.warn(warning));
+  logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
   if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
   ctx.budget.settleIca(plan.budget);
