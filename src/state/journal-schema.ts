@@ -41,6 +41,8 @@ export const classificationSchema = z.strictObject({
   kind: z.enum(analysisKinds),
   /** BaseSpace project names read from bsshoutput.json (bssh only). */
   basespaceProjects: z.array(z.string()),
+  /** name → id of those projects, where bsshoutput.json gives the id (older journals lack it). */
+  basespaceProjectIds: z.record(z.string(), id).optional(),
   outputFolderId: id.optional(),
   /** Kept with the id so the protect list can match the path without reading the folder again. */
   outputFolderPath: z.string().optional(),

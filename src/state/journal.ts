@@ -272,12 +272,19 @@ export class Journal {
 
   classify(
     analysisId: string,
-    classification: { kind: AnalysisKind; basespaceProjects?: string[]; outputFolderId?: string; outputFolderPath?: string },
+    classification: {
+      kind: AnalysisKind;
+      basespaceProjects?: string[];
+      basespaceProjectIds?: Record<string, string>;
+      outputFolderId?: string;
+      outputFolderPath?: string;
+    },
   ): void {
-    const { kind, basespaceProjects = [], outputFolderId, outputFolderPath } = classification;
+    const { kind, basespaceProjects = [], basespaceProjectIds, outputFolderId, outputFolderPath } = classification;
     this.state.classifications[analysisId] = {
       kind,
       basespaceProjects: [...basespaceProjects],
+      ...(basespaceProjectIds !== undefined && Object.keys(basespaceProjectIds).length > 0 ? { basespaceProjectIds: { ...basespaceProjectIds } } : {}),
       ...(outputFolderId !== undefined ? { outputFolderId } : {}),
       ...(outputFolderPath !== undefined ? { outputFolderPath } : {}),
       classifiedAt: this.stamp(),
