@@ -47,11 +47,11 @@ function bsshOutput(f: FixtureInput, projects: Record<string, { Name: string; Id
 }
 
 /** One `run` against a simulator of `input`; the state directory is kept across calls. */
-async function runAgainst(input: FixtureInput): Promise<Report> {
+async function runAgainst(input: FixtureInput, extra: string[] = ["--basespace_runs", "none"]): Promise<Report> {
   const sim = await startCliSimulator(dir.path, { fixture: input, icaApiKey: testApiKey, basespaceToken: testToken, timings: instantTimings });
   sims.push(sim);
   const context = capturedContext({ cwd: dir.path });
-  const code = await runCli(["run", ...simulatorArgs(sim, dir.path), "--basespace_runs", "none"], context);
+  const code = await runCli(["run", ...simulatorArgs(sim, dir.path), ...extra], context);
   expect(code, context.err()).toBe(0);
   const reports = (await readdir(join(dir.path, "state", "reports"))).sort();
   return JSON.parse(await readFile(join(dir.path, "state", "reports", reports.at(-1) ?? ""), "utf8")) as Report;
@@ -131,6 +131,32 @@ describe("identity by id, never by a name that may have moved", () => {
     expect(second.actions.filter((a) => a.step === "icaLifecycle")).toEqual([]);
     expect(second.warnings).toContainEqual(
       expect.stringContaining(`output folder ${deleted[0]?.ids[0]} is at ${actualPath} now, not at /kept-by-a-person/${referenceOf(120)}/ where its analysis left it; left alone`),
+    );
+  });
+
+  it("with basespace_runs related, acts on a run only when its name is unique and the run predates the analysis", async () => {
+    // Three analyses whose references name run folders, 200 days old; their runs are all past days_to_delete.
+    const folders = { ok: "20250101_LH00619_0001_BRUNAAAAA", later: "20250102_LH00619_0002_BRUNBBBBB", twice: "20250103_LH00619_0003_BRUNCCCCC" };
+    const input = fixture((f) => {
+      const template = f.ica?.analyses?.find((a) => a.id === analysisId(12000));
+      if (!template) throw new Error("the ages fixture has no ICA-managed analysis");
+      Object.values(folders).forEach((folder, i) => {
+        f.ica?.analyses?.push({ ...structuredClone(template), id: analysisId(90 + i), reference: `${folder}_a912e3_9d578d-DRAGEN-x`, userReference: folder, createdDaysAgo: 200, startDaysAgo: 200, endDaysAgo: 199.9 });
+      });
+      const run = (id: string, name: string, createdDaysAgo: number) => ({ id, name, experimentName: name, ownerId: BS_USER, createdDaysAgo, sizeBytes: 1000, isArchived: false });
+      f.basespace.runs = [
+        run("61000001", folders.ok, 201),
+        run("61000002", folders.later, 150),
+        run("61000003", folders.twice, 201),
+        run("61000004", folders.twice, 202),
+      ];
+    });
+    const report = await runAgainst(input, ["--basespace_runs", "related"]);
+    const runIds = report.actions.filter((a) => a.action === "trash").flatMap((a) => a.ids).filter((id) => id.startsWith("61"));
+    expect(runIds).toEqual(["61000001"]);
+    expect(report.warnings).toContainEqual(expect.stringContaining(`BaseSpace run name '${folders.twice}' matches 2 runs (61000004, 61000003); skipped`));
+    expect(report.warnings).toContainEqual(
+      expect.stringMatching(new RegExp(`BaseSpace run '${folders.later}' \\[61000002\\] was created \\S+, after analysis ${folders.later}_\\S+ that names it finished`)),
     );
   });
 });
