@@ -183,7 +183,10 @@ function basespaceWork(
 ): BasespaceWork {
   const bs = fixture.basespace;
   const token = bs.tokens[0];
-  const named = facts.filter(readsBsshMarker).flatMap((f) => f.basespaceProjectNames);
+  // The fixture's projects predate its analyses, so only the names matter here.
+  const named = facts
+    .filter(readsBsshMarker)
+    .flatMap((f) => f.basespaceProjectNames.map((name) => ({ name, namedBy: { reference: "", finishedAtMs: Number.POSITIVE_INFINITY } })));
   const { projects } = resolveBasespaceProjects(named, bs.projects);
   const projectsById = new Map(bs.projects.map((p) => [p.id, p]));
   const inScope = new Set(projects.map((p) => p.id));

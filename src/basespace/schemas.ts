@@ -50,8 +50,8 @@ export type BsUser = z.output<typeof userSchema>;
 
 /** V1pre3ProjectCompact, as listed by `GET /v1pre3/users/current/projects`. */
 export const projectSchema = z
-  .object({ Id: z.string(), Name: z.string(), UserOwnedBy: idRef.optional() })
-  .transform((p) => ({ id: p.Id, name: p.Name, ownerId: p.UserOwnedBy?.Id ?? null }));
+  .object({ Id: z.string(), Name: z.string(), UserOwnedBy: idRef.optional(), DateCreated: bsDate.optional() })
+  .transform((p) => ({ id: p.Id, name: p.Name, ownerId: p.UserOwnedBy?.Id ?? null, createdAtMs: p.DateCreated ?? null }));
 export type BsProject = z.output<typeof projectSchema>;
 
 /** V2DatasetCompact. */

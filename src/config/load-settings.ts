@@ -8,6 +8,7 @@ import { flagsLayer, type FlagInput } from "./flags.js";
 import type { SettingKey } from "./setting-records.js";
 import { settingEntries } from "./setting-views.js";
 import { createLoadContext, mergeLayers, ofKind, settingsError, type Layer, type LoadContext, type MergedDraft } from "./layers.js";
+import { checkPairRules } from "./pair-rules.js";
 import { overrideWarning, settingSources, type SettingSource } from "./setting-sources.js";
 import {
   localSettingsSchema,
@@ -110,6 +111,7 @@ export async function loadSettings(input: LoadSettingsInput): Promise<LoadedSett
     sources.push(settingSources(merged));
     merged.overrides.forEach((override) => overrides.add(overrideWarning(override)));
   }
+  checkPairRules(settings);
   return { settings, sources, warnings: context.warnings, overrides: [...overrides], ...(configPath !== undefined ? { configPath } : {}) };
 }
 

@@ -8,6 +8,7 @@ import { cycleConfigurationErrors } from "./configuration-errors.js";
 import type { CycleReport } from "./cycle-report.js";
 import { openCycle } from "./open-cycle.js";
 import { publishCycle } from "./publish-cycle.js";
+import { reportUnmatchedProtect } from "./protect-report.js";
 import { StepRun } from "./step-run.js";
 import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
 import { checkClock } from "./steps/check-clock.js";
@@ -85,6 +86,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const notRetiring = cycle ? "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle" : noListing;
     const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
     const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
+    if (cycle) reportUnmatchedProtect(cycle, cycle.analyses, (warning) => run.warn(warning));
     await run.step("record", null, () => closeJournal(ctx));
 
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };

@@ -41,6 +41,8 @@ export const classificationSchema = z.strictObject({
   kind: z.enum(analysisKinds),
   /** BaseSpace project names read from bsshoutput.json (bssh only). */
   basespaceProjects: z.array(z.string()),
+  /** name → id of those projects, where bsshoutput.json gives the id (older journals lack it). */
+  basespaceProjectIds: z.record(z.string(), id).optional(),
   outputFolderId: id.optional(),
   /** Kept with the id so the protect list can match the path without reading the folder again. */
   outputFolderPath: z.string().optional(),
@@ -106,6 +108,13 @@ export const journalSchema = z.strictObject({
   trashedByUs: z.record(id, trashedSchema),
   /** By original analysis id. Journals written before requeue existed lack the key. */
   requeues: z.record(id, z.array(requeueAttemptSchema)).default({}),
+  /** Protect entries already reported as matching nothing; each is reported once until it matches again. */
+  protectUnmatchedWarned: z.array(z.string()).default([]),
+  /**
+   * Which id a name resolved to when it was last acted on (`bs-project:<name>`, `bs-run:<name>`): a name
+   * that later resolves to another id names something else now, and is not acted on.
+   */
+  identities: z.record(z.string(), id).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -127,5 +136,7 @@ export function emptyJournal(): JournalData {
     basespaceRestores: {},
     trashedByUs: {},
     requeues: {},
+    protectUnmatchedWarned: [],
+    identities: {},
   };
 }

@@ -272,12 +272,19 @@ export class Journal {
 
   classify(
     analysisId: string,
-    classification: { kind: AnalysisKind; basespaceProjects?: string[]; outputFolderId?: string; outputFolderPath?: string },
+    classification: {
+      kind: AnalysisKind;
+      basespaceProjects?: string[];
+      basespaceProjectIds?: Record<string, string>;
+      outputFolderId?: string;
+      outputFolderPath?: string;
+    },
   ): void {
-    const { kind, basespaceProjects = [], outputFolderId, outputFolderPath } = classification;
+    const { kind, basespaceProjects = [], basespaceProjectIds, outputFolderId, outputFolderPath } = classification;
     this.state.classifications[analysisId] = {
       kind,
       basespaceProjects: [...basespaceProjects],
+      ...(basespaceProjectIds !== undefined && Object.keys(basespaceProjectIds).length > 0 ? { basespaceProjectIds: { ...basespaceProjectIds } } : {}),
       ...(outputFolderId !== undefined ? { outputFolderId } : {}),
       ...(outputFolderPath !== undefined ? { outputFolderPath } : {}),
       classifiedAt: this.stamp(),
@@ -348,6 +355,18 @@ export class Journal {
     const entry = this.state.requeues[originalId]?.find((a) => a.attempt === attempt);
     if (!entry) throw new JournalError(`journal has no requeue attempt ${attempt} of analysis ${originalId}; call recordRequeueAttempt first`);
     entry.analysisId = analysisId;
+  }
+
+  // ── what earlier cycles saw ───────────────────────────────────────────────────────────────
+
+  /** The protect entries that matched nothing this cycle (replacing the last cycle's). */
+  setProtectUnmatched(entries: readonly string[]): void {
+    this.state.protectUnmatchedWarned = [...entries].sort();
+  }
+
+  /** Remembers the id `key` (e.g. `bs-project:<name>`) resolved to. */
+  rememberIdentity(key: string, id: string): void {
+    if (this.current.identities[key] !== id) this.state.identities[key] = id;
   }
 }
 

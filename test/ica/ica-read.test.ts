@@ -145,8 +145,9 @@ describe("outputs", () => {
     expect(ica.stats.snapshot().totalRequests - before).toBe(1);
     expect(markers.bsshOutput?.name).toBe("bsshoutput.json");
     expect(markers.tags).toBeUndefined();
+    const q4 = sim.fixture.basespace.projects.find((p) => p.name === "CoreRuns_2025_Q4");
     expect(await readBsshOutputProjects(ica, sourceId, markers.bsshOutput as NonNullable<typeof markers.bsshOutput>)).toEqual([
-      "CoreRuns_2025_Q4",
+      { name: "CoreRuns_2025_Q4", id: q4?.id },
     ]);
 
     const icaManaged = await markersUnder(ica, sourceId, (await outputFolderOf(ica, sourceId, byRow(9))).path);

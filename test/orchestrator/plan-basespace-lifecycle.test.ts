@@ -13,6 +13,7 @@ import { cappedActions, deletionBudget } from "../../src/orchestrator/plan/cap.j
 import { planIcaLifecycle } from "../../src/orchestrator/plan/plan-ica-lifecycle.js";
 import { isActing } from "../../src/orchestrator/plan/plan-types.js";
 import { compileProtectList, emptyProtectList } from "../../src/orchestrator/plan/protect.js";
+import { checkRelatedRuns } from "../../src/orchestrator/plan/related-runs.js";
 import { runFolderFromReference, selectRuns } from "../../src/orchestrator/plan/run-folder.js";
 import { basespaceScenarioArb, capArb, icaScenarioArb, scopesArb, windowsArb } from "./plan-arbitraries.js";
 
@@ -286,12 +287,36 @@ describe("orchestrator/plan/run-folder", () => {
     expect(selectRuns(runs, "related", refs)).toEqual([runs[0]]);
     expect(selectRuns(runs, "none", refs)).toEqual([]);
   });
+
+  it("keeps a related run only when its name is unique, it predates the analysis and it is the run seen before", () => {
+    const finished = Date.UTC(2025, 0, 10);
+    const ref = (folder: string) => ({ reference: `${folder}_a912e3_9d578d-BclConvert-x`, finishedAtMs: finished });
+    const runs = [
+      { id: "1", name: "RUN_OK", createdAtMs: finished - 86_400_000 },
+      { id: "2", name: "RUN_TWICE", createdAtMs: finished - 1 },
+      { id: "3", name: "RUN_TWICE", createdAtMs: finished - 2 },
+      { id: "4", name: "RUN_LATER", createdAtMs: finished + 1 },
+      { id: "5", name: "RUN_MOVED", createdAtMs: finished - 1 },
+    ];
+    const analyses = ["RUN_OK", "RUN_TWICE", "RUN_LATER", "RUN_MOVED"].map(ref);
+    const checked = checkRelatedRuns(runs, analyses, { "bs-run:RUN_MOVED": "0", "bs-run:RUN_OK": "1" });
+    expect(checked.runs.map((r) => r.id)).toEqual(["1"]);
+    expect(checked.identities).toEqual([["bs-run:RUN_OK", "1"]]);
+    expect(checked.warnings).toEqual([
+      "BaseSpace run name 'RUN_TWICE' matches 2 runs (2, 3); skipped — cannot tell which one the analysis used",
+      expect.stringMatching(/^BaseSpace run 'RUN_LATER' \[4\] was created 2025-01-10T00:00:00.001Z, after analysis RUN_LATER_a912e3\S+ that names it finished/),
+      "BaseSpace run 'RUN_MOVED' resolves to 5 now but resolved to 0 in an earlier cycle; skipped — the name names something else now",
+    ]);
+  });
 });
 
 describe("orchestrator/plan/basespace-projects", () => {
+  const by = (reference: string, finishedAtMs = Date.UTC(2025, 0, 10)) => ({ reference, finishedAtMs });
+  const named = (name: string, id?: string) => ({ name, ...(id === undefined ? {} : { id }), namedBy: by("A1") });
+
   it("resolves unique names, warns about missing and ambiguous ones", () => {
     const result = resolveBasespaceProjects(
-      ["MGI_2024", "Gone", "Twice", "MGI_2024"],
+      [named("MGI_2024"), named("Gone"), named("Twice"), named("MGI_2024")],
       [
         { id: "1", name: "MGI_2024" },
         { id: "2", name: "Twice" },
@@ -299,9 +324,46 @@ describe("orchestrator/plan/basespace-projects", () => {
       ],
     );
     expect(result.projects).toEqual([{ id: "1", name: "MGI_2024" }]);
+    expect(result.identities).toEqual([["bs-project:MGI_2024", "1"]]);
     expect(result.warnings).toEqual([
       "BaseSpace project 'Gone' (named in bsshoutput.json) not found; skipped",
       "BaseSpace project name 'Twice' matches 2 projects (2, 3); skipped — rename one of them",
+    ]);
+  });
+
+  it("takes a project by the id bsshoutput.json gives, only while its name still matches", () => {
+    const available = [
+      { id: "7", name: "Twice" },
+      { id: "8", name: "Twice" },
+      { id: "9", name: "Renamed_Since" },
+    ];
+    const result = resolveBasespaceProjects([named("Twice", "8"), named("Original", "9"), named("Lost", "10")], available);
+    expect(result.projects).toEqual([{ id: "8", name: "Twice" }]);
+    expect(result.warnings).toEqual([
+      "BaseSpace project 10 ('Lost', named in bsshoutput.json) not found; skipped",
+      "BaseSpace project 9 is named 'Renamed_Since' now, not 'Original' as bsshoutput.json says; skipped — rename it back if it still holds that analysis' output",
+    ]);
+  });
+
+  it("skips a project created after the analysis that names it finished, and a name that resolved to another project before", () => {
+    const finished = Date.UTC(2025, 0, 10);
+    const result = resolveBasespaceProjects(
+      [
+        { name: "Reused_Name", namedBy: by("A1", finished) },
+        { name: "Moved_Name", namedBy: by("A2", finished) },
+        { name: "Steady", namedBy: by("A3", finished) },
+      ],
+      [
+        { id: "20", name: "Reused_Name", createdAtMs: finished + 1 },
+        { id: "21", name: "Moved_Name", createdAtMs: finished - 1 },
+        { id: "22", name: "Steady", createdAtMs: finished },
+      ],
+      { "bs-project:Moved_Name": "19", "bs-project:Steady": "22" },
+    );
+    expect(result.projects).toEqual([{ id: "22", name: "Steady" }]);
+    expect(result.warnings).toEqual([
+      "BaseSpace project 'Moved_Name' resolves to 21 now but resolved to 19 in an earlier cycle; skipped — the name names something else now",
+      "BaseSpace project 'Reused_Name' [20] was created 2025-01-10T00:00:00.001Z, after analysis A1 that names it finished (2025-01-10T00:00:00.000Z), so it cannot hold that analysis' output; skipped",
     ]);
   });
 });

@@ -137,10 +137,13 @@ function bsItemArbitrary(kind: ModelBsItem["kind"], index: number, age: fc.Arbit
     );
 }
 
-/** Keys a protect list may name: ids and names, exactly or as a `prefix*` glob. */
+/**
+ * Keys a protect list may name: ids and names, exactly or as a `prefix*` glob, including the name of a
+ * FASTQ inside an output folder (which must keep the whole folder from being archived or deleted).
+ */
 function protectArbitrary(analyses: ModelAnalysis[], items: ModelBsItem[]): fc.Arbitrary<string[]> {
   const keys = [
-    ...analyses.flatMap((a) => [a.id, a.reference, `${a.reference.slice(0, 12)}*`]),
+    ...analyses.flatMap((a) => [a.id, a.reference, `${a.reference.slice(0, 12)}*`, ...a.fastqs]),
     ...items.flatMap((i) => [i.id, i.name, `${i.name.slice(0, 4)}*`]),
   ];
   return keys.length === 0 ? fc.constant([]) : fc.subarray(keys, { maxLength: 3 });

@@ -68,6 +68,11 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
     if (owner.marker !== "ica") violations.push(`${what}: ${owner.reference} is not ICA-managed (marker ${owner.marker})`);
     const guard = protectedBy([owner.id, owner.reference]);
     if (guard) violations.push(`${what}: protected by "${guard}"`);
+    // The action takes the whole folder, so a protected file anywhere inside it forbids it too.
+    const folder = outputFolderOf(owner);
+    const inside = [...seen.data].filter(([, e]) => e.projectId === SOURCE_ID && e.path.startsWith(folder));
+    const heldBy = protectedBy([...owner.fastqs, ...inside.flatMap(([id, e]) => [id, e.path.split("/").at(-1) ?? ""])]);
+    if (heldBy) violations.push(`${what}: holds a file protected by "${heldBy}"`);
     checkWindow(what, action, analysisAge(owner));
     return undefined;
   };

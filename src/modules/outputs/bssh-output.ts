@@ -21,13 +21,29 @@ export async function downloadSmallFile(
   return ica.downloadFromUrl(await ica.createDownloadUrl(projectId, file.id));
 }
 
-/** `bsshoutput.json`: `{ "Projects": { "<key>": { "Name": "<BaseSpace project>" } } }` ([REF]). */
+/**
+ * `bsshoutput.json`: `{ "Projects": { "<key>": { "Name": "<BaseSpace project>", "Id": "<id>" } } }`. [REF]
+ * reads only `Name`; BaseSpace writes the project's `Id` too, and when it is there the project is
+ * identified by it (a name can be reused by a later project; an id cannot).
+ */
 const bsshOutputSchema = z.object({
-  Projects: z.record(z.string(), z.object({ Name: z.string().min(1) })),
+  Projects: z.record(z.string(), z.object({ Name: z.string().min(1), Id: z.union([z.string().min(1), z.number()]).optional() })),
 });
+
+/** A BaseSpace project as bsshoutput.json names it. */
+export interface BsshOutputProject {
+  name: string;
+  /** Absent in files that give the name only. */
+  id?: string;
+}
 
 /** The BaseSpace project names a bsshoutput.json names, deduplicated, in file order. */
 export function parseBsshOutputProjects(text: string, source = "bsshoutput.json"): string[] {
+  return [...new Set(parseBsshOutput(text, source).map((project) => project.name))];
+}
+
+/** The BaseSpace projects a bsshoutput.json names (name, and id when given), deduplicated, in file order. */
+export function parseBsshOutput(text: string, source = "bsshoutput.json"): BsshOutputProject[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -39,15 +55,20 @@ export function parseBsshOutputProjects(text: string, source = "bsshoutput.json"
     const issue = parsed.error.issues[0];
     throw new Error(`${source} has no usable Projects.<key>.Name (at ${issue?.path.join(".") || "(root)"}: ${issue?.message})`);
   }
-  return [...new Set(Object.values(parsed.data.Projects).map((p) => p.Name))];
+  const projects = new Map<string, BsshOutputProject>();
+  for (const { Name, Id } of Object.values(parsed.data.Projects)) {
+    const project = Id === undefined ? { name: Name } : { name: Name, id: String(Id) };
+    projects.set(`${project.name}\u0000${project.id ?? ""}`, project);
+  }
+  return [...projects.values()];
 }
 
-/** Downloads a bsshoutput.json and returns the BaseSpace project names in it. */
+/** Downloads a bsshoutput.json and returns the BaseSpace projects it names. */
 export async function readBsshOutputProjects(
   ica: IcaClient,
   projectId: string,
   file: Pick<IcaData, "id" | "path" | "sizeBytes">,
-): Promise<string[]> {
+): Promise<BsshOutputProject[]> {
   const bytes = await downloadSmallFile(ica, projectId, file);
-  return parseBsshOutputProjects(bytes.toString("utf8"), file.path);
+  return parseBsshOutput(bytes.toString("utf8"), file.path);
 }

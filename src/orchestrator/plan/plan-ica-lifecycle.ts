@@ -21,6 +21,8 @@ export interface IcaManagedAnalysis {
    * from the destination too). The item then waits, with this reason.
    */
   hold?: string;
+  /** A protected file inside the output folder (see protectedContents): the folder is left alone. */
+  holdsProtected?: { entry: string; path: string };
 }
 
 export interface IcaLifecyclePlanInput {
@@ -40,7 +42,7 @@ export interface IcaLifecyclePlanInput {
  */
 export function planIcaLifecycle(input: IcaLifecyclePlanInput): LifecyclePlan {
   const subjects = input.analyses.map(
-    ({ analysisId, reference, userReference, ageDays, outputFolder, hold }): LifecycleSubject => ({
+    ({ analysisId, reference, userReference, ageDays, outputFolder, hold, holdsProtected }): LifecycleSubject => ({
       target: { kind: "ica-folder", id: outputFolder.id, path: outputFolder.path },
       analysisId,
       ageDays,
@@ -49,6 +51,7 @@ export function planIcaLifecycle(input: IcaLifecyclePlanInput): LifecyclePlan {
       stateLabel: outputFolder.status,
       restoreRequested: input.unarchiveRequested.has(outputFolder.id),
       protectKeys: [analysisId, reference, userReference, outputFolder.id, outputFolder.path],
+      ...(holdsProtected ? { holdsProtected } : {}),
     }),
   );
   return planLifecycle(subjects, {

@@ -18,6 +18,8 @@ export interface LifecycleSubject {
   restoreRequested: boolean;
   /** Ids, names and paths the protect list is matched against. */
   protectKeys: ReadonlyArray<string | null | undefined>;
+  /** A protected item inside the target (a file in a folder): acting on the target would take it too. */
+  holdsProtected?: { entry: string; path: string };
 }
 
 export interface LifecycleVerbs {
@@ -67,6 +69,8 @@ export function planLifecycle(subjects: readonly LifecycleSubject[], options: Li
 }
 
 function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): PlanItem | null {
+  // Matched before deciding, so an entry counts as used for everything aged the cycle looked at.
+  const protectedBy = options.protect.match(subject.protectKeys);
   const window = classifyAge(subject.ageDays, options.windows);
   const decision = decideLifecycle(window, subject.state, subject.restoreRequested);
   if (decision.kind === "none") return null;
@@ -82,10 +86,13 @@ function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): 
     return { ...base, action: decision.kind, reason: `${age}; ${decision.reason}` };
   }
 
-  const protectedBy = options.protect.match(subject.protectKeys);
   const action = verbFor(decision, options.verbs);
   if (protectedBy !== null) {
     return { ...base, action: "skip-protected", reason: `protected by '${protectedBy}'; would ${action}` };
+  }
+  if (subject.holdsProtected) {
+    const { entry, path } = subject.holdsProtected;
+    return { ...base, action: "skip-protected", reason: `holds ${path}, protected by '${entry}'; would ${action}` };
   }
   const blocked = options.blockedBy?.(action) ?? null;
   if (blocked !== null) return { ...base, action: "skip-scope", reason: `${blocked}; would ${action}` };

@@ -8,6 +8,7 @@ import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/plan-basespace-lifecycle.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
+import { logProtected } from "../protect-report.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
@@ -49,6 +50,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   // Ownership matters only for items that would be acted on, so an unknown user is read only then.
   if (userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
   plan.warnings.forEach((warning) => rec.warn(warning));
+  logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
   if (ctx.actions) await applyBasespaceLifecycle(ctx, ctx.actions, bs, plan.items, items, rec);
 

@@ -74,8 +74,10 @@ async function classifyOne(
   }
   if (markers.bsshOutput) {
     try {
-      const names = await readBsshOutputProjects(ctx.ica, sourceId, markers.bsshOutput);
-      remember(ctx, rec, analysis, { kind: "bssh", basespaceProjects: names, ...where });
+      const projects = await readBsshOutputProjects(ctx.ica, sourceId, markers.bsshOutput);
+      const basespaceProjects = [...new Set(projects.map((p) => p.name))];
+      const basespaceProjectIds = Object.fromEntries(projects.flatMap((p) => (p.id === undefined ? [] : [[p.name, p.id]])));
+      remember(ctx, rec, analysis, { kind: "bssh", basespaceProjects, basespaceProjectIds, ...where });
     } catch (error) {
       rec.error(`${analysis.reference}: not classified: ${messageOf(error)}; tried again next cycle`);
     }

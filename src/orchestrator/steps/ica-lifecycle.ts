@@ -4,7 +4,10 @@ import { archiveData, deleteData, unarchiveData } from "../../modules/data-trans
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import { undeliveredAnalyses, type ListedCycle } from "../cycle-facts.js";
+import { logProtected } from "../protect-report.js";
+import { markProtectedContents } from "../protected-contents.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
+import { movedFolderProblem } from "../plan/identity.js";
 import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-lifecycle.js";
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
@@ -17,7 +20,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
  * call; the rest are read many at a time.
  */
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
-  const subjects = await lifecycleSubjects(ctx, rec);
+  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec), ctx.protect);
   const plan = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -26,6 +29,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
     protect: ctx.protect,
   });
   plan.warnings.forEach((warning) => rec.warn(warning));
+  logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
   if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
   ctx.budget.settleIca(plan.budget);
@@ -35,7 +39,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
 async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
   // Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait.
   const undelivered = undeliveredAnalyses(ctx);
-  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string }> = [];
+  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string }> = [];
   for (const analysis of ctx.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
     if (known?.kind !== "ica" || known.outputFolderId === undefined) continue;
@@ -46,16 +50,21 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
       rec.count("archivedEarlier");
       continue;
     }
-    toRead.push({ analysis, ageDays, folderId: known.outputFolderId });
+    toRead.push({ analysis, ageDays, folderId: known.outputFolderId, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
   }
   const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
   const subjects: IcaManagedAnalysis[] = [];
-  for (const { analysis, ageDays, folderId } of toRead) {
+  for (const { analysis, ageDays, folderId, folderPath } of toRead) {
     const folder = folders.get(folderId);
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
       ctx.journal.recordOutputStatus(analysis.id, "DELETED");
       ctx.journal.clearIcaDelete(folderId);
+      continue;
+    }
+    const moved = movedFolderProblem(analysis.reference, folderPath, folder);
+    if (moved !== null) {
+      rec.warn(moved);
       continue;
     }
     const window = classifyAge(ageDays, ctx.windows);

@@ -1,11 +1,12 @@
 import { maxBaseSpaceLimit, type BaseSpaceClient } from "../../../basespace/client.js";
 import type { BsDataset, BsRun } from "../../../basespace/schemas.js";
 import type { IcaAnalysis } from "../../../ica/schemas.js";
-import { findProjectsByNames } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
 import { ageInDays, isAged } from "../../plan/age.js";
 import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/plan-basespace-lifecycle.js";
-import { resolveBasespaceProjects, type BasespaceProjectRef } from "../../plan/basespace-projects.js";
+import { resolveBasespaceProjects, type BasespaceProjectRef, type ListedProject, type NamedProject } from "../../plan/basespace-projects.js";
+import { analysisFinishedAtMs } from "../../plan/identity.js";
+import { checkRelatedRuns } from "../../plan/related-runs.js";
 import { selectRuns } from "../../plan/run-folder.js";
 import type { StepRecorder } from "../../step-recorder.js";
 
@@ -21,7 +22,7 @@ export async function basespaceItems(
   analyses: readonly IcaAnalysis[],
   rec: StepRecorder,
 ): Promise<BasespaceItem[]> {
-  const [datasets, runs] = await Promise.all([namedProjectDatasets(ctx, bs, analyses, rec), selectedRuns(ctx, bs, analyses)]);
+  const [datasets, runs] = await Promise.all([namedProjectDatasets(ctx, bs, analyses, rec), selectedRuns(ctx, bs, analyses, rec)]);
   rec.count("datasets", datasets.length);
   rec.count("runs", runs.length);
   return [...datasets, ...runs];
@@ -33,19 +34,25 @@ async function namedProjectDatasets(
   analyses: readonly IcaAnalysis[],
   rec: StepRecorder,
 ): Promise<BasespaceDataset[]> {
-  const names = new Set<string>();
+  const named: NamedProject[] = [];
   for (const analysis of analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
-    if (known?.kind === "bssh") known.basespaceProjects.forEach((name) => names.add(name));
+    if (known?.kind !== "bssh") continue;
+    const namedBy = { reference: analysis.reference, finishedAtMs: analysisFinishedAtMs(analysis) };
+    for (const name of known.basespaceProjects) {
+      const id = known.basespaceProjectIds?.[name];
+      named.push({ name, ...(id === undefined ? {} : { id }), namedBy });
+    }
   }
-  if (names.size === 0) return [];
-  const found = await findProjectsByNames(bs, names);
-  const resolved = resolveBasespaceProjects(names, [...found.values()].flat());
+  if (named.length === 0) return [];
+  const listed: ListedProject[] = [];
+  for await (const project of bs.listProjects()) listed.push(project);
+  const resolved = resolveBasespaceProjects(named, listed, ctx.journal.data.identities);
   resolved.warnings.forEach((warning) => rec.warn(warning));
+  resolved.identities.forEach(([key, id]) => ctx.journal.rememberIdentity(key, id));
   rec.count("projects", resolved.projects.length);
-  const listed =
-    resolved.projects.length > 1 ? await acrossProjects(ctx, bs, resolved.projects) : undefined;
-  if (listed) return listed;
+  const across = resolved.projects.length > 1 ? await acrossProjects(ctx, bs, resolved.projects) : undefined;
+  if (across) return across;
   const perProject = await Promise.all(
     resolved.projects.map(async (project) => {
       const datasets: BasespaceDataset[] = [];
@@ -80,15 +87,24 @@ async function acrossProjects(
   return datasets;
 }
 
-async function selectedRuns(ctx: CycleContext, bs: BaseSpaceClient, analyses: readonly IcaAnalysis[]): Promise<BasespaceRun[]> {
-  if (ctx.settings.basespaceRuns === "none") return [];
+async function selectedRuns(
+  ctx: CycleContext,
+  bs: BaseSpaceClient,
+  analyses: readonly IcaAnalysis[],
+  rec: StepRecorder,
+): Promise<BasespaceRun[]> {
+  const mode = ctx.settings.basespaceRuns;
+  if (mode === "none") return [];
   const runs: BsRun[] = [];
   for await (const run of aged(ctx, bs.listRuns(oldestFirst))) runs.push(run);
-  return selectRuns(
-    runs,
-    ctx.settings.basespaceRuns,
-    analyses.map((a) => a.reference),
-  ).map((run) => toRun(ctx, run));
+  const selected = selectRuns(runs, mode, analyses.map((a) => a.reference));
+  if (mode === "all") return selected.map((run) => toRun(ctx, run));
+  // `related` finds runs by name, so the names are checked before anything is acted on.
+  const namers = analyses.map((a) => ({ reference: a.reference, finishedAtMs: analysisFinishedAtMs(a) }));
+  const checked = checkRelatedRuns(selected, namers, ctx.journal.data.identities);
+  checked.warnings.forEach((warning) => rec.warn(warning));
+  checked.identities.forEach(([key, id]) => ctx.journal.rememberIdentity(key, id));
+  return checked.runs.map((run) => toRun(ctx, run));
 }
 
 /**
