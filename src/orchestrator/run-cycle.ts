@@ -86,7 +86,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const notRetiring = cycle ? "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle" : noListing;
     const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
     const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
-    if (cycle) reportUnmatchedProtect(cycle, cycle.analyses, (warning) => run.warn(warning));
+    if (retirable) reportUnmatchedProtect(retirable, retirable.analyses, (warning) => run.warn(warning));
     await run.step("record", null, () => closeJournal(ctx));
 
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
