@@ -1,9 +1,11 @@
-import { relaunchAnalysis } from "../../modules/launch/index.js";
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { AnalysisInputs, findRerunByInputs, relaunchAnalysis } from "../../modules/launch/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/plan-requeue.js";
+import { inputCheckCandidates } from "../plan/same-run.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 
 /**
@@ -13,14 +15,20 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
  * saved before the create call, so that a crash at any point never launches one twice.
  */
 export async function requeueFailed(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
-  const plan = planRequeues({
+  const base = {
     analyses: ctx.analyses,
     attempts: ctx.journal.data.requeues,
     settings: ctx.settings,
     now: ctx.now,
     pipelinePattern: ctx.settings.bclConvertPattern,
-  });
+  };
+  // Every launch the listing alone allows is first checked by input ids (read-only, dry runs too), so the
+  // per-cycle cap counts only launches that will really go out.
+  const uncapped = planRequeues({ ...base, settings: { ...ctx.settings, maxRequeuesPerCycle: Number.POSITIVE_INFINITY } });
+  const reruns = await rerunsByInputs(ctx, uncapped.items.filter((item) => item.action === "requeue"));
+  const plan = planRequeues({ ...base, reruns });
   const stepPlan = requeueStepPlan(plan);
+  stepPlan.warnings.forEach((warning) => rec.logger.info(warning));
   rec.countPlanned(stepPlan.items);
   rec.count("outsideWindow", plan.outsideWindow);
   for (const item of plan.items) {
@@ -28,6 +36,21 @@ export async function requeueFailed(ctx: ListedCycle, rec: StepRecorder): Promis
   }
   if (ctx.actions) await applyRequeues(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
   return stepPlan;
+}
+
+/** For each planned launch, another analysis of its run named so that its reference does not tell, found by input ids. */
+async function rerunsByInputs(ctx: ListedCycle, launches: readonly RequeueItem[]): Promise<Map<string, IcaAnalysis>> {
+  const inputs = new AnalysisInputs(ctx.ica, ctx.projects.source.id);
+  const byId = new Map(ctx.analyses.map((a) => [a.id, a]));
+  const reruns = new Map<string, IcaAnalysis>();
+  for (const item of launches) {
+    const original = byId.get(item.analysisId);
+    if (!original) continue;
+    // The original's own attempts are all failed here (a live one makes the item `wait`), so none is a candidate.
+    const rerun = await findRerunByInputs(inputs, original.id, inputCheckCandidates(original, ctx.analyses, ctx.settings.bclConvertPattern));
+    if (rerun) reruns.set(original.id, rerun);
+  }
+  return reruns;
 }
 
 async function applyRequeues(
