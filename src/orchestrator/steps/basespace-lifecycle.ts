@@ -11,6 +11,7 @@ import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
+import { failureFactOf } from "../failure-facts.js";
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -133,7 +134,7 @@ async function applyBasespaceLifecycle(
         } catch (error) {
           ctx.journal.forgetTrashed([item.target.id]);
           rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
+          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`, failureFactOf(error, item.target.id));
         }
       }),
     ),
@@ -155,7 +156,7 @@ async function bulk(
     return undefined;
   } catch (error) {
     rec.count("actionsFailed", ids.length);
-    rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`);
+    rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`, failureFactOf(error, action));
     return error ?? new Error("unknown failure");
   }
 }

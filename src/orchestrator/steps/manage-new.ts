@@ -10,6 +10,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
+import { failureFactOf } from "../failure-facts.js";
 
 interface ManagePlan {
   plan: StepPlan;
@@ -152,7 +153,7 @@ async function finishRound(
           rec.count("manifestsUploaded");
           return { ...seen, manifest: "available" };
         } catch (error) {
-          rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`);
+          rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`, failureFactOf(error, seen.candidate.analysis.id));
           return undefined;
         } finally {
           progress.update(++done, verified.length);
@@ -240,7 +241,7 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
     const added = await addManagedRows(ctx.settings.managedTablePath, rows, { fence: () => ctx.actions?.assertLockHeld() });
     rec.count("recorded", added.length);
   } catch (error) {
-    rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`);
+    rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`, failureFactOf(error, "managed-table"));
     return [];
   }
   for (const row of rows) {

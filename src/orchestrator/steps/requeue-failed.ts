@@ -7,6 +7,7 @@ import type { StepPlan } from "../plan/plan-types.js";
 import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/plan-requeue.js";
 import { inputCheckCandidates } from "../plan/same-run.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { failureFactOf } from "../failure-facts.js";
 
 /**
  * Step 2b (`--requeue_failed`): failed BCLConvert analyses are relaunched from their own definition,
@@ -87,7 +88,7 @@ async function relaunch(ctx: CycleContext, actions: ActionLog, sourceId: string,
     rec.logger.info(`${nameOf(item)}: attempt ${item.attempt} is analysis ${result.analysis.reference} (${result.analysis.id})${lost}`);
   } catch (error) {
     rec.count("actionsFailed");
-    rec.error(`${nameOf(item)}: requeue ${item.attempt} as ${item.userReference} failed: ${messageOf(error)}; the next cycle sends the same attempt again`);
+    rec.error(`${nameOf(item)}: requeue ${item.attempt} as ${item.userReference} failed: ${messageOf(error)}; the next cycle sends the same attempt again`, failureFactOf(error, item.analysisId));
   }
 }
 
