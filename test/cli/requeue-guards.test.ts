@@ -1,7 +1,12 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { buildRelaunchRequest } from "../../src/modules/launch/index.js";
+import type { CycleReport } from "../../src/orchestrator/index.js";
+import { runFolderFromReference } from "../../src/orchestrator/plan/run-folder.js";
+import { readManagedTable } from "../../src/state/index.js";
 import { SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { capturedContext, tempDir } from "./helpers.js";
@@ -22,7 +27,7 @@ async function world(fixture: "demo" | "lab-year") {
     const code = await runCli([...argv, ...simulatorArgs(sim, dir.path)], context);
     return { code, out: context.out(), err: context.err() };
   };
-  return { sim, cli };
+  return { sim, cli, stateDir: join(dir.path, "state") };
 }
 
 /** Analysis-creation requests the simulator received. */
@@ -80,5 +85,31 @@ describe("requeue launches only what nobody has rerun, within a per-cycle cap (C
     const done = await cli(["plan", ...requeueAll]);
     expect(done.out).toMatch(/skip-rerun .*\(SUCCEEDED\), exists: not launching/);
     expect(creates(sim)).toBe(1);
+  });
+});
+
+describe("one run, one delivery: the first SUCCEEDED BCLConvert of a run is delivered, a later one is not (CLI, simulator)", () => {
+  it("a person's relaunch of a delivered run SUCCEEDS: no second manifest, no FASTQ twice; plan and report say so", async () => {
+    const { sim, cli, stateDir } = await world("demo");
+    const ica = new IcaClient({ serverUrl: sim.icaUrl, apiKey: cliApiKey });
+    const source = sim.fixture.ica.projects.find((p) => p.name === SOURCE_PROJECT_NAME)?.id ?? "";
+    const first = sim.fixture.ica.analyses.find((a) => a.status === "SUCCEEDED" && /bcl.*convert/i.test(a.pipelineCode) && runFolderFromReference(a.reference));
+    if (!first) throw new Error("demo has no SUCCEEDED BCLConvert analysis named after its run folder");
+    expect((await cli(["run"])).code).toBe(0);
+    const table = join(stateDir, "analyses_managed_table.txt");
+    expect((await readManagedTable(table)).rows.map((r) => r.analysisId)).toContain(first.id);
+
+    const original = await ica.getAnalysis(source, first.id);
+    const again = await ica.createAnalysis(await buildRelaunchRequest(ica, source, first.id, { userReference: original.userReference }), "by-hand-2");
+    sim.advanceClock(3_600_000);
+    const plan = await cli(["plan"]);
+    expect(plan.out).toMatch(new RegExp(`skip +${again.reference.slice(0, 20)}.*superseded, not delivered: its run is delivered as ${original.reference.slice(0, 20)}`));
+    const run = await cli(["run"]);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/manageNew +.*superseded 1/);
+    const reportPath = /Report: (\S+)/.exec(run.out)?.[1] ?? "";
+    const report = JSON.parse(await readFile(reportPath, "utf8")) as CycleReport;
+    expect(report.actions.filter((a) => a.step === "manageNew")).toEqual([]);
+    expect((await readManagedTable(table)).rows.map((r) => r.analysisId)).not.toContain(again.id);
   });
 });

@@ -4,6 +4,7 @@ import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
+import { supersededItems } from "../plan/delivery-policy.js";
 import { planManageNew } from "../plan/plan-manage-new.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
@@ -68,6 +69,8 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
     failed: found.failed,
   });
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
+  rec.count("superseded", found.superseded.length);
+  plan.items.push(...supersededItems(found.superseded));
   plan.warnings.forEach((warning) => rec.warn(warning));
   return { plan, candidates, staleEntries: found.staleInFlight.map((record) => record.analysisId) };
 }
