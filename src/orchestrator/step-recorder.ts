@@ -38,9 +38,14 @@ export class StepRecorder {
 
   /** `fact` (see failureFactOf): what failed, so that the alert's repeat key ignores request ids and counts in the message. */
   error(message: string, fact?: FailureFact): void {
+    this.recordError(message, fact);
+    this.logger.error(message);
+  }
+
+  /** An error that ends the command: in the report (and its alert), not logged here — the CLI says it once. */
+  recordError(message: string, fact?: FailureFact): void {
     this.errors.push(message);
     this.failures.push({ message, ...fact });
-    this.logger.error(message);
   }
 
   toReport(): StepReport {

@@ -45,11 +45,13 @@ export class StepRun {
     try {
       return await body(rec);
     } catch (error) {
-      rec.error(`${name} stopped: ${messageOf(error)}`, failureFactOf(error, name));
+      const message = `${name} stopped: ${messageOf(error)}`;
       if (options.fatal?.some((kind) => error instanceof kind)) {
+        rec.recordError(message, failureFactOf(error, name));
         this.fatal = error as Error;
         throw error;
       }
+      rec.error(message, failureFactOf(error, name));
       return undefined;
     }
   }
