@@ -1,9 +1,15 @@
-import { loadSettings, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
+import { ConfigError, loadSettings, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
 import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
 import type { CommandScope } from "./command-scope.js";
+import { publishConfigFailure } from "./config-failure.js";
 import { exitCodes, markReported, type ExitCode } from "./errors.js";
+
+/** What `watch` keeps between ticks: the settings that last loaded, to alert with when the configuration breaks. */
+export interface WatchMemory {
+  lastLoaded: Settings[];
+}
 
 export interface RunCyclesResult {
   code: ExitCode;
@@ -19,7 +25,8 @@ const pairLabel = (settings: Settings): string => {
  * Loads the settings (one per configured pair) and runs one cycle for each, in turn, printing the
  * plan table (a dry run, which always exits 0) or the cycle report to stdout. A held lock skips the
  * rest with one line (exit 0: the running cycle does the work); `signal` (SIGTERM/SIGINT) stops
- * after the current step. Every cycle publishes to the process' `metrics`, if any.
+ * after the current step. Every cycle publishes to the process' `metrics`, if any. Under `watch`
+ * (`watching`), a configuration that no longer loads is alerted and counted too (publishConfigFailure).
  */
 export async function runCycles(
   scope: CommandScope,
@@ -27,13 +34,20 @@ export async function runCycles(
   logging: CliLogging,
   signal: AbortSignal,
   metrics?: MetricsExporter,
+  watching?: WatchMemory,
 ): Promise<RunCyclesResult> {
   const { context, redactor } = scope;
   const { logger } = logging;
   const reports: CycleReport[] = [];
   let code: ExitCode = exitCodes.ok;
   try {
-    const loaded = await loadSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd });
+    const loaded = await loadSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd }).catch(async (error: unknown) => {
+      if (watching && error instanceof ConfigError) {
+        await publishConfigFailure(error, watching.lastLoaded, { logger, redactor, ...(metrics ? { metrics } : {}) });
+      }
+      throw error;
+    });
+    if (watching) watching.lastLoaded = loaded.settings;
     loaded.warnings.forEach((warning) => logger.warn(warning));
     loaded.overrides.forEach((warning) => logging.logOnce("warn", warning));
     loaded.sources.forEach((sources) => logging.logOnce("debug", sourcesLine(sources)));

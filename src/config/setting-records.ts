@@ -319,6 +319,15 @@ export const settingRecords = {
     expects: 'a whole number of days (1 or more) or "off"',
     example: "3",
   },
+  maxRequeuesPerCycle: {
+    name: "max_requeues_per_cycle",
+    schema: wholeNumber(0, 100),
+    default: 3,
+    valueName: "n",
+    description: "most BCLConvert launches per cycle, all analyses together",
+    expects: "a whole number from 0 to 100",
+    example: "3",
+  },
   notifyWebhookUrl: {
     name: "notify_webhook_url",
     schema: httpUrl.optional(),

@@ -30,6 +30,7 @@ export const metricHelp = {
   cycle_outcome: "Outcome of the last cycle: 1 for its outcome, 0 for the others.",
   cycle_last_run_timestamp_seconds: "When the last cycle finished, as a unix timestamp.",
   cycle_last_success_timestamp_seconds: "When the last cycle with outcome ok finished, as a unix timestamp.",
+  cycle_last_failure_timestamp_seconds: "When the last cycle with outcome failures finished (configuration and credential failures included), as a unix timestamp.",
   cycle_errors: "Errors in the last cycle.",
   cycle_warnings: "Warnings in the last cycle.",
   cycle_api_calls_all: "API calls made by the last cycle, retries included.",
@@ -61,8 +62,8 @@ export function pendingByKind(items: readonly { kind: string }[]): Record<string
 }
 
 /**
- * The samples of one cycle, all labelled with its pair. The last success is not among them: it may
- * come from an earlier cycle (see MetricsExporter).
+ * The samples of one cycle, all labelled with its pair. The last success and last failure are not among
+ * them: they may come from an earlier cycle (see MetricsExporter).
  */
 export function cycleSamples(input: CycleMetricsInput): Map<MetricKey, Sample[]> {
   const { report } = input;

@@ -66,10 +66,15 @@ export class MetricsExporter {
     if (input.report.dryRun) return;
     const key = pairKey(pairLabels(input.report));
     const samples = cycleSamples(input);
-    const lastSuccess = input.report.outcome === "ok"
-      ? { name: metricName("cycle_last_success_timestamp_seconds"), labels: pairLabels(input.report), value: Date.parse(input.report.finishedAt) / 1000 }
-      : this.pairs.get(key)?.get("cycle_last_success_timestamp_seconds")?.[0];
-    if (lastSuccess) samples.set("cycle_last_success_timestamp_seconds", [lastSuccess]);
+    // This cycle's finish time when its outcome matches, else the one carried over from an earlier cycle.
+    const carried = (metric: MetricKey, outcome: string): void => {
+      const sample = input.report.outcome === outcome
+        ? { name: metricName(metric), labels: pairLabels(input.report), value: Date.parse(input.report.finishedAt) / 1000 }
+        : this.pairs.get(key)?.get(metric)?.[0];
+      if (sample) samples.set(metric, [sample]);
+    };
+    carried("cycle_last_success_timestamp_seconds", "ok");
+    carried("cycle_last_failure_timestamp_seconds", "failures");
     this.pairs.set(key, samples);
     this.text = this.renderAll();
     if (this.options.file === undefined) return;

@@ -1,4 +1,6 @@
+import type { ProjectRef } from "../config/index.js";
 import type { JournalData } from "../state/journal-schema.js";
+import type { CycleFailure } from "./failure-fact.js";
 
 /** Kinds of work that waits on something outside the tool, each with its own stuck threshold. */
 export const waitingKinds = ["analysis", "managing", "ica-delete", "basespace-restore"] as const;
@@ -16,6 +18,11 @@ export interface WaitingItem {
 
 /** What notifications (and metrics) need to know about one finished cycle: the report's facts, counts summed. */
 export interface NotificationInput extends Omit<ReportFacts, "steps"> {
+  /**
+   * The pair as configured (configuredPair), which names it the same whether or not the cycle got as far
+   * as resolving the projects: error alerts and their recoveries are keyed under it. Default: the ids.
+   */
+  pair?: string;
   /** The steps' counts, summed by name (linked, archived…), for the digest. */
   counts: Readonly<Record<string, number>>;
   waiting: readonly WaitingItem[];
@@ -30,6 +37,8 @@ export interface ReportFacts {
   source: { id: string; name: string };
   destination: { id: string; name: string };
   errors: readonly string[];
+  /** The errors with what failed, where known; an error without an entry here is keyed by its text. */
+  failures?: readonly CycleFailure[];
   steps: readonly { counts: Readonly<Record<string, number>> }[];
   reportPath?: string;
 }
@@ -83,8 +92,15 @@ export function notificationInputFrom(report: ReportFacts, journal: JournalFacts
     source: report.source,
     destination: report.destination,
     errors: report.errors,
+    ...(report.failures !== undefined ? { failures: report.failures } : {}),
     counts,
     waiting: waitingItems(journal, pending),
     ...(report.reportPath !== undefined ? { reportPath: report.reportPath } : {}),
   };
+}
+
+/** `id:<uuid>` or `name:<name>` of each configured project: the pair's name in alert keys. */
+export function configuredPair(source: ProjectRef, destination: ProjectRef): string {
+  const ref = (p: ProjectRef): string => ("id" in p ? `id:${p.id}` : `name:${p.name}`);
+  return `${ref(source)}>${ref(destination)}`;
 }

@@ -2,7 +2,7 @@ import type { Logger } from "winston";
 import type { Settings } from "../config/index.js";
 import type { SecretRedactor } from "../logging/index.js";
 import { NotificationLog } from "../state/notification-log.js";
-import { collectAlerts } from "./alerts.js";
+import { collectAlerts, errorKeyPrefix, recoveryAlerts } from "./alerts.js";
 import { type NotificationChannel, emailChannel, webhookChannel } from "./channels.js";
 import { isDigestDue } from "./digest.js";
 import type { NotificationInput } from "./notification-input.js";
@@ -84,10 +84,11 @@ async function deliver(input: NotificationInput, options: NotifyOptions, channel
 
   const repeatMs = settings.notifyRepeatHours * 3_600_000;
   const alerts = collectAlerts(input, { stuckHours: settings.notifyStuckHours, pendingDays: settings.notifyPendingDays }, now);
-  const due = alerts.filter((alert) => sentLog.isDue(alert.key, now, repeatMs));
+  const recovered = recoveryAlerts(input, sentLog.keysStartingWith(errorKeyPrefix(input)));
+  const due = [...alerts.filter((alert) => sentLog.isDue(alert.key, now, repeatMs)), ...recovered];
   const digestKey = `digest:${input.source.id}>${input.destination.id}`;
   const digest = isDigestDue(settings.notifyDigestHour, sentLog.lastSent(digestKey), now);
-  const result: NotifyResult = { sent: [], suppressed: alerts.length - due.length, failures: [] };
+  const result: NotifyResult = { sent: [], suppressed: alerts.length - (due.length - recovered.length), failures: [] };
   if (due.length === 0 && !digest) return result;
 
   const message = renderMessage(input, due, digest);
@@ -101,13 +102,15 @@ async function deliver(input: NotificationInput, options: NotifyOptions, channel
   });
   if (result.failures.length === channels.length) return result;
 
-  result.sent = [...due.map((a) => a.key), ...(digest ? [digestKey] : [])];
-  sentLog.markSent(result.sent, now);
+  result.sent = [...due.map((a) => (a.kind === "recovered" ? `recovered:${a.key}` : a.key)), ...(digest ? [digestKey] : [])];
+  sentLog.markSent(result.sent.filter((key) => !key.startsWith("recovered:")), now);
+  sentLog.forget(recovered.map((a) => a.key));
   try {
     await sentLog.save(now);
   } catch (error) {
     log.warn(`cannot write ${sentLog.path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): alerts may repeat`);
   }
-  log.info(`notified ${channels.length - result.failures.length} channel(s): ${due.length} alert(s)${digest ? " and the daily digest" : ""}`);
+  const recoveries = recovered.length > 0 ? `, ${recovered.length} recovery(ies)` : "";
+  log.info(`notified ${channels.length - result.failures.length} channel(s): ${due.length - recovered.length} alert(s)${recoveries}${digest ? " and the daily digest" : ""}`);
   return result;
 }

@@ -26,6 +26,9 @@ export type ActionRecord = z.infer<typeof actionRecordSchema>;
 
 const projectRefSchema = z.object({ id: z.string(), name: z.string() });
 
+/** An error with what failed (notify/failure-fact.ts); the message is the one in `errors`. */
+const failureSchema = z.object({ message: z.string(), kind: z.string().optional(), route: z.string().optional(), object: z.string().optional() });
+
 /**
  * `reports/<cycle-id>.json`, also what runCycle returns. `plan` is the Plan object of the plan module
  * (what planToJson serialises); reading a stored report keeps it as unknown JSON.
@@ -44,6 +47,8 @@ export const cycleReportSchema = z.object({
   /** Every warning and error of the cycle, step ones prefixed with `[step]`. */
   warnings: z.array(z.string()),
   errors: z.array(z.string()),
+  /** The errors again, each with the kind, route and object of what failed when known: alerts deduplicate on these. */
+  failures: z.array(failureSchema).optional(),
   /** The mutating calls made (none in a dry run), in the order they finished. */
   actions: z.array(actionRecordSchema),
   apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),

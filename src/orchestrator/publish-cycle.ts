@@ -1,6 +1,6 @@
 import type { SecretRedactor } from "../logging/index.js";
 import { pendingByKind, type MetricsExporter } from "../metrics/index.js";
-import { notificationInputFrom, notifyCycle, type PendingAnalysis } from "../notify/index.js";
+import { configuredPair, notificationInputFrom, notifyCycle, type PendingAnalysis } from "../notify/index.js";
 import { notificationLogPath } from "../state/index.js";
 import type { CycleContext } from "./cycle-context.js";
 import type { CycleReport } from "./cycle-report.js";
@@ -25,7 +25,7 @@ export async function publishCycle(
   pending: readonly PendingAnalysis[],
   options: PublishOptions,
 ): Promise<void> {
-  const input = notificationInputFrom(report, ctx.journal.data, pending);
+  const input = { ...notificationInputFrom(report, ctx.journal.data, pending), pair: configuredPair(ctx.settings.source, ctx.settings.destination) };
   await notifyCycle(input, {
     settings: ctx.settings,
     logPath: notificationLogPath(ctx.paths),

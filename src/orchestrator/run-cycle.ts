@@ -64,9 +64,10 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
   }
   const { table } = opened;
   let ctx = opened.ctx;
+  const run = new StepRun(ctx, options.signal);
+  const publishing = { redactor: options.redactor, clock, signal: options.signal, ...(options.metrics ? { metrics: options.metrics } : {}) };
   try {
     ctx.logger.info(`cycle ${ctx.cycleId} started${ctx.dryRun ? " (dry run)" : ""}`);
-    const run = new StepRun(ctx, options.signal);
     table.warnings.forEach((warning) => run.warn(warning));
 
     const projects = await run.step("resolve", null, (rec) => resolveProjects(ctx, rec), { fatal: cycleConfigurationErrors });
@@ -92,8 +93,15 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
     const report = await recordReport(ctx, run, frame);
     const pending = cycle?.newAnalyses.pending ?? [];
-    await publishCycle(ctx, report, pending, { redactor: options.redactor, clock, signal: options.signal, ...(options.metrics ? { metrics: options.metrics } : {}) });
+    await publishCycle(ctx, report, pending, publishing);
     return report;
+  } catch (error) {
+    // A revoked key, a renamed project, a non-API server: the cycle still reports, alerts and counts, then ends (exit 2).
+    if (run.fatal === error) {
+      const frame = { projects: undefined, plans: [], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
+      await publishCycle(ctx, await recordReport(ctx, run, frame), [], publishing);
+    }
+    throw error;
   } finally {
     await opened.close();
   }

@@ -1,4 +1,5 @@
 import type { Logger } from "winston";
+import type { CycleFailure, FailureFact } from "../notify/failure-fact.js";
 import type { StepReport } from "./cycle-report.js";
 import type { PlanItem } from "./plan/plan-types.js";
 
@@ -10,6 +11,8 @@ export class StepRecorder {
   readonly counts: Record<string, number> = {};
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
+  /** Each error with what failed, when the caller said (`error(message, fact)`): alerts deduplicate on it. */
+  readonly failures: CycleFailure[] = [];
   readonly logger: Logger;
 
   constructor(
@@ -33,9 +36,16 @@ export class StepRecorder {
     this.logger.warn(message);
   }
 
-  error(message: string): void {
-    this.errors.push(message);
+  /** `fact` (see failureFactOf): what failed, so that the alert's repeat key ignores request ids and counts in the message. */
+  error(message: string, fact?: FailureFact): void {
+    this.recordError(message, fact);
     this.logger.error(message);
+  }
+
+  /** An error that ends the command: in the report (and its alert), not logged here — the CLI says it once. */
+  recordError(message: string, fact?: FailureFact): void {
+    this.errors.push(message);
+    this.failures.push({ message, ...fact });
   }
 
   toReport(): StepReport {

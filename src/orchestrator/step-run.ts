@@ -1,4 +1,5 @@
 import type { CycleContext } from "./cycle-context.js";
+import { failureFactOf } from "./failure-facts.js";
 import { messageOf, StepRecorder } from "./step-recorder.js";
 
 /** The steps of one cycle and what they reported. */
@@ -6,6 +7,8 @@ export class StepRun {
   readonly recorders: StepRecorder[] = [];
   readonly warnings: string[] = [];
   aborted = false;
+  /** The configuration or credential failure that ended the cycle (a `fatal` kind), recorded as its step's error. */
+  fatal: Error | undefined;
 
   constructor(
     private readonly ctx: CycleContext,
@@ -20,7 +23,7 @@ export class StepRun {
   /**
    * Runs a step unless it must be skipped (`skipBecause`, or a shutdown request), which is reported
    * as a warning. A failure becomes the step's error and yields undefined, so that later steps that
-   * need its result skip too — except the `fatal` kinds, which end the cycle.
+   * need its result skip too — except the `fatal` kinds, which are recorded too and then end the cycle.
    */
   async step<T>(
     name: string,
@@ -42,8 +45,13 @@ export class StepRun {
     try {
       return await body(rec);
     } catch (error) {
-      if (options.fatal?.some((kind) => error instanceof kind)) throw error;
-      rec.error(`${name} stopped: ${messageOf(error)}`);
+      const message = `${name} stopped: ${messageOf(error)}`;
+      if (options.fatal?.some((kind) => error instanceof kind)) {
+        rec.recordError(message, failureFactOf(error, name));
+        this.fatal = error as Error;
+        throw error;
+      }
+      rec.error(message, failureFactOf(error, name));
       return undefined;
     }
   }

@@ -60,6 +60,16 @@ export class NotificationLog {
     return last === undefined || now.getTime() - last.getTime() >= repeatMs;
   }
 
+  /** The remembered keys that start with `prefix` (e.g. one pair's error alerts, to announce their recovery). */
+  keysStartingWith(prefix: string): string[] {
+    return Object.keys(this.data.sent).filter((key) => key.startsWith(prefix));
+  }
+
+  /** Drops keys, e.g. of failures whose recovery was announced: if one comes back, it is news again. */
+  forget(keys: Iterable<string>): void {
+    for (const key of keys) delete this.data.sent[key];
+  }
+
   markSent(keys: Iterable<string>, now: Date): void {
     for (const key of keys) this.data.sent[key] = now.toISOString();
   }

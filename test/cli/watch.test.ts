@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
 import { acquireStateLock } from "../../src/state/index.js";
 import type { Simulator } from "../../src/simulator/server.js";
+import { startWebhookReceiver } from "../notify/receivers.js";
 import { capturedContext, spawnCli, tempDir, until, type CapturedContext } from "./helpers.js";
 import { simulatorArgs, startCliSimulator, withFlag } from "./sim-setup.js";
 
@@ -44,6 +45,27 @@ describe("watch", () => {
     for (let i = 1; i < spans.length; i++) expect(spans[i]?.[0]).toBeGreaterThanOrEqual(spans[i - 1]?.[1] ?? 0);
     const lock = await acquireStateLock(join(dir.path, "state"));
     await lock.release();
+  });
+
+  it("alerts once when a later tick finds the configuration broken, with the notification settings that last loaded", async () => {
+    const webhook = await startWebhookReceiver();
+    try {
+      const config = join(dir.path, "lab.json");
+      await writeFile(config, JSON.stringify({ notify_webhook_url: webhook.url }));
+      const context = capturedContext({ cwd: dir.path });
+      const watching = runCli(["watch", "--schedule", "* * * * * *", "--config", config, ...args], context);
+      await until(() => cyclesPrinted(context) >= 1);
+      await writeFile(config, "{ not json");
+      const configAlerts = () => webhook.posts.filter((p) => /configuration not loaded: /.test((p.body as { text: string }).text));
+      await until(() => configAlerts().length >= 1);
+      await until(() => (context.err().match(/lab\.json/g)?.length ?? 0) >= 3);
+      context.shutdown("SIGTERM");
+      expect(await watching).toBe(0);
+      expect(configAlerts()).toHaveLength(1);
+      expect((configAlerts()[0]?.body as { text: string }).text).toMatch(/Errors \(1\):\n• configuration not loaded: .*lab\.json/);
+    } finally {
+      await webhook.close();
+    }
   });
 
   it("exits 2 on a schedule that is not a cron expression", async () => {

@@ -44,6 +44,7 @@ describe("config/load-settings precedence", () => {
       logFormat: "text",
       requeueFailed: false,
       maxRequeues: 1,
+      maxRequeuesPerCycle: 3,
       requeueWithinDays: 3,
       notifyEmailTo: [],
       notifyStuckHours: 24,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   collectAlerts,
+  errorKey,
+  recoveryAlerts,
   formatWaited,
   isDigestDue,
   lastDigestTime,
@@ -39,6 +41,45 @@ describe("notify/waitingItems", () => {
       { kind: "ica-delete", id: "fol.1", label: "ICA data /ilmn-analyses/x/ was asked to unarchive so it can be deleted, and is not available yet", since: hoursAgo(7) },
       { kind: "basespace-restore", id: "ds.1", label: "BaseSpace dataset ds.1 was asked to restore and is still archived", since: hoursAgo(9) },
     ]);
+  });
+});
+
+describe("notify: error alerts deduplicate on what failed, not on the message", () => {
+  const failing = (requestId: string, count: number, at: string): NotificationInput => {
+    const message = `[basespaceLifecycle] archive of ${count} BaseSpace item(s) failed: BaseSpace GET /v2/datasets/{id} failed with HTTP 503 [request id ${requestId}] at ${at}`;
+    return {
+      ...input([], [message]),
+      failures: [{ message, kind: "ServerError", route: "basespace GET /v2/datasets/{id}", object: "archive" }],
+    };
+  };
+  const keys = (i: NotificationInput) => collectAlerts(i, thresholds, now).map((a) => a.key);
+
+  it("gives one key across cycles whose messages differ in request id, time and count", () => {
+    const first = keys(failing("req-1", 3, hoursAgo(1)));
+    expect(first).toEqual(["error:s>d:ServerError:basespace GET /v2/datasets/{id}:archive"]);
+    expect(keys(failing("req-2", 4, hoursAgo(0)))).toEqual(first);
+    expect(keys({ ...failing("req-3", 3, hoursAgo(0)), pair: "name:src>name:dst" })).toEqual(["error:name:src>name:dst:ServerError:basespace GET /v2/datasets/{id}:archive"]);
+  });
+
+  it("tells another route, kind or object apart", () => {
+    const base = failing("r", 1, hoursAgo(1));
+    const other = (change: object) => keys({ ...base, failures: [{ ...base.failures![0]!, ...change }] });
+    expect(new Set([keys(base)[0], other({ route: "basespace GET /v2/runs/{id}" })[0], other({ kind: "AuthError" })[0], other({ object: "restore" })[0]]).size).toBe(4);
+  });
+
+  it("keys an error reported without its fields by the text without request ids and timestamps", () => {
+    const text = (id: string, at: string) => `x failed [request id ${id}] at ${at}`;
+    expect(errorKey("p", text("a-1", hoursAgo(1)))).toBe(errorKey("p", text("b-2", hoursAgo(0))));
+    expect(errorKey("p", "fil.1 failed")).not.toBe(errorKey("p", "fil.2 failed"));
+  });
+
+  it("announces each alerted failure as recovered after an error-free cycle, not while others fail", () => {
+    const sent = ["error:s>d:AuthError:ica GET /api/projects:resolve", "error:s>d:0123456789abcdef01234567", "error:other>d:AuthError:-:-", "stuck:analysis:a1"];
+    expect(recoveryAlerts(input([]), sent)).toEqual([
+      { key: sent[0], kind: "recovered", text: "no longer failing: AuthError on ica GET /api/projects for resolve" },
+      { key: sent[1], kind: "recovered", text: "no longer failing: an earlier error (see the earlier alert)" },
+    ]);
+    expect(recoveryAlerts(input([], ["still broken"]), sent)).toEqual([]);
   });
 });
 

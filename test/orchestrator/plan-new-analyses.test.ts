@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { selectFastqs, type FileRecord } from "../../src/orchestrator/plan/fastq-selection.js";
 import { isTerminalBatchStatus } from "../../src/modules/data-transfer/index.js";
+import { chooseDeliveries, supersededItems } from "../../src/orchestrator/plan/delivery-policy.js";
 import { assessLinking, idsToLink, recordReadiness } from "../../src/orchestrator/plan/link-progress.js";
 import { manifestFor } from "../../src/orchestrator/plan/manifest.js";
 import { planManageNew, type ManageAnalysisPlanInput } from "../../src/orchestrator/plan/plan-manage-new.js";
@@ -190,5 +191,37 @@ describe("orchestrator/plan/manage-plan", () => {
       failed: [],
     });
     expect(step.items.map((i) => i.action)).toEqual(["record"]);
+  });
+});
+
+describe("orchestrator/plan/delivery-policy: one delivery per run", () => {
+  const run = (id: string, folder: string, timeCreated: string) => ({ id, reference: `${folder}_a1b2c3_d4e5f6-BclConvert-${id}`, timeCreated });
+  const ids = (choice: ReturnType<typeof chooseDeliveries<{ id: string; reference: string }>>) => ({
+    chosen: choice.chosen.map((a) => a.id),
+    superseded: choice.superseded.map(({ analysis, by }) => [analysis.id, by.id]),
+  });
+  const none = new Set<string>();
+  const runs = [run("late", "R1", "2025-02-01"), run("early", "R1", "2025-01-01"), run("other", "R2", "2025-01-15"), { id: "odd", reference: "hand-named" }];
+
+  it("delivers the first SUCCEEDED of each run and supersedes the later ones; an unnamed run is its own", () => {
+    expect(ids(chooseDeliveries({ succeeded: runs, delivered: none, inFlight: none }))).toEqual({
+      chosen: ["early", "other", "odd"],
+      superseded: [["late", "early"]],
+    });
+  });
+
+  it("keeps what is delivered or being delivered, and what an operator prefers (redeliver)", () => {
+    expect(ids(chooseDeliveries({ succeeded: runs, delivered: new Set(["late"]), inFlight: none })).superseded).toEqual([["early", "late"]]);
+    expect(ids(chooseDeliveries({ succeeded: runs, delivered: none, inFlight: new Set(["late"]) })).superseded).toEqual([["early", "late"]]);
+    const preferred = chooseDeliveries({ succeeded: runs, delivered: new Set(["early"]), inFlight: none, prefer: new Set(["late"]) });
+    expect(ids(preferred).superseded).toEqual([["early", "late"]]);
+  });
+
+  it("findNewAnalyses manages only the chosen one and reports the other as superseded", () => {
+    const bcl = (r: { id: string; reference: string; timeCreated: string }) => ({ ...r, status: "SUCCEEDED", pipeline: { id: "p", code: "BclConvert_v4" } });
+    const found = findNewAnalyses({ analyses: [bcl(run("late", "R1", "2025-02-01")), bcl(run("early", "R1", "2025-01-01"))], managedIds: new Set(["early"]), inFlight: [] });
+    expect(found.toManage).toEqual([]);
+    expect(found.superseded.map(({ analysis, by, byDelivered }) => [analysis.id, by.id, byDelivered])).toEqual([["late", "early", true]]);
+    expect(supersededItems(found.superseded)[0]).toMatchObject({ action: "skip", analysisId: "late", reason: expect.stringMatching(/^superseded, not delivered: its run is delivered as R1_/) });
   });
 });

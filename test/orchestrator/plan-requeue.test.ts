@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   attemptListingGraceMs,
+  launchCostLine,
   planRequeues,
   requeueStepPlan,
   type RequeueAttempt,
@@ -9,10 +10,11 @@ import {
   type RequeueSettings,
 } from "../../src/orchestrator/plan/plan-requeue.js";
 import { createPlan, renderPlanTable } from "../../src/orchestrator/plan/render-plan.js";
+import { inputCheckCandidates } from "../../src/orchestrator/plan/same-run.js";
 
 const now = new Date("2025-06-10T12:00:00Z");
 const hoursAgo = (h: number): string => new Date(now.getTime() - h * 3_600_000).toISOString();
-const on: RequeueSettings = { requeueFailed: true, maxRequeues: 1, requeueWithinDays: 3 };
+const on: RequeueSettings = { requeueFailed: true, maxRequeues: 1, requeueWithinDays: 3, maxRequeuesPerCycle: 10 };
 
 const analysis = (id: string, status: string, extra: Partial<RequeueCandidate> = {}): RequeueCandidate => ({
   id,
@@ -119,10 +121,70 @@ describe("orchestrator/plan/requeue", () => {
           reason: "FAILED: requeue 1 of 1 (as run1-requeue-1)",
         },
       ],
-      warnings: ["1 older failure(s) outside the requeue window (requeue_within_days) left alone"],
+      warnings: [launchCostLine(1), "1 older failure(s) outside the requeue window (requeue_within_days) left alone"],
     });
+    expect(launchCostLine(1)).toMatch(/^1 BCLConvert launch\(es\) planned this cycle; estimated cost: 1 full BCLConvert run\(s\) .*\(estimate basis: /);
     expect(renderPlanTable(createPlan(now, [step]))).toContain("requeue: requeue 1\n");
     expect(requeueStepPlan({ items: [], outsideWindow: 0 })).toEqual({ step: "requeue", items: [], warnings: [] });
+  });
+
+  describe("launches only what nobody has rerun", () => {
+    /** A run-folder reference, as ICA names BCLConvert analyses: `<runFolder>_<6 hex>_<6 hex>-<pipeline>-<id>`. */
+    const ofRun = (id: string, folder: string, status: string, extra: Partial<RequeueCandidate> = {}) =>
+      analysis(id, status, { reference: `${folder}_a1b2c3_d4e5f6-BclConvert-${id}`, userReference: `${folder}_a1b2c3_d4e5f6`, ...extra });
+
+    it.each(["SUCCEEDED", "QUEUED", "IN_PROGRESS", "REQUESTED"])("launches nothing when another analysis of the run is %s, whatever its name", (status) => {
+      const byHand = ofRun("2", "R1", status, { userReference: "rerun by Anna", timeCreated: hoursAgo(5) });
+      expect(summary(plan([ofRun("1", "R1", "FAILED"), byHand]).items)).toEqual([["skip-rerun", "1", 1, "2"]]);
+    });
+
+    it("still launches when the other analyses of the run failed too, or belong to another run", () => {
+      const result = plan([ofRun("1", "R1", "FAILED"), ofRun("2", "R1", "ABORTED"), ofRun("3", "R2", "SUCCEEDED")]);
+      expect(summary(result.items)).toEqual([["requeue", "1", 1, null]]);
+    });
+
+    it("launches one of two failed analyses of one run, and takes a rerun found by input ids", () => {
+      expect(summary(plan([ofRun("1", "R1", "FAILED"), ofRun("2", "R1", "FAILED_FINAL")]).items)).toEqual([
+        ["requeue", "1", 1, null],
+        ["skip-rerun", "2", 1, "1"],
+      ]);
+      const byInputs = analysis("7", "SUCCEEDED", { reference: "hand-BclConvert-7", userReference: "hand" });
+      const result = planRequeues({ analyses: [analysis("1", "FAILED"), byInputs], attempts: {}, settings: on, now, reruns: new Map([["1", byInputs]]) });
+      expect(summary(result.items)).toEqual([["skip-rerun", "1", 1, "7"]]);
+    });
+
+    it("never resends a recorded attempt once its failure has left the window, nor one whose run was rerun", () => {
+      const old = analysis("1", "FAILED", { endDate: hoursAgo(24 * 10) });
+      expect(plan([old], { "1": [attempt(1, "run1-requeue-1", undefined, hoursAgo(24 * 9))] })).toEqual({ items: [], outsideWindow: 1 });
+      // Attempt 2 is judged by attempt 1's failure, which is recent.
+      const firstTry = analysis("9", "FAILED", { userReference: "run1-requeue-1", endDate: hoursAgo(2) });
+      const second = plan([old, firstTry], { "1": [attempt(1, "run1-requeue-1", "9"), attempt(2, "run1-requeue-2")] }, { ...on, maxRequeues: 2 });
+      expect(summary(second.items)).toEqual([["requeue", "1", 2, null]]);
+      const resumedRerun = plan([ofRun("1", "R1", "FAILED"), ofRun("2", "R1", "SUCCEEDED")], { "1": [attempt(1, "R1_a1b2c3_d4e5f6-requeue-1")] });
+      expect(summary(resumedRerun.items)).toEqual([["skip-rerun", "1", 1, "2"]]);
+    });
+
+    it("holds max_requeues_per_cycle: resumed and new launches together, the rest wait as skip-cap", () => {
+      const failed = ["1", "2", "3", "4"].map((id) => analysis(id, "FAILED"));
+      const result = plan(failed, { "4": [attempt(1, "run4-requeue-1")] }, { ...on, maxRequeuesPerCycle: 2 });
+      expect(result.items.map((i) => i.action)).toEqual(["requeue", "requeue", "skip-cap", "skip-cap"]);
+      expect(result.items[2]?.reason).toMatch(/deferred: max_requeues_per_cycle \(2\) launches are planned this cycle already$/);
+      expect(requeueStepPlan(result).warnings[0]).toBe(launchCostLine(2));
+      expect(plan(failed, {}, { ...on, maxRequeuesPerCycle: 0 }).items.every((i) => i.action === "skip-cap")).toBe(true);
+    });
+
+    it("compares input ids only with live or SUCCEEDED analyses created after the failure whose name does not tell their run", () => {
+      const original = ofRun("1", "R1", "FAILED", { timeCreated: hoursAgo(30) });
+      const candidates = inputCheckCandidates(original, [
+        original,
+        analysis("2", "SUCCEEDED", { reference: "hand-BclConvert-2", timeCreated: hoursAgo(5) }),
+        analysis("3", "FAILED", { reference: "hand2-BclConvert-3", timeCreated: hoursAgo(5) }),
+        analysis("4", "SUCCEEDED", { reference: "older-BclConvert-4", timeCreated: hoursAgo(40) }),
+        ofRun("5", "R2", "SUCCEEDED", { timeCreated: hoursAgo(5) }),
+        analysis("6", "SUCCEEDED", { reference: "x-DRAGEN-6", pipeline: { id: "d", code: "DRAGEN_Germline" }, timeCreated: hoursAgo(5) }),
+      ]);
+      expect(candidates.map((a) => a.id)).toEqual(["2"]);
+    });
   });
 
   it("property: cycles that crash anywhere start no attempt twice, none beyond max_requeues, none before the previous one failed", () => {
@@ -132,15 +194,17 @@ describe("orchestrator/plan/requeue", () => {
       listingLags: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.array(step, { minLength: 1, maxLength: 12 }), (maxRequeues, cycles) => {
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.array(step, { minLength: 1, maxLength: 12 }), (maxRequeues, perCycle, cycles) => {
         const ica: RequeueCandidate[] = [analysis("1", "FAILED"), analysis("2", "FAILED_FINAL")];
         const journal: Record<string, RequeueAttempt[]> = {};
-        const settings = { ...on, maxRequeues };
+        const settings = { ...on, maxRequeues, maxRequeuesPerCycle: perCycle };
         let created = 0;
         for (const cycle of cycles) {
           // A lagging listing does not show analyses created in the previous cycle yet.
           const listing = cycle.listingLags ? ica.slice(0, ica.length - 1) : [...ica];
-          for (const item of planRequeues({ analyses: listing, attempts: journal, settings, now }).items) {
+          const items = planRequeues({ analyses: listing, attempts: journal, settings, now }).items;
+          expect(items.filter((i) => i.action === "requeue").length).toBeLessThanOrEqual(perCycle);
+          for (const item of items) {
             const attempts = (journal[item.analysisId] ??= []);
             const record = attempts.find((a) => a.attempt === item.attempt);
             if (item.action === "adopt" && record && item.newAnalysisId) record.analysisId = item.newAnalysisId;

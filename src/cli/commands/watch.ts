@@ -10,7 +10,7 @@ import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { errorOutcome, exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
-import { runCycles } from "../run-cycles.js";
+import { runCycles, type WatchMemory } from "../run-cycles.js";
 
 export const defaultSchedule = "*/10 * * * *";
 
@@ -43,7 +43,8 @@ function validSchedule(schedule: string): string {
  * does the same). On a shutdown request the running cycle finishes its current step, persists its
  * progress and releases the lock; then watch exits 0. Settings are reloaded for every cycle, so a
  * rotated key or an edited config file takes effect at the next tick; a configuration error in the
- * first cycle ends watch (exit 2), a later one is logged and retried at the next tick. The metrics
+ * first cycle ends watch (exit 2), a later one is logged, alerted (with the notification settings that
+ * last loaded) and counted, and retried at the next tick. The metrics
  * exporter (and its /metrics port) is opened once, before the first cycle.
  */
 async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging, schedule: string, metrics: MetricsExporter | undefined): Promise<void> {
@@ -53,10 +54,11 @@ async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging,
   const task = cron.createTask(schedule, () => tick(), { name: "ica-orchestrator", logger: cronLogger(logger) });
   let running: Promise<void> | undefined;
   let first = true;
+  const memory: WatchMemory = { lastLoaded: [] };
 
   const cycle = async (): Promise<void> => {
     try {
-      await runCycles(scope, flags, logging, shutdown.signal, metrics);
+      await runCycles(scope, flags, logging, shutdown.signal, metrics, memory);
     } catch (error) {
       // The first cycle proves the configuration; after that, keep watching.
       if (first && errorOutcome(error).code === exitCodes.usage) throw error;

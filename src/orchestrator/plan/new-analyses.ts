@@ -2,6 +2,7 @@ import type { UserPattern } from "../../config/user-pattern.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
 import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
+import { chooseDeliveries } from "./delivery-policy.js";
 
 /**
  * From the one listing of the source project's analyses: which BCLConvert analyses are new and get
@@ -26,6 +27,8 @@ export interface NewAnalyses<A, R> {
   /** Still running — or in a status ICA added after this code, which is never taken for success. */
   pending: A[];
   failed: A[];
+  /** SUCCEEDED, not managed, because another analysis of their run is (or is being) delivered (delivery-policy.ts). */
+  superseded: Array<{ analysis: A; by: A; byDelivered: boolean }>;
   alreadyManaged: number;
   /**
    * Journal records that no longer lead anywhere — the analysis is in the managed table (a crash between
@@ -39,22 +42,31 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
   input: NewAnalysesPlanInput<A, R>,
 ): NewAnalyses<A, R> {
   const inFlight = new Map(input.inFlight.map((record) => [record.analysisId, record]));
-  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], alreadyManaged: 0, staleInFlight: [] };
+  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], superseded: [], alreadyManaged: 0, staleInFlight: [] };
   const listed = new Set<string>();
+  const succeeded: A[] = [];
 
   for (const analysis of input.analyses) {
     // Paged listings can repeat an item across a page boundary.
     if (listed.has(analysis.id)) continue;
     listed.add(analysis.id);
     if (!isBclConvert(analysis, input.pipelinePattern)) continue;
+    const state = analysisStateOf(analysis.status);
+    if (state === "done") succeeded.push(analysis);
     if (input.managedIds.has(analysis.id)) {
       result.alreadyManaged += 1;
       continue;
     }
-    const state = analysisStateOf(analysis.status);
-    if (state === "done") result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null });
-    else if (state === "failed") result.failed.push(analysis);
-    else result.pending.push(analysis);
+    if (state === "failed") result.failed.push(analysis);
+    else if (state !== "done") result.pending.push(analysis);
+  }
+  const choice = chooseDeliveries({ succeeded, delivered: input.managedIds, inFlight: new Set(inFlight.keys()) });
+  const chosen = new Set(choice.chosen.map((analysis) => analysis.id));
+  for (const analysis of succeeded) {
+    if (chosen.has(analysis.id) && !input.managedIds.has(analysis.id)) result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null });
+  }
+  for (const { analysis, by } of choice.superseded) {
+    if (!input.managedIds.has(analysis.id)) result.superseded.push({ analysis, by, byDelivered: input.managedIds.has(by.id) });
   }
   const managing = new Set(result.toManage.map(({ analysis }) => analysis.id));
   result.staleInFlight = input.inFlight.filter((record) => !managing.has(record.analysisId));

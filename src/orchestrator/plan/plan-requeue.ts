@@ -5,6 +5,7 @@ import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
 import { isBclConvert } from "../../modules/monitor/bcl-convert.js";
 import { DAY_MS, parseTimestamp } from "./age.js";
 import type { PlanTarget, StepPlan } from "./plan-types.js";
+import { runFolderOf, sameRunFolder } from "./same-run.js";
 
 /**
  * Which failed BCLConvert analyses to run again (`--requeue_failed`), from the cycle's one listing and
@@ -15,6 +16,11 @@ import type { PlanTarget, StepPlan } from "./plan-types.js";
  * recorded without an analysis id is looked for in the listing by that userReference: found, it is
  * adopted, never launched again; not found, the same attempt is sent again — ICA answers a replay of the
  * key with the analysis it already created, and the launch module looks the userReference up first.
+ *
+ * Money: nothing is launched for a run that another BCLConvert analysis — any name, a person's or ours —
+ * already covers (queued, running or SUCCEEDED; by run folder here, by input ids through `reruns`), nor
+ * twice for one run in a cycle; every launch, a resumed attempt included, needs its failure inside the
+ * requeue window; and at most `maxRequeuesPerCycle` launches go out per cycle, the rest wait.
  */
 
 export type RequeueCandidate = Pick<IcaAnalysis, "id" | "reference" | "userReference" | "status" | "pipeline" | "timeCreated" | "endDate">;
@@ -36,6 +42,8 @@ export interface RequeueSettings {
   maxRequeues: number;
   /** Only failures that ended less than this many days ago start a requeue; null = no limit. */
   requeueWithinDays: number | null;
+  /** Launches per cycle, all analyses together; the others are `deferred` to a later cycle. */
+  maxRequeuesPerCycle: number;
 }
 
 export interface RequeuePlanInput<A extends RequeueCandidate> {
@@ -46,6 +54,8 @@ export interface RequeuePlanInput<A extends RequeueCandidate> {
   now: Date;
   /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
   pipelinePattern?: UserPattern;
+  /** Another analysis of the same run found by its input ids (the launch module's findRerunsByInputs), by original id. */
+  reruns?: ReadonlyMap<string, RequeueCandidate>;
 }
 
 /**
@@ -53,8 +63,10 @@ export interface RequeuePlanInput<A extends RequeueCandidate> {
  * - `adopt`: the attempt exists in ICA but the journal lacks its id (a crash): record `newAnalysisId`, launch nothing.
  * - `wait`: the latest attempt is still running.
  * - `give-up`: every allowed attempt failed (or the last one vanished): people have to look.
+ * - `skip-rerun`: another analysis of the same run is queued, running or SUCCEEDED (`newAnalysisId`): launch nothing.
+ * - `skip-cap`: would be launched, but this cycle's `maxRequeuesPerCycle` launches are planned already.
  */
-export const requeueActions = ["requeue", "adopt", "wait", "give-up"] as const;
+export const requeueActions = ["requeue", "adopt", "wait", "give-up", "skip-rerun", "skip-cap"] as const;
 export type RequeueAction = (typeof requeueActions)[number];
 
 export interface RequeueItem {
@@ -108,16 +120,41 @@ export function planRequeues<A extends RequeueCandidate>(input: RequeuePlanInput
 
   const plan: RequeuePlan = { items: [], outsideWindow: 0 };
   const seen = new Set<string>();
+  // Run folders given a launch this cycle: a second failed analysis of the same run waits for it.
+  const launching = new Map<string, RequeueCandidate>();
+  let launches = 0;
   for (const original of input.analyses) {
     if (seen.has(original.id)) continue;
     seen.add(original.id);
     if (!failedStatuses.has(original.status) || !isBclConvert(original, input.pipelinePattern) || isAttempt(original)) continue;
     const attempts = knownAttempts(original, input.attempts[original.id] ?? [], input.settings.maxRequeues, byId, byUserReference);
-    const item = decide(original, attempts, input);
-    if (item === "outside-window") plan.outsideWindow += 1;
-    else if (item) plan.items.push(item);
+    const folder = runFolderOf(original);
+    const rerun =
+      input.reruns?.get(original.id) ??
+      sameRunFolder(original, input.analyses.filter((a) => !isOwnAttempt(a, attempts)), input.pipelinePattern) ??
+      (folder !== null ? launching.get(folder) : undefined);
+    const item = decide(original, attempts, rerun, input);
+    if (item === "outside-window") {
+      plan.outsideWindow += 1;
+      continue;
+    }
+    if (!item) continue;
+    if (item.action === "requeue") {
+      if (folder !== null) launching.set(folder, original);
+      launches += 1;
+      if (launches > input.settings.maxRequeuesPerCycle) {
+        item.action = "skip-cap";
+        item.reason = `${item.reason}; deferred: max_requeues_per_cycle (${input.settings.maxRequeuesPerCycle}) launches are planned this cycle already`;
+      }
+    }
+    plan.items.push(item);
   }
   return plan;
+}
+
+/** The original's own relaunches are judged by its attempts (wait, adopt, give-up), not as another analysis of the run. */
+function isOwnAttempt(analysis: RequeueCandidate, attempts: readonly KnownAttempt[]): boolean {
+  return attempts.some((a) => a.listed?.id === analysis.id);
 }
 
 /** The journal's attempts, completed with any `-requeue-<n>` analysis of the listing the journal does not know. */
@@ -139,7 +176,12 @@ function knownAttempts<A extends RequeueCandidate>(
   return [...attempts.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
-function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], input: RequeuePlanInput<RequeueCandidate>): RequeueItem | "outside-window" | undefined {
+function decide(
+  original: RequeueCandidate,
+  attempts: readonly KnownAttempt[],
+  rerun: RequeueCandidate | undefined,
+  input: RequeuePlanInput<RequeueCandidate>,
+): RequeueItem | "outside-window" | undefined {
   const { settings, now } = input;
   const last = attempts.at(-1);
   const item = (action: RequeueAction, attempt: number, reason: string, extra: Partial<RequeueItem> = {}): RequeueItem => ({
@@ -157,11 +199,17 @@ function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], i
     if (!settings.requeueFailed) return undefined;
     // Also ends the give-up reports of old failures, which would otherwise repeat every cycle.
     if (!withinWindow(failure, settings.requeueWithinDays, now)) return "outside-window";
+    if (rerun) return rerunExists(attempt);
     if (attempt > settings.maxRequeues) {
       return last ? item("give-up", last.attempt, `${why}; all ${settings.maxRequeues} requeue(s) used: look at the logs in ICA`) : undefined;
     }
     return item("requeue", attempt, `${why}: requeue ${attempt} of ${settings.maxRequeues}`);
   };
+
+  const rerunExists = (attempt: number): RequeueItem =>
+    item("skip-rerun", attempt, `another BCLConvert analysis of this run, ${rerun?.reference ?? "?"} (${rerun?.status ?? "?"}), exists: not launching`, {
+      ...(rerun ? { newAnalysisId: rerun.id } : {}),
+    });
 
   if (!last) return launchNext(original, original.status);
   const extra = { userReference: last.userReference, ...(last.listed ? { newAnalysisId: last.listed.id } : {}) };
@@ -176,6 +224,10 @@ function decide(original: RequeueCandidate, attempts: readonly KnownAttempt[], i
   }
   if (last.analysisId === undefined) {
     if (!settings.requeueFailed) return undefined;
+    // The window holds for a resumed attempt too: one whose launch kept failing is dropped once its failure is old.
+    const failure = attempts.find((a) => a.attempt === last.attempt - 1)?.listed ?? original;
+    if (!withinWindow(failure, settings.requeueWithinDays, now)) return "outside-window";
+    if (rerun) return rerunExists(last.attempt);
     return item("requeue", last.attempt, `attempt ${last.attempt} was recorded but no analysis has its userReference: send it again`, {
       ...extra,
       resumed: true,
@@ -200,6 +252,8 @@ function withinWindow(failure: RequeueCandidate, days: number | null, now: Date)
  */
 export function requeueStepPlan(plan: RequeuePlan): StepPlan {
   const outside = plan.outsideWindow > 0 ? [`${plan.outsideWindow} older failure(s) outside the requeue window (requeue_within_days) left alone`] : [];
+  const launches = plan.items.filter((item) => item.action === "requeue").length;
+  const cost = launches > 0 ? [launchCostLine(launches)] : [];
   return {
     step: "requeue",
     items: plan.items.map((item) => ({
@@ -209,6 +263,20 @@ export function requeueStepPlan(plan: RequeuePlan): StepPlan {
       analysisId: item.analysisId,
       reason: `${item.reason} (as ${item.userReference})`,
     })),
-    warnings: outside,
+    warnings: [...cost, ...outside],
   };
+}
+
+/**
+ * What the planned launches will cost, said before they happen. This tool reads no price: ICA tells an
+ * analysis' price only once it has finished (`GET /api/projects/{projectId}/analyses/{analysisId}/usage`),
+ * and the notes hold only storage prices. So the estimate is in runs: each launch is one more full
+ * BCLConvert run of the original's pipeline, inputs and storage size.
+ */
+export function launchCostLine(launches: number): string {
+  return (
+    `${launches} BCLConvert launch(es) planned this cycle; estimated cost: ${launches} full BCLConvert run(s) of compute and storage ` +
+    "(estimate basis: each launch repeats the failed analysis' own pipeline, inputs and storage size; no price source is read — " +
+    "ICA reports an analysis' iCredits only after it finished)"
+  );
 }

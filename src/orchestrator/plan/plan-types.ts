@@ -25,7 +25,7 @@ export const actingActions = [
  * Items that explain why nothing is done (yet) to a target; executing them calls no service (`adopt`
  * only writes down, in the journal, a relaunch ICA already has; `give-up` is reported as an error).
  */
-export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip", "adopt", "give-up"] as const;
+export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip-rerun", "skip", "adopt", "give-up"] as const;
 
 export type ActingAction = (typeof actingActions)[number];
 export type PassiveAction = (typeof passiveActions)[number];

@@ -12,6 +12,7 @@ import { logProtected } from "../protect-report.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
+import { failureFactOf } from "../failure-facts.js";
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -135,7 +136,7 @@ async function applyBasespaceLifecycle(
         } catch (error) {
           ctx.journal.forgetTrashed([item.target.id]);
           rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
+          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`, failureFactOf(error, item.target.id));
         }
       }),
     ),
@@ -157,7 +158,7 @@ async function bulk(
     return undefined;
   } catch (error) {
     rec.count("actionsFailed", ids.length);
-    rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`);
+    rec.error(`${action} of ${ids.length} BaseSpace item(s) failed: ${messageOf(error)}`, failureFactOf(error, action));
     return error ?? new Error("unknown failure");
   }
 }

@@ -12,6 +12,7 @@ import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { analysisAgeDays, isAged } from "../plan/age.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { failureFactOf } from "../failure-facts.js";
 
 /**
  * Step 4: who manages each aged analysis (any pipeline), looked up once and remembered in the
@@ -79,7 +80,7 @@ async function classifyOne(
       const basespaceProjectIds = Object.fromEntries(projects.flatMap((p) => (p.id === undefined ? [] : [[p.name, p.id]])));
       remember(ctx, rec, analysis, { kind: "bssh", basespaceProjects, basespaceProjectIds, ...where });
     } catch (error) {
-      rec.error(`${analysis.reference}: not classified: ${messageOf(error)}; tried again next cycle`);
+      rec.error(`${analysis.reference}: not classified: ${messageOf(error)}; tried again next cycle`, failureFactOf(error, analysis.id));
     }
     return;
   }

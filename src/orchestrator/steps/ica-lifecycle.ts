@@ -12,6 +12,7 @@ import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-life
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { failureFactOf } from "../failure-facts.js";
 
 /**
  * Step 5: output folders of ICA-managed analyses are archived in the archive window and deleted past
@@ -127,7 +128,7 @@ async function applyIcaLifecycle(
           }
         } catch (error) {
           rec.count("actionsFailed");
-          rec.error(`${item.action} ${path ?? id} failed: ${messageOf(error)}`);
+          rec.error(`${item.action} ${path ?? id} failed: ${messageOf(error)}`, failureFactOf(error, id));
         }
         // Saved outside the concurrency slot: the next call need not wait for the journal write.
       }).then(() => ctx.journalWriter.save()),

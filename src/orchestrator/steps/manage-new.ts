@@ -4,12 +4,14 @@ import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
+import { supersededItems } from "../plan/delivery-policy.js";
 import { planManageNew } from "../plan/plan-manage-new.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
+import { failureFactOf } from "../failure-facts.js";
 
 interface ManagePlan {
   plan: StepPlan;
@@ -67,6 +69,8 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
     failed: found.failed,
   });
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
+  rec.count("superseded", found.superseded.length);
+  plan.items.push(...supersededItems(found.superseded));
   plan.warnings.forEach((warning) => rec.warn(warning));
   return { plan, candidates, staleEntries: found.staleInFlight.map((record) => record.analysisId) };
 }
@@ -152,7 +156,7 @@ async function finishRound(
           rec.count("manifestsUploaded");
           return { ...seen, manifest: "available" };
         } catch (error) {
-          rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`);
+          rec.error(`${seen.candidate.analysis.reference}: manifest not uploaded: ${messageOf(error)}`, failureFactOf(error, seen.candidate.analysis.id));
           return undefined;
         } finally {
           progress.update(++done, verified.length);
@@ -240,7 +244,7 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
     const added = await addManagedRows(ctx.settings.managedTablePath, rows, { fence: () => ctx.actions?.assertLockHeld() });
     rec.count("recorded", added.length);
   } catch (error) {
-    rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`);
+    rec.error(`${rows.length} analysis/analyses not recorded: ${messageOf(error)}; the next cycle records them`, failureFactOf(error, "managed-table"));
     return [];
   }
   for (const row of rows) {

@@ -35,6 +35,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
   // A halted cycle (state not writable, lock lost) must say so even if no step reported it: it alerts and exits 1.
   const halted = ctx.actions?.halted;
   const errors = [...prefixed("errors"), ...(halted ? [`[record] ${halted.message}`] : [])];
+  const failures = run.recorders.flatMap((rec) => rec.failures.map((f) => ({ ...f, message: `[${rec.name}] ${f.message}` })));
   const outcome: CycleOutcome = run.aborted ? "aborted" : errors.length > 0 ? "failures" : "ok";
   const snapshot = ctx.stats.snapshot();
   const report: CycleReport = {
@@ -50,6 +51,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     steps,
     warnings: [...run.warnings, ...prefixed("warnings")],
     errors,
+    failures,
     actions: ctx.actions?.records ?? [],
     apiCalls: {
       total: snapshot.totalRequests,

@@ -1,10 +1,13 @@
-import { relaunchAnalysis } from "../../modules/launch/index.js";
+import type { IcaAnalysis } from "../../ica/schemas.js";
+import { AnalysisInputs, findRerunByInputs, relaunchAnalysis } from "../../modules/launch/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { planRequeues, requeueStepPlan, type RequeueItem } from "../plan/plan-requeue.js";
+import { inputCheckCandidates } from "../plan/same-run.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { failureFactOf } from "../failure-facts.js";
 
 /**
  * Step 2b (`--requeue_failed`): failed BCLConvert analyses are relaunched from their own definition,
@@ -13,14 +16,20 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
  * saved before the create call, so that a crash at any point never launches one twice.
  */
 export async function requeueFailed(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
-  const plan = planRequeues({
+  const base = {
     analyses: ctx.analyses,
     attempts: ctx.journal.data.requeues,
     settings: ctx.settings,
     now: ctx.now,
     pipelinePattern: ctx.settings.bclConvertPattern,
-  });
+  };
+  // Every launch the listing alone allows is first checked by input ids (read-only, dry runs too), so the
+  // per-cycle cap counts only launches that will really go out.
+  const uncapped = planRequeues({ ...base, settings: { ...ctx.settings, maxRequeuesPerCycle: Number.POSITIVE_INFINITY } });
+  const reruns = await rerunsByInputs(ctx, uncapped.items.filter((item) => item.action === "requeue"));
+  const plan = planRequeues({ ...base, reruns });
   const stepPlan = requeueStepPlan(plan);
+  stepPlan.warnings.forEach((warning) => rec.logger.info(warning));
   rec.countPlanned(stepPlan.items);
   rec.count("outsideWindow", plan.outsideWindow);
   for (const item of plan.items) {
@@ -28,6 +37,21 @@ export async function requeueFailed(ctx: ListedCycle, rec: StepRecorder): Promis
   }
   if (ctx.actions) await applyRequeues(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
   return stepPlan;
+}
+
+/** For each planned launch, another analysis of its run named so that its reference does not tell, found by input ids. */
+async function rerunsByInputs(ctx: ListedCycle, launches: readonly RequeueItem[]): Promise<Map<string, IcaAnalysis>> {
+  const inputs = new AnalysisInputs(ctx.ica, ctx.projects.source.id);
+  const byId = new Map(ctx.analyses.map((a) => [a.id, a]));
+  const reruns = new Map<string, IcaAnalysis>();
+  for (const item of launches) {
+    const original = byId.get(item.analysisId);
+    if (!original) continue;
+    // The original's own attempts are all failed here (a live one makes the item `wait`), so none is a candidate.
+    const rerun = await findRerunByInputs(inputs, original.id, inputCheckCandidates(original, ctx.analyses, ctx.settings.bclConvertPattern));
+    if (rerun) reruns.set(original.id, rerun);
+  }
+  return reruns;
 }
 
 async function applyRequeues(
@@ -64,7 +88,7 @@ async function relaunch(ctx: CycleContext, actions: ActionLog, sourceId: string,
     rec.logger.info(`${nameOf(item)}: attempt ${item.attempt} is analysis ${result.analysis.reference} (${result.analysis.id})${lost}`);
   } catch (error) {
     rec.count("actionsFailed");
-    rec.error(`${nameOf(item)}: requeue ${item.attempt} as ${item.userReference} failed: ${messageOf(error)}; the next cycle sends the same attempt again`);
+    rec.error(`${nameOf(item)}: requeue ${item.attempt} as ${item.userReference} failed: ${messageOf(error)}; the next cycle sends the same attempt again`, failureFactOf(error, item.analysisId));
   }
 }
 

@@ -6,6 +6,7 @@ import type { CycleContext } from "../cycle-context.js";
 import type { ResolvedProjects } from "../cycle-facts.js";
 import { gateBasespaceScopes, requiredBasespaceScopes, type ScopeGate } from "../plan/basespace-scopes.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { failureFactOf } from "../failure-facts.js";
 
 /**
  * Step 1: both ICA projects by name or id, and the BaseSpace token's scopes (once per cycle). A
@@ -44,7 +45,7 @@ async function readToken(ctx: CycleContext, rec: StepRecorder): Promise<{ scopes
     return { scopes: gate, userId: check.userId };
   } catch (error) {
     if (error instanceof AuthError) throw error;
-    rec.error(`cannot read the BaseSpace token's scopes (${messageOf(error)}): the BaseSpace lifecycle is skipped this cycle`);
+    rec.error(`cannot read the BaseSpace token's scopes (${messageOf(error)}): the BaseSpace lifecycle is skipped this cycle`, failureFactOf(error, "basespace-scopes"));
     return null;
   }
 }

@@ -7,6 +7,7 @@ import type { DeletionBudget } from "../../plan/cap.js";
 import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/plan-empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
+import { failureFactOf } from "../../failure-facts.js";
 
 export interface EmptyTrashStepInput {
   scopes: ScopeGate;
@@ -62,7 +63,7 @@ export async function emptyTrash(
       ctx.journal.forgetTrashed(listed.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
       rec.count("trashEmptied", listed.length);
     } catch (error) {
-      rec.error(`emptying the BaseSpace trash failed: ${messageOf(error)}`);
+      rec.error(`emptying the BaseSpace trash failed: ${messageOf(error)}`, failureFactOf(error, "trash"));
     }
   }
   await ctx.journalWriter.save();
