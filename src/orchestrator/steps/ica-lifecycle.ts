@@ -1,6 +1,5 @@
 import pLimit from "p-limit";
 import type { IcaAnalysis } from "../../ica/schemas.js";
-import { archiveData, deleteData, unarchiveData } from "../../modules/data-transfer/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { OutputFolders } from "../output-folders.js";
@@ -10,6 +9,7 @@ import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/ica-lifecycle
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { rereadIcaAction } from "./reread-ica-action.js";
 
 export interface IcaLifecycleInput {
   sourceId: string;
@@ -103,25 +103,24 @@ async function applyIcaLifecycle(
       limit(async () => {
         const { id, path } = item.target;
         const analysisId = item.analysisId as string;
-        const target = { action: item.action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };
+        if (item.action !== "archive" && item.action !== "unarchive" && item.action !== "delete") return;
         try {
-          if (item.action === "archive") {
-            await actions.perform("icaLifecycle", target, () => archiveData(ctx.ica, sourceId, id));
+          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action);
+          if (outcome.outcome === "skipped") {
+            rec.count("skippedChanged");
+            rec.warn(`${item.action} ${path ?? id} skipped: ${outcome.why} since it was planned; left alone`);
+          } else if (item.action === "archive") {
             ctx.journal.recordOutputStatus(analysisId, "ARCHIVED");
             rec.count("archived");
           } else if (item.action === "unarchive") {
-            await actions.perform("icaLifecycle", target, () => unarchiveData(ctx.ica, sourceId, id));
             // Recorded after the call (recorded before, a lost call would wait forever); a crash in
             // between is recovered by lifecycleSubjects, which adopts a folder found UNARCHIVING.
             ctx.journal.requestIcaDelete(id, { projectId: sourceId, analysisId, ...(path !== undefined ? { path } : {}) });
             rec.count("unarchiveRequested");
-          } else if (item.action === "delete") {
-            await actions.perform("icaLifecycle", target, () => deleteData(ctx.ica, sourceId, id));
+          } else {
             ctx.journal.recordOutputStatus(analysisId, "DELETED");
             ctx.journal.clearIcaDelete(id);
             rec.count("deleted");
-          } else {
-            return;
           }
         } catch (error) {
           rec.count("actionsFailed");
