@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ApiError, NetworkError, RateLimitedError, ServerError } from "../http/errors.js";
 import { defaultRetryPolicy, isAmbiguousFailure } from "../http/retry-policy.js";
+import type { ActionLog, ActionTarget } from "./action-log.js";
 
 /**
  * What a fresh read says about the item an irreversible call is about to act on: still as the plan
@@ -57,6 +58,28 @@ export async function rereadBeforeActing(spec: RereadCall): Promise<RereadOutcom
       await wait(waitAfter(error));
     }
   }
+}
+
+/**
+ * rereadBeforeActing with every call audited through the action log; a failure that a re-read shows
+ * took effect is audited again as ok, so the audit log says what really happened.
+ */
+export async function auditedRereadCall(
+  actions: ActionLog,
+  step: string,
+  target: ActionTarget,
+  spec: Omit<RereadCall, "call"> & { call(): Promise<unknown> },
+): Promise<RereadOutcome> {
+  const outcome = await rereadBeforeActing({
+    ...spec,
+    call: async () => {
+      await actions.perform(step, target, spec.call);
+    },
+  });
+  if (outcome.outcome === "done" && outcome.confirmedByReread) {
+    await actions.record(step, target, "ok", "confirmed by reading it again after an ambiguous failure");
+  }
+  return outcome;
 }
 
 /** A failure after which the work may have been done, or the world may have changed while we waited. */

@@ -3,13 +3,14 @@ import type { BaseSpaceClient } from "../../basespace/client.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
-import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
+import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems, trashBasis } from "../../modules/bssh-utils/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/basespace-lifecycle.js";
 import type { ScopeGate } from "../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../plan/cap.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
+import { auditedRereadCall } from "../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
@@ -134,16 +135,25 @@ async function applyBasespaceLifecycle(
     trash.map((item) =>
       limit(async () => {
         const kind = kindOf(item);
+        const { id, name } = item.target;
         try {
-          await actions.perform("basespaceLifecycle", { action: "trash", ids: [item.target.id] }, () =>
-            deleteEndpointTrashMover(bs, { kind, id: item.target.id }),
-          );
-          ctx.journal.clearBasespaceRestore(item.target.id);
-          rec.count("trashed");
+          const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
+            reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called),
+            call: () => deleteEndpointTrashMover(bs, { kind, id }),
+          });
+          if (outcome.outcome === "done") {
+            ctx.journal.clearBasespaceRestore(id);
+            rec.count("trashed");
+          } else {
+            // Not moved by us: whatever is in the trash under this id is someone else's.
+            ctx.journal.forgetTrashed([id]);
+            rec.count("skippedChanged");
+            rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+          }
         } catch (error) {
-          ctx.journal.forgetTrashed([item.target.id]);
+          ctx.journal.forgetTrashed([id]);
           rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`);
+          rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`);
         }
       }),
     ),
