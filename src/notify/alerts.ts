@@ -16,7 +16,7 @@ export const basespaceRestoreHours = 48;
 export interface Alert {
   /** What the rate limit remembers: the same key is not sent again within notify_repeat_hours. */
   key: string;
-  kind: "error" | "stuck";
+  kind: "error" | "stuck" | "person";
   text: string;
 }
 
@@ -63,5 +63,7 @@ export function collectAlerts(input: NotificationInput, thresholds: AlertThresho
       kind: "stuck",
       text: `${item.label}, for ${formatWaited(now.getTime() - Date.parse(item.since))}`,
     }));
-  return [...errors, ...stuck];
+  // A person's decision is news once: only those first seen in this cycle are in the input.
+  const people = (input.personDecisions ?? []).map((text): Alert => ({ key: `person:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "person", text }));
+  return [...errors, ...stuck, ...people];
 }

@@ -25,10 +25,15 @@ export function renderMessage(input: NotificationInput, alerts: readonly Alert[]
   const pair = `${input.source.name || input.source.id} → ${input.destination.name || input.destination.id}`;
   const errors = alerts.filter((a) => a.kind === "error").map((a) => a.text);
   const stuck = alerts.filter((a) => a.kind === "stuck").map((a) => a.text);
-  const problems = [errors.length > 0 ? plural(errors.length, "error") : "", stuck.length > 0 ? `${plural(stuck.length, "item")} stuck` : ""].filter(Boolean);
+  const people = alerts.filter((a) => a.kind === "person").map((a) => a.text);
+  const problems = [
+    errors.length > 0 ? plural(errors.length, "error") : "",
+    stuck.length > 0 ? `${plural(stuck.length, "item")} stuck` : "",
+    people.length > 0 ? `${plural(people.length, "item")} left alone as a person's decision` : "",
+  ].filter(Boolean);
   const subject = `[ica-orchestrator] ${pair}: ${problems.length > 0 ? problems.join(", ") : "daily digest"}`;
   const lines = [`ica-orchestrator, ${pair}: cycle ${input.cycleId} ended ${input.outcome} at ${input.finishedAt}`];
-  lines.push(...section("Errors", errors), ...section("Stuck", stuck));
+  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people));
   if (digest) {
     const counts = Object.entries(input.counts)
       .filter(([, n]) => n !== 0)

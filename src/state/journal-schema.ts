@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personDecisionSchema } from "./person-decision-schema.js";
 
 export const journalVersion = 1;
 
@@ -106,6 +107,8 @@ export const journalSchema = z.strictObject({
   trashedByUs: z.record(id, trashedSchema),
   /** By original analysis id. Journals written before requeue existed lack the key. */
   requeues: z.record(id, z.array(requeueAttemptSchema)).default({}),
+  /** By item id (ICA folder, BaseSpace dataset or run). Journals written before it existed lack the key. */
+  personDecisions: z.record(id, personDecisionSchema).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -127,5 +130,6 @@ export function emptyJournal(): JournalData {
     basespaceRestores: {},
     trashedByUs: {},
     requeues: {},
+    personDecisions: {},
   };
 }

@@ -28,12 +28,12 @@ export async function lifecycleBasis(
   const done = called ? statusesAfter[action] : statusesAfter[action].filter((s) => s !== "AVAILABLE");
   if (done.includes(now.status)) return { state: "done" };
   if (now.status === "DELETED") return { state: "changed", why: "it was deleted by someone else" };
-  if (planned.path !== undefined && now.path !== undefined && withoutSlash(now.path) !== withoutSlash(planned.path)) {
+  if (planned.path !== undefined && now.path !== undefined && !samePath(now.path, planned.path)) {
     return { state: "changed", why: `it was moved or renamed to ${now.path}` };
   }
   if (now.status !== planned.status) return { state: "changed", why: `its status is now ${now.status}, planned on ${planned.status}` };
   return { state: "unchanged" };
 }
 
-/** Folder paths are listed with and without their trailing slash. */
-const withoutSlash = (path: string) => path.replace(/\/+$/, "");
+/** Whether two ICA paths name the same place: folder paths are listed with and without their trailing slash. */
+export const samePath = (a: string, b: string): boolean => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");

@@ -10,6 +10,7 @@ import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from
 import type { ScopeGate } from "../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../plan/cap.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
+import { withoutPersonDecisions } from "../person-decisions.js";
 import { auditedRereadCall } from "../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
@@ -45,7 +46,7 @@ export async function basespaceLifecycle(
     rec.warn(warning);
     return emptyPlan([warning]);
   }
-  const items = await basespaceItems(ctx, bs, input.analyses, rec);
+  const items = withoutPersonDecisions(ctx, await basespaceItems(ctx, bs, input.analyses, rec), rec);
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,

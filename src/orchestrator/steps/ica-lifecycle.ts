@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { IcaAnalysis } from "../../ica/schemas.js";
+import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { OutputFolders } from "../output-folders.js";
@@ -9,6 +10,7 @@ import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/ica-lifecycle
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { heldIcaFolder } from "../person-decisions.js";
 import { rereadIcaAction } from "./reread-ica-action.js";
 
 export interface IcaLifecycleInput {
@@ -42,7 +44,7 @@ export async function icaLifecycle(ctx: CycleContext, input: IcaLifecycleInput, 
 }
 
 async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
-  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string }> = [];
+  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; known: Classification }> = [];
   for (const analysis of input.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
     if (known?.kind !== "ica" || known.outputFolderId === undefined) continue;
@@ -53,11 +55,11 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
       rec.count("archivedEarlier");
       continue;
     }
-    toRead.push({ analysis, ageDays, folderId: known.outputFolderId });
+    toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known });
   }
   const folders = await input.outputFolders.byIds(toRead.map((s) => s.folderId));
   const subjects: IcaManagedAnalysis[] = [];
-  for (const { analysis, ageDays, folderId } of toRead) {
+  for (const { analysis, ageDays, folderId, known } of toRead) {
     const folder = folders.get(folderId);
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
@@ -65,6 +67,7 @@ async function lifecycleSubjects(ctx: CycleContext, input: IcaLifecycleInput, re
       ctx.journal.clearIcaDelete(folderId);
       continue;
     }
+    if (heldIcaFolder(ctx, analysis.id, known, folder, rec)) continue;
     const window = classifyAge(ageDays, ctx.windows);
     // Found archived inside the archive window: nothing to do until days_to_delete, so no look until then.
     if (folder.status === "ARCHIVED" && window === "archive") {
