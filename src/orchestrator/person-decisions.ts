@@ -31,19 +31,23 @@ const held = (ctx: CycleContext, id: string): boolean => ctx.journal.data.person
  */
 export function withoutPersonDecisions(ctx: CycleContext, items: readonly BasespaceItem[], rec: StepRecorder): BasespaceItem[] {
   return items.filter((item) => {
-    const trashed = ctx.journal.data.trashedByUs[item.id];
-    if (trashed) {
-      ctx.journal.forgetTrashed([item.id]);
-      note(ctx, rec, item.id, {
-        kind: "restored-from-trash",
-        target: item.kind === "dataset" ? "bs-dataset" : "bs-run",
-        name: item.name,
-        detail: `restored from the trash after this tool moved it there on ${trashed.trashedAt}`,
-      });
-    }
+    if (ctx.journal.data.trashedByUs[item.id]) noteRestoredFromTrash(ctx, rec, item.id, item.name);
     if (!held(ctx, item.id)) return true;
     rec.count("heldByPerson");
     return false;
+  });
+}
+
+/** One of ours, no longer in the trash, found live again: a person restored it. */
+export function noteRestoredFromTrash(ctx: CycleContext, rec: StepRecorder, id: string, name: string): void {
+  const trashed = ctx.journal.data.trashedByUs[id];
+  if (!trashed) return;
+  ctx.journal.forgetTrashed([id]);
+  note(ctx, rec, id, {
+    kind: "restored-from-trash",
+    target: trashed.kind === "dataset" ? "bs-dataset" : "bs-run",
+    name,
+    detail: `restored from the trash after this tool moved it there on ${trashed.trashedAt}`,
   });
 }
 

@@ -96,7 +96,8 @@ export class PersonHooks {
   private async act(action: PersonAction): Promise<number> {
     if (action.kind === "request") return (await this.send(action.method, action.path, action.body)).status;
     const listed = await this.send("GET", "/v2/trash?limit=1000");
-    const items = (listed.body as { Items?: Array<{ Id: string; DeletedDataset?: { Id: string }; DeletedRun?: { Id: string } }> }).Items ?? [];
+    const body = typeof listed.body === "string" ? (JSON.parse(listed.body) as unknown) : listed.body;
+    const items = (body as { Items?: Array<{ Id: string; DeletedDataset?: { Id: string }; DeletedRun?: { Id: string } }> }).Items ?? [];
     const entry = items.find((e) => (e.DeletedDataset?.Id ?? e.DeletedRun?.Id) === action.itemId);
     if (!entry) return 404;
     return (await this.send("POST", `/v2/trash/${encodeURIComponent(entry.Id)}/restorefromtrash`)).status;

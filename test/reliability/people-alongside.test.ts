@@ -1,10 +1,11 @@
 // Guarantee 3, "people act alongside the tool", through the real cycle against the simulator: a person
 // acts between two of the tool's requests (the simulator's person hooks) and the tool must notice.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BaseSpaceClient } from "../../src/basespace/client.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { readAuditLog, statePaths } from "../../src/state/index.js";
 import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type ModelAnalysis, type ModelBsItem, type World } from "./random-world.js";
+import { bundleCli, runCliProcess, type CliBundle } from "./cli-process.js";
 import { Scenario } from "./scenario.js";
 
 const loadedAtMs = Date.UTC(2025, 5, 1, 12);
@@ -142,5 +143,79 @@ describe("people acting alongside the tool", () => {
 
     expect(scenario.sim.stats().byRoute[deleteRoute]).toBe(1);
     expect(report.warnings.join("\n")).toMatch(/delete \/ilmn-analyses\/.* skipped: its status is now ARCHIV/);
+  });
+});
+
+describe("what a person did is a person's decision", () => {
+  let cli: CliBundle;
+  beforeAll(async () => {
+    cli = await bundleCli();
+  }, 120_000);
+
+  const trashRoute = "DELETE /v2/datasets/{id}";
+  const cliRun = (scenario: Scenario, ...args: string[]) =>
+    runCliProcess(cli, [...args, "--state_dir", scenario.stateDir], { env: scenario.cliEnv() });
+
+  it("a dataset restored from the trash is not trashed again until the operator releases it", async () => {
+    const w = { ...world([analysis(1, "bssh", ["BSP-Alpha"])], [dataset(1)]), settings: { ...world([], []).settings, emptyTrash: "never" as const } };
+    const scenario = await start(w);
+    const settings = settingsOf(scenario, w);
+    await scenario.cycle(settings);
+    expect(scenario.sim.stats().byRoute[trashRoute]).toBe(1);
+
+    // Between two cycles, someone brings it back from the trash.
+    scenario.sim.addPersonHook({ after: "*", actions: [{ kind: "restore-from-trash", itemId: dataset(1).id }] });
+    const second = await scenario.cycle(settings);
+    expect(scenario.sim.personHooks()[0]?.results).toEqual([200]);
+    expect(second.warnings.join("\n")).toContain(`BaseSpace dataset DS-1 [${dataset(1).id}]: restored from the trash`);
+    const third = await scenario.cycle(settings);
+    expect(third.warnings.join("\n")).not.toContain("restored from the trash"); // reported once
+    expect(scenario.sim.stats().byRoute[trashRoute]).toBe(1);
+
+    const status = await cliRun(scenario, "status");
+    expect(status.stdout).toMatch(/Left alone as a person's decision .*: 1\n.*DS-1/);
+
+    const unknown = await cliRun(scenario, "release", "ds.not-held");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("ds.not-held is not held as a person's decision");
+
+    const released = await cliRun(scenario, "release", dataset(1).id);
+    expect(released.code).toBe(0);
+    expect(released.stdout).toContain(`released BaseSpace dataset DS-1 [${dataset(1).id}]`);
+    await scenario.cycle(settings);
+    expect(scenario.sim.stats().byRoute[trashRoute]).toBe(2);
+  }, 60_000);
+
+  it("a restore from the trash within the same cycle is noticed when the trash is read, and the dataset stays", async () => {
+    const w = world([analysis(1, "bssh", ["BSP-Alpha"])], [dataset(1)]);
+    const scenario = await start(w);
+    scenario.sim.addPersonHook({ after: trashRoute, actions: [{ kind: "restore-from-trash", itemId: dataset(1).id }] });
+    const settings = settingsOf(scenario, w);
+
+    const first = await scenario.cycle(settings);
+    expect(first.warnings.join("\n")).toContain("restored from the trash");
+    await scenario.cycle(settings);
+    expect(scenario.sim.stats().byRoute[trashRoute]).toBe(1);
+    expect(scenario.sim.stats().byRoute[emptyTrashRoute] ?? 0).toBe(0);
+    expect(scenario.sim.state().counts.basespace.datasets).toBe(1);
+  });
+
+  it("an ICA folder a person unarchived after this tool archived it is not deleted", async () => {
+    const w = { ...world([analysis(1, "ica")], []), settings: { ...world([], []).settings, daysToArchive: 10, daysToDelete: 300 } };
+    const scenario = await start(w);
+    const settings = settingsOf(scenario, w);
+    await scenario.cycle(settings);
+    const archiveRoute = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
+    expect(scenario.sim.stats().byRoute[archiveRoute]).toBe(1);
+    const ica = new IcaClient({ serverUrl: scenario.sim.icaUrl, apiKey: scenario.sim.apiKey });
+    let folderId = "";
+    for await (const item of ica.listData(SOURCE_ID, { filePath: [`/ilmn-analyses/${analysis(1, "ica").reference}/`], filePathMatchMode: "FULL_CASE_INSENSITIVE" })) folderId = item.id;
+    scenario.sim.addPersonHook({ after: "*", actions: [{ kind: "request", method: "POST", path: `/ica/rest/api/projects/${SOURCE_ID}/data/${folderId}:unarchive` }] });
+    scenario.sim.advanceClock(300 * 86_400_000);
+
+    const report = await scenario.cycle(settings);
+
+    expect(report.warnings.join("\n")).toMatch(/ICA folder .* unarchived by someone/);
+    expect(scenario.sim.stats().byRoute["POST /ica/rest/api/projects/{projectId}/data/{dataId}:delete"] ?? 0).toBe(0);
   });
 });

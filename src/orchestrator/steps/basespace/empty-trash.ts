@@ -6,6 +6,8 @@ import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
 import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
+import { NotFoundError } from "../../../http/errors.js";
+import { noteRestoredFromTrash } from "../../person-decisions.js";
 import { rereadBeforeActing } from "../../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
@@ -39,7 +41,7 @@ export async function emptyTrash(
   const ours = trashedByUs(ctx, planned);
   if (mode === "own-only" && ours.datasetIds.size + ours.runIds.size === 0) return null;
 
-  const first = await readAndDecide(ctx, bs, input, ours, planned);
+  const first = await readAndDecide(ctx, bs, input, ours, planned, rec);
   if (first.decision.warning !== null) rec.warn(first.decision.warning);
   rec.count("trashItems", first.trash.length);
   const actions = ctx.actions;
@@ -53,7 +55,7 @@ export async function emptyTrash(
       const outcome = await rereadBeforeActing({
         reread: async (called) => {
           if (!called) return { state: "unchanged" }; // `first` was listed right before.
-          latest = await readAndDecide(ctx, bs, input, ours, planned);
+          latest = await readAndDecide(ctx, bs, input, ours, planned, rec);
           if (latest.listed.length === 0) return { state: "done" };
           return latest.decision.empty ? { state: "unchanged" } : { state: "changed", why: latest.decision.warning ?? latest.decision.item?.reason ?? "" };
         },
@@ -92,14 +94,15 @@ async function readAndDecide(
   input: EmptyTrashInput,
   ours: BasespaceIdSets,
   planned: readonly PlanItem[],
+  rec: StepRecorder,
 ): Promise<TrashReading> {
   const mode = ctx.settings.emptyTrash;
   // `own-only` is settled by the first item someone else put there, so the listing stops at it.
   const { listed, complete } = await readTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
   if (complete) {
     const present = new Set(listed.map((entry) => entry.itemId));
-    const gone = Object.keys(ctx.journal.data.trashedByUs).filter((id) => !present.has(id));
-    ctx.journal.forgetTrashed(gone);
+    const gone = Object.entries(ctx.journal.data.trashedByUs).filter(([id]) => !present.has(id));
+    await Promise.all(gone.map(([id, trashed]) => forgetOrNoteRestored(ctx, bs, rec, id, trashed.kind)));
   }
   const trash: TrashEntry[] = [...listed, ...planned.map(plannedEntry)];
   const decision = decideEmptyTrash({
@@ -112,6 +115,20 @@ async function readAndDecide(
     complete,
   });
   return { listed, trash, decision };
+}
+
+/**
+ * One of ours that left the trash was purged (forgotten) or restored by a person (their decision,
+ * noted so that it is not trashed again). Read failures keep the record for the next cycle.
+ */
+async function forgetOrNoteRestored(ctx: CycleContext, bs: BaseSpaceClient, rec: StepRecorder, id: string, kind: "dataset" | "run"): Promise<void> {
+  try {
+    const item = await bs.getItem(kind, id);
+    if (item.isDeleted) return;
+    noteRestoredFromTrash(ctx, rec, id, item.name);
+  } catch (error) {
+    if (error instanceof NotFoundError) ctx.journal.forgetTrashed([id]);
+  }
 }
 
 /** The trash up to and including the first entry `stopAt` accepts; `complete` when it was read to the end. */
