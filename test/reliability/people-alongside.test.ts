@@ -38,6 +38,8 @@ function world(analyses: ModelAnalysis[], bsItems: ModelBsItem[]): World {
   return {
     analyses,
     bsItems,
+    person: null,
+    fault: null,
     handTrashed: 0,
     settings: { daysToArchive: null, daysToDelete: 30, deleteCap: 500, protect: [], basespaceRuns: "none", emptyTrash: "own-only", dryRun: false },
     secondCycleAfterDays: null,

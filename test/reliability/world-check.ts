@@ -3,7 +3,11 @@
 // thousand worlds over the cores.
 import { existsSync } from "node:fs";
 import { IcaClient } from "../../src/ica/client.js";
-import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type World } from "./random-world.js";
+import type { PersonHookInput } from "../../src/simulator/index.js";
+import type { SeenRequest } from "./api-proxy.js";
+import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type PersonAct, type World } from "./random-world.js";
+
+type PersonActionInput = PersonHookInput["actions"][number];
 import { requestKind, safetyViolations, type IcaDataEntry } from "./safety-oracle.js";
 import { Scenario } from "./scenario.js";
 import { findLeaks } from "./secrets.js";
@@ -26,6 +30,20 @@ async function sourceData(s: Scenario): Promise<Map<string, IcaDataEntry>> {
   return data;
 }
 
+function personAction(person: PersonAct): PersonActionInput {
+  return person.kind === "trash"
+    ? { kind: "request", method: "DELETE", path: `/v2/datasets/${person.itemId}` }
+    : { kind: "restore-from-trash", itemId: person.itemId };
+}
+
+/** Index (in this cycle's requests) of the request the person acted after; null when they did not act. */
+function personActedAfter(world: World, requests: readonly SeenRequest[], results: number[] | null): number | null {
+  if (!world.person || results?.[0] !== 200) return null;
+  const after = world.person.after === "DELETE /v2/trash" ? /^DELETE \/v2\/trash$/ : /^DELETE \/v2\/datasets\/[^/]+$/;
+  const index = requests.findIndex((r) => after.test(`${r.method} ${r.path}`));
+  return index < 0 ? null : index;
+}
+
 export async function checkWorld(world: World): Promise<WorldResult> {
   const s = await Scenario.start({ fixture: worldFixture(world), startMs: loadedAtMs });
   try {
@@ -46,15 +64,23 @@ export async function checkWorld(world: World): Promise<WorldResult> {
     // Source-project ids do not change between cycles; whatever a cycle creates lives elsewhere.
     const data = await sourceData(s);
     const cycles = world.secondCycleAfterDays === null ? [0] : [0, world.secondCycleAfterDays];
+    if (world.fault) s.sim.setFaults({ rules: [{ route: world.fault.route, rate: 1, kinds: [world.fault.kind], retryAfterSeconds: 0, limit: 1 }] });
+    if (world.person) s.sim.addPersonHook({ after: world.person.after, actions: [personAction(world.person)] });
+    let personActed = false;
     for (const [n, advanceDays] of cycles.entries()) {
       if (advanceDays > 0) s.sim.advanceClock(advanceDays * DAY_MS);
+      if (n > 0) s.sim.setFaults({ rules: [] });
       const digest = s.sim.state().digest;
       const mutating = s.sim.stats().mutating;
       const firstRequest = s.proxy.requests.length;
       const report = await s.cycle(settings);
       const requests = s.proxy.requests.slice(firstRequest);
       for (const kind of requests.map(requestKind)) if (kind !== null) kinds[kind] = (kinds[kind] ?? 0) + 1;
-      const found = safetyViolations(world, { requests, loadedAtMs, endedAtMs: s.sim.clock.now(), data });
+      // The person acted right after the first request matching their hook, if their action succeeded.
+      const acted: number | null = personActed ? -1 : personActedAfter(world, requests, s.sim.personHooks()[0]?.results ?? null);
+      if (acted !== null && !personActed) kinds[`person ${world.person?.kind}`] = (kinds[`person ${world.person?.kind}`] ?? 0) + 1;
+      const found = safetyViolations(world, { requests, loadedAtMs, endedAtMs: s.sim.clock.now(), data, personActedAfter: acted });
+      personActed ||= acted !== null;
       const problems = [...found];
       if (report.outcome !== "ok" && report.outcome !== "failures") problems.push(`outcome ${report.outcome}`);
       if (w.dryRun) {
