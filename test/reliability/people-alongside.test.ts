@@ -4,11 +4,11 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BaseSpaceClient } from "../../src/basespace/client.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { readAuditLog, statePaths } from "../../src/state/index.js";
-import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type ModelAnalysis, type ModelBsItem, type World } from "./random-world.js";
+import { SOURCE_ID, worldFixture, type ModelAnalysis, type ModelBsItem, type World } from "./random-world.js";
 import { bundleCli, runCliProcess, type CliBundle } from "./cli-process.js";
 import { Scenario } from "./scenario.js";
+import { loadedAtMs, worldSettings } from "./world-check.js";
 
-const loadedAtMs = Date.UTC(2025, 5, 1, 12);
 
 const analysis = (index: number, marker: ModelAnalysis["marker"], bsProjects: string[] = []): ModelAnalysis => ({
   id: `a1a1a1a1-0000-4000-8000-${index.toString(16).padStart(12, "0")}`,
@@ -57,18 +57,8 @@ async function start(w: World): Promise<Scenario> {
   return s;
 }
 
-function settingsOf(scenario: Scenario, w: World) {
-  return scenario.settings({
-    source: { name: SOURCE_NAME },
-    destination: { name: DESTINATION_NAME },
-    daysToArchive: w.settings.daysToArchive,
-    daysToDelete: w.settings.daysToDelete,
-    basespaceRuns: w.settings.basespaceRuns,
-    emptyTrash: w.settings.emptyTrash,
-    // One call at a time, so that "between two requests" is a definite moment.
-    concurrency: 1,
-  });
-}
+// One call at a time, so that "between two requests" is a definite moment.
+const settingsOf = (scenario: Scenario, w: World) => worldSettings(scenario, w, { concurrency: 1 });
 
 async function trashNames(scenario: Scenario): Promise<string[]> {
   const bs = new BaseSpaceClient({ apiServer: scenario.sim.basespaceUrl, accessToken: scenario.sim.basespaceToken });

@@ -2,6 +2,7 @@
 // simulator, and judges it with the oracle. Shared by the test and the worker threads that spread the
 // thousand worlds over the cores.
 import { existsSync } from "node:fs";
+import type { Settings, SettingsDraft } from "../../src/config/index.js";
 import { IcaClient } from "../../src/ica/client.js";
 import type { PersonHookInput } from "../../src/simulator/index.js";
 import type { SeenRequest } from "./api-proxy.js";
@@ -14,7 +15,7 @@ import { findLeaks } from "./secrets.js";
 
 const DAY_MS = 86_400_000;
 /** Simulated time every world is loaded at, so its "days ago" are exact. */
-const loadedAtMs = Date.UTC(2025, 5, 1, 12);
+export const loadedAtMs = Date.UTC(2025, 5, 1, 12);
 
 export interface WorldResult {
   violations: string[];
@@ -28,6 +29,23 @@ async function sourceData(s: Scenario): Promise<Map<string, IcaDataEntry>> {
   const data = new Map<string, IcaDataEntry>();
   for await (const item of ica.listData(SOURCE_ID)) data.set(item.id, { projectId: SOURCE_ID, path: item.path });
   return data;
+}
+
+/** The settings of a world's run, as the CLI would build them for the scenario's simulator. */
+export function worldSettings(s: Scenario, world: World, overrides: Partial<SettingsDraft> = {}): Settings {
+  const w = world.settings;
+  return s.settings({
+    source: { name: SOURCE_NAME },
+    destination: { name: DESTINATION_NAME },
+    daysToArchive: w.daysToArchive,
+    daysToDelete: w.daysToDelete,
+    deleteCap: w.deleteCap,
+    protect: w.protect,
+    basespaceRuns: w.basespaceRuns,
+    emptyTrash: w.emptyTrash,
+    dryRun: w.dryRun,
+    ...overrides,
+  });
 }
 
 function personAction(person: PersonAct): PersonActionInput {
@@ -48,17 +66,7 @@ export async function checkWorld(world: World): Promise<WorldResult> {
   const s = await Scenario.start({ fixture: worldFixture(world), startMs: loadedAtMs });
   try {
     const { settings: w } = world;
-    const settings = s.settings({
-      source: { name: SOURCE_NAME },
-      destination: { name: DESTINATION_NAME },
-      daysToArchive: w.daysToArchive,
-      daysToDelete: w.daysToDelete,
-      deleteCap: w.deleteCap,
-      protect: w.protect,
-      basespaceRuns: w.basespaceRuns,
-      emptyTrash: w.emptyTrash,
-      dryRun: w.dryRun,
-    });
+    const settings = worldSettings(s, world);
     const violations: string[] = [];
     const kinds: Record<string, number> = {};
     // Source-project ids do not change between cycles; whatever a cycle creates lives elsewhere.
