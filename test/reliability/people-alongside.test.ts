@@ -83,7 +83,7 @@ describe("people acting alongside the tool", () => {
     expect(await trashNames(scenario)).toEqual(["DS-1", "DS-2"]);
     expect(report.warnings.join("\n")).toMatch(/trash not emptied: listed again after a failed attempt.*DS-2/);
     const audit = (await readAuditLog(statePaths(scenario.stateDir).audit)).entries;
-    expect(audit.filter((line) => line.action === "empty-trash").map((line) => line.result)).toEqual(["failed"]);
+    expect(audit.filter((line) => line.action === "empty-trash").map((line) => line.result)).toEqual(["intent", "failed"]);
   });
 
   it("after a 429 and a fresh listing that still holds only ours, the trash is emptied and the audit names exactly that", async () => {
@@ -97,8 +97,9 @@ describe("people acting alongside the tool", () => {
     expect(await trashNames(scenario)).toEqual([]);
     const audit = (await readAuditLog(statePaths(scenario.stateDir).audit)).entries;
     const purges = audit.filter((line) => line.action === "empty-trash");
-    expect(purges.map((line) => line.result)).toEqual(["failed", "ok"]);
-    expect(purges[1]?.targets.ids).toEqual([dataset(1).id]);
+    expect(purges.map((line) => line.result)).toEqual(["intent", "failed", "intent", "ok"]);
+    expect(purges[2]?.targets.ids).toEqual([dataset(1).id]);
+    expect(purges[3]?.targets.ids).toEqual([dataset(1).id]);
   });
 
   it("a dataset a person trashed between two of the tool's trash moves is left alone, and then the trash is not emptied", async () => {

@@ -33,12 +33,13 @@ export function releaseCommand(scope: CommandScope): Command {
       throw error;
     });
     try {
-      const journal = await openJournal(paths.journal, { cyclesPath: paths.cycles });
+      const fence = () => lock.assertHeld();
+      const journal = await openJournal(paths.journal, { cyclesPath: paths.cycles, fence });
       const unknown = ids.filter((id) => journal.data.personDecisions[id] === undefined);
       if (unknown.length > 0) {
         throw new ConfigError(`release: ${unknown.join(", ")} is not held as a person's decision in ${paths.journal}; \`ica-orchestrator status\` lists the held ids`);
       }
-      const audit = new AuditLog(paths.audit, { cycleId: "release" });
+      const audit = new AuditLog(paths.audit, { cycleId: "release", fence });
       for (const id of ids) {
         const decision = journal.releasePersonDecision(id);
         if (decision) scope.context.stdout.write(`released ${describeDecision(id, decision)}\n`);
