@@ -5,6 +5,7 @@ import { HttpTransport, type ClientTuning, type RequestSpec } from "../http/tran
 import {
   datasetSchema,
   errorBodySchema,
+  itemStateSchema,
   projectSchema,
   runSchema,
   tokenDetailsSchema,
@@ -13,6 +14,7 @@ import {
   v1pre3List,
   v2List,
   type BsDataset,
+  type BsItemState,
   type BsProject,
   type BsRun,
   type BsTrashItem,
@@ -146,7 +148,19 @@ export class BaseSpaceClient {
       method: "POST",
       route: `/v2/${action}`,
       body: { DatasetIds: ids.datasetIds ?? [], RunIds: ids.runIds ?? [] },
+      replay: "never",
     });
+  }
+
+  /**
+   * `GET /v2/datasets/{id}` / `/v2/runs/{id}`: one item as it is now, read right before acting on it. A
+   * trashed item still reads, with IsDeleted=true (notes §12); a purged one answers 404.
+   */
+  getItem(kind: "dataset" | "run", id: string): Promise<BsItemState> {
+    return this.api.json(
+      { method: "GET", route: kind === "dataset" ? "/v2/datasets/{id}" : "/v2/runs/{id}", params: { id } },
+      itemStateSchema,
+    );
   }
 
   /**
@@ -155,7 +169,12 @@ export class BaseSpaceClient {
    * swappable strategy.
    */
   deleteItem(kind: "dataset" | "run", id: string): Promise<void> {
-    return this.api.empty({ method: "DELETE", route: kind === "dataset" ? "/v2/datasets/{id}" : "/v2/runs/{id}", params: { id } });
+    return this.api.empty({
+      method: "DELETE",
+      route: kind === "dataset" ? "/v2/datasets/{id}" : "/v2/runs/{id}",
+      params: { id },
+      replay: "never",
+    });
   }
 
   listTrash(): AsyncGenerator<BsTrashItem> {
@@ -164,7 +183,7 @@ export class BaseSpaceClient {
 
   /** Deletes EVERYTHING in the trash for good, including what people trashed by hand. */
   emptyTrash(): Promise<void> {
-    return this.api.empty({ method: "DELETE", route: "/v2/trash" });
+    return this.api.empty({ method: "DELETE", route: "/v2/trash", replay: "never" });
   }
 
   private paged<S extends z.ZodType>(spec: RequestSpec, envelope: Envelope, item: S): AsyncGenerator<z.output<S>> {

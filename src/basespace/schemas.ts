@@ -101,6 +101,12 @@ export const runSchema = z
 export type BsRun = z.output<typeof runSchema>;
 
 /** V1pre3TrashItemCompact: `Id` is the trash item's own id, not the dataset's or run's. */
+/** What is re-read of one dataset or run right before an irreversible call on it. */
+export const itemStateSchema = z
+  .object({ Id: z.string(), Name: z.string(), IsArchived: z.boolean(), IsDeleted: z.boolean().optional() })
+  .transform((i) => ({ id: i.Id, name: i.Name, isArchived: i.IsArchived, isDeleted: i.IsDeleted ?? false }));
+export type BsItemState = z.output<typeof itemStateSchema>;
+
 export const trashItemSchema = z
   .object({
     Id: z.string(),

@@ -5,6 +5,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { simulatorCommand } from "./commands/simulator.js";
+import { releaseCommand } from "./commands/release.js";
 import { statusCommand } from "./commands/status.js";
 import { watchCommand } from "./commands/watch.js";
 import { withExamples } from "./examples.js";
@@ -28,7 +29,7 @@ export function createProgram(scope: CommandScope): Command {
     ["what a cycle would do, then one cycle", "ica-orchestrator plan --config lab.json && ica-orchestrator run --config lab.json"],
     ["a cycle every 10 minutes until stopped", "ica-orchestrator watch --config lab.json"],
   ]);
-  const commands = [runCommand, planCommand, watchCommand, statusCommand, doctorCommand, demoCommand, simulatorCommand];
+  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, doctorCommand, demoCommand, simulatorCommand];
   for (const create of commands) {
     const command = create(scope).copyInheritedSettings(program);
     program.addCommand(command, { isDefault: command.name() === "run" });

@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import type { LocalSettings } from "../config/index.js";
 import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
+import { describeDecision } from "../orchestrator/person-decisions.js";
 import { openJournal, readLatestReport, readManagedTable, statePaths, type JournalData, type ManagedRow } from "../state/index.js";
 
 export interface ManagedTableStatus {
@@ -16,7 +17,7 @@ export interface StateStatus {
   /** False before the first cycle: nothing else is filled. */
   exists: boolean;
   managedTables: ManagedTableStatus[];
-  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs">;
+  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions">;
   lastReport?: { path: string; report: CycleReport };
 }
 
@@ -35,8 +36,8 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
     status.managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
   }
   if (!status.exists) return status;
-  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = (await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })).data;
-  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs };
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions } = (await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })).data;
+  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions };
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.
   if (latest) status.lastReport = { path: latest.path, report: { ...latest.report, plan: latest.report.plan as Plan } };
@@ -57,7 +58,7 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
     lines.push("No cycle has run with this state directory yet: try `ica-orchestrator plan`, then `ica-orchestrator run`.");
     return `${lines.join("\n")}\n`;
   }
-  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs } = status.journal;
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions } = status.journal;
   const last = cycles.lastCycleId === undefined ? "" : `; last ${cycles.lastCycleId} (finished ${cycles.lastFinishedAt ?? "not yet"})`;
   lines.push(`Cycles run: ${cycles.count}${last}`);
   lines.push("Pending work (journal):");
@@ -74,6 +75,8 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
   lines.push(`  BaseSpace restores in progress: ${count(basespaceRestores)}`);
   for (const [id, restore] of Object.entries(basespaceRestores)) lines.push(`    ${restore.kind} ${id}  requested ${restore.requestedAt}`);
   lines.push(`  items this tool moved to the BaseSpace trash: ${count(trashedByUs)}`);
+  lines.push(`Left alone as a person's decision (\`ica-orchestrator release <id>\` lets the tool act again): ${count(personDecisions)}`);
+  for (const [id, decision] of Object.entries(personDecisions)) lines.push(`    ${describeDecision(id, decision)}, seen ${decision.detectedAt}`);
   if (status.lastReport) {
     lines.push(`Last cycle's report: ${status.lastReport.path}`, "", renderReport(status.lastReport.report).trimEnd());
   } else {

@@ -11,6 +11,10 @@ import { ApiError, NetworkError, RateLimitedError, ServerError } from "./errors.
  *   creates guarded by an Idempotency-Key). Callers of unsafe creates resolve the ambiguity themselves by
  *   looking the thing up (see the data-transfer module).
  * - Any other 4xx and invalid responses are final.
+ * - A request sent with `replay: "never"` (irreversible or billed calls: archive, delete, trash, empty
+ *   trash, restore) is not retried at all unless it never left: even after a 429 the world may have
+ *   changed during the wait (a person trashed something, restored something), so its caller re-reads
+ *   and re-decides instead (orchestrator/irreversible-call.ts).
  */
 export interface RetryPolicy {
   /** Retries after the first attempt (the retry budget of one request). */
@@ -32,8 +36,12 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** Network codes meaning the request never left or was never accepted, so repeating it is always safe. */
 const neverSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
-export function shouldRetry(error: unknown, opts: { replaySafe: boolean; policy: RetryPolicy }): boolean {
+export function shouldRetry(
+  error: unknown,
+  opts: { replaySafe: boolean; replay?: "never"; policy: RetryPolicy },
+): boolean {
   if (!(error instanceof ApiError)) return false;
+  if (opts.replay === "never") return error instanceof NetworkError && !isAmbiguousFailure(error);
   if (error.retryAfterMs !== undefined && error.retryAfterMs > opts.policy.maxRetryAfterMs) return false;
   if (error instanceof RateLimitedError) return true;
   if (error instanceof ServerError && error.status === 503) return true;

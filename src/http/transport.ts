@@ -71,6 +71,8 @@ export interface RequestSpec {
    * Only replay-safe requests are retried after an ambiguous failure (reset, timeout, 500).
    */
   replaySafe?: boolean;
+  /** `"never"`: irreversible or billed; not retried even after 429/503 (see shouldRetry). */
+  replay?: "never";
   /** An absolute URL to call instead of `baseUrl + route` (presigned URLs); `route` then only names it. */
   url?: string;
 }
@@ -140,6 +142,7 @@ export class HttpTransport {
     read: (res: AxiosResponse, endpoint: Endpoint & { status: number; attempts: number }) => T,
   ): Promise<T> {
     const replaySafe = spec.replaySafe ?? spec.method !== "POST";
+    const retryOpts = { replaySafe, ...(spec.replay ? { replay: spec.replay } : {}), policy: this.policy };
     const path = spec.url ?? expandPath(spec.route, spec.params);
     try {
       return await pRetry((attempt) => this.limit(() => this.attempt(spec, path, attempt, read)), {
@@ -149,7 +152,7 @@ export class HttpTransport {
         minTimeout: 0,
         maxTimeout: 0,
         shouldRetry: async ({ error, attemptNumber }) => {
-          if (!shouldRetry(error, { replaySafe, policy: this.policy })) return false;
+          if (!shouldRetry(error, retryOpts)) return false;
           const retryAfter = error instanceof ApiError ? error.retryAfterMs : undefined;
           await this.sleep(retryDelayMs(attemptNumber, retryAfter, this.policy, this.random));
           return true;
@@ -160,7 +163,7 @@ export class HttpTransport {
       if (error.retryAfterMs !== undefined && error.retryAfterMs > this.policy.maxRetryAfterMs) {
         throw withGiveUpReason(error, { retryAfterTooLong: true });
       }
-      if (error.attempts > this.policy.maxRetries && shouldRetry(error, { replaySafe, policy: this.policy })) {
+      if (error.attempts > this.policy.maxRetries && shouldRetry(error, retryOpts)) {
         throw withGiveUpReason(error, { budgetExhausted: true });
       }
       throw error;

@@ -272,11 +272,17 @@ export class IcaClient {
 
   /**
    * `:archive`, `:unarchive`, `:delete` (L7085-7143): no body, 204, asynchronous, recursive for folders.
-   * Not replay-safe at this level; the data-transfer module resolves an ambiguous failure by reading the
-   * data's status.
+   * Never replayed by the transport (not even after a 429): the data-transfer module and the lifecycle
+   * step resolve a failure by reading the data's status again.
    */
   lifecycleAction(projectId: string, dataId: string, action: "archive" | "unarchive" | "delete"): Promise<void> {
-    return this.api.empty({ method: "POST", route: `${dataItem}:${action}`, params: { projectId, dataId }, mediaType: V3 });
+    return this.api.empty({
+      method: "POST",
+      route: `${dataItem}:${action}`,
+      params: { projectId, dataId },
+      mediaType: V3,
+      replay: "never",
+    });
   }
 
   // ── Linking ───────────────────────────────────────────────────────────────────────────────────

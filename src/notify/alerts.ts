@@ -17,7 +17,7 @@ export const basespaceRestoreHours = 48;
 export interface Alert {
   /** What the rate limit remembers: the same key is not sent again within notify_repeat_hours. */
   key: string;
-  kind: "error" | "stuck" | "recovered";
+  kind: "error" | "stuck" | "recovered" | "person";
   text: string;
 }
 
@@ -73,7 +73,8 @@ const pairOf = (input: Pick<NotificationInput, "source" | "destination" | "pair"
 
 /** The alerts of one cycle: each error, and each waiting item past its threshold. */
 export function collectAlerts(input: NotificationInput, thresholds: AlertThresholds, now: Date): Alert[] {
-  const errors = errorAlerts(input, pairOf(input));
+  const pair = pairOf(input);
+  const errors = errorAlerts(input, pair);
   const stuck = input.waiting
     .filter((item) => isStuck(item, thresholds, now))
     .map((item): Alert => ({
@@ -81,7 +82,9 @@ export function collectAlerts(input: NotificationInput, thresholds: AlertThresho
       kind: "stuck",
       text: `${item.label}, for ${formatWaited(now.getTime() - Date.parse(item.since))}`,
     }));
-  return [...errors, ...stuck];
+  // A person's decision is news once: only those first seen in this cycle are in the input.
+  const people = (input.personDecisions ?? []).map((text): Alert => ({ key: `person:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "person", text }));
+  return [...errors, ...stuck, ...people];
 }
 
 /**

@@ -26,6 +26,8 @@ export interface NotificationInput extends Omit<ReportFacts, "steps"> {
   /** The steps' counts, summed by name (linked, archived…), for the digest. */
   counts: Readonly<Record<string, number>>;
   waiting: readonly WaitingItem[];
+  /** What people did to items this tool acted on, first seen in this cycle (each is alerted once). */
+  personDecisions?: readonly string[];
 }
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) this module reads. */
@@ -51,7 +53,8 @@ export interface PendingAnalysis {
   timeCreated: string;
 }
 
-export type JournalFacts = Pick<JournalData, "managing" | "pendingIcaDeletes" | "basespaceRestores">;
+export type JournalFacts = Pick<JournalData, "managing" | "pendingIcaDeletes" | "basespaceRestores"> &
+  Partial<Pick<JournalData, "personDecisions">>;
 
 /** Everything waiting: unfinished analyses from the listing, and the journal's in-flight work. */
 export function waitingItems(journal: JournalFacts, pending: readonly PendingAnalysis[]): WaitingItem[] {
@@ -95,6 +98,9 @@ export function notificationInputFrom(report: ReportFacts, journal: JournalFacts
     ...(report.failures !== undefined ? { failures: report.failures } : {}),
     counts,
     waiting: waitingItems(journal, pending),
+    personDecisions: Object.entries(journal.personDecisions ?? {})
+      .filter(([, decision]) => decision.cycleId === report.cycleId)
+      .map(([id, decision]) => `${decision.target} ${decision.name ?? ""} [${id}]: ${decision.detail}; left alone until \`ica-orchestrator release ${id}\``),
     ...(report.reportPath !== undefined ? { reportPath: report.reportPath } : {}),
   };
 }

@@ -26,14 +26,16 @@ export function renderMessage(input: NotificationInput, alerts: readonly Alert[]
   const errors = alerts.filter((a) => a.kind === "error").map((a) => a.text);
   const stuck = alerts.filter((a) => a.kind === "stuck").map((a) => a.text);
   const recovered = alerts.filter((a) => a.kind === "recovered").map((a) => a.text);
+  const people = alerts.filter((a) => a.kind === "person").map((a) => a.text);
   const problems = [
     errors.length > 0 ? plural(errors.length, "error") : "",
     stuck.length > 0 ? `${plural(stuck.length, "item")} stuck` : "",
+    people.length > 0 ? `${plural(people.length, "item")} left alone as a person's decision` : "",
     recovered.length > 0 ? `${recovered.length} recovered` : "",
   ].filter(Boolean);
   const subject = `[ica-orchestrator] ${pair}: ${problems.length > 0 ? problems.join(", ") : "daily digest"}`;
   const lines = [`ica-orchestrator, ${pair}: cycle ${input.cycleId} ended ${input.outcome} at ${input.finishedAt}`];
-  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Recovered", recovered));
+  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people), ...section("Recovered", recovered));
   if (digest) {
     const counts = Object.entries(input.counts)
       .filter(([, n]) => n !== 0)

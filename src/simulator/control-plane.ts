@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { FaultConfig } from "./context.js";
 import { FaultConfigError, faultConfigPatchSchema, type FaultConfigPatch } from "./faults.js";
 import { Router, type SimRequest, type SimResponse } from "./http/router.js";
+import { PersonHookError, type PersonHookInput, type PersonHookView } from "./person-hooks.js";
 import type { RequestLogPage } from "./request-log.js";
 import type { StatsSnapshot } from "./stats.js";
 import { describeZodError } from "./zod-error.js";
@@ -40,6 +41,11 @@ export interface ControlTarget {
   clockView(): ClockView;
   /** Moves the simulated clock forward and applies the changes that became due. */
   advanceClock(ms: number): ClockView;
+  /** People acting between two requests (person-hooks.ts); `reset()` clears them. */
+  personHooks(): PersonHookView[];
+  /** Throws PersonHookError when the hook is invalid. */
+  addPersonHook(hook: PersonHookInput): PersonHookView[];
+  clearPersonHooks(): void;
 }
 
 const clockBodySchema = z.strictObject({ advanceMs: z.number().int().min(0) });
@@ -74,6 +80,21 @@ export function controlPlaneRouter(target: ControlTarget): Router {
       const since = sinceSchema.safeParse(req.query.get("since") ?? 0);
       if (!since.success) return badRequest(`${req.route}: since must be a request seq (an integer >= 0)`);
       return ok(target.requests(since.data));
+    })
+    .add("GET", "/__sim/hooks", () => ok({ hooks: target.personHooks() }))
+    .add("POST", "/__sim/hooks", (req) =>
+      withJsonBody(req, z.unknown(), (hook) => {
+        try {
+          return ok({ hooks: target.addPersonHook(hook as PersonHookInput) });
+        } catch (error) {
+          if (error instanceof PersonHookError) return badRequest(`${req.route}: ${error.message}`);
+          throw error;
+        }
+      }),
+    )
+    .add("DELETE", "/__sim/hooks", () => {
+      target.clearPersonHooks();
+      return { status: 204 };
     })
     .add("GET", "/__sim/clock", () => ok(target.clockView()))
     .add("POST", "/__sim/clock", (req) =>

@@ -89,7 +89,7 @@ export class FaultInjector {
   /** `route` is the matched template, `path` the raw request path. */
   decide(route: string, path: string): FaultDecision | undefined {
     for (const [i, rule] of this.current.rules.entries()) {
-      if (rule.kinds.length === 0 || !ruleMatches(rule, route, path)) continue;
+      if (rule.kinds.length === 0 || !routeMatches(rule.route, route, path)) continue;
       if (rule.limit !== undefined && (this.injected[i] ?? 0) >= rule.limit) continue;
       if (this.draws.next() >= rule.rate) continue;
       this.injected[i] = (this.injected[i] ?? 0) + 1;
@@ -112,9 +112,10 @@ export class FaultInjector {
   }
 }
 
-function ruleMatches(rule: FaultRule, route: string, path: string): boolean {
-  if (rule.route === "*") return true;
-  return rule.route.startsWith("/") ? path.startsWith(rule.route) : rule.route === route;
+/** `*`, a raw path prefix (`/v2/`) or a route name (`DELETE /v2/trash`); shared by fault rules and person hooks. */
+export function routeMatches(pattern: string, route: string, path: string): boolean {
+  if (pattern === "*") return true;
+  return pattern.startsWith("/") ? path.startsWith(pattern) : pattern === route;
 }
 
 /**

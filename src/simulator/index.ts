@@ -2,6 +2,7 @@ export { startSimulator } from "./server.js";
 export { launchSimulator, type Simulator, type SimulatorOptions } from "./launch.js";
 export type { ServiceFactories, S3Context, SimUrls } from "./world.js";
 export type { ClockView, ControlTarget, ServiceCounts, SimState } from "./control-plane.js";
+export { PersonHookError, type PersonHookInput, type PersonHookView } from "./person-hooks.js";
 export type { StatsSnapshot } from "./stats.js";
 export type { RequestLogEntry, RequestLogPage } from "./request-log.js";
 export { FaultConfigError, faultConfigPatchSchema, type FaultConfigPatch } from "./faults.js";

@@ -8,6 +8,7 @@ import { defaultFaultConfig, FaultInjector } from "./faults.js";
 import type { Fixture, FixtureInput } from "./fixtures/format.js";
 import { errorFlavorForPath } from "./http/error-response.js";
 import { createDispatcher, listen, type DispatchOptions, type ListeningServer } from "./http/serve.js";
+import { PersonHooks } from "./person-hooks.js";
 import { RequestLog } from "./request-log.js";
 import { RequestStats } from "./stats.js";
 import { buildWorld, type ServiceFactories, type SimUrls, type World } from "./world.js";
@@ -99,6 +100,11 @@ export async function launchSimulator(
     throw error;
   }
 
+  const people = new PersonHooks({
+    router: () => world.router,
+    apiKey: firstApiKey(fixture),
+    basespaceToken: firstToken(fixture),
+  });
   const clockView = (): ClockView => {
     const nowMs = world.clock.now();
     return { nowMs, now: new Date(nowMs).toISOString(), pendingChanges: world.scheduler.pending() };
@@ -111,6 +117,7 @@ export async function launchSimulator(
       world.scheduler.clear();
       world = build();
       faults.restore();
+      people.clear();
       stats.reset();
       log.clear();
     },
@@ -133,6 +140,9 @@ export async function launchSimulator(
       world.scheduler.runDue();
       return clockView();
     },
+    personHooks: () => people.list(),
+    addPersonHook: (hook) => people.add(hook),
+    clearPersonHooks: () => people.clear(),
   };
 
   const shared: Omit<DispatchOptions, "world" | "control" | "errorFlavor"> = {
@@ -148,6 +158,7 @@ export async function launchSimulator(
       ...shared,
       world: () => world,
       control: controlPlaneRouter(control),
+      afterRequest: (route, path) => people.afterRequest(route, path),
       errorFlavor: errorFlavorForPath,
     }),
   );

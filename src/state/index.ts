@@ -26,3 +26,5 @@ export { cycleTempTargets, removeStaleTempFiles, staleTempAgeMs } from "./stale-
 export type { StaleTempTargets } from "./stale-temp-files.js";
 export { NotificationLog, notificationLogPath } from "./notification-log.js";
 export type { StatePaths } from "./state-dir.js";
+export { personDecisionKinds, personDecisionSchema } from "./person-decision-schema.js";
+export type { PersonDecision, PersonDecisionKind } from "./person-decision-schema.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { personDecisionSchema } from "./person-decision-schema.js";
 
 export const journalVersion = 1;
 
@@ -115,6 +116,8 @@ export const journalSchema = z.strictObject({
    * that later resolves to another id names something else now, and is not acted on.
    */
   identities: z.record(z.string(), id).default({}),
+  /** By item id (ICA folder, BaseSpace dataset or run). Journals written before it existed lack the key. */
+  personDecisions: z.record(id, personDecisionSchema).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -138,5 +141,6 @@ export function emptyJournal(): JournalData {
     requeues: {},
     protectUnmatchedWarned: [],
     identities: {},
+    personDecisions: {},
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileFenced, type Fence } from "./fenced-write.js";
+import type { PersonDecision } from "./person-decision-schema.js";
 import {
   cyclesSchema,
   emptyJournal,
@@ -335,6 +336,32 @@ export class Journal {
   /** After the trash is emptied (or an item restored by hand), its ids are no longer ours to track. */
   forgetTrashed(ids: Iterable<string>): void {
     for (const id of ids) delete this.state.trashedByUs[id];
+  }
+
+  // ── people's decisions (see person-decision-schema.ts) ───────────────────────────────────
+
+  /** Records what a person did; false when it is already on record (so it is reported once). */
+  recordPersonDecision(id: string, decision: Omit<PersonDecision, "detectedAt">): boolean {
+    if (this.current.personDecisions[id]) return false;
+    this.state.personDecisions[id] = { ...decision, detectedAt: this.stamp() };
+    if (decision.kind === "unarchived" && decision.analysisId !== undefined) {
+      // Our record of having archived it is what showed the unarchive; it no longer holds.
+      delete this.state.classifications[decision.analysisId]?.outputStatus;
+    }
+    return true;
+  }
+
+  /**
+   * The operator lets the tool act on the item again; a moved folder is known by its new path from
+   * now on. Returns the released decision, undefined when none is on record for `id`.
+   */
+  releasePersonDecision(id: string): PersonDecision | undefined {
+    const decision = this.current.personDecisions[id];
+    if (!decision) return undefined;
+    delete this.state.personDecisions[id];
+    const classification = decision.analysisId === undefined ? undefined : this.state.classifications[decision.analysisId];
+    if (decision.kind === "moved" && classification && decision.name !== undefined) classification.outputFolderPath = decision.name;
+    return decision;
   }
 
   // ── requeues of failed analyses ───────────────────────────────────────────────────────────

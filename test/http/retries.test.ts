@@ -36,7 +36,7 @@ describe("retries against injected faults", () => {
     expect(sim.stats().byRoute[getProject]).toBe(3);
   });
 
-  it("retries 503 with full-jitter backoff, even a POST that is not replay-safe", async () => {
+  it("retries 503 with full-jitter backoff, but never an irreversible call (its caller re-reads instead)", async () => {
     const archive = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
     const file = sim.fixture.ica.files[0] as { projectId: string; path: string };
     const ica = icaClientFor(sim);
@@ -44,11 +44,12 @@ describe("retries against injected faults", () => {
     sim.setFaults({ rules: [{ route: archive, rate: 1, kinds: ["503"], retryAfterSeconds: 0, limit: 1 }, { route: getProject, rate: 1, kinds: ["503"], limit: 2 }] });
     const { sleep, delays } = recordingSleep();
     const client = icaClientFor(sim, { sleep, random: () => 0.5, retry: { baseDelayMs: 100, maxDelayMs: 10_000 } });
-    await client.lifecycleAction(file.projectId, data?.id as string, "archive");
-    expect(sim.stats().byRoute[archive]).toBe(2);
+    const error = await client.lifecycleAction(file.projectId, data?.id as string, "archive").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServerError);
+    expect(sim.stats().byRoute[archive]).toBe(1);
     await client.getProject(projectId);
-    // Retry-After: 0 on the first, then jitter halves 100 and 200 ms (random = 0.5).
-    expect(delays).toEqual([0, 50, 100]);
+    // Jitter halves 100 and 200 ms (random = 0.5); the archive waited for nothing.
+    expect(delays).toEqual([50, 100]);
   });
 
   it("retries a connection reset and a response slower than the client timeout", async () => {

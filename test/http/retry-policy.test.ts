@@ -31,6 +31,20 @@ describe("shouldRetry", () => {
     }
   });
 
+  it("never retries an irreversible call (replay: never) unless it never left", () => {
+    const opts = { replaySafe: true, replay: "never" as const, policy };
+    for (const error of [
+      new RateLimitedError({ ...base, status: 429 }),
+      new ServerError({ ...base, status: 503 }),
+      new ServerError({ ...base, status: 500 }),
+      new NetworkError({ ...base, code: "ECONNRESET" }),
+      new TimeoutError({ ...base, code: "ETIMEDOUT" }),
+    ]) {
+      expect(shouldRetry(error, opts), error.message).toBe(false);
+    }
+    expect(shouldRetry(new NetworkError({ ...base, code: "ECONNREFUSED" }), opts)).toBe(true);
+  });
+
   it("retries ambiguous failures only when a replay cannot duplicate anything", () => {
     const ambiguous = [
       new ServerError({ ...base, status: 500 }),

@@ -55,9 +55,39 @@ export interface WorldSettings {
   dryRun: boolean;
 }
 
+/**
+ * Someone acting during the first cycle (a simulator person hook): right after the tool's first request
+ * matching `after`, they move a dataset to the trash by hand, or restore one from the trash.
+ */
+export interface PersonAct {
+  kind: "trash" | "restore";
+  after: "DELETE /v2/datasets/{id}" | "DELETE /v2/trash";
+  /** A dataset of bsItems. */
+  itemId: string;
+}
+
+/** The irreversible calls a fault may hit, once, in the first cycle. */
+export const irreversibleRoutes = [
+  "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive",
+  "POST /ica/rest/api/projects/{projectId}/data/{dataId}:unarchive",
+  "POST /ica/rest/api/projects/{projectId}/data/{dataId}:delete",
+  "POST /v2/archive",
+  "POST /v2/restore",
+  "DELETE /v2/datasets/{id}",
+  "DELETE /v2/trash",
+] as const;
+
+export interface IrreversibleFault {
+  route: (typeof irreversibleRoutes)[number];
+  kind: "429" | "500" | "reset";
+}
+
 export interface World {
   analyses: ModelAnalysis[];
   bsItems: ModelBsItem[];
+  /** Null: nobody acts during the cycle. */
+  person: PersonAct | null;
+  fault: IrreversibleFault | null;
   /** Items people put in the trash by hand before the tool ever ran. */
   handTrashed: number;
   settings: WorldSettings;
@@ -176,10 +206,29 @@ export const worldArbitrary: fc.Arbitrary<World> = settingsArbitrary.chain((sett
             .chain(([datasets, runs]) => {
               const analyses = [...source, ...other];
               const bsItems = [...datasets, ...runs];
-              return protectArbitrary(analyses, bsItems).map(
-                (protect): World => ({
+              const datasetIds = bsItems.filter((i) => i.kind === "dataset").map((i) => i.id);
+              const person: fc.Arbitrary<PersonAct | null> =
+                datasetIds.length === 0
+                  ? fc.constant(null)
+                  : fc.option(
+                      fc.record({
+                        kind: fc.constantFrom("trash" as const, "restore" as const),
+                        after: fc.constantFrom("DELETE /v2/datasets/{id}" as const, "DELETE /v2/trash" as const),
+                        itemId: fc.constantFrom(...datasetIds),
+                      }),
+                      // Nobody in one world in eight: most worlds with datasets get a person.
+                      { freq: 8 },
+                    );
+              const fault = fc.option(
+                fc.record({ route: fc.constantFrom(...irreversibleRoutes), kind: fc.constantFrom("429" as const, "500" as const, "reset" as const) }),
+                { freq: 2 },
+              );
+              return fc.tuple(protectArbitrary(analyses, bsItems), person, fault).map(
+                ([protect, personAct, faultRule]): World => ({
                   analyses,
                   bsItems,
+                  person: personAct,
+                  fault: faultRule,
                   handTrashed: counts.handTrashed,
                   settings: { ...settings, protect },
                   secondCycleAfterDays: counts.secondCycleAfterDays,

@@ -18,6 +18,11 @@ export interface CycleObservation {
   endedAtMs: number;
   /** ICA data ids of every project, listed before the cycle. */
   data: ReadonlyMap<string, IcaDataEntry>;
+  /**
+   * Index in `requests` of the request right after which the world's person acted (-1: in an earlier
+   * cycle); null when they did not act (no person, or their action was refused).
+   */
+  personActedAfter?: number | null;
 }
 
 type Capped = "unarchive" | "delete" | "restore" | "trash";
@@ -123,6 +128,7 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
       violations.push(`unexpected mutating request ${line}`);
     }
   }
+  violations.push(...peopleViolations(world, seen), ...blindReplays(seen.requests));
   if (capped > settings.deleteCap) violations.push(`${capped} deletions/unarchives/restores/trash moves, more than delete_cap ${settings.deleteCap}`);
   return violations;
 
@@ -138,6 +144,59 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
       else if (!name.startsWith("M") || !name.endsWith(".fastq.gz")) violations.push(`linked ${entry.path}: not an MGI FASTQ`);
     }
   }
+}
+
+/**
+ * People act alongside the tool: after a person trashed a dataset by hand, an `own-only` trash holds
+ * something not ours and must not be emptied; a dataset a person restored from the trash is their
+ * decision and must not be trashed, archived or restored again.
+ */
+function peopleViolations(world: World, seen: CycleObservation): string[] {
+  const person = world.person;
+  const after = seen.personActedAfter;
+  if (!person || after === null || after === undefined || world.settings.dryRun) return [];
+  const violations: string[] = [];
+  for (const request of seen.requests.slice(after + 1)) {
+    const line = `${request.method} ${request.path}`;
+    if (person.kind === "trash" && line === "DELETE /v2/trash" && world.settings.emptyTrash === "own-only") {
+      violations.push(`emptied the trash after a person trashed ${person.itemId} by hand (empty_trash=own-only)`);
+    }
+    const touches =
+      line === `DELETE /v2/datasets/${person.itemId}` ||
+      ((line === "POST /v2/archive" || line === "POST /v2/restore") && request.body.includes(`"${person.itemId}"`));
+    if (person.kind === "restore" && touches) violations.push(`${line} on ${person.itemId}, which a person had restored from the trash`);
+  }
+  return violations;
+}
+
+/** An irreversible request; the GETs that count as reading its target again. */
+function irreversibleTarget(request: SeenRequest): RegExp | null {
+  const line = `${request.method} ${request.path}`;
+  const ica = /^POST (\/ica\/rest\/api\/projects\/[^/]+\/data)\/[^/:]+:(?:archive|unarchive|delete)$/.exec(line);
+  if (ica) return new RegExp(`^GET ${escape(ica[1] ?? "")}(/|$)`);
+  const item = /^DELETE (\/v2\/(?:datasets|runs)\/[^/]+)$/.exec(line);
+  if (item) return new RegExp(`^GET ${escape(item[1] ?? "")}$`);
+  if (line === "DELETE /v2/trash") return /^GET \/v2\/trash$/;
+  if (line === "POST /v2/archive" || line === "POST /v2/restore") return /^GET \/v2\//;
+  return null;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** No irreversible request is sent again, identical, without its target being read in between. */
+function blindReplays(requests: readonly SeenRequest[]): string[] {
+  const violations: string[] = [];
+  for (const [j, request] of requests.entries()) {
+    const reads = irreversibleTarget(request);
+    if (!reads) continue;
+    const same = (r: SeenRequest) => r.method === request.method && r.path === request.path && r.body === request.body;
+    const i = requests.slice(0, j).findLastIndex(same);
+    if (i < 0) continue;
+    if (!requests.slice(i + 1, j).some((r) => reads.test(`${r.method} ${r.path}`))) {
+      violations.push(`${request.method} ${request.path} replayed without reading its target again`);
+    }
+  }
+  return violations;
 }
 
 /**

@@ -42,6 +42,11 @@ describe("safety properties over random worlds", () => {
     const coverage: Record<string, number> = {};
     for (const { kinds } of checked) for (const [kind, n] of Object.entries(kinds)) coverage[kind] = (coverage[kind] ?? 0) + n;
     for (const kind of kindsToCover) expect(coverage[kind] ?? 0, kind).toBeGreaterThanOrEqual(10);
+    // People acted mid-cycle in enough worlds: a dataset trashed by hand, and one restored from the trash
+    // (rarer: it succeeds only when the dataset the person picks is in the trash at that moment).
+    expect(coverage["person trash"] ?? 0, "person trash").toBeGreaterThanOrEqual(10);
+    expect(coverage["person restore"] ?? 0, "person restore").toBeGreaterThanOrEqual(5);
+    expect(worlds.filter((w) => w.fault !== null).length).toBeGreaterThan(runs / 4);
     expect(worlds.filter((w) => w.settings.dryRun).length).toBeGreaterThan(runs / 10);
     expect(worlds.filter((w) => w.secondCycleAfterDays !== null).length).toBeGreaterThan(runs / 4);
   }, 300_000);

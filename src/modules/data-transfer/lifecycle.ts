@@ -9,7 +9,7 @@ export type LifecycleAction = "archive" | "unarchive" | "delete";
 export type ObservedDataStatus = IcaDataStatus | "DELETED";
 
 /** The statuses an action moves data into (transitions per notes §6). */
-const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDataStatus[]>> = {
+export const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDataStatus[]>> = {
   archive: ["ARCHIVING", "ARCHIVED"],
   unarchive: ["UNARCHIVING", "AVAILABLE"],
   delete: ["DELETING", "DELETED"],
@@ -17,10 +17,20 @@ const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDataStatu
 
 /** Current status of a data item; `DELETED` once ICA answers 404. */
 export async function getDataStatus(ica: IcaClient, projectId: string, dataId: string): Promise<ObservedDataStatus> {
+  return (await getDataStatusAndPath(ica, projectId, dataId)).status;
+}
+
+/** Status and path of a data item as it is now (`DELETED`, no path, once ICA answers 404). */
+export async function getDataStatusAndPath(
+  ica: IcaClient,
+  projectId: string,
+  dataId: string,
+): Promise<{ status: ObservedDataStatus; path?: string }> {
   try {
-    return (await ica.getData(projectId, dataId)).status;
+    const data = await ica.getData(projectId, dataId);
+    return { status: data.status, path: data.path };
   } catch (error) {
-    if (error instanceof NotFoundError) return "DELETED";
+    if (error instanceof NotFoundError) return { status: "DELETED" };
     throw error;
   }
 }

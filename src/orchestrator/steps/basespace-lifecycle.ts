@@ -2,13 +2,15 @@ import pLimit from "p-limit";
 import type { BaseSpaceClient } from "../../basespace/client.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
-import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems } from "../../modules/bssh-utils/index.js";
+import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems, trashBasis } from "../../modules/bssh-utils/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/plan-basespace-lifecycle.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
+import { withoutPersonDecisions } from "../person-decisions.js";
 import { logProtected } from "../protect-report.js";
+import { auditedRereadCall } from "../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
@@ -36,7 +38,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
     rec.warn(warning);
     return emptyPlan([warning]);
   }
-  const items = await basespaceItems(ctx, bs, ctx.analyses, rec);
+  const items = withoutPersonDecisions(ctx, await basespaceItems(ctx, bs, ctx.analyses, rec), rec);
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,
@@ -127,16 +129,25 @@ async function applyBasespaceLifecycle(
     trash.map((item) =>
       limit(async () => {
         const kind = kindOf(item);
+        const { id, name } = item.target;
         try {
-          await actions.perform("basespaceLifecycle", { action: "trash", ids: [item.target.id] }, () =>
-            deleteEndpointTrashMover(bs, { kind, id: item.target.id }),
-          );
-          ctx.journal.clearBasespaceRestore(item.target.id);
-          rec.count("trashed");
+          const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
+            reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called),
+            call: () => deleteEndpointTrashMover(bs, { kind, id }),
+          });
+          if (outcome.outcome === "done") {
+            ctx.journal.clearBasespaceRestore(id);
+            rec.count("trashed");
+          } else {
+            // Not moved by us: whatever is in the trash under this id is someone else's.
+            ctx.journal.forgetTrashed([id]);
+            rec.count("skippedChanged");
+            rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+          }
         } catch (error) {
-          ctx.journal.forgetTrashed([item.target.id]);
+          ctx.journal.forgetTrashed([id]);
           rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${item.target.name ?? ""} [${item.target.id}] failed: ${messageOf(error)}`, failureFactOf(error, item.target.id));
+          rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));
         }
       }),
     ),

@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { IcaAnalysis } from "../../ica/schemas.js";
-import { archiveData, deleteData, unarchiveData } from "../../modules/data-transfer/index.js";
+import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import { undeliveredAnalyses, type ListedCycle } from "../cycle-facts.js";
@@ -12,6 +12,8 @@ import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-life
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
+import { heldIcaFolder } from "../person-decisions.js";
+import { rereadIcaAction } from "./reread-ica-action.js";
 import { failureFactOf } from "../failure-facts.js";
 
 /**
@@ -40,7 +42,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
 async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
   // Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait.
   const undelivered = undeliveredAnalyses(ctx);
-  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string }> = [];
+  const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string; known: Classification }> = [];
   for (const analysis of ctx.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
     if (known?.kind !== "ica" || known.outputFolderId === undefined) continue;
@@ -51,11 +53,11 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
       rec.count("archivedEarlier");
       continue;
     }
-    toRead.push({ analysis, ageDays, folderId: known.outputFolderId, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
+    toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
   }
   const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
   const subjects: IcaManagedAnalysis[] = [];
-  for (const { analysis, ageDays, folderId, folderPath } of toRead) {
+  for (const { analysis, ageDays, folderId, folderPath, known } of toRead) {
     const folder = folders.get(folderId);
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
@@ -68,6 +70,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
       rec.warn(moved);
       continue;
     }
+    if (heldIcaFolder(ctx, analysis.id, known, folder, rec)) continue;
     const window = classifyAge(ageDays, ctx.windows);
     // Found archived inside the archive window: nothing to do until days_to_delete, so no look until then.
     if (folder.status === "ARCHIVED" && window === "archive") {
@@ -106,25 +109,24 @@ async function applyIcaLifecycle(
       limit(async () => {
         const { id, path } = item.target;
         const analysisId = item.analysisId as string;
-        const target = { action: item.action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };
+        if (item.action !== "archive" && item.action !== "unarchive" && item.action !== "delete") return;
         try {
-          if (item.action === "archive") {
-            await actions.perform("icaLifecycle", target, () => archiveData(ctx.ica, sourceId, id));
+          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action);
+          if (outcome.outcome === "skipped") {
+            rec.count("skippedChanged");
+            rec.warn(`${item.action} ${path ?? id} skipped: ${outcome.why} since it was planned; left alone`);
+          } else if (item.action === "archive") {
             ctx.journal.recordOutputStatus(analysisId, "ARCHIVED");
             rec.count("archived");
           } else if (item.action === "unarchive") {
-            await actions.perform("icaLifecycle", target, () => unarchiveData(ctx.ica, sourceId, id));
             // Recorded after the call (recorded before, a lost call would wait forever); a crash in
             // between is recovered by lifecycleSubjects, which adopts a folder found UNARCHIVING.
             ctx.journal.requestIcaDelete(id, { projectId: sourceId, analysisId, ...(path !== undefined ? { path } : {}) });
             rec.count("unarchiveRequested");
-          } else if (item.action === "delete") {
-            await actions.perform("icaLifecycle", target, () => deleteData(ctx.ica, sourceId, id));
+          } else {
             ctx.journal.recordOutputStatus(analysisId, "DELETED");
             ctx.journal.clearIcaDelete(id);
             rec.count("deleted");
-          } else {
-            return;
           }
         } catch (error) {
           rec.count("actionsFailed");

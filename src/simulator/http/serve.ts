@@ -28,6 +28,8 @@ export interface DispatchOptions {
   signal: AbortSignal;
   /** Print handler errors, with their stack, to stderr. */
   debug: boolean;
+  /** People acting between two requests (person-hooks.ts): run after a response is decided, before it is sent. */
+  afterRequest?(route: string, path: string): Promise<void>;
 }
 
 /** Builds an error response in the called service's shape. */
@@ -98,6 +100,7 @@ async function dispatch(options: DispatchOptions, req: IncomingMessage, res: Ser
     if (options.signal.aborted) throw error;
     response = fail(500, `simulator failure: ${messageOf(error)}`);
   }
+  if (entry?.route && options.afterRequest) await options.afterRequest(entry.route, target.rawPath);
   if (response === "reset") {
     req.socket.destroy();
     return;

@@ -1,4 +1,5 @@
 import type { BaseSpaceClient } from "../../../basespace/client.js";
+import type { BsTrashItem } from "../../../basespace/schemas.js";
 import { emptyTrash as emptyBasespaceTrash, listTrash } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
 import type { BasespaceIdSets } from "../../plan/plan-basespace-lifecycle.js";
@@ -6,8 +7,11 @@ import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
 import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/plan-empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
-import { messageOf, type StepRecorder } from "../../step-recorder.js";
+import { NotFoundError } from "../../../http/errors.js";
+import { noteRestoredFromTrash } from "../../person-decisions.js";
+import { rereadBeforeActing } from "../../reread-before-acting.js";
 import { failureFactOf } from "../../failure-facts.js";
+import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
 export interface EmptyTrashStepInput {
   scopes: ScopeGate;
@@ -21,6 +25,11 @@ export interface EmptyTrashStepInput {
  * ours in the trash there is nothing to decide, so the trash is not even listed, and with `own-only`
  * the listing stops at the first item someone else put there. Ours that are no longer there (emptied
  * or restored by a person) are forgotten whenever the trash was read to the end.
+ *
+ * The purge cannot be undone and takes whatever is in the trash when it lands, so it is made only on a
+ * listing taken right before it, never replayed blindly: after a failure or a wait (429 Retry-After,
+ * timeout, 5xx) the trash is listed and decided again (rereadBeforeActing), and the audit line names
+ * the items of the listing the purge was sent on.
  */
 export async function emptyTrash(
   ctx: CycleContext,
@@ -34,12 +43,68 @@ export async function emptyTrash(
   const ours = trashedByUs(ctx, planned);
   if (mode === "own-only" && ours.datasetIds.size + ours.runIds.size === 0) return null;
 
+  const first = await readAndDecide(ctx, bs, input, ours, planned, rec);
+  if (first.decision.warning !== null) rec.warn(first.decision.warning);
+  rec.count("trashItems", first.trash.length);
+  const actions = ctx.actions;
+  if (first.decision.empty && actions) {
+    const step = "basespaceLifecycle";
+    let latest = first;
+    // The listing the purge was last sent on: exactly what it took, if it took effect.
+    let sentOn = first.listed;
+    const target = () => ({ action: "empty-trash", ids: sentOn.map((entry) => entry.itemId ?? entry.trashId) });
+    try {
+      const outcome = await rereadBeforeActing({
+        reread: async (called) => {
+          if (!called) return { state: "unchanged" }; // `first` was listed right before.
+          latest = await readAndDecide(ctx, bs, input, ours, planned, rec);
+          if (latest.listed.length === 0) return { state: "done" };
+          return latest.decision.empty ? { state: "unchanged" } : { state: "changed", why: latest.decision.warning ?? latest.decision.item?.reason ?? "" };
+        },
+        call: async () => {
+          sentOn = latest.listed;
+          await actions.perform(step, target(), () => emptyBasespaceTrash(bs));
+        },
+      });
+      if (outcome.outcome === "skipped") {
+        rec.warn(`BaseSpace trash not emptied: listed again after a failed attempt, it no longer holds only what may be purged: ${outcome.why}`);
+      } else {
+        if (outcome.outcome === "done" && outcome.confirmedByReread) {
+          await actions.record(step, target(), "ok", "confirmed by listing the trash again after an ambiguous failure");
+        }
+        ctx.journal.forgetTrashed(sentOn.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
+        rec.count("trashEmptied", sentOn.length);
+      }
+    } catch (error) {
+      rec.error(`emptying the BaseSpace trash failed: ${messageOf(error)}`, failureFactOf(error, "trash"));
+    }
+  }
+  await ctx.journalWriter.save();
+  return first.decision.item;
+}
+
+interface TrashReading {
+  listed: BsTrashItem[];
+  trash: TrashEntry[];
+  decision: ReturnType<typeof decideEmptyTrash>;
+}
+
+/** Lists the trash (forgetting ours that left it) and decides whether it may be emptied now. */
+async function readAndDecide(
+  ctx: CycleContext,
+  bs: BaseSpaceClient,
+  input: EmptyTrashStepInput,
+  ours: BasespaceIdSets,
+  planned: readonly PlanItem[],
+  rec: StepRecorder,
+): Promise<TrashReading> {
+  const mode = ctx.settings.emptyTrash;
   // `own-only` is settled by the first item someone else put there, so the listing stops at it.
   const { listed, complete } = await listTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
   if (complete) {
     const present = new Set(listed.map((entry) => entry.itemId));
-    const gone = Object.keys(ctx.journal.data.trashedByUs).filter((id) => !present.has(id));
-    ctx.journal.forgetTrashed(gone);
+    const gone = Object.entries(ctx.journal.data.trashedByUs).filter(([id]) => !present.has(id));
+    await Promise.all(gone.map(([id, trashed]) => forgetOrNoteRestored(ctx, bs, rec, id, trashed.kind)));
   }
   const trash: TrashEntry[] = [...listed, ...planned.map(plannedEntry)];
   const decision = decideEmptyTrash({
@@ -51,23 +116,21 @@ export async function emptyTrash(
     budget: input.budget,
     complete,
   });
-  if (decision.warning !== null) rec.warn(decision.warning);
-  rec.count("trashItems", trash.length);
-  if (decision.empty && ctx.actions) {
-    try {
-      await ctx.actions.perform(
-        "basespaceLifecycle",
-        { action: "empty-trash", ids: listed.map((entry) => entry.itemId ?? entry.trashId) },
-        () => emptyBasespaceTrash(bs),
-      );
-      ctx.journal.forgetTrashed(listed.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
-      rec.count("trashEmptied", listed.length);
-    } catch (error) {
-      rec.error(`emptying the BaseSpace trash failed: ${messageOf(error)}`, failureFactOf(error, "trash"));
-    }
+  return { listed, trash, decision };
+}
+
+/**
+ * One of ours that left the trash was purged (forgotten) or restored by a person (their decision,
+ * noted so that it is not trashed again). Read failures keep the record for the next cycle.
+ */
+async function forgetOrNoteRestored(ctx: CycleContext, bs: BaseSpaceClient, rec: StepRecorder, id: string, kind: "dataset" | "run"): Promise<void> {
+  try {
+    const item = await bs.getItem(kind, id);
+    if (item.isDeleted) return;
+    noteRestoredFromTrash(ctx, rec, id, item.name);
+  } catch (error) {
+    if (error instanceof NotFoundError) ctx.journal.forgetTrashed([id]);
   }
-  await ctx.journalWriter.save();
-  return decision.item;
 }
 
 function trashedByUs(ctx: CycleContext, planned: readonly PlanItem[]): BasespaceIdSets {

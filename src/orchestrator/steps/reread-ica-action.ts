@@ -1,0 +1,26 @@
+import { lifecycleBasis, type LifecycleAction } from "../../modules/data-transfer/index.js";
+import type { ActionLog } from "../action-log.js";
+import type { CycleContext } from "../cycle-context.js";
+import type { PlanItem } from "../plan/plan-types.js";
+import { auditedRereadCall, type RereadOutcome } from "../reread-before-acting.js";
+
+/**
+ * One ICA archive, unarchive or delete of an output folder, on a fresh read of it (see
+ * rereadBeforeActing): the planner archives and deletes AVAILABLE folders and unarchives ARCHIVED ones,
+ * so a folder found otherwise, or under another path, changed since it was planned.
+ */
+export function rereadIcaAction(
+  ctx: CycleContext,
+  actions: ActionLog,
+  sourceId: string,
+  item: PlanItem,
+  action: LifecycleAction,
+): Promise<RereadOutcome> {
+  const { id, path } = item.target;
+  const target = { action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };
+  const planned = { status: action === "unarchive" ? ("ARCHIVED" as const) : ("AVAILABLE" as const), ...(path !== undefined ? { path } : {}) };
+  return auditedRereadCall(actions, "icaLifecycle", target, {
+    reread: (called) => lifecycleBasis(ctx.ica, sourceId, id, action, planned, called),
+    call: () => ctx.ica.lifecycleAction(sourceId, id, action),
+  });
+}
