@@ -294,6 +294,15 @@ export const settingRecords = {
     expects: "one of text, json",
     example: "json",
   },
+  keepReportsDays: {
+    name: "keep_reports_days",
+    schema: wholeNumber(1),
+    default: 30,
+    valueName: "days",
+    description: "keep cycle reports (reports/) for",
+    expects: "a whole number of days (1 or more)",
+    example: "30",
+  },
   requeueFailed: {
     name: "requeue_failed",
     schema: onOff,

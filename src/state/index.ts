@@ -19,7 +19,7 @@ export { acquireStateLock, LockHeldError, LockCompromisedError, lockDefaults } f
 export type { StateLock, LockOptions } from "./lock.js";
 export { AuditLog, readAuditLog, auditEntrySchema } from "./audit-log.js";
 export type { AuditEntry, AuditRecord, AuditLogOptions, AuditLogContents } from "./audit-log.js";
-export { newCycleId, writeCycleReport, readLatestReport, manifestPath, ReportError } from "./reports.js";
+export { newCycleId, writeCycleReport, pruneReports, readLatestReport, manifestPath, ReportError } from "./reports.js";
 export type { StoredReport } from "./reports.js";
 export { checkStateWritable, ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
 export { cycleTempTargets, removeStaleTempFiles, staleTempAgeMs } from "./stale-temp-files.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileFenced, type Fence } from "./fenced-write.js";
 import type { z } from "zod";
@@ -29,6 +29,29 @@ export async function writeCycleReport(paths: StatePaths, cycleId: string, repor
   const file = reportFile(paths, cycleId);
   await writeFileFenced(file, `${JSON.stringify(report, null, 2)}\n`, fence);
   return file;
+}
+
+/** When the cycle id (its start time, see newCycleId) says the cycle started. */
+function startOf(cycleId: string): number {
+  return Date.parse(`${cycleId.slice(0, 10)}T${cycleId.slice(11, 23).replace(/-/g, ":")}Z`);
+}
+
+/**
+ * Removes the reports of cycles that started more than `keepDays` before `now`, so `reports/` holds
+ * a bounded history; the latest report always stays (`status` reads it). The fence is checked before
+ * each removal: a cycle that lost the lock removes nothing. Returns how many were removed.
+ */
+export async function pruneReports(paths: StatePaths, keepDays: number, now: Date, fence: Fence = () => undefined): Promise<number> {
+  const names = (await readdir(paths.reports)).filter((name) => name.endsWith(".json") && cycleIdPattern.test(name.slice(0, -5))).sort();
+  const cutoff = now.getTime() - keepDays * 86_400_000;
+  const old = names.slice(0, -1).filter((name) => startOf(name.slice(0, -5)) < cutoff);
+  for (const name of old) {
+    fence();
+    await unlink(join(paths.reports, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+  }
+  return old.length;
 }
 
 export interface StoredReport<T> {

@@ -101,6 +101,18 @@ describe("run", () => {
     expect(result.err).not.toContain("\x1b["); // no colour when the console is not a terminal
   });
 
+  it("keeps --keep_reports_days of cycle reports: older ones go when a cycle writes its own", async () => {
+    const paths = await ensureStateDir(stateDir());
+    const old = "2020-01-01T00-00-00.000Z-0a0b";
+    await writeFile(join(paths.reports, `${old}.json`), "{}\n");
+    const result = await cli(["run", ...args, "--keep_reports_days", "1"]);
+    expect(result.code).toBe(0);
+    const reports = await readdir(paths.reports);
+    expect(reports).toHaveLength(1);
+    expect(reports).not.toContain(`${old}.json`);
+    expect(result.err).toMatch(/removed 1 cycle report\(s\) older than 1 days/);
+  });
+
   it("exits 0 with one line when another cycle holds the lock", async () => {
     await ensureStateDir(stateDir());
     const lock = await acquireStateLock(stateDir());

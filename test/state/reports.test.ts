@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { manifestPath, newCycleId, readLatestReport, ReportError, writeCycleReport } from "../../src/state/reports.js";
+import { manifestPath, newCycleId, pruneReports, readLatestReport, ReportError, writeCycleReport } from "../../src/state/reports.js";
 import { ensureStateDir, StateDirError, statePaths } from "../../src/state/state-dir.js";
 
 let dir: string;
@@ -82,5 +82,39 @@ describe("state/reports", () => {
     );
     for (const bad of ["", "..", "../x", "a/b", "a\\b"]) expect(() => manifestPath(paths, bad)).toThrow(ReportError);
     await expect(stat(paths.manifests)).resolves.toBeTruthy();
+  });
+});
+
+describe("state/reports pruneReports", () => {
+  const day = 86_400_000;
+  const now = new Date("2026-06-30T12:00:00.000Z");
+
+  it("removes reports of cycles older than the kept days, keeps younger ones and files that are not reports", async () => {
+    const paths = await ensureStateDir(join(dir, "state"));
+    const ids = [40, 31, 29, 1].map((daysAgo) => newCycleId(new Date(now.getTime() - daysAgo * day)));
+    for (const id of ids) await writeCycleReport(paths, id, { cycleId: id, linked: 0 });
+    await writeFile(join(paths.reports, "notes.txt"), "mine");
+
+    expect(await pruneReports(paths, 30, now)).toBe(2);
+    expect((await readdir(paths.reports)).sort()).toEqual([...ids.slice(2).map((id) => `${id}.json`), "notes.txt"].sort());
+  });
+
+  it("always keeps the latest report, however old, so status can still show it", async () => {
+    const paths = await ensureStateDir(join(dir, "state"));
+    const id = newCycleId(new Date(now.getTime() - 400 * day));
+    await writeCycleReport(paths, id, { cycleId: id, linked: 0 });
+    expect(await pruneReports(paths, 30, now)).toBe(0);
+    expect(await readdir(paths.reports)).toEqual([`${id}.json`]);
+  });
+
+  it("removes nothing once the fence says the lock is lost", async () => {
+    const paths = await ensureStateDir(join(dir, "state"));
+    const ids = [50, 1].map((daysAgo) => newCycleId(new Date(now.getTime() - daysAgo * day)));
+    for (const id of ids) await writeCycleReport(paths, id, { cycleId: id, linked: 0 });
+    const lost = () => {
+      throw new Error("lock lost");
+    };
+    await expect(pruneReports(paths, 30, now, lost)).rejects.toThrow("lock lost");
+    expect((await readdir(paths.reports)).length).toBe(2);
   });
 });

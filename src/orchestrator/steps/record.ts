@@ -1,5 +1,5 @@
 import type { ProjectRef, Settings } from "../../config/index.js";
-import { newCycleId, writeCycleReport } from "../../state/index.js";
+import { newCycleId, pruneReports, writeCycleReport } from "../../state/index.js";
 import type { CycleOutcome, CycleReport } from "../cycle-report.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ResolvedProjects } from "../cycle-facts.js";
@@ -64,6 +64,8 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
     const fence = () => ctx.actions?.assertLockHeld();
     const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined }, fence);
+    const pruned = await pruneReports(ctx.paths, ctx.settings.keepReportsDays, ctx.now, fence);
+    if (pruned > 0) ctx.logger.info(`removed ${pruned} cycle report(s) older than ${ctx.settings.keepReportsDays} days (--keep_reports_days)`);
     return { ...report, reportPath };
   } catch (error) {
     const message = `[record] cycle report not written: ${messageOf(error)}`;
