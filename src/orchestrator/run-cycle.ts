@@ -98,7 +98,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
   } catch (error) {
     // A revoked key, a renamed project, a non-API server: the cycle still reports, alerts and counts, then ends (exit 2).
     if (run.fatal === error) {
-      const frame = { projects: undefined, plans: [], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
+      const frame = { projects: undefined, plans: [], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs, endedByConfigurationError: true };
       await publishCycle(ctx, await recordReport(ctx, run, frame), [], publishing);
     }
     throw error;

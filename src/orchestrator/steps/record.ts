@@ -22,11 +22,17 @@ export interface ReportFrame {
   startedAt: Date;
   finishedAt: Date;
   durationMs: number;
+  /**
+   * A configuration or credential error ended the cycle: bad input changes nothing, so the report is
+   * published (alert, metrics) but not written into the state directory.
+   */
+  endedByConfigurationError?: boolean;
 }
 
 /**
  * Step 7: the cycle report — counts, warnings and errors per step, the mutating calls made, API calls
- * per route, duration — written as JSON to the state directory (not in a dry run) and returned. The
+ * per route, duration — written as JSON to the state directory (not in a dry run, nor after a
+ * configuration error) and returned. The
  * audit log already has a line for every mutating call, written as each was made.
  */
 export async function recordReport(ctx: CycleContext, run: StepRun, frame: ReportFrame): Promise<CycleReport> {
@@ -59,7 +65,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     },
   };
   ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
-  if (ctx.dryRun) return report;
+  if (ctx.dryRun || frame.endedByConfigurationError) return report;
   try {
     // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
     const fence = () => ctx.actions?.assertLockHeld();
