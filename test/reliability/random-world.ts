@@ -271,7 +271,7 @@ export function worldFixture(world: World): FixtureInput {
         files: [
           ...(a.marker === "ica" ? [{ path: "_tags.json", content: "{}" }] : []),
           ...(a.marker === "bssh"
-            ? [{ path: "bsshoutput.json", content: JSON.stringify({ Projects: Object.fromEntries(a.bsProjects.map((name, i) => [`p${i}`, { Id: `p${i}`, Name: name }])) }) }]
+            ? [{ path: "bsshoutput.json", content: JSON.stringify({ Projects: Object.fromEntries(a.bsProjects.map((name, i) => [`p${i}`, { Id: bsProjectId(name), Name: name }])) }) }]
             : []),
           ...a.fastqs.map((name) => ({ path: `output/Samples/${name}`, sizeBytes: 100 })),
         ],
