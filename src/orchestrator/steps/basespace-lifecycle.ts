@@ -122,6 +122,9 @@ async function applyBasespaceLifecycle(
   // (which would keep `own-only` from ever emptying the trash). An id recorded for a call that never
   // happened is harmless: it is forgotten once a full trash listing lacks it. One journal write for
   // all of them, not one per item: at thousands of items the writes, not the calls, took the time.
+  // A move an earlier cycle recorded may have been made with its answer lost (a crash, a kill): found in
+  // the trash now, it is ours, not a person's.
+  const recordedEarlier = new Set(trash.map((item) => item.target.id).filter((id) => ctx.journal.data.trashedByUs[id] !== undefined));
   trash.forEach((item) => ctx.journal.recordTrashed(item.target.id, kindOf(item), names.get(item.target.id)));
   await ctx.journalWriter.save();
   const limit = pLimit(ctx.settings.concurrency);
@@ -132,7 +135,7 @@ async function applyBasespaceLifecycle(
         const { id, name } = item.target;
         try {
           const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
-            reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called),
+            reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
             call: () => deleteEndpointTrashMover(bs, { kind, id }),
           });
           if (outcome.outcome === "done") {
