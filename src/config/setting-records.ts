@@ -161,6 +161,32 @@ export const settingRecords = {
     expects: "a regular expression matched against FASTQ file names",
     example: "'^M-' or '/^mgi/i'",
   },
+  fastqSuffixes: {
+    name: "fastq_suffixes",
+    // `.fastq.ora`: matched at the end of a file name, in any case.
+    schema: list(
+      z
+        .string()
+        .regex(/^\.[A-Za-z0-9._-]+$/, 'must be a file name ending that starts with a dot, e.g. ".fastq.ora"')
+        .transform((suffix) => suffix.toLowerCase()),
+    ).pipe(z.array(z.string()).min(1)),
+    default: [".fastq", ".fastq.gz", ".fq", ".fq.gz", ".fastq.ora"],
+    valueName: "suffixes",
+    repeatable: true,
+    perPair: true,
+    description: "what a FASTQ's name ends in (any case)",
+    expects: "file name endings that make a file a FASTQ, comma-separated",
+    example: ".fastq.gz,.fq.gz,.fastq.ora",
+  },
+  minDaysAfterDelivery: {
+    name: "min_days_after_delivery",
+    schema: wholeNumber(0),
+    default: 7,
+    valueName: "days",
+    description: "keep delivered data at least this long before archive or delete",
+    expects: "a whole number of days (0 or more)",
+    example: "7",
+  },
   bclConvertPattern: {
     name: "bclconvert_pattern",
     schema: patternSchema,

@@ -61,12 +61,31 @@ export function listedCycle(
   };
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * New analyses (SUCCEEDED BCLConvert, not in the managed table) that manageNew did not record this
- * cycle — all of them if it failed as a whole. Their output folders must not be archived or deleted.
+ * Why an analysis' output folder must not be archived or deleted this cycle, by analysis id:
+ * - new (SUCCEEDED BCLConvert, not in the managed table) and not recorded this cycle — all of them if
+ *   manageNew failed as a whole, and those held for an operator (no FASTQ, a FASTQ gone);
+ * - delivered this cycle: a recipient cannot have downloaded anything yet, whatever the settings;
+ * - delivered less than min_days_after_delivery ago (the journal keeps each delivery time).
  */
-export function undeliveredAnalyses(cycle: ListedCycle): Set<string> {
-  return new Set(cycle.newAnalyses.toManage.map(({ analysis }) => analysis.id).filter((id) => !cycle.delivered.has(id)));
+export function deliveryHolds(cycle: ListedCycle): Map<string, string> {
+  const holds = new Map<string, string>();
+  for (const { analysis } of cycle.newAnalyses.toManage) {
+    if (!cycle.delivered.has(analysis.id)) {
+      holds.set(analysis.id, "its MGI FASTQs are not delivered yet (not in the managed table); linked data goes with its source");
+    }
+  }
+  for (const id of cycle.delivered) holds.set(id, "delivered this cycle; kept at least min_days_after_delivery for the recipient");
+  const minDays = cycle.settings.minDaysAfterDelivery;
+  for (const [id, { deliveredAt }] of Object.entries(cycle.journal.data.delivered)) {
+    const until = Date.parse(deliveredAt) + minDays * DAY_MS;
+    if (!holds.has(id) && cycle.now.getTime() < until) {
+      holds.set(id, `delivered ${deliveredAt.slice(0, 10)}; kept until ${new Date(until).toISOString().slice(0, 10)} (min_days_after_delivery ${minDays})`);
+    }
+  }
+  return holds;
 }
 
 /** The deletion budget of one cycle: the ICA lifecycle plans first and leaves the rest to BaseSpace. */

@@ -15,6 +15,16 @@ export interface PublishOptions {
 }
 
 /**
+ * Analyses this cycle found with nothing to deliver: only a warning in the report (the cycle did its
+ * job), but an alert the first time, so an analysis is never left unrecorded without anyone knowing.
+ */
+function newlyHeld(ctx: CycleContext): string[] {
+  return Object.values(ctx.journal.data.undeliverable)
+    .filter((entry) => entry.reason === "no-fastq" && Date.parse(entry.since) >= ctx.now.getTime())
+    .map((entry) => entry.detail);
+}
+
+/**
  * Tells people and monitoring how the cycle went, before it releases the lock (the notification log
  * lives in the state directory): alerts for its errors and for work stuck past the thresholds, then
  * the metrics. Neither throws, and neither says anything for a dry run.
@@ -26,7 +36,7 @@ export async function publishCycle(
   options: PublishOptions,
 ): Promise<void> {
   const input = { ...notificationInputFrom(report, ctx.journal.data, pending), pair: configuredPair(ctx.settings.source, ctx.settings.destination) };
-  await notifyCycle(input, {
+  await notifyCycle({ ...input, errors: [...input.errors, ...newlyHeld(ctx)] }, {
     settings: ctx.settings,
     logPath: notificationLogPath(ctx.paths),
     logger: ctx.logger,

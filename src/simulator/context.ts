@@ -95,6 +95,10 @@ export interface FaultConfig {
   latencyJitterMs: number;
   /** Linking batch items for these data ids (or this share of all items) end FAILED. */
   linkItemFailures: { dataIds: string[]; rate: number };
+  /** An upload to a PARTIAL ICA file of one of these names is answered 200, but the file stays PARTIAL. */
+  uploadsStayPartial: { names: string[] };
+  /** These source data ids vanish (a person deletes them) the moment a linking batch names them. */
+  vanishBeforeLink: { dataIds: string[] };
 }
 
 /** Everything a simulated service needs, passed in — no module globals, so several simulators can coexist. */

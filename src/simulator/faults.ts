@@ -32,6 +32,8 @@ export const faultConfigPatchSchema = z.strictObject({
   linkItemFailures: z
     .strictObject({ dataIds: z.array(z.string()).default([]), rate: z.number().min(0).max(1).default(0) })
     .optional(),
+  uploadsStayPartial: z.strictObject({ names: z.array(z.string()).default([]) }).optional(),
+  vanishBeforeLink: z.strictObject({ dataIds: z.array(z.string()).default([]) }).optional(),
 });
 
 export type FaultConfigPatch = z.input<typeof faultConfigPatchSchema>;
@@ -41,7 +43,15 @@ export class FaultConfigError extends Error {
 }
 
 export function defaultFaultConfig(seed: number, latencyMs = 0): FaultConfig {
-  return { seed, rules: [], latencyMs, latencyJitterMs: 0, linkItemFailures: { dataIds: [], rate: 0 } };
+  return {
+    seed,
+    rules: [],
+    latencyMs,
+    latencyJitterMs: 0,
+    linkItemFailures: { dataIds: [], rate: 0 },
+    uploadsStayPartial: { names: [] },
+    vanishBeforeLink: { dataIds: [] },
+  };
 }
 
 export interface FaultDecision {

@@ -14,6 +14,8 @@ export type {
   BasespaceKind,
   BasespaceRestore,
   TrashedItem,
+  DeliveredEntry,
+  UndeliverableEntry,
 } from "./journal-schema.js";
 export { acquireStateLock, LockHeldError, LockCompromisedError, lockDefaults } from "./lock.js";
 export type { StateLock, LockOptions } from "./lock.js";

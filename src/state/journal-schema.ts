@@ -23,6 +23,11 @@ export const managingSchema = z.strictObject({
   linkBatchIds: z.array(id),
   linkedDataIds: z.array(id),
   manifest: z.strictObject({ dataId: id, status: z.enum(manifestStatuses) }).optional(),
+  /**
+   * The FASTQs selected for delivery when linking started: a file gone from the source later is
+   * missed, not silently dropped (journals written before this lack it).
+   */
+  selection: z.array(z.strictObject({ id, name: z.string(), path: z.string() })).optional(),
   startedAt: timestamp,
   updatedAt: timestamp,
 });
@@ -90,6 +95,23 @@ export const requeueAttemptSchema = z.strictObject({
 });
 export type RequeueAttemptEntry = z.infer<typeof requeueAttemptSchema>;
 
+/**
+ * A delivered analysis (its manifest read back AVAILABLE and every selected FASTQ listed in the
+ * destination): kept from archive and delete until min_days_after_delivery past `deliveredAt`.
+ */
+export const deliveredSchema = z.strictObject({ runId: z.string(), deliveredAt: timestamp });
+export type DeliveredEntry = z.infer<typeof deliveredSchema>;
+
+/** Why an analysis waits for an operator (`mark-managed`, `redeliver`) rather than being recorded. */
+export const undeliverableReasons = ["no-fastq", "missing-fastq"] as const;
+export const undeliverableSchema = z.strictObject({
+  runId: z.string(),
+  reason: z.enum(undeliverableReasons),
+  detail: z.string(),
+  since: timestamp,
+});
+export type UndeliverableEntry = z.infer<typeof undeliverableSchema>;
+
 /** `cycles.json`: how many cycles ran and the last one, kept apart from the journal (see journalFileSchema). */
 export const cyclesSchema = z.strictObject({
   count: z.int().nonnegative(),
@@ -118,6 +140,10 @@ export const journalSchema = z.strictObject({
   identities: z.record(z.string(), id).default({}),
   /** By item id (ICA folder, BaseSpace dataset or run). Journals written before it existed lack the key. */
   personDecisions: z.record(id, personDecisionSchema).default({}),
+  /** By analysis id; journals written before delivery times were kept lack the key. */
+  delivered: z.record(id, deliveredSchema).default({}),
+  /** By analysis id: new analyses held until an operator decides. */
+  undeliverable: z.record(id, undeliverableSchema).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -142,5 +168,7 @@ export function emptyJournal(): JournalData {
     protectUnmatchedWarned: [],
     identities: {},
     personDecisions: {},
+    delivered: {},
+    undeliverable: {},
   };
 }

@@ -17,6 +17,7 @@ import {
   type ManageStep,
   type ManagingEntry,
   type PendingIcaDelete,
+  type UndeliverableEntry,
 } from "./journal-schema.js";
 
 export class JournalError extends Error {
@@ -258,6 +259,13 @@ export class Journal {
     });
   }
 
+  /** The FASTQs selected when linking starts; kept from the first cycle that selected them. */
+  recordSelection(analysisId: string, files: ReadonlyArray<{ id: string; name: string; path: string }>): void {
+    this.update(analysisId, (entry) => {
+      entry.selection ??= files.map(({ id, name, path }) => ({ id, name, path }));
+    });
+  }
+
   setStep(analysisId: string, step: ManageStep): void {
     this.update(analysisId, (entry) => {
       entry.step = step;
@@ -267,6 +275,26 @@ export class Journal {
   /** The managed-table row is written: nothing is in flight for this analysis any more. */
   finishManaging(analysisId: string): void {
     delete this.state.managing[analysisId];
+  }
+
+  // ── deliveries and analyses waiting for an operator ──────────────────────────────────────
+
+  /** Delivered now (or by `redeliver`): the delivery time starts min_days_after_delivery again. */
+  recordDelivered(analysisId: string, runId: string): void {
+    this.state.delivered[analysisId] = { runId, deliveredAt: this.stamp() };
+    delete this.state.undeliverable[analysisId];
+  }
+
+  /** Held for an operator; `since` is kept while the reason stays the same (an alert goes out once). */
+  holdUndeliverable(analysisId: string, hold: Omit<UndeliverableEntry, "since">): void {
+    const known = this.state.undeliverable[analysisId];
+    const since = known?.reason === hold.reason ? known.since : this.stamp();
+    this.state.undeliverable[analysisId] = { ...hold, since };
+  }
+
+  /** An operator decided (`mark-managed`, `redeliver`), or the analysis delivered. */
+  releaseUndeliverable(analysisId: string): void {
+    delete this.state.undeliverable[analysisId];
   }
 
   // ── remembered classifications of aged analyses ───────────────────────────────────────────

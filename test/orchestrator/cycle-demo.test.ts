@@ -30,8 +30,11 @@ const mgiFastqsByAnalysis: Record<string, number> = {
   a0000013: 2,
   a0000015: 2,
 };
-/** SUCCEEDED BCLConvert analyses of the source: all new on an empty table (a0000003 has no MGI FASTQ). */
-const managedPrefixes = ["a0000001", "a0000002", "a0000003", "a0000009", "a0000010", "a0000011", "a0000012", "a0000013", "a0000015"];
+/**
+ * SUCCEEDED BCLConvert analyses of the source delivered on an empty table; a0000003 has no MGI FASTQ,
+ * so it is held for an operator, not recorded.
+ */
+const managedPrefixes = ["a0000001", "a0000002", "a0000009", "a0000010", "a0000011", "a0000012", "a0000013", "a0000015"];
 
 /** The listing calls a cycle with nothing new and nothing pending makes on demo, and nothing else. */
 const steadyCalls = {
@@ -43,6 +46,11 @@ const steadyCalls = {
   "GET /v2/datasets": 1,
   "GET /v2/runs": 1,
   "GET /v2/trash": 1,
+};
+/** a0000003 (no MGI FASTQ) waits for an operator: each cycle looks at its outputs again, in case it now delivers. */
+const heldCalls = {
+  "GET /ica/rest/api/projects/{projectId}/analyses/{analysisId}/outputs": 1,
+  "GET /ica/rest/api/projects/{projectId}/data": 2,
 };
 
 const prefixOf = (path: string): string => /-(a\d{7})-/.exec(path)?.[1] ?? "?";
@@ -110,8 +118,8 @@ describe("a cycle on the demo fixture", () => {
     const { destination } = projectIds();
     const destFiles = await collect(ica.listData(destination, { type: "FILE" }));
     const manifests = destFiles.filter((f) => f.path.startsWith("/fastq_manifests/"));
-    // a0000012 is past days_to_delete: the ICA lifecycle deletes its output (links included) in the same cycle.
-    const stillLinked = Object.keys(mgiFastqsByAnalysis).filter((p) => p !== "a0000012");
+    // a0000012 is past days_to_delete, but what a cycle delivers stays for the recipient: nothing delivered is deleted.
+    const stillLinked = Object.keys(mgiFastqsByAnalysis);
     expect(destFiles.filter((f) => !manifests.includes(f)).map((f) => f.path).sort()).toEqual(stillLinked.flatMap(expectedMgiPaths).sort());
     const withManifest = Object.keys(mgiFastqsByAnalysis);
     expect(manifests.map((f) => f.name).sort()).toEqual(
@@ -146,18 +154,22 @@ describe("a cycle on the demo fixture", () => {
   });
 
   it("acts on aged data as the demo table says, and converges to a cycle that only lists", async () => {
-    const settings = cycleSettings(sim, state.dir);
+    // 0 days after delivery: only the cycle that delivers holds the data back.
+    const settings = cycleSettings(sim, state.dir, { minDaysAfterDelivery: 0 });
     const first = await cycle(sim, settings);
     const acted = (report: CycleReport, action: string) =>
       report.actions.filter((a) => a.step === "icaLifecycle" && a.action === action && a.result === "ok").flatMap((a) => a.paths ?? []);
-    expect(acted(first, "archive").map(prefixOf)).toEqual(["a0000010"]);
-    expect(acted(first, "delete").map(prefixOf)).toEqual(["a0000012"]);
-    expect(acted(first, "unarchive").map(prefixOf)).toEqual(["a0000013"]);
+    // Everything aged here was delivered by this very cycle: nothing is archived or deleted yet.
+    expect(first.actions.filter((a) => a.step === "icaLifecycle")).toEqual([]);
     // The analyses nobody can tell the manager of are reported, and nothing of theirs is touched.
     expect(first.warnings.filter((w) => w.includes("cannot determine")).map(prefixOf).sort()).toEqual(["a0000015", "a0000016"]);
 
     const second = await cycle(sim, settings);
-    expect(acted(second, "delete").map(prefixOf)).toEqual(["a0000013"]);
+    expect(acted(second, "archive").map(prefixOf)).toEqual(["a0000010"]);
+    expect(acted(second, "delete").map(prefixOf)).toEqual(["a0000012"]);
+    expect(acted(second, "unarchive").map(prefixOf)).toEqual(["a0000013"]);
+    const third = await cycle(sim, settings);
+    expect(acted(third, "delete").map(prefixOf)).toEqual(["a0000013"]);
 
     const digest = sim.state().digest;
     sim.resetStats();
@@ -165,25 +177,26 @@ describe("a cycle on the demo fixture", () => {
     expect(steady.outcome).toBe("ok");
     expect(steady.actions).toEqual([]);
     expect(sim.state().digest).toBe(digest);
-    expect(simCalls(sim)).toEqual({ total: 8, mutating: 0, byRoute: steadyCalls });
-    expect(steady.apiCalls.total).toBe(8);
+    expect(simCalls(sim)).toEqual({ total: 11, mutating: 0, byRoute: { ...steadyCalls, ...heldCalls } });
+    expect(steady.apiCalls.total).toBe(11);
   });
 
   it("changes nothing on a second cycle while unarchive and restores are still running", async () => {
     await sim.stop();
     sim = await startCycleSimulator({ timings: { icaLinkBatchMs: 0, icaArchiveMs: 0, icaDeleteMs: 0, icaUnarchiveMs: 86_400_000, bsRestoreMs: 86_400_000 } });
-    const settings = cycleSettings(sim, state.dir);
-    await cycle(sim, settings);
+    const settings = cycleSettings(sim, state.dir, { minDaysAfterDelivery: 0 });
+    await cycle(sim, settings); // delivers
+    await cycle(sim, settings); // archives, deletes, asks to unarchive and to restore
     const digest = sim.state().digest;
     sim.resetStats();
     const second = await cycle(sim, settings);
     expect(second.actions).toEqual([]);
     expect(sim.state().digest).toBe(digest);
-    // The listings, plus one read of the folder whose unarchive is pending (a0000013).
+    // The listings and the held analysis, plus one read of the folder whose unarchive is pending (a0000013).
     expect(simCalls(sim)).toEqual({
-      total: 9,
+      total: 12,
       mutating: 0,
-      byRoute: { ...steadyCalls, "GET /ica/rest/api/projects/{projectId}/data": 1 },
+      byRoute: { ...steadyCalls, ...heldCalls, "GET /ica/rest/api/projects/{projectId}/data": 3 },
     });
     const waits = second.plan.steps.flatMap((s) => s.items).filter((i) => i.action === "wait" && i.step !== "manageNew");
     expect(waits.map((i) => i.target.kind).sort()).toEqual(["bs-dataset", "bs-run", "ica-folder"]);
@@ -204,11 +217,14 @@ describe("a cycle on the demo fixture", () => {
     expect(links).toHaveLength(8); // one per analysis with MGI FASTQs to link…
     expect(links.reduce((n, i) => n + Number(/^(\d+) of /.exec(i.reason)?.[1]), 0)).toBe(25); // …25 files in all
     expect(items.filter((i) => i.action === "upload-manifest")).toHaveLength(8);
-    expect(items.filter((i) => i.action === "delete").map((i) => prefixOf(i.target.path ?? ""))).toEqual(["a0000012"]);
+    // a0000012 is past days_to_delete, but this cycle would deliver it: held, not deleted.
+    expect(items.filter((i) => i.action === "delete")).toEqual([]);
+    expect(items.some((i) => i.action === "wait" && prefixOf(i.target.path ?? "") === "a0000012" && i.reason.includes("delivered this cycle"))).toBe(true);
     expect(renderPlanTable(report.plan)).toContain("upload-manifest 8");
 
-    // With state from a real cycle: the dry run leaves every file in it as it was.
-    const settings = cycleSettings(sim, state.dir);
+    // With state from real cycles (delivered, then unarchived): the dry run leaves every file in it as it was.
+    const settings = cycleSettings(sim, state.dir, { minDaysAfterDelivery: 0 });
+    await cycle(sim, settings);
     await cycle(sim, settings);
     await writeFile(join(state.dir, "marker"), "");
     const files = await stateText(state.dir);

@@ -145,7 +145,7 @@ describe("orchestrator/plan/manage-plan", () => {
       "link an-1",
       "upload-manifest RUN_a912e3_9d578d-BclConvert-x.download_manifest.csv",
       "record an-1",
-      "record an-2",
+      "skip an-2",
       "wait 3",
       "skip 4",
     ]);
@@ -161,7 +161,7 @@ describe("orchestrator/plan/manage-plan", () => {
       sizeBytes: Buffer.byteLength("file_name,file_path,data_id,project_id\nM1.fastq.gz,/out/M1.fastq.gz,1,dest\nM2.fastq.gz,/out/M2.fastq.gz,2,dest\n"),
     });
     expect(step.warnings).toEqual([
-      "no MGI FASTQ in ref-2 (saw 1 FASTQ(s): Phix.fastq.gz); recorded as managed without linking",
+      "no MGI FASTQ in ref-2 (saw 1 FASTQ(s), none matching fastq_pattern: Phix.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ref-2",
     ]);
   });
 

@@ -1,10 +1,11 @@
 /**
  * Which FASTQs of a BCLConvert analysis are MGI's and get linked.
  *
- * A FASTQ is a file whose name ends in `.fastq.gz`, `.fq.gz` or `.fastq` (any case). It is selected when
- * its name matches `fastq_pattern` (default: starts with `M`, case-sensitive — the predecessor demanded
- * exactly `M-…`; the issue widens it to any `M…`). `Undetermined*` (any case) is never selected, whatever
- * the pattern says: those reads belong to no sample.
+ * A FASTQ is a file whose name ends in one of `fastq_suffixes` (any case; default `.fastq`, `.fastq.gz`,
+ * `.fq`, `.fq.gz` and DRAGEN ORA's `.fastq.ora`, the NovaSeq X default). It is selected when its name
+ * matches `fastq_pattern` (default: starts with `M`, case-sensitive — the predecessor demanded exactly
+ * `M-…`; the issue widens it to any `M…`). `Undetermined*` (any case) is never selected, whatever the
+ * pattern says: those reads belong to no sample.
  */
 import type { UserPattern } from "../../config/user-pattern.js";
 
@@ -24,29 +25,37 @@ export interface FastqSelection {
 }
 
 export const DEFAULT_FASTQ_PATTERN = /^M/;
+/** Every FASTQ form the instruments and DRAGEN write (`fastq_suffixes`' default). */
+export const DEFAULT_FASTQ_SUFFIXES: readonly string[] = [".fastq", ".fastq.gz", ".fq", ".fq.gz", ".fastq.ora"];
 
-const FASTQ_NAME = /\.(fastq\.gz|fq\.gz|fastq)$/i;
 const UNDETERMINED = /^undetermined/i;
 
-export function isFastqName(name: string): boolean {
-  return FASTQ_NAME.test(name);
+export function isFastqName(name: string, suffixes: readonly string[] = DEFAULT_FASTQ_SUFFIXES): boolean {
+  const lower = name.toLowerCase();
+  return suffixes.some((suffix) => lower.endsWith(suffix.toLowerCase()));
+}
+
+/** What makes a file a selected FASTQ: the name pattern and the FASTQ suffixes. */
+export interface FastqRule {
+  pattern?: UserPattern;
+  suffixes?: readonly string[];
 }
 
 /** A pure predicate on the file name. */
-export function fastqMatcher(pattern: UserPattern = DEFAULT_FASTQ_PATTERN): (name: string) => boolean {
+export function fastqMatcher(pattern: UserPattern = DEFAULT_FASTQ_PATTERN, suffixes?: readonly string[]): (name: string) => boolean {
   // Settings refuse g/y flags (a RegExp with them keeps lastIndex between test() calls).
-  return (name) => isFastqName(name) && !UNDETERMINED.test(name) && pattern.test(name);
+  return (name) => isFastqName(name, suffixes) && !UNDETERMINED.test(name) && pattern.test(name);
 }
 
-export function selectFastqs(files: Iterable<FileRecord>, pattern?: UserPattern): FastqSelection {
-  const selector = createFastqSelector(pattern);
+export function selectFastqs(files: Iterable<FileRecord>, rule: FastqRule = {}): FastqSelection {
+  const selector = createFastqSelector(rule);
   for (const file of files) selector.add(file);
   return selector.result();
 }
 
 /** For the streamed listing of an analysis' outputs: nothing is held but the FASTQs. */
-export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, pattern?: UserPattern): Promise<FastqSelection> {
-  const selector = createFastqSelector(pattern);
+export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, rule: FastqRule = {}): Promise<FastqSelection> {
+  const selector = createFastqSelector(rule);
   for await (const file of files) selector.add(file);
   return selector.result();
 }
@@ -57,14 +66,14 @@ export interface FastqSelector {
 }
 
 /** The selection fed one file at a time, for a listing shared by several analyses (one selector each). */
-export function createFastqSelector(pattern?: UserPattern): FastqSelector {
-  const matches = fastqMatcher(pattern);
+export function createFastqSelector({ pattern, suffixes }: FastqRule = {}): FastqSelector {
+  const matches = fastqMatcher(pattern, suffixes);
   const seen = new Map<string, FileRecord>();
   const selected: FileRecord[] = [];
   return {
     add(file: FileRecord) {
       // Paged listings can repeat an item across a page boundary; a file counts once.
-      if (!isFastqName(file.name) || seen.has(file.id)) return;
+      if (!isFastqName(file.name, suffixes) || seen.has(file.id)) return;
       seen.set(file.id, file);
       if (matches(file.name)) selected.push(file);
     },
@@ -72,10 +81,14 @@ export function createFastqSelector(pattern?: UserPattern): FastqSelector {
   };
 }
 
-/** The warning for an analysis that is recorded without linking anything. */
+/**
+ * Why an analysis has nothing to deliver, or null when it has. Such an analysis is never recorded as
+ * managed by itself: it is held (not archived or deleted) until an operator runs `mark-managed` or a
+ * wider `fastq_pattern` / `fastq_suffixes` lets it deliver.
+ */
 export function noMgiFastqWarning(reference: string, selection: FastqSelection): string | null {
   if (selection.selected.length > 0) return null;
   const names = selection.seenFastqs.map((f) => f.name);
-  const seen = names.length === 0 ? "no FASTQ at all" : `${names.length} FASTQ(s): ${names.slice(0, 20).join(", ")}`;
-  return `no MGI FASTQ in ${reference} (saw ${seen}${names.length > 20 ? ", …" : ""}); recorded as managed without linking`;
+  const seen = names.length === 0 ? "no recognisable FASTQ at all" : `${names.length} FASTQ(s), none matching fastq_pattern: ${names.slice(0, 20).join(", ")}`;
+  return `no MGI FASTQ in ${reference} (saw ${seen}${names.length > 20 ? ", …" : ""}); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ${reference}`;
 }

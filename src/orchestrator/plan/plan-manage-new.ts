@@ -11,6 +11,8 @@ export interface ManageAnalysisPlanInput {
   /** Journal: ids linked by an earlier cycle's batch. */
   linkedBefore: ReadonlySet<string>;
   manifest: ManifestState;
+  /** Names of FASTQs an earlier cycle selected that the source no longer holds (none when absent). */
+  missing?: readonly string[];
   /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
   manifestCsv: string;
 }
@@ -34,15 +36,18 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
     items.push(analysisItem(analysis, "skip", `BCLConvert analysis ${analysis.status}; not managed`));
   }
   const warnings = input.analyses
-    .map((a) => noMgiFastqWarning(a.analysis.reference, a.selection))
+    .map((a) => (a.missing?.length ? missingFastqMessage(a.analysis.reference, a.missing) : noMgiFastqWarning(a.analysis.reference, a.selection)))
     .filter((warning) => warning !== null);
   return { step: "manageNew", items, warnings };
 }
 
 export function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   const { analysis, selection } = input;
+  if (input.missing?.length) {
+    return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until redeliver or mark-managed`)];
+  }
   if (selection.selected.length === 0) {
-    return [analysisItem(analysis, "record", "no MGI FASTQ; recorded so it is not reconsidered every cycle")];
+    return [analysisItem(analysis, "skip", "no recognisable MGI FASTQ; held from archive and delete until mark-managed or it delivers")];
   }
   const pending = new Set(idsToLink(selection.selected, input.linkedBefore));
   const toLink = selection.selected.filter((file) => pending.has(file.id));
@@ -87,4 +92,10 @@ function analysisItem(
     analysisId: analysis.id,
     reason,
   };
+}
+
+/** The error for an analysis whose selected FASTQs vanished before they were linked. */
+export function missingFastqMessage(reference: string, missing: readonly string[]): string {
+  const names = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
+  return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${names}); not recorded: run redeliver ${reference} to deliver what remains, or mark-managed ${reference}`;
 }

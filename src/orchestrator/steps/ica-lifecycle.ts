@@ -3,7 +3,7 @@ import type { IcaAnalysis } from "../../ica/schemas.js";
 import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
-import { undeliveredAnalyses, type ListedCycle } from "../cycle-facts.js";
+import { deliveryHolds, type ListedCycle } from "../cycle-facts.js";
 import { logProtected } from "../protect-report.js";
 import { markProtectedContents } from "../protected-contents.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
@@ -40,8 +40,8 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
 }
 
 async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
-  // Analyses whose MGI FASTQs are not delivered yet (new, not in the managed table): their folders wait.
-  const undelivered = undeliveredAnalyses(ctx);
+  // Analyses not delivered yet, or delivered too recently for the recipient: their folders wait.
+  const holds = deliveryHolds(ctx);
   const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string; known: Classification }> = [];
   for (const analysis of ctx.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
@@ -88,9 +88,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
       userReference: analysis.userReference,
       ageDays,
       outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes },
-      ...(undelivered.has(analysis.id)
-        ? { hold: "its MGI FASTQs are not delivered yet (not in the managed table); linked data goes with its source" }
-        : {}),
+      ...(holds.has(analysis.id) ? { hold: holds.get(analysis.id) } : {}),
     });
   }
   return subjects;

@@ -5,7 +5,8 @@ import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
 import { supersededItems } from "../plan/delivery-policy.js";
-import { planManageNew } from "../plan/plan-manage-new.js";
+import { noMgiFastqWarning } from "../plan/fastq-selection.js";
+import { missingFastqMessage, planManageNew } from "../plan/plan-manage-new.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
@@ -63,6 +64,7 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
       selection: c.selection,
       linkedBefore: c.linkedBefore,
       manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
+      missing: c.missing.map((file) => file.path),
       manifestCsv: c.manifestCsv,
     })),
     pending: found.pending,
@@ -71,6 +73,7 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
   rec.count("superseded", found.superseded.length);
   plan.items.push(...supersededItems(found.superseded));
+  // Alerted on through the apply step (holdUndeliverable), so a dry run only warns.
   plan.warnings.forEach((warning) => rec.warn(warning));
   return { plan, candidates, staleEntries: found.staleInFlight.map((record) => record.analysisId) };
 }
@@ -121,8 +124,11 @@ async function linkRound(
   rec: StepRecorder,
 ): Promise<Verified[]> {
   const destinationId = ctx.projects.destination.id;
-  const withFiles = round.filter((c) => c.selection.selected.length > 0);
-  for (const c of withFiles) ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
+  const withFiles = round.filter((c) => c.selection.selected.length > 0 && c.missing.length === 0);
+  for (const c of withFiles) {
+    ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
+    ctx.journal.recordSelection(c.analysis.id, c.selection.selected);
+  }
   await ctx.journalWriter.save();
 
   const settled = await settleJournaledBatches(ctx, destinationId, withFiles.filter((c) => c.resumed));
@@ -165,10 +171,31 @@ async function finishRound(
     ),
   );
   if (verified.length > 0) progress.finish(`${uploaded.filter((c) => c !== undefined).length} of ${verified.length} in place`);
-  const withoutFastq = round
-    .filter((c) => c.selection.selected.length === 0)
-    .map((candidate): Checked => ({ candidate, linkedIds: [], destination: [], manifest: "absent" }));
-  return recordManaged(ctx, [...withoutFastq, ...uploaded.filter((c) => c !== undefined)], rec);
+  holdUndeliverable(ctx, round, rec);
+  return recordManaged(ctx, uploaded.filter((c) => c !== undefined), rec);
+}
+
+/**
+ * Analyses with nothing to deliver, or whose selected FASTQs vanished, are never recorded by the
+ * cycle itself: they are held from archive and delete (deliveryHolds) until an operator runs
+ * `mark-managed` or `redeliver`. No FASTQ is a warning (the plan's), alerted once (publishCycle); a
+ * vanished FASTQ an error every cycle (the alert's repeat window spaces them): data is missing.
+ */
+function holdUndeliverable(ctx: ListedCycle, round: readonly Candidate[], rec: StepRecorder): void {
+  for (const c of round) {
+    const { id, reference } = c.analysis;
+    if (c.missing.length > 0) {
+      const detail = missingFastqMessage(reference, c.missing.map((file) => file.path));
+      ctx.journal.holdUndeliverable(id, { runId: reference, reason: "missing-fastq", detail });
+      rec.count("missingFastq");
+      rec.error(detail);
+    } else if (c.selection.selected.length === 0) {
+      // A warning every cycle; publishCycle alerts the first time (newlyHeld).
+      const detail = noMgiFastqWarning(reference, c.selection) ?? "";
+      ctx.journal.holdUndeliverable(id, { runId: reference, reason: "no-fastq", detail });
+      rec.count("held");
+    }
+  }
 }
 
 /** A candidate with what the cycle saw of it in the destination. */
@@ -222,9 +249,9 @@ function itemInfo(results: readonly LinkItemResult[], dataId: string): string {
 }
 
 /**
- * Appends the rows of the analyses that pass the final check (every file linked and listed with its
- * size, the manifest complete; at once for an analysis without MGI FASTQ) in one atomic table
- * write, then closes their journal entries.
+ * Appends the rows of the analyses that pass the final check (every selected file linked and listed
+ * with its size, the manifest read back AVAILABLE) in one atomic table write, then closes their
+ * journal entries; the delivery time stays in the journal (min_days_after_delivery).
  */
 async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec: StepRecorder): Promise<string[]> {
   const rows: ManagedRow[] = [];
@@ -237,6 +264,8 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
     }
     rows.push({ analysisId: analysis.id, runId: analysis.reference });
     if (ctx.journal.data.managing[analysis.id]) ctx.journal.setStep(analysis.id, "record");
+    // Saved with the step, before the row: a delivered analysis never lacks its delivery time.
+    ctx.journal.recordDelivered(analysis.id, analysis.reference);
   }
   if (rows.length === 0) return [];
   await ctx.journalWriter.save();

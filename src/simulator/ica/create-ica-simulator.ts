@@ -45,6 +45,8 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
   ctx.objects.onWrite((key, size) => {
     const item = store.byObjectKey(key);
     if (item?.dataType !== "FILE" || item.status !== "PARTIAL") return;
+    // An injected fault: S3 took the bytes, yet ICA never saw the upload complete.
+    if (ctx.faults().uploadsStayPartial.names.includes(item.name)) return;
     item.sizeBytes = size;
     item.hasContent = true;
     store.setStatus(item, "AVAILABLE", ctx.clock.now());

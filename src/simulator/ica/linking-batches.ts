@@ -73,6 +73,7 @@ export class LinkingBatches {
     const generation = this.generations.get(request) ?? 0;
     this.generations.set(request, generation + 1);
     const id = stableUuid("link-batch", request, String(generation));
+    this.vanishInjected(dataIds);
     const requested = version === "v3" ? dataIds.flatMap((dataId) => this.expandV3(principal, dataId)) : dataIds;
     const batch: LinkingBatch = {
       id,
@@ -126,6 +127,13 @@ export class LinkingBatches {
   private injectedFailure(dataId: string): boolean {
     const { dataIds, rate } = this.ctx.faults().linkItemFailures;
     return dataIds.includes(dataId) || (rate > 0 && this.ctx.random() < rate);
+  }
+
+  /** An injected fault: a person deletes these source files just before our batch would link them. */
+  private vanishInjected(dataIds: readonly string[]): void {
+    const doomed = new Set(this.ctx.faults().vanishBeforeLink.dataIds);
+    const vanishing = dataIds.filter((dataId) => doomed.has(dataId)).map((dataId) => this.store.get(dataId));
+    this.store.remove(vanishing.filter((item) => item !== undefined));
   }
 
   private resolve(batch: LinkingBatch, item: BatchItem): void {

@@ -17,6 +17,11 @@ export interface Candidate {
   selection: FastqSelection;
   /** Selected files the destination already lists (looked up for resumed analyses only). */
   linkedBefore: Set<string>;
+  /**
+   * FASTQs an earlier cycle selected (journal) that the source no longer offers: the analysis is not
+   * recorded with fewer files than it had, but held for an operator (`redeliver`, `mark-managed`).
+   */
+  missing: Array<{ id: string; name: string; path: string }>;
   /** The manifest CSV of the selection, rendered once: the plan sizes it, the upload sends it ("" without a folder: nothing to list). */
   manifestCsv: string;
 }
@@ -39,12 +44,20 @@ export async function selectCandidates(
     const folder = folders.get(analysis.id);
     if (folder instanceof OutputFolderNotFoundError) {
       // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
-      rec.warn(`${analysis.reference}: ${folder.message}; recorded as managed without linking`);
-      withoutFolder.push({ analysis, resumed, folder: null, selection: { selected: [], seenFastqs: [] }, linkedBefore: new Set(), manifestCsv: "" });
+      rec.warn(`${analysis.reference}: ${folder.message}; nothing to deliver`);
+      withoutFolder.push({
+        analysis,
+        resumed,
+        folder: null,
+        selection: { selected: [], seenFastqs: [] },
+        linkedBefore: new Set(),
+        missing: missingFromSource(ctx, analysis.id, []),
+        manifestCsv: "",
+      });
     } else if (folder === undefined || folder instanceof Error) {
       rec.error(`${analysis.reference}: cannot list its FASTQs: ${folder?.message ?? "no output folder"}; tried again next cycle`);
     } else {
-      selectors.set(analysis.id, createFastqSelector(ctx.settings.fastqPattern));
+      selectors.set(analysis.id, createFastqSelector({ pattern: ctx.settings.fastqPattern, suffixes: ctx.settings.fastqSuffixes }));
       withFolders.push({ analysis, resumed, folder });
     }
   }
@@ -57,7 +70,13 @@ export async function selectCandidates(
   );
   const candidates: Candidate[] = withFolders.map((c) => {
     const selection = (selectors.get(c.analysis.id) as FastqSelector).result();
-    return { ...c, selection, linkedBefore: new Set<string>(), manifestCsv: manifestFor(selection, ctx.projects.destination.id) };
+    return {
+      ...c,
+      selection,
+      linkedBefore: new Set<string>(),
+      missing: missingFromSource(ctx, c.analysis.id, selection.selected),
+      manifestCsv: manifestFor(selection, ctx.projects.destination.id),
+    };
   });
   const resumed = candidates.filter((c) => c.resumed && c.selection.selected.length > 0);
   if (resumed.length > 0) {
@@ -65,6 +84,11 @@ export async function selectCandidates(
     for (const c of resumed) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
   }
   return [...candidates, ...withoutFolder];
+}
+
+function missingFromSource(ctx: CycleContext, analysisId: string, selected: ReadonlyArray<{ id: string }>): Candidate["missing"] {
+  const now = new Set(selected.map((file) => file.id));
+  return (ctx.journal.data.managing[analysisId]?.selection ?? []).filter((file) => !now.has(file.id));
 }
 
 /**

@@ -20,7 +20,7 @@ export function manifestIdempotencyKey(runId: string, csv: string): string {
 
 /**
  * Writes `<run>.download_manifest.csv` to the state directory and makes sure the destination holds
- * it complete under /fastq_manifests/: created once (Idempotency-Key; a 409 finds the file already
+ * it complete under /fastq_manifests/ (read back as AVAILABLE after the upload): created once (Idempotency-Key; a 409 finds the file already
  * there), uploaded while PARTIAL (an upload that died is simply done again), and never created twice.
  * The journal keeps the file's id as soon as it exists, and `uploaded` once the bytes are in.
  */
@@ -75,13 +75,14 @@ async function upload(
     await actions.perform("manageNew", { action: "upload-manifest", ids: [file.id], paths: [file.path] }, () =>
       uploadViaPresignedUrl(ctx.ica, destinationId, file.id, bytes, "text/csv"),
     );
-    return { ...file, status: "AVAILABLE", sizeBytes: bytes.length };
   } catch (error) {
     // A create replayed from ICA's idempotency memory reports the file as it was then (PARTIAL);
     // if it has been uploaded since, ICA refuses a new upload URL — read what is there instead.
     if (!(error instanceof ConflictError)) throw error;
-    return ctx.ica.getData(destinationId, file.id);
   }
+  // Read back, never assumed: S3 can answer 200 while ICA keeps the file PARTIAL, and a manifest
+  // the recipient cannot download is not a delivery.
+  return ctx.ica.getData(destinationId, file.id);
 }
 
 async function readFile(ctx: CycleContext, destinationId: string, dataId: string): Promise<IcaData | undefined> {
