@@ -172,3 +172,33 @@ describe("every FASTQ form", () => {
     expect(result.err).toMatch(/fastq_suffixes/);
   });
 });
+
+describe("mark-managed", () => {
+  it("records a held analysis without delivering it, under the lock; the next cycle no longer holds it", async () => {
+    await start();
+    const a3 = analysis("a0000003"); // no MGI FASTQ in the demo
+    expect((await cli(["run", ...args])).code).toBe(0);
+    expect((await journal()).undeliverable[a3.id]?.reason).toBe("no-fastq");
+    const status = await cli(["status", ...args]);
+    expect(status.out).toContain(`analyses held for an operator (mark-managed or redeliver): 1`);
+    expect(status.out).toContain(`${a3.id}  no-fastq since`);
+
+    const marked = await cli(["mark-managed", a3.id, ...args]);
+    expect(marked.code).toBe(0);
+    expect(marked.out).toContain(`${a3.id},${a3.reference} recorded`);
+    expect(await managed()).toContain("a0000003");
+    expect((await journal()).undeliverable[a3.id]).toBeUndefined();
+    expect((await cli(["mark-managed", a3.id, ...args])).out).toContain("is already in");
+
+    const next = await cli(["run", ...args]);
+    expect(next.err).not.toContain("no MGI FASTQ");
+  });
+
+  it("refuses something that is not an analysis id (exit 2, one line, nothing written)", async () => {
+    await start();
+    const result = await cli(["mark-managed", "20251116_LH00619_0978", ...args]);
+    expect(result.code).toBe(2);
+    expect(result.err.trim().split("\n")).toHaveLength(1);
+    expect(result.err).toContain("is not an ICA analysis id");
+  });
+});
