@@ -158,6 +158,8 @@ describe("simulator core: faults", () => {
       latencyMs: 0,
       latencyJitterMs: 0,
       linkItemFailures: { dataIds: ["fil.1"], rate: 0 },
+      uploadsStayPartial: { names: [] },
+      vanishBeforeLink: { dataIds: [] },
     });
     expect(await (await fetch(`${sim.icaUrl}/__sim/faults`)).json()).toEqual(config);
 
