@@ -55,7 +55,7 @@ beforeAll(async () => {
   } finally {
     await s.close();
   }
-  expect(reference.table).toHaveLength(9);
+  expect(reference.table).toHaveLength(8); // a0000003 (no MGI FASTQ) is held, not recorded
   expect(reference.journal.pendingIcaDeletes.length).toBeGreaterThan(0);
   expect(reference.journal.basespaceRestores.length).toBeGreaterThan(0);
   expect(reference.journal.managing).toEqual([]);
@@ -155,18 +155,20 @@ describe("kill and resume", () => {
 
   // The narrowest windows: the server has done the call, the client dies before it hears back (and so
   // before it records anything). The rerun must find out what happened from the API.
+  // ICA data is archived, unarchived or deleted only by a cycle after the one that delivered it.
   it.concurrent.for([
-    ["linking batch", /^POST \/ica\/.*\/dataLinkingBatch$/],
-    ["manifest create", /^POST \/ica\/.*\/data:createFile$/],
-    ["ICA archive", /^POST \/ica\/.*:archive$/],
-    ["ICA unarchive", /^POST \/ica\/.*:unarchive$/],
-    ["ICA delete", /^POST \/ica\/.*:delete$/],
-    ["BaseSpace archive", /^POST \/v2\/archive$/],
-    ["BaseSpace restore", /^POST \/v2\/restore$/],
-    ["BaseSpace move to trash", /^DELETE \/v2\/(datasets|runs)\//],
-  ] satisfies Array<[string, RegExp]>)("SIGKILL after the server did a %s, before the answer arrived: the rerun ends in the uninterrupted state", async ([, route], { expect }) => {
+    ["linking batch", /^POST \/ica\/.*\/dataLinkingBatch$/, false],
+    ["manifest create", /^POST \/ica\/.*\/data:createFile$/, false],
+    ["ICA archive", /^POST \/ica\/.*:archive$/, true],
+    ["ICA unarchive", /^POST \/ica\/.*:unarchive$/, true],
+    ["ICA delete", /^POST \/ica\/.*:delete$/, true],
+    ["BaseSpace archive", /^POST \/v2\/archive$/, false],
+    ["BaseSpace restore", /^POST \/v2\/restore$/, false],
+    ["BaseSpace move to trash", /^DELETE \/v2\/(datasets|runs)\//, false],
+  ] satisfies Array<[string, RegExp, boolean]>)("SIGKILL after the server did a %s, before the answer arrived: the rerun ends in the uninterrupted state", async ([, route, afterDelivery], { expect }) => {
     const s = await start();
     try {
+      if (afterDelivery) await s.cycle();
       const answered = s.proxy.hold(route, "answered");
       const run = startCli(cli, ["run", ...(await s.cliArgs())], { env: s.cliEnv() });
       await Promise.race([answered.arrived, run.done]);

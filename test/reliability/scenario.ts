@@ -97,6 +97,8 @@ export class Scenario {
       "--source_project_name", SOURCE_PROJECT_NAME,
       "--destination_project_name", DESTINATION_PROJECT_NAME,
       "--state_dir", this.stateDir,
+      // Only the delivering cycle holds data back, so a scenario's few cycles reach every lifecycle action.
+      "--min_days_after_delivery", "0",
     ];
   }
 
@@ -118,6 +120,7 @@ export class Scenario {
       stateDir: this.stateDir,
       requestTimeoutMs: 10_000,
       linkDeadlineMs: 10_000,
+      minDaysAfterDelivery: 0, // as cliArgs
       ...overrides,
     });
   }
