@@ -47,6 +47,7 @@ describe("config/load-settings precedence", () => {
       maxRequeues: 1,
       maxRequeuesPerCycle: 3,
       minDaysAfterDelivery: 7,
+      keepReportsDays: 30,
       requeueWithinDays: 3,
       notifyEmailTo: [],
       notifyStuckHours: 24,
