@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/run-cli.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { namedFixture } from "../../src/simulator/fixtures/presets.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { readManagedTable, statePaths } from "../../src/state/index.js";
-import { capturedContext, tempDir } from "./helpers.js";
+import { runCliIn, tempDir } from "./helpers.js";
 import { simulatorArgs, startCliSimulator } from "./sim-setup.js";
 
 /** "Delivered" means delivered, and what is delivered stays: guarantees 6 (issue 14) and 7 (issue 13), issue 16 item 1. */
@@ -26,11 +25,7 @@ afterEach(async () => {
   await dir.cleanup();
 });
 
-async function cli(argv: string[]) {
-  const context = capturedContext({ cwd: dir.path });
-  const code = await runCli(argv, context);
-  return { code, out: context.out(), err: context.err() };
-}
+const cli = (argv: string[]) => runCliIn(dir.path, argv);
 
 const state = () => statePaths(join(dir.path, "state"));
 const analysis = (prefix: string) => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { CliContext } from "../../src/cli/cli-context.js";
+import { runCli } from "../../src/cli/run-cli.js";
 import { bundleCli } from "../reliability/cli-process.js";
 
 export interface CapturedContext extends CliContext {
@@ -70,4 +71,11 @@ export async function spawnCli(args: readonly string[]) {
     if (output.closed) throw new Error(`the CLI exited before /${pattern.source}/:\n${output.stderr}`);
   };
   return { child, output, exited, waitFor };
+}
+
+/** Runs the CLI in-process in `cwd`, with a captured context: its exit code and what it printed. */
+export async function runCliIn(cwd: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const context = capturedContext({ cwd });
+  const code = await runCli(argv, context);
+  return { code, out: context.out(), err: context.err() };
 }
