@@ -1,14 +1,14 @@
 import { scenarioNames, type BenchResults } from "./results.js";
 
 /** `--check` fails on a figure more than 20 % worse than the committed one. */
-export const regressionTolerance = 0.2;
+const regressionTolerance = 0.2;
 
 /**
  * Differences this small are noise, not regressions: a timer tick and scheduling on a shared machine
  * move a 300 ms cycle by more than 20 %, the allocator moves RSS by a few MB, and loading lab-year took
  * anywhere from 1.0 to 1.8 s across runs of the same code. Calls have no noise.
  */
-export const noiseFloors = { calls: 0, wallMs: 150, peakRssMb: 10, loadMs: 500, pageMs: 2 } as const;
+const noiseFloors = { calls: 0, wallMs: 150, peakRssMb: 10, loadMs: 500, pageMs: 2 } as const;
 
 export interface Regression {
   /** A scenario name, or `simulator`. */

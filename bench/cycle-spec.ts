@@ -13,7 +13,6 @@ export const cycleSpecSchema = z.strictObject({
   clockOffsetMs: z.number(),
   resultPath: z.string().min(1),
 });
-export type CycleSpec = z.infer<typeof cycleSpecSchema>;
 
 export const cycleChildResultSchema = z.strictObject({
   /** runCycle alone: process start-up and module loading are not the cycle's. */

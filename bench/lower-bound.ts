@@ -4,18 +4,18 @@
  */
 
 /** Largest page of an ICA listing (the simulator's `icaMaxPageSize`, ICA's undocumented maximum). */
-export const icaPageSize = 1_000;
+const icaPageSize = 1_000;
 /** Largest `Limit` of a BaseSpace listing. */
-export const basespacePageSize = 1_024;
+const basespacePageSize = 1_024;
 /**
  * Data ids one `GET data?id=…&id=…` carries: a 6,000-character query (well under the 8 KB request
  * lines servers accept) holds 150 `id=fol.<32 hex>&` parameters.
  */
-export const idsPerDataQuery = 150;
+const idsPerDataQuery = 150;
 /** Links per `POST dataLinkingBatch` the spec recommends at most (L7480): several analyses share a batch. */
-export const linksPerBatch = 25_000;
+const linksPerBatch = 25_000;
 /** Most ids one `POST /v2/archive` or `/v2/restore` takes. */
-export const basespaceBulkSize = 250;
+const basespaceBulkSize = 250;
 
 export interface NewAnalysisWork {
   /** MGI FASTQs to link (0: recorded without linking, so nothing but its outputs is read). */

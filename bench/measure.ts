@@ -13,14 +13,14 @@ export interface Latency {
   latencyJitterMs: number;
 }
 
-export interface CycleRun {
+interface CycleRun {
   sim: Simulator;
   settings: SettingsDraft;
   workDir: string;
   label: string;
 }
 
-export interface CycleOutcome {
+interface CycleOutcome {
   child: CycleChildResult;
   calls: number;
   mutatingCalls: number;
@@ -32,7 +32,7 @@ export interface CycleOutcome {
  * requests it made (as far as the simulator's log keeps them) go to `<label>.requests.jsonl`, to see
  * where calls went.
  */
-export async function runOneCycle({ sim, settings, workDir, label }: CycleRun): Promise<CycleOutcome> {
+async function runOneCycle({ sim, settings, workDir, label }: CycleRun): Promise<CycleOutcome> {
   sim.resetStats();
   const since = sim.requests(Number.MAX_SAFE_INTEGER).lastSeq;
   const child = await runCycleProcess({ settings, clockOffsetMs: sim.clock.now() - Date.now(), workDir, label });

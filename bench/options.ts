@@ -14,9 +14,9 @@ export interface BenchOptions {
   keep: boolean;
 }
 
-export const committedResults = "bench/results.json";
+const committedResults = "bench/results.json";
 /** Where `--check` writes unless told otherwise: ignored by git, so checking never edits the baseline. */
-export const localResults = "bench/results.local.json";
+const localResults = "bench/results.local.json";
 
 const wholeMs = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of milliseconds");

@@ -7,7 +7,7 @@ export type ScenarioName = (typeof scenarioNames)[number];
 
 const count = z.int().nonnegative();
 
-export const scenarioResultSchema = z.strictObject({
+const scenarioResultSchema = z.strictObject({
   wallMs: count,
   calls: count,
   lowerBound: count,
@@ -23,14 +23,14 @@ export const scenarioResultSchema = z.strictObject({
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 
-export const simulatorFiguresSchema = z.strictObject({
+const simulatorFiguresSchema = z.strictObject({
   labYearLoadMs: count,
   scale1mLoadMs: count.optional(),
   /** Median time to serve a 1,000-item ICA data page (cursor), no latency injected, over HTTP. */
   page1000Ms: z.number().nonnegative(),
 });
-export type SimulatorFigures = z.infer<typeof simulatorFiguresSchema>;
 
+/** @internal exported for the tests */
 export const benchResultsSchema = z.strictObject({
   machine: z.strictObject({ os: z.string(), cpus: z.string(), cpuCount: count, memoryGb: z.number(), node: z.string() }),
   date: z.iso.datetime(),

@@ -9,7 +9,7 @@ import { isManageable, sourceAnalyses } from "./fixture-analyses.js";
  * scale-1m steady cycle starts from it, because linking ~8,000 analyses' FASTQs (a first cycle of
  * ~70,000 calls) only to reach "nothing new" would make the benchmark take longer than it measures.
  */
-export function managedRowsOf(fixture: Fixture, bclConvertPattern: UserPattern): ManagedRow[] {
+function managedRowsOf(fixture: Fixture, bclConvertPattern: UserPattern): ManagedRow[] {
   return sourceAnalyses(fixture)
     .filter((a) => isManageable(a, bclConvertPattern))
     .map((a) => ({ analysisId: a.id, runId: a.reference }));

@@ -10,7 +10,7 @@ export async function startTimed(options: SimulatorOptions): Promise<{ sim: Simu
   return { sim, loadMs: Math.round(performance.now() - started) };
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error("median of no values");
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

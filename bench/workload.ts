@@ -36,7 +36,7 @@ import type { NewAnalysisWork, Workload } from "./lower-bound.js";
  */
 export type Phase = "first" | "dry" | "steady";
 
-export type WorkloadSettings = Pick<
+type WorkloadSettings = Pick<
   Settings,
   "daysToArchive" | "daysToDelete" | "deleteCap" | "basespaceRuns" | "emptyTrash" | "fastqPattern" | "bclConvertPattern"
 > & { basespace?: unknown };

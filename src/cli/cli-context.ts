@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import type { Logger } from "winston";
 import type { Environment } from "../config/index.js";
 
-export type OutputStream = Writable & { isTTY?: boolean };
+type OutputStream = Writable & { isTTY?: boolean };
 
 /**
  * Everything a command reads from the process, passed in so that tests (and the demo) run commands
@@ -59,7 +59,7 @@ export function processContext(): CliContext {
 }
 
 /** What `run` and `watch` say when they get SIGHUP, which they ignore on purpose. */
-export const hangupIgnored =
+const hangupIgnored =
   "SIGHUP received and ignored: the cycle goes on (settings are read again at the start of every cycle); stop with SIGTERM or SIGINT";
 
 /**
@@ -85,7 +85,7 @@ export function shutdownSignal(context: CliContext, logger: Logger): { signal: A
 }
 
 /** The abort reason: which signal asked to stop. */
-export class ShutdownRequest extends Error {
+class ShutdownRequest extends Error {
   override name = "ShutdownRequest";
   constructor(readonly signal: string) {
     super(`${signal} received: finishing the current step, then stopping`);

@@ -4,7 +4,7 @@ import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/
 import { describeDecision } from "../orchestrator/person-decisions.js";
 import { openJournal, readLatestReport, readManagedTable, statePaths, type JournalData, type ManagedRow } from "../state/index.js";
 
-export interface ManagedTableStatus {
+interface ManagedTableStatus {
   path: string;
   count: number;
   /** The most recently added rows, newest last. */

@@ -39,7 +39,10 @@ const settingsByKey = new Map<string, [SettingKey, SettingRecord]>(settingEntrie
 const shapeOf = (records: ReadonlyArray<[SettingKey, SettingRecord]>) =>
   Object.fromEntries(records.map(([, record]) => [record.name, keySchema(record)]));
 
-/** The keys a pair may set besides its source and destination. */
+/**
+ * The keys a pair may set besides its source and destination.
+ * @internal exported for the tests
+ */
 export const pairKeys = settingEntries.filter(([, r]) => r.perPair && r.kind !== "project").map(([, r]) => r.name);
 
 const pairSchema = z.strictObject(shapeOf(settingEntries.filter(([, record]) => record.perPair)));

@@ -50,7 +50,7 @@ export function createLoadContext(): LoadContext & { warnings: string[] } {
 }
 
 /** Where a setting's value came from. */
-export interface SettingOrigin {
+interface SettingOrigin {
   source: string;
   kind?: LayerKind;
 }

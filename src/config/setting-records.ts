@@ -15,13 +15,14 @@ import {
   wholeNumber,
 } from "./value-schemas.js";
 
-export const basespaceRunsModes = ["all", "related", "none"] as const;
+const basespaceRunsModes = ["all", "related", "none"] as const;
+export type BasespaceRunMode = (typeof basespaceRunsModes)[number];
 export const emptyTrashModes = ["own-only", "always", "never"] as const;
 /** The BaseSpace API server when neither the environment nor a bs config file names one. */
-export const defaultBasespaceApiServer = "https://api.basespace.illumina.com";
+const defaultBasespaceApiServer = "https://api.basespace.illumina.com";
 
 /** A command-line option of a setting that is not the one `--<name>` (the projects' name and id options). */
-export interface ProjectFlag {
+interface ProjectFlag {
   flag: string;
   /** Which reference the value is: `--source_project_name X` means `{name: X}`. */
   project: "name" | "id";

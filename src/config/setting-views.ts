@@ -16,7 +16,10 @@ export function settingFix(record: SettingRecord): string {
   return record.example === undefined ? `pass --${record.name} or leave it out` : `e.g. --${record.name} ${record.example}`;
 }
 
-/** The description for help and the README, with the default (switches and empty lists have none worth saying). */
+/**
+ * The description for help and the README, with the default (switches and empty lists have none worth saying).
+ * @internal exported for the tests
+ */
 export function settingHelp(record: SettingRecord): string {
   const value = record.default;
   const shown = value === undefined || value === false || Array.isArray(value) ? "" : ` (default ${String(value)})`;

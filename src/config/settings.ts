@@ -105,7 +105,10 @@ function urlSecrets(text: string | undefined): string[] {
   return parts.filter((part) => part !== "" && part !== "/");
 }
 
-/** A printable copy (doctor, status, reports): secrets replaced, patterns as text. */
+/**
+ * A printable copy (doctor, status, reports): secrets replaced, patterns as text.
+ * @internal exported for the tests
+ */
 export function describeSettings(settings: Settings): Record<string, unknown> {
   return {
     ...settings,

@@ -8,6 +8,7 @@ import https from "node:https";
  * on it just then fails with ECONNRESET — seen against a Node server (5 s). Servers that announce
  * nothing (load balancers: 60 s and more) are still left well inside their limit. The value also
  * bounds a TCP connect, which axios's own timeout covers only once connected.
+ * @internal exported for the tests
  */
 export const idleSocketTimeoutMs = 15_000;
 

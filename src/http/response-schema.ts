@@ -8,7 +8,7 @@ export interface Endpoint {
 }
 
 /** `items[3].data.details.status`: how a developer would write the path to the offending field. */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
+function formatFieldPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(response body)";
   return path
     .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))

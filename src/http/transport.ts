@@ -20,7 +20,7 @@ import { RequestStats } from "./request-stats.js";
 import { parseResponse, type Endpoint } from "./response-schema.js";
 import { defaultRetryPolicy, parseRetryAfter, retryDelayMs, shouldRetry, type RetryPolicy } from "./retry-policy.js";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 /** What a service's error body says, in the terms every ApiError uses. */
 export interface ErrorBodyInfo {
@@ -77,8 +77,8 @@ export interface RequestSpec {
   url?: string;
 }
 
-export const defaultTimeoutMs = 30_000;
-export const defaultConcurrency = 8;
+const defaultTimeoutMs = 30_000;
+const defaultConcurrency = 8;
 
 const requestIdHeaders = ["x-request-id", "x-amzn-requestid", "x-amz-request-id", "request-id"];
 

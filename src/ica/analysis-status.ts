@@ -18,7 +18,7 @@ export const analysisStatuses = [
   "ABORTED",
 ] as const;
 
-export type AnalysisStatus = (typeof analysisStatuses)[number];
+type AnalysisStatus = (typeof analysisStatuses)[number];
 
 const v3Spellings: Readonly<Record<string, AnalysisStatus>> = {
   INPROGRESS: "IN_PROGRESS",

@@ -26,12 +26,15 @@ import {
   type IcaTempCredentials,
 } from "./schemas.js";
 
-/** Media types (spec "Changelog" blocks): Accept and Content-Type must carry the same version. */
+/**
+ * Media types (spec "Changelog" blocks): Accept and Content-Type must carry the same version.
+ * @internal exported for the tests
+ */
 export const V3 = "application/vnd.illumina.v3+json";
 export const V4 = "application/vnd.illumina.v4+json";
 
 /** [WRAPICA] and [REF] both page by 1000; the real maximum is undocumented (notes §3). */
-export const defaultIcaPageSize = 1000;
+const defaultIcaPageSize = 1000;
 
 /** Offset paging "has a result limit of 200K rows" (spec, pageOffset description). */
 const offsetPagingMaxRows = 200_000;

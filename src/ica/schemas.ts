@@ -96,11 +96,11 @@ export const analysisConfigurationsSchema = z.object({
 });
 export type IcaAnalysisConfiguration = z.output<typeof analysisConfigurationsSchema>["items"][number];
 
-export const icaDataStatuses = ["PARTIAL", "AVAILABLE", "ARCHIVING", "ARCHIVED", "UNARCHIVING", "DELETING"] as const;
+const icaDataStatuses = ["PARTIAL", "AVAILABLE", "ARCHIVING", "ARCHIVED", "UNARCHIVING", "DELETING"] as const;
 export type IcaDataStatus = (typeof icaDataStatuses)[number];
 
 /** Data (L13780) with DataDetails (L13689), flattened to what callers use. */
-export const dataSchema = z
+const dataSchema = z
   .object({
     id: z.string().min(1),
     details: z.object({
@@ -151,7 +151,7 @@ export const tempCredentialsSchema = z.object({
 export type IcaTempCredentials = z.output<typeof tempCredentialsSchema>["awsTempCredentials"];
 
 /** Job statuses (L13950). Terminal: the last four. */
-export const linkingJobStatuses = [
+const linkingJobStatuses = [
   "INITIALIZED",
   "WAITING_FOR_RESOURCES",
   "RUNNING",
@@ -170,7 +170,6 @@ export const linkingBatchSchema = z.object({
     additionalStatusInformation: z.string().nullish(),
   }),
 });
-export type IcaLinkingBatch = z.output<typeof linkingBatchSchema>;
 
 /**
  * ProjectDataLinkingBatchItemV4 (L19596). Item statuses are spelled unlike the Job enum (INITIALISED,

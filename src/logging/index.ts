@@ -1,5 +1,4 @@
-export { SecretRedactor, REDACTED } from "./redact.js";
-export { createLogger, closeLogger, logLevels, logFormats } from "./logger.js";
-export type { LoggerOptions, LogLevel, LogFormat } from "./logger.js";
+export { SecretRedactor } from "./redact.js";
+export { createLogger, closeLogger } from "./logger.js";
 export { startProgress } from "./progress.js";
 export type { Progress, ProgressOptions } from "./progress.js";

@@ -4,9 +4,9 @@ import type { SecretRedactor } from "./redact.js";
 import { RotatingFileTransport } from "./rotating-file-transport.js";
 
 export const logLevels = ["error", "warn", "info", "debug"] as const;
-export type LogLevel = (typeof logLevels)[number];
+type LogLevel = (typeof logLevels)[number];
 export const logFormats = ["text", "json"] as const;
-export type LogFormat = (typeof logFormats)[number];
+type LogFormat = (typeof logFormats)[number];
 
 /** winston's key for the rendered line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for("message");

@@ -1,3 +1,4 @@
+/** @internal exported for the tests */
 export const REDACTED = "[REDACTED]";
 
 /** Secrets shorter than this are not registered: replacing every "ab" in a log would destroy it. */

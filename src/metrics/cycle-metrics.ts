@@ -21,7 +21,7 @@ export interface CycleMetricsInput {
   pending: Readonly<Record<string, number>>;
 }
 
-export const metricPrefix = "ica_orchestrator_";
+const metricPrefix = "ica_orchestrator_";
 const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
 
 /** Every family this tool writes, in file order. */

@@ -5,7 +5,7 @@
 
 export const expositionContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-export type MetricType = "gauge" | "counter" | "untyped";
+type MetricType = "gauge" | "counter" | "untyped";
 
 export interface Sample {
   name: string;
@@ -23,6 +23,7 @@ export interface MetricFamily {
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** @internal exported for the tests */
 export class ExpositionError extends Error {
   override name = "ExpositionError";
 }

@@ -12,7 +12,7 @@ export interface AlertThresholds {
 }
 
 /** BaseSpace documents restores as taking up to 48 h; only a wait beyond that is news. */
-export const basespaceRestoreHours = 48;
+const basespaceRestoreHours = 48;
 
 export interface Alert {
   /** What the rate limit remembers: the same key is not sent again within notify_repeat_hours. */
@@ -33,13 +33,16 @@ function thresholdMs(kind: WaitingKind, t: AlertThresholds): number {
   }
 }
 
-/** `26 h` below two days, `3.2 d` from there. */
+/**
+ * `26 h` below two days, `3.2 d` from there.
+ * @internal exported for the tests
+ */
 export function formatWaited(ms: number): string {
   const hours = ms / HOUR_MS;
   return hours < 48 ? `${Math.floor(hours)} h` : `${(Math.floor((hours / 24) * 10) / 10).toFixed(1)} d`;
 }
 
-export function isStuck(item: WaitingItem, t: AlertThresholds, now: Date): boolean {
+function isStuck(item: WaitingItem, t: AlertThresholds, now: Date): boolean {
   return now.getTime() - Date.parse(item.since) >= thresholdMs(item.kind, t);
 }
 
@@ -48,6 +51,7 @@ export function isStuck(item: WaitingItem, t: AlertThresholds, now: Date): boole
  * request ids, timestamps and standalone numbers ("3 of 10 items failed" and "4 of 10 items failed" are
  * one recurring problem) but not ids (`b-7`, `fil.12ab`), so different items stay different alerts;
  * and it is a hash, because the key is stored and an error message may quote anything.
+ * @internal exported for the tests
  */
 export function errorKey(pair: string, text: string): string {
   const normalised = text

@@ -14,7 +14,7 @@ export interface NotificationChannel {
 }
 
 /** Per channel and message, from the first byte to the last: the cycle holds the state lock meanwhile. */
-export const defaultNotifyTimeoutMs = 10_000;
+const defaultNotifyTimeoutMs = 10_000;
 
 /** The channel's deadline, cut short by the caller's signal. */
 function sendSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {

@@ -1,6 +1,7 @@
 /**
  * The daily digest goes out with the first cycle at or after `hour` (local time) each day. Returns the
  * most recent such moment at or before `now`.
+ * @internal exported for the tests
  */
 export function lastDigestTime(hour: number, now: Date): Date {
   const today = new Date(now.getFullYear(), now.getMonth(), now.getDate(), hour);

@@ -3,8 +3,7 @@ import type { JournalData } from "../state/journal-schema.js";
 import type { CycleFailure } from "./failure-fact.js";
 
 /** Kinds of work that waits on something outside the tool, each with its own stuck threshold. */
-export const waitingKinds = ["analysis", "managing", "ica-delete", "basespace-restore"] as const;
-export type WaitingKind = (typeof waitingKinds)[number];
+export type WaitingKind = "analysis" | "managing" | "ica-delete" | "basespace-restore";
 
 /** One thing that is waiting, and since when. */
 export interface WaitingItem {
@@ -56,7 +55,10 @@ export interface PendingAnalysis {
 export type JournalFacts = Pick<JournalData, "managing" | "pendingIcaDeletes" | "basespaceRestores"> &
   Partial<Pick<JournalData, "personDecisions">>;
 
-/** Everything waiting: unfinished analyses from the listing, and the journal's in-flight work. */
+/**
+ * Everything waiting: unfinished analyses from the listing, and the journal's in-flight work.
+ * @internal exported for the tests
+ */
 export function waitingItems(journal: JournalFacts, pending: readonly PendingAnalysis[]): WaitingItem[] {
   const items: WaitingItem[] = pending.map((a) => ({
     kind: "analysis",

@@ -8,7 +8,7 @@ import { isDigestDue } from "./digest.js";
 import type { NotificationInput } from "./notification-input.js";
 import { renderMessage } from "./render-message.js";
 
-export type NotifySettings = Pick<
+type NotifySettings = Pick<
   Settings,
   | "notifyWebhookUrl"
   | "notifySmtpUrl"
@@ -44,7 +44,7 @@ export interface NotifyResult {
 
 const nothing = (): NotifyResult => ({ sent: [], suppressed: 0, failures: [] });
 
-export function channelsFor(settings: NotifySettings, timeoutMs?: number): NotificationChannel[] {
+function channelsFor(settings: NotifySettings, timeoutMs?: number): NotificationChannel[] {
   const channels: NotificationChannel[] = [];
   if (settings.notifyWebhookUrl) channels.push(webhookChannel(settings.notifyWebhookUrl, { timeoutMs }));
   if (settings.notifySmtpUrl && settings.notifyEmailFrom && settings.notifyEmailTo.length > 0) {

@@ -10,7 +10,7 @@ export interface ActionTarget {
 }
 
 /** The state directory could not be written: the cycle makes no further irreversible call. */
-export class StateWriteError extends Error {
+class StateWriteError extends Error {
   override name = "StateWriteError";
 }
 

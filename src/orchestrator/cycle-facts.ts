@@ -18,7 +18,7 @@ export interface ResolvedProjects {
 }
 
 /** A journal entry of an analysis an earlier cycle started managing. */
-export interface InFlightAnalysis {
+interface InFlightAnalysis {
   analysisId: string;
   entry: ManagingEntry;
 }
@@ -89,7 +89,7 @@ export function deliveryHolds(cycle: ListedCycle): Map<string, string> {
 }
 
 /** The deletion budget of one cycle: the ICA lifecycle plans first and leaves the rest to BaseSpace. */
-export class CycleBudget {
+class CycleBudget {
   private leftByIca: DeletionBudget | undefined;
 
   constructor(readonly initial: DeletionBudget) {}

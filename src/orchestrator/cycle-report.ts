@@ -2,7 +2,7 @@ import { z } from "zod";
 import { alignColumns } from "./plan/format.js";
 import type { Plan } from "./plan/plan-types.js";
 
-export const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
+const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
 export type CycleOutcome = (typeof cycleOutcomes)[number];
 
 const stepReportSchema = z.object({
@@ -54,6 +54,7 @@ export const cycleReportSchema = z.object({
   apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),
   reportPath: z.string().optional(),
 });
+/** @internal exported for the tests */
 export type StoredCycleReport = z.infer<typeof cycleReportSchema>;
 export type CycleReport = Omit<StoredCycleReport, "plan"> & { plan: Plan };
 

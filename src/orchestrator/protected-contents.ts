@@ -3,7 +3,7 @@ import { forEachFileUnder, type FolderRef } from "../modules/outputs/index.js";
 import type { IcaManagedAnalysis } from "./plan/plan-ica-lifecycle.js";
 import type { ProtectList } from "./plan/protect.js";
 
-export interface ProtectedFile {
+interface ProtectedFile {
   /** The protect entry that matched. */
   entry: string;
   path: string;
@@ -15,7 +15,7 @@ export interface ProtectedFile {
  * must be left alone as a whole. With an empty protect list nothing is read. A failed listing throws:
  * without knowing what a folder holds, it must not be acted on.
  */
-export async function protectedContents<K>(
+async function protectedContents<K>(
   ica: IcaClient,
   projectId: string,
   folders: readonly FolderRef<K>[],

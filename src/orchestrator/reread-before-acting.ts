@@ -6,6 +6,7 @@ import type { ActionLog, ActionTarget } from "./action-log.js";
 /**
  * What a fresh read says about the item an irreversible call is about to act on: still as the plan
  * saw it, already in the state the call would bring it to, or changed by someone (`why` says how).
+ * @internal exported for the tests
  */
 export type Basis = { state: "unchanged" } | { state: "done" } | { state: "changed"; why: string };
 

@@ -21,7 +21,7 @@ import { requeueFailed } from "./steps/requeue-failed.js";
 import { resolveProjects } from "./steps/resolve.js";
 
 export { renderCycleReport, cycleReportSchema } from "./cycle-report.js";
-export type { CycleOutcome, CycleReport, StepReport, ActionRecord, StoredCycleReport } from "./cycle-report.js";
+export type { CycleReport } from "./cycle-report.js";
 
 export interface CycleOptions {
   /** From createLogger(); already redacting. */

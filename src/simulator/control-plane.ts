@@ -16,7 +16,7 @@ export interface SimState {
   pendingChanges: number;
 }
 
-export type ServiceCounts = Record<string, number | Record<string, number>>;
+type ServiceCounts = Record<string, number | Record<string, number>>;
 
 export interface ClockView {
   nowMs: number;

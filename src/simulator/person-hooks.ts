@@ -21,10 +21,10 @@ const requestActionSchema = z.strictObject({
 /** The trash is addressed by trash ids a person reads off the screen; this looks the item up by its own id. */
 const restoreFromTrashSchema = z.strictObject({ kind: z.literal("restore-from-trash"), itemId: z.string().min(1) });
 
-export const personActionSchema = z.discriminatedUnion("kind", [requestActionSchema, restoreFromTrashSchema]);
+const personActionSchema = z.discriminatedUnion("kind", [requestActionSchema, restoreFromTrashSchema]);
 export type PersonAction = z.infer<typeof personActionSchema>;
 
-export const personHookSchema = z.strictObject({
+const personHookSchema = z.strictObject({
   /** As in a fault rule: `*`, a path prefix such as `/v2/`, or a route name such as `DELETE /v2/trash`. */
   after: z
     .string()

@@ -23,7 +23,7 @@ export interface RequestLogPage {
   dropped: number;
 }
 
-export const defaultRequestLogCapacity = 10_000;
+const defaultRequestLogCapacity = 10_000;
 
 /** The last `capacity` requests, in a ring buffer so a long benchmark cannot grow it without bound. */
 export class RequestLog {

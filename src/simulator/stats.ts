@@ -18,7 +18,7 @@ export interface StatsSnapshot {
  */
 const readOnlyPost = [/:search$/, /:createDownloadUrl$/, /^POST \/ica\/rest\/api\/tokens$/];
 
-export function isMutating(method: string, route: string | undefined): boolean {
+function isMutating(method: string, route: string | undefined): boolean {
   if (method === "GET" || method === "HEAD") return false;
   return route === undefined || !readOnlyPost.some((pattern) => pattern.test(route));
 }

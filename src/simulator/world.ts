@@ -5,6 +5,7 @@ import { SeededRandom } from "./fixtures/random.js";
 import { Router } from "./http/router.js";
 
 export type SimUrls = ReturnType<SimContext["urls"]>;
+/** @internal exported for the tests */
 export type S3Context = Pick<SimContext, "clock" | "timings" | "random" | "urls">;
 
 /** How the services are built: the real ones in server.ts, small fakes in the core's tests. */

@@ -4,7 +4,7 @@ import { appendFenced, syncDirectory, type Fence } from "./fenced-write.js";
 import { z } from "zod";
 import type { SecretRedactor } from "../logging/redact.js";
 
-export const auditEntrySchema = z.strictObject({
+const auditEntrySchema = z.strictObject({
   time: z.iso.datetime(),
   cycleId: z.string().min(1),
   action: z.string().min(1),
@@ -14,7 +14,7 @@ export const auditEntrySchema = z.strictObject({
   message: z.string().optional(),
   dryRun: z.boolean().optional(),
 });
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
+type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AuditRecord = Omit<AuditEntry, "time" | "cycleId">;
 
 export interface AuditLogOptions {
@@ -119,12 +119,14 @@ export class AuditLog {
   }
 }
 
+/** @internal exported for the tests */
 export interface AuditLogContents {
   entries: AuditEntry[];
   /** Line numbers that are not a valid entry (e.g. a line torn by a crash mid-write). */
   invalidLines: number[];
 }
 
+/** @internal exported for the tests */
 export async function readAuditLog(path: string): Promise<AuditLogContents> {
   let text: string;
   try {

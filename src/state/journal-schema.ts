@@ -12,12 +12,12 @@ const id = z.string().min(1);
  * file), `manifest` (create and upload it; manifest.dataId once created), `record` (append the
  * managed-table row, after which the entry is removed).
  */
-export const manageSteps = ["link", "verify", "manifest", "record"] as const;
+const manageSteps = ["link", "verify", "manifest", "record"] as const;
 export type ManageStep = (typeof manageSteps)[number];
 
-export const manifestStatuses = ["created", "uploaded"] as const;
+const manifestStatuses = ["created", "uploaded"] as const;
 
-export const managingSchema = z.strictObject({
+const managingSchema = z.strictObject({
   runId: z.string().optional(),
   step: z.enum(manageSteps),
   linkBatchIds: z.array(id),
@@ -33,17 +33,17 @@ export const managingSchema = z.strictObject({
 });
 export type ManagingEntry = z.infer<typeof managingSchema>;
 
-export const analysisKinds = ["bssh", "ica", "unknown"] as const;
+const analysisKinds = ["bssh", "ica", "unknown"] as const;
 export type AnalysisKind = (typeof analysisKinds)[number];
 
 /**
  * What a cycle knows about an output folder without reading it: ARCHIVED (archived by this tool, or
  * found so) needs no look until the analysis reaches days_to_delete; DELETED needs none ever again.
  */
-export const knownOutputStatuses = ["ARCHIVED", "DELETED"] as const;
+const knownOutputStatuses = ["ARCHIVED", "DELETED"] as const;
 export type KnownOutputStatus = (typeof knownOutputStatuses)[number];
 
-export const classificationSchema = z.strictObject({
+const classificationSchema = z.strictObject({
   kind: z.enum(analysisKinds),
   /** BaseSpace project names read from bsshoutput.json (bssh only). */
   basespaceProjects: z.array(z.string()),
@@ -58,7 +58,7 @@ export const classificationSchema = z.strictObject({
 export type Classification = z.infer<typeof classificationSchema>;
 
 /** ICA data asked to unarchive so that it can be deleted once AVAILABLE. */
-export const pendingIcaDeleteSchema = z.strictObject({
+const pendingIcaDeleteSchema = z.strictObject({
   projectId: id,
   analysisId: id.optional(),
   path: z.string().optional(),
@@ -66,26 +66,24 @@ export const pendingIcaDeleteSchema = z.strictObject({
 });
 export type PendingIcaDelete = z.infer<typeof pendingIcaDeleteSchema>;
 
-export const basespaceKinds = ["dataset", "run"] as const;
+const basespaceKinds = ["dataset", "run"] as const;
 export type BasespaceKind = (typeof basespaceKinds)[number];
 
 /** Restores cost credits and take up to two days, so each is asked for once and remembered. */
-export const basespaceRestoreSchema = z.strictObject({ kind: z.enum(basespaceKinds), requestedAt: timestamp });
-export type BasespaceRestore = z.infer<typeof basespaceRestoreSchema>;
+const basespaceRestoreSchema = z.strictObject({ kind: z.enum(basespaceKinds), requestedAt: timestamp });
 
 /** What this tool moved to the BaseSpace trash, so emptying it can tell its own items from others'. */
-export const trashedSchema = z.strictObject({
+const trashedSchema = z.strictObject({
   kind: z.enum(basespaceKinds),
   name: z.string().optional(),
   trashedAt: timestamp,
 });
-export type TrashedItem = z.infer<typeof trashedSchema>;
 
 /**
  * One relaunch of a failed analysis (`--requeue_failed`). Recorded, and saved, before the create call:
  * a cycle killed in between finds the attempt and never launches it twice (see orchestrator/plan/requeue).
  */
-export const requeueAttemptSchema = z.strictObject({
+const requeueAttemptSchema = z.strictObject({
   /** 1, 2, … per original analysis. */
   attempt: z.int().positive(),
   userReference: z.string().min(1),
@@ -93,18 +91,16 @@ export const requeueAttemptSchema = z.strictObject({
   /** The new analysis, once ICA answered or a listing showed it. */
   analysisId: id.optional(),
 });
-export type RequeueAttemptEntry = z.infer<typeof requeueAttemptSchema>;
 
 /**
  * A delivered analysis (its manifest read back AVAILABLE and every selected FASTQ listed in the
  * destination): kept from archive and delete until min_days_after_delivery past `deliveredAt`.
  */
-export const deliveredSchema = z.strictObject({ runId: z.string(), deliveredAt: timestamp });
-export type DeliveredEntry = z.infer<typeof deliveredSchema>;
+const deliveredSchema = z.strictObject({ runId: z.string(), deliveredAt: timestamp });
 
 /** Why an analysis waits for an operator (`mark-managed`, `redeliver`) rather than being recorded. */
-export const undeliverableReasons = ["no-fastq", "missing-fastq"] as const;
-export const undeliverableSchema = z.strictObject({
+const undeliverableReasons = ["no-fastq", "missing-fastq"] as const;
+const undeliverableSchema = z.strictObject({
   runId: z.string(),
   reason: z.enum(undeliverableReasons),
   detail: z.string(),
@@ -121,7 +117,7 @@ export const cyclesSchema = z.strictObject({
 });
 export type CycleCounts = z.infer<typeof cyclesSchema>;
 
-export const journalSchema = z.strictObject({
+const journalSchema = z.strictObject({
   version: z.literal(journalVersion),
   cycles: cyclesSchema,
   managing: z.record(id, managingSchema),

@@ -20,6 +20,7 @@ import {
   type UndeliverableEntry,
 } from "./journal-schema.js";
 
+/** @internal exported for the tests */
 export class JournalError extends Error {
   override name = "JournalError";
 }

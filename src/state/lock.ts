@@ -50,7 +50,7 @@ export interface LockOptions {
   onCompromised?: (error: LockCompromisedError) => void;
 }
 
-export const lockDefaults = { staleMs: 30_000, updateMs: 5_000 };
+const lockDefaults = { staleMs: 30_000, updateMs: 5_000 };
 
 /**
  * `<generation> <random>`: the random part tells two holders apart; the generation counts takeovers

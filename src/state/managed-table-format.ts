@@ -24,7 +24,7 @@ export interface ManagedRow {
 }
 
 /** A line no row could be read from. */
-export interface UnreadableLine {
+interface UnreadableLine {
   line: number;
   text: string;
   reason: string;

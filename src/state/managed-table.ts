@@ -13,8 +13,8 @@ import {
 } from "./managed-table-format.js";
 import { appendFenced, syncDirectory, type Fence } from "./fenced-write.js";
 
-export type { ManagedRow, ParsedManagedTable, UnreadableLine } from "./managed-table-format.js";
-export { managedTableHeader, unknownRunId } from "./managed-table-format.js";
+export type { ManagedRow, ParsedManagedTable } from "./managed-table-format.js";
+export { unknownRunId } from "./managed-table-format.js";
 
 export class ManagedTableError extends Error {
   override name = "ManagedTableError";

@@ -4,8 +4,7 @@ import { z } from "zod";
  * Something a person did to an item this tool had acted on, which the tool takes as that person's
  * decision: it leaves the item alone until the operator releases it (`ica-orchestrator release <id>`).
  */
-export const personDecisionKinds = ["restored-from-trash", "unarchived", "moved"] as const;
-export type PersonDecisionKind = (typeof personDecisionKinds)[number];
+const personDecisionKinds = ["restored-from-trash", "unarchived", "moved"] as const;
 
 export const personDecisionSchema = z.strictObject({
   kind: z.enum(personDecisionKinds),

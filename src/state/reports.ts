@@ -15,6 +15,7 @@ export function newCycleId(now: Date = new Date()): string {
 
 const cycleIdPattern = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z-[0-9a-f]{4}$/;
 
+/** @internal exported for the tests */
 export class ReportError extends Error {
   override name = "ReportError";
 }

@@ -9,7 +9,10 @@ import type { StatePaths } from "./state-dir.js";
  */
 const tempSuffix = /^\.\d{1,10}$/;
 
-/** Younger temp files may belong to a writer that does not take our lock (a table shared by two state directories). */
+/**
+ * Younger temp files may belong to a writer that does not take our lock (a table shared by two state directories).
+ * @internal exported for the tests
+ */
 export const staleTempAgeMs = 60_000;
 
 export interface StaleTempTargets {

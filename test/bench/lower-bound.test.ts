@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { lowerBound, lowerBoundTerms, type Workload } from "../../bench/lower-bound.js";
 import { workloadFromFixture } from "../../bench/workload.js";
 import { settingDefaults, settingsSchema } from "../../src/config/index.js";
-import { namedFixture } from "../../src/simulator/index.js";
+import { namedFixture } from "../../src/simulator/fixtures/presets.js";
+
 
 const quiet: Workload = {
   projectLookups: 2,

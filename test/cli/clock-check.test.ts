@@ -2,11 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
-import type { StoredCycleReport } from "../../src/orchestrator/index.js";
+
 import type { Simulator } from "../../src/simulator/server.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../notify/receivers.js";
 import { capturedContext, tempDir } from "./helpers.js";
 import { simulatorArgs, startCliSimulator } from "./sim-setup.js";
+import type { StoredCycleReport } from "../../src/orchestrator/cycle-report.js";
 
 let dir: { path: string; cleanup(): Promise<void> };
 let sim: Simulator;

@@ -18,18 +18,18 @@ const responseStatusSchema = z.strictObject({
   StackTrace: z.string().optional(),
 });
 
-export const v1pre3EnvelopeSchema = z.strictObject({
+const v1pre3EnvelopeSchema = z.strictObject({
   Response: z.record(z.string(), z.unknown()),
   ResponseStatus: responseStatusSchema,
   Notifications: z.array(z.unknown()),
 });
 
-export const v1pre3ErrorSchema = z.strictObject({
+const v1pre3ErrorSchema = z.strictObject({
   ResponseStatus: responseStatusSchema.extend({ ErrorCode: z.string().min(1), Message: z.string().min(1) }),
   Notifications: z.array(z.unknown()),
 });
 
-export const v1pre3ResourceListSchema = z.strictObject({
+const v1pre3ResourceListSchema = z.strictObject({
   Items: z.array(z.unknown()),
   DisplayedCount: count,
   TotalCount: count,
@@ -40,7 +40,7 @@ export const v1pre3ResourceListSchema = z.strictObject({
 });
 
 /** `GET /v1pre3/oauthv2/token/current` → AccessTokenDetails [CSSDK]; the owner is a user (checked as V2User). */
-export const accessTokenDetailsSchema = z.strictObject({
+const accessTokenDetailsSchema = z.strictObject({
   Id: z.string(),
   Href: z.string(),
   AccessToken: z.string(),

@@ -22,7 +22,7 @@ export interface SpecDocument {
   at(pointer: string): unknown;
 }
 
-export function pointerSegments(pointer: string): string[] {
+function pointerSegments(pointer: string): string[] {
   if (pointer === "" || pointer === "#") return [];
   return pointer
     .replace(/^#/, "")

@@ -5,7 +5,7 @@ import { BaseSpaceClient } from "../../src/basespace/client.js";
 import { IcaClient, V3, V4 } from "../../src/ica/client.js";
 import { toV3Status } from "../../src/ica/analysis-status.js";
 import { archiveItems, findProjectsByNames, listTrash, restoreItems } from "../../src/modules/bssh-utils/index.js";
-import { archiveData, createFileAtPath, linkData, uploadViaPresignedUrl } from "../../src/modules/data-transfer/index.js";
+import { createFileAtPath, linkData, requestLifecycleAction, uploadViaPresignedUrl } from "../../src/modules/data-transfer/index.js";
 import { resolveProject } from "../../src/modules/launch/index.js";
 import { projectAnalysesSnapshot } from "../../src/modules/monitor/index.js";
 import { readBsshOutputProjects } from "../../src/modules/outputs/index.js";
@@ -46,7 +46,7 @@ beforeAll(async () => {
   await ica.getData(destination.id, manifest.file.id);
   const upload = await createFileAtPath(ica, destination.id, { folderPath: "/t/", name: "t.bin" }, { idempotencyKey: "c-4" });
   await ica.createTemporaryCredentials(destination.id, upload.file.id, { readOnly: false });
-  await archiveData(ica, source.id, folder.id);
+  await requestLifecycleAction(ica, source.id, folder.id, "archive");
 
   const bs = new BaseSpaceClient({ apiServer: proxy.url, accessToken: sim.basespaceToken, pageSize: 2, retry: fastRetry });
   await bs.getTokenScopes();

@@ -3,14 +3,12 @@ import { ServerError } from "../../src/http/errors.js";
 import type { IcaClient } from "../../src/ica/client.js";
 import type { IcaAnalysis, IcaData } from "../../src/ica/schemas.js";
 import {
-  archiveData,
   createFileAtPath,
-  deleteData,
   findFileByPath,
   getDataStatus,
+  requestLifecycleAction,
   linkData,
   pollUntil,
-  unarchiveData,
   uploadViaPresignedUrl,
   type ObservedDataStatus,
   type PollOptions,
@@ -184,13 +182,13 @@ describe("creating and uploading files", () => {
 describe("archive, unarchive, delete", () => {
   it("moves an output folder through ARCHIVING → ARCHIVED → UNARCHIVING → AVAILABLE → DELETING → gone", async () => {
     const folder = await outputFolderOf(ica, sourceId, byRow(10));
-    await archiveData(ica, sourceId, folder.id);
+    await requestLifecycleAction(ica, sourceId, folder.id, "archive");
     expect(await statusesUntil(folder.id, "ARCHIVED")).toEqual(["ARCHIVING", "ARCHIVED"]);
     const inside = (await filesUnder(ica, sourceId, folder.path))[0] as IcaData;
     expect(inside.status).toBe("ARCHIVED");
-    await unarchiveData(ica, sourceId, folder.id);
+    await requestLifecycleAction(ica, sourceId, folder.id, "unarchive");
     expect(await statusesUntil(folder.id, "AVAILABLE")).toEqual(["UNARCHIVING", "AVAILABLE"]);
-    await deleteData(ica, sourceId, folder.id);
+    await requestLifecycleAction(ica, sourceId, folder.id, "delete");
     expect(await statusesUntil(folder.id, "DELETED")).toEqual(["DELETING", "DELETED"]);
     expect(await getDataStatus(ica, sourceId, inside.id)).toBe("DELETED");
   });
@@ -199,15 +197,15 @@ describe("archive, unarchive, delete", () => {
     const folder = await outputFolderOf(ica, sourceId, byRow(12));
     const route = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
     sim.setFaults({ rules: [{ route, rate: 1, kinds: ["500"], limit: 1 }] });
-    const error = await archiveData(ica, sourceId, folder.id).catch((e: unknown) => e);
+    const error = await requestLifecycleAction(ica, sourceId, folder.id, "archive").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).attempts).toBe(1);
     expect(await getDataStatus(ica, sourceId, folder.id)).toBe("AVAILABLE");
 
     // The first request got through; its answer was lost: the status shows it, so this is success.
-    await archiveData(ica, sourceId, folder.id);
+    await requestLifecycleAction(ica, sourceId, folder.id, "archive");
     sim.setFaults({ rules: [{ route, rate: 1, kinds: ["502"], limit: 1 }] });
-    await expect(archiveData(ica, sourceId, folder.id)).resolves.toBeUndefined();
+    await expect(requestLifecycleAction(ica, sourceId, folder.id, "archive")).resolves.toBeUndefined();
     expect(sim.stats().byRoute[route]).toBe(3);
   });
 });

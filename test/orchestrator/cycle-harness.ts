@@ -9,10 +9,10 @@ import type { SimTimings } from "../../src/simulator/context.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/server.js";
 import { cycleAt, LogSink, testApiKey, testToken } from "./cycle-settings.js";
 
-export { cycleAt, cycleSettings, LogSink, testApiKey, testToken, type SimEndpoints } from "./cycle-settings.js";
+export { cycleAt, cycleSettings, LogSink, testApiKey, testToken } from "./cycle-settings.js";
 
 /** A fixed start, so fixture ages ("days ago") and the cycles' `now` agree to the millisecond. */
-export const simStartMs = Date.UTC(2025, 10, 21, 12, 0, 0);
+const simStartMs = Date.UTC(2025, 10, 21, 12, 0, 0);
 
 export const instantTimings: Partial<SimTimings> = {
   icaLinkBatchMs: 0,

@@ -2,7 +2,8 @@
 import { Writable } from "node:stream";
 import { settingDefaults, settingsSchema, type Settings, type SettingsDraft } from "../../src/config/index.js";
 import { createLogger, SecretRedactor } from "../../src/logging/index.js";
-import { runCycle, type CycleOptions, type CycleReport } from "../../src/orchestrator/index.js";
+import { runCycle, type CycleReport } from "../../src/orchestrator/index.js";
+import type { CycleOptions } from "../../src/orchestrator/run-cycle.js";
 
 /** Recognisable secrets: tests assert they never reach a log, report, journal or manifest. */
 export const testApiKey = "ICA-APIKEY-cycle-test-5b1e9c7d3a";

@@ -2,8 +2,9 @@ import { mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/simulator/server.js";
-import { staleTempAgeMs, statePaths } from "../../src/state/index.js";
+import { statePaths } from "../../src/state/index.js";
 import { cycle, cycleSettings, LogSink, startCycleSimulator, tempStateDir } from "./cycle-harness.js";
+import { staleTempAgeMs } from "../../src/state/stale-temp-files.js";
 
 let sim: Simulator;
 let state: Awaited<ReturnType<typeof tempStateDir>>;

@@ -10,11 +10,11 @@ export const windowsArb: fc.Arbitrary<LifecycleWindows> = fc
   .map(([archive, del]) => lifecycleWindows(archive === null ? null : Math.min(archive, del), del));
 
 /** Whole days ± a millisecond or half a day, so generated ages land on and around the boundaries. */
-export const ageArb = fc
+const ageArb = fc
   .tuple(fc.integer({ min: -2, max: 260 }), fc.constantFrom(0, 0, -1 / 86_400_000, 1 / 86_400_000, 0.5))
   .map(([days, offset]) => days + offset);
 
-export const icaStatusArb = fc.constantFrom(
+const icaStatusArb = fc.constantFrom(
   "AVAILABLE",
   "AVAILABLE",
   "ARCHIVED",

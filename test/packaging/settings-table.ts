@@ -1,5 +1,8 @@
 import { pairKeys } from "../../src/config/config-file.js";
-import { configLocations, settingFlags, settingHelp, settingRecords, type SettingFlag, type SettingRecord } from "../../src/config/index.js";
+import { configLocations, settingFlags, type SettingFlag } from "../../src/config/index.js";
+import type { SettingRecord } from "../../src/config/setting-records.js";
+import { settingRecords } from "../../src/config/setting-records.js";
+import { settingHelp } from "../../src/config/setting-views.js";
 
 /**
  * The README's flags / environment / config file table, generated from the setting records, so the

@@ -12,7 +12,7 @@ export interface UpstreamAnswer {
   body: Buffer;
 }
 
-export interface Corruption {
+interface Corruption {
   /** Matched against `METHOD /path` (no query string). */
   match: RegExp;
   /** Builds the answer the client gets instead of the simulator's. */

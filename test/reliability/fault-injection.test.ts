@@ -1,9 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { IcaClient } from "../../src/ica/client.js";
 import { SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
-import type { RequestLogEntry, Simulator } from "../../src/simulator/index.js";
+import type { Simulator } from "../../src/simulator/index.js";
 import { duplicates, Scenario, type EndState } from "./scenario.js";
 import { findLeaks } from "./secrets.js";
+import type { RequestLogEntry } from "../../src/simulator/request-log.js";
 
 const listingRoute = "POST /ica/rest/api/projects/{projectId}/analysis:search";
 const linkingPath = /^\/ica\/rest\/api\/projects\/[^/]+\/dataLinkingBatch$/;

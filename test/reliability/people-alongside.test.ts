@@ -3,11 +3,12 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BaseSpaceClient } from "../../src/basespace/client.js";
 import { IcaClient } from "../../src/ica/client.js";
-import { readAuditLog, statePaths } from "../../src/state/index.js";
+import { statePaths } from "../../src/state/index.js";
 import { SOURCE_ID, worldFixture, type ModelAnalysis, type ModelBsItem, type World } from "./random-world.js";
 import { bundleCli, runCliProcess, type CliBundle } from "./cli-process.js";
 import { Scenario } from "./scenario.js";
 import { loadedAtMs, worldSettings } from "./world-check.js";
+import { readAuditLog } from "../../src/state/audit-log.js";
 
 
 const analysis = (index: number, marker: ModelAnalysis["marker"], bsProjects: string[] = []): ModelAnalysis => ({

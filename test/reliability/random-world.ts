@@ -9,13 +9,13 @@ import { reliabilityApiKey, reliabilityToken } from "./secrets.js";
 export const SOURCE_ID = "5a5a5a5a-0000-4000-8000-00000000000a";
 export const DESTINATION_ID = "6b6b6b6b-0000-4000-8000-00000000000b";
 /** Same tenant, same key: visible to the tool, never its business. */
-export const OTHER_ID = "7c7c7c7c-0000-4000-8000-00000000000c";
+const OTHER_ID = "7c7c7c7c-0000-4000-8000-00000000000c";
 export const SOURCE_NAME = "prop-source";
 export const DESTINATION_NAME = "prop-destination";
 const CORE_USER = "71000001";
 const OTHER_USER = "71000002";
 
-export type Marker = "none" | "ica" | "bssh";
+type Marker = "none" | "ica" | "bssh";
 
 export interface ModelAnalysis {
   id: string;
@@ -45,7 +45,7 @@ export interface ModelBsItem {
   isArchived: boolean;
 }
 
-export interface WorldSettings {
+interface WorldSettings {
   daysToArchive: number | null;
   daysToDelete: number;
   deleteCap: number;
@@ -67,7 +67,7 @@ export interface PersonAct {
 }
 
 /** The irreversible calls a fault may hit, once, in the first cycle. */
-export const irreversibleRoutes = [
+const irreversibleRoutes = [
   "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive",
   "POST /ica/rest/api/projects/{projectId}/data/{dataId}:unarchive",
   "POST /ica/rest/api/projects/{projectId}/data/{dataId}:delete",
@@ -77,7 +77,7 @@ export const irreversibleRoutes = [
   "DELETE /v2/trash",
 ] as const;
 
-export interface IrreversibleFault {
+interface IrreversibleFault {
   route: (typeof irreversibleRoutes)[number];
   kind: "429" | "500" | "reset";
 }

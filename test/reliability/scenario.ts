@@ -7,22 +7,23 @@ import { Writable } from "node:stream";
 import { settingDefaults, settingsSchema, type Settings, type SettingsDraft } from "../../src/config/index.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { closeLogger, createLogger, SecretRedactor } from "../../src/logging/index.js";
-import { runCycle, type CycleOptions, type CycleReport } from "../../src/orchestrator/index.js";
+import { runCycle, type CycleReport } from "../../src/orchestrator/index.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import { writeCredentialsFiles } from "../../src/simulator/credentials-files.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/server.js";
 import { openJournal, readManagedTable, statePaths } from "../../src/state/index.js";
 import { startApiProxy, type ApiProxy } from "./api-proxy.js";
 import { errorText, readTree, reliabilityApiKey, reliabilityToken, SecretSet } from "./secrets.js";
+import type { CycleOptions } from "../../src/orchestrator/run-cycle.js";
 
 /** Asynchronous changes (archive, unarchive, restore, link batches) happen on the next request. */
-export const instantTimings = { icaLinkBatchMs: 0, icaArchiveMs: 0, icaUnarchiveMs: 0, icaDeleteMs: 0, bsRestoreMs: 0 };
+const instantTimings = { icaLinkBatchMs: 0, icaArchiveMs: 0, icaUnarchiveMs: 0, icaDeleteMs: 0, bsRestoreMs: 0 };
 
 /** Short backoff so that retries cost milliseconds; 3 retries = 4 attempts per request. */
-export const shortRetry = { baseDelayMs: 5, retries: 3 };
+const shortRetry = { baseDelayMs: 5, retries: 3 };
 
 /** Collects what the logger writes. */
-export class TextSink extends Writable {
+class TextSink extends Writable {
   text = "";
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
     this.text += chunk.toString();
@@ -181,7 +182,7 @@ export class Scenario {
 }
 
 /** What a run leaves behind, read from the simulator (through its API) and from the state directory. */
-export async function readEndState(sim: Simulator, settings: Settings): Promise<EndState> {
+async function readEndState(sim: Simulator, settings: Settings): Promise<EndState> {
   const paths = statePaths(settings.stateDir);
   const table = await readManagedTable(settings.managedTablePath);
   const tableText = await readFile(settings.managedTablePath, "utf8").catch(() => "");
@@ -215,7 +216,7 @@ export async function readEndState(sim: Simulator, settings: Settings): Promise<
  * Waits until the simulator answers no request any more: a `slow` fault runs its handler after the
  * client has given up, and the state must not change behind a comparison.
  */
-export async function settled(sim: Simulator): Promise<void> {
+async function settled(sim: Simulator): Promise<void> {
   while (sim.requests(0).requests.some((entry) => entry.status === null && entry.fault !== "reset")) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import type { Settings, SettingsDraft } from "../../src/config/index.js";
 import { IcaClient } from "../../src/ica/client.js";
-import type { PersonHookInput } from "../../src/simulator/index.js";
+
 import type { SeenRequest } from "./api-proxy.js";
 import { DESTINATION_NAME, SOURCE_ID, SOURCE_NAME, worldFixture, type PersonAct, type World } from "./random-world.js";
 
@@ -12,6 +12,7 @@ type PersonActionInput = PersonHookInput["actions"][number];
 import { requestKind, safetyViolations, type IcaDataEntry } from "./safety-oracle.js";
 import { Scenario } from "./scenario.js";
 import { findLeaks } from "./secrets.js";
+import type { PersonHookInput } from "../../src/simulator/person-hooks.js";
 
 const DAY_MS = 86_400_000;
 /** Simulated time every world is loaded at, so its "days ago" are exact. */

@@ -5,10 +5,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readAuditLog, statePaths } from "../../src/state/index.js";
+import { statePaths } from "../../src/state/index.js";
 import type { SeenRequest } from "./api-proxy.js";
 import { bundleCli, runCliProcess, startCli, type CliBundle } from "./cli-process.js";
 import { Scenario } from "./scenario.js";
+import { readAuditLog } from "../../src/state/audit-log.js";
 
 /** Archive, unarchive, restore, delete, trash, empty trash, requeue, linking and manifests: every call that changes something. */
 const mutating = ({ method, path }: SeenRequest): boolean => method !== "GET" && !/(:search|\/tokens)$/.test(path);

@@ -4,8 +4,8 @@
 import { fixtureSchema, type Fixture } from "../../src/simulator/fixtures/format.js";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../../src/simulator/server.js";
 
-export const CORE_USER = "1001";
-export const COLLABORATOR = "2002";
+const CORE_USER = "1001";
+const COLLABORATOR = "2002";
 export const CORE_PROJECT = "5001";
 export const SHARED_PROJECT = "5002";
 export const DATASET_COUNT = 1100;

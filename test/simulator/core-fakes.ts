@@ -153,7 +153,7 @@ function fakeS3(ctx: S3Context): SimService & { store: ObjectStore } {
   };
 }
 
-export const fakeServices: ServiceFactories = { ica: fakeIca, basespace: fakeBasespace, s3: fakeS3 };
+const fakeServices: ServiceFactories = { ica: fakeIca, basespace: fakeBasespace, s3: fakeS3 };
 
 export function startFake(options: Partial<SimulatorOptions> = {}): Promise<Simulator> {
   return launchSimulator(fakeServices, { ...options, fixture: fakeFixture });

@@ -4,7 +4,7 @@ import type { SimTimings } from "../../src/simulator/context.js";
 import type { FixtureInput } from "../../src/simulator/fixtures/format.js";
 import { startSimulator, type Simulator } from "../../src/simulator/server.js";
 
-export const KEY = "ica-key-core-0123456789abcdef";
+const KEY = "ica-key-core-0123456789abcdef";
 export const OTHER_KEY = "ica-key-other-lab-0123456789";
 
 export const SOURCE = "1a1a1a1a-0000-4000-8000-000000000001";

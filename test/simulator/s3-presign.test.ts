@@ -4,7 +4,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ScopedCredentials } from "../../src/simulator/context.js";
-import { S3_BUCKET } from "../../src/simulator/s3/index.js";
+import { BUCKET as S3_BUCKET } from "../../src/simulator/s3/assumptions.js";
 import { presignUrl } from "../../src/simulator/s3/sigv4.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { startS3Sim } from "./s3-helpers.js";

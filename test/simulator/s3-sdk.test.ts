@@ -14,7 +14,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ScopedCredentials } from "../../src/simulator/context.js";
-import { S3_BUCKET } from "../../src/simulator/s3/index.js";
+import { BUCKET as S3_BUCKET } from "../../src/simulator/s3/assumptions.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { startS3Sim } from "./s3-helpers.js";
 

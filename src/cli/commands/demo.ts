@@ -14,7 +14,10 @@ import type { RunCyclesResult } from "../run-cycles.js";
 import { cycleCommand } from "./run.js";
 import { printStatus } from "./status.js";
 
-/** Seconds instead of the simulator's defaults, so the demo's cycle finishes at once. */
+/**
+ * Seconds instead of the simulator's defaults, so the demo's cycle finishes at once.
+ * @internal exported for the tests
+ */
 export const demoTimings: Partial<SimTimings> = {
   icaLinkBatchMs: 100,
   icaArchiveMs: 200,

@@ -12,7 +12,7 @@ import { errorOutcome, exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
 import { runCycles, type WatchMemory } from "../run-cycles.js";
 
-export const defaultSchedule = "*/10 * * * *";
+const defaultSchedule = "*/10 * * * *";
 
 interface WatchFlags {
   schedule: string;

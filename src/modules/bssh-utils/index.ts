@@ -3,4 +3,3 @@ export * from "./projects.js";
 export * from "./scopes.js";
 export * from "./trash.js";
 export * from "./trash-guard.js";
-export { parseBaseSpaceDate } from "../../basespace/dates.js";

@@ -15,7 +15,10 @@ export const statusesAfter: Readonly<Record<LifecycleAction, readonly ObservedDa
   delete: ["DELETING", "DELETED"],
 };
 
-/** Current status of a data item; `DELETED` once ICA answers 404. */
+/**
+ * Current status of a data item; `DELETED` once ICA answers 404.
+ * @internal exported for the tests
+ */
 export async function getDataStatus(ica: IcaClient, projectId: string, dataId: string): Promise<ObservedDataStatus> {
   return (await getDataStatusAndPath(ica, projectId, dataId)).status;
 }
@@ -55,9 +58,3 @@ export async function requestLifecycleAction(
   }
 }
 
-export const archiveData = (ica: IcaClient, projectId: string, dataId: string) =>
-  requestLifecycleAction(ica, projectId, dataId, "archive");
-export const unarchiveData = (ica: IcaClient, projectId: string, dataId: string) =>
-  requestLifecycleAction(ica, projectId, dataId, "unarchive");
-export const deleteData = (ica: IcaClient, projectId: string, dataId: string) =>
-  requestLifecycleAction(ica, projectId, dataId, "delete");

@@ -6,13 +6,13 @@ import { DeadlineExceededError, pollUntil, type PollOptions } from "./poll.js";
  * Items per linking batch: a ~200 KB request. V4 states no limit; V3 recommends at most 25,000
  * (L7480). Batches hold files of any analyses, so a round of analyses needs one or two batches.
  */
-export const defaultLinkChunkSize = 5_000;
+const defaultLinkChunkSize = 5_000;
 
 /** Job states after which a linking batch changes no more. */
-export const terminalBatchStatuses: readonly LinkingJobStatus[] = ["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "STOPPED"];
+const terminalBatchStatuses: readonly LinkingJobStatus[] = ["SUCCEEDED", "PARTIALLY_SUCCEEDED", "FAILED", "STOPPED"];
 
 /** Item statuses that mean "the data is in the destination project"; ALREADY_LINKED makes re-runs idempotent. */
-export const linkedItemStatuses = ["LINKED", "ALREADY_LINKED"] as const;
+const linkedItemStatuses = ["LINKED", "ALREADY_LINKED"] as const;
 
 export function isTerminalBatchStatus(status: string): boolean {
   return (terminalBatchStatuses as readonly string[]).includes(status.toUpperCase());
@@ -31,7 +31,7 @@ export interface LinkItemResult {
   info: string | null;
 }
 
-export interface LinkBatchResult {
+interface LinkBatchResult {
   batchId: string;
   status: LinkingJobStatus | "TIMED_OUT";
   dataIds: string[];
@@ -84,7 +84,7 @@ export async function waitForLinkingBatch(
 }
 
 /** Per-item outcome of a batch, for the ids it was asked to link (missing ones reported as MISSING). */
-export async function readLinkingBatchItems(
+async function readLinkingBatchItems(
   ica: IcaClient,
   projectId: string,
   batchId: string,

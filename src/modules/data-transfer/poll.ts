@@ -32,7 +32,7 @@ export interface PollOptions {
   signal?: AbortSignal;
 }
 
-export const defaultPollOptions = {
+const defaultPollOptions = {
   deadlineMs: 10 * 60_000,
   initialDelayMs: 500,
   maxDelayMs: 10_000,

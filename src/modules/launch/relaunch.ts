@@ -8,7 +8,7 @@ const createRoutes = {
 } as const;
 
 /** `AnalysisDataInput` (L15745). */
-export interface RelaunchDataInput {
+interface RelaunchDataInput {
   parameterCode: string;
   dataIds: string[];
   mounts?: { dataId: string; mountPath: string }[];
@@ -16,7 +16,7 @@ export interface RelaunchDataInput {
 }
 
 /** `AnalysisParameterInput` (L15804): one of `value` / `multiValue`. */
-export type RelaunchParameter = { code: string; value: string } | { code: string; multiValue: string[] };
+type RelaunchParameter = { code: string; value: string } | { code: string; multiValue: string[] };
 
 /**
  * A ready-to-send `CreateNextflowAnalysis` (L17913) or `CreateCwlWithStructuredInputAnalysis` (L18322);
@@ -40,8 +40,8 @@ export interface RelaunchRequest {
 const maxUserReference = 255;
 
 /** userReference must match `^[a-zA-Z0-9 _-]*(/[a-zA-Z0-9 _-]+)*$` and be at most 255 characters. */
-export function safeUserReference(text: string): string {
-  return text.replace(/[^a-zA-Z0-9 _/-]/g, "_").replace(/\/{2,}/g, "/").replace(/^\/|\/$/g, "").slice(0, maxUserReference);
+function safeUserReference(text: string): string {
+  return text.replace(/[^a-zA-Z0-9 _/-]/g, "_").replace(/\/{ 2 }/g, "/").replace(/^\/|\/$/g, "").slice(0, maxUserReference);
 }
 
 /**

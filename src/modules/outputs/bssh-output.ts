@@ -3,11 +3,12 @@ import type { IcaClient } from "../../ica/client.js";
 import type { IcaData } from "../../ica/schemas.js";
 
 /** Marker and manifest files are a few KB; anything much larger is not what we think it is. */
-export const defaultMaxDownloadBytes = 1024 * 1024;
+const defaultMaxDownloadBytes = 1024 * 1024;
 
 /**
  * Content of a small file: `:createDownloadUrl` then a GET of the presigned URL (no API key sent there).
  * The size is checked first so a mistaken id cannot pull gigabytes into memory.
+ * @internal exported for the tests
  */
 export async function downloadSmallFile(
   ica: IcaClient,
@@ -37,13 +38,16 @@ export interface BsshOutputProject {
   id?: string;
 }
 
-/** The BaseSpace project names a bsshoutput.json names, deduplicated, in file order. */
+/**
+ * The BaseSpace project names a bsshoutput.json names, deduplicated, in file order.
+ * @internal exported for the tests
+ */
 export function parseBsshOutputProjects(text: string, source = "bsshoutput.json"): string[] {
   return [...new Set(parseBsshOutput(text, source).map((project) => project.name))];
 }
 
 /** The BaseSpace projects a bsshoutput.json names (name, and id when given), deduplicated, in file order. */
-export function parseBsshOutput(text: string, source = "bsshoutput.json"): BsshOutputProject[] {
+function parseBsshOutput(text: string, source = "bsshoutput.json"): BsshOutputProject[] {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -4,11 +4,11 @@ import { forEachFileUnder, type FolderRef } from "./files-under.js";
 
 /** Marker files that tell who manages an analysis' outputs ([REF]): BaseSpace or ICA itself. */
 export const markerFileNames = { bsshOutput: "bsshoutput.json", tags: "_tags.json" } as const;
-export type MarkerKind = keyof typeof markerFileNames;
+type MarkerKind = keyof typeof markerFileNames;
 export type MarkerFiles = Partial<Record<MarkerKind, IcaData>>;
 
 /** Which marker a file is, if any (exact name, as the predecessor compared it). */
-export function markerKindOf(file: Pick<IcaData, "name">): MarkerKind | undefined {
+function markerKindOf(file: Pick<IcaData, "name">): MarkerKind | undefined {
   if (file.name === markerFileNames.bsshOutput) return "bsshOutput";
   if (file.name === markerFileNames.tags) return "tags";
   return undefined;

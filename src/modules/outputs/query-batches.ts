@@ -3,7 +3,7 @@
  * request line grows past `maxQueryChars`. Servers commonly refuse request lines over 8 KB (and
  * Node's own limit for all headers is 16 KB), so the default keeps well below that.
  */
-export const defaultMaxQueryChars = 6_000;
+const defaultMaxQueryChars = 6_000;
 
 export function batchByQueryLength(
   values: readonly string[],

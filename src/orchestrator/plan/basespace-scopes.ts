@@ -11,7 +11,7 @@ import { settingDefaults } from "../../config/index.js";
  * afterwards, so it also needs MOVETOTRASH GLOBAL: restoring data we cannot trash would spend credits
  * for nothing.
  */
-export const basespaceActions = ["archive", "restore", "trash", "empty-trash"] as const;
+const basespaceActions = ["archive", "restore", "trash", "empty-trash"] as const;
 export type BasespaceAction = (typeof basespaceActions)[number];
 
 const READ = "READ GLOBAL";
@@ -82,7 +82,7 @@ export function gateBasespaceScopes(granted: readonly string[], options: FixComm
  * nine scopes incl. CREATE GLOBAL/CREATE RUNS/START APPLICATIONS; this tool does not need those, so it
  * does not ask for them.)
  */
-export function basespaceAuthCommand(granted: readonly string[], options: FixCommandOptions = {}): string {
+function basespaceAuthCommand(granted: readonly string[], options: FixCommandOptions = {}): string {
   const scopes = [...new Set([...requiredBasespaceScopes, ...granted.map(normalizeScope)])].filter((s) => s !== "");
   const config = options.configName && options.configName !== "default" ? ` -c ${shellWord(options.configName)}` : "";
   const server =

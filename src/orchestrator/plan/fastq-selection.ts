@@ -24,13 +24,13 @@ export interface FastqSelection {
   seenFastqs: FileRecord[];
 }
 
-export const DEFAULT_FASTQ_PATTERN = /^M/;
+const DEFAULT_FASTQ_PATTERN = /^M/;
 /** Every FASTQ form the instruments and DRAGEN write (`fastq_suffixes`' default). */
-export const DEFAULT_FASTQ_SUFFIXES: readonly string[] = [".fastq", ".fastq.gz", ".fq", ".fq.gz", ".fastq.ora"];
+const DEFAULT_FASTQ_SUFFIXES: readonly string[] = [".fastq", ".fastq.gz", ".fq", ".fq.gz", ".fastq.ora"];
 
 const UNDETERMINED = /^undetermined/i;
 
-export function isFastqName(name: string, suffixes: readonly string[] = DEFAULT_FASTQ_SUFFIXES): boolean {
+function isFastqName(name: string, suffixes: readonly string[] = DEFAULT_FASTQ_SUFFIXES): boolean {
   const lower = name.toLowerCase();
   return suffixes.some((suffix) => lower.endsWith(suffix.toLowerCase()));
 }
@@ -47,13 +47,17 @@ export function fastqMatcher(pattern: UserPattern = DEFAULT_FASTQ_PATTERN, suffi
   return (name) => isFastqName(name, suffixes) && !UNDETERMINED.test(name) && pattern.test(name);
 }
 
+/** @internal exported for the tests */
 export function selectFastqs(files: Iterable<FileRecord>, rule: FastqRule = {}): FastqSelection {
   const selector = createFastqSelector(rule);
   for (const file of files) selector.add(file);
   return selector.result();
 }
 
-/** For the streamed listing of an analysis' outputs: nothing is held but the FASTQs. */
+/**
+ * For the streamed listing of an analysis' outputs: nothing is held but the FASTQs.
+ * @internal exported for the tests
+ */
 export async function selectFastqsFromStream(files: AsyncIterable<FileRecord>, rule: FastqRule = {}): Promise<FastqSelection> {
   const selector = createFastqSelector(rule);
   for await (const file of files) selector.add(file);

@@ -15,14 +15,16 @@ import { compareText } from "./compare-text.js";
  * bytes, whatever the listing order or the machine's locale.
  */
 export const MANIFEST_FOLDER = "/fastq_manifests/";
-export const MANIFEST_COLUMNS = ["file_name", "file_path", "data_id", "project_id"] as const;
+const MANIFEST_COLUMNS = ["file_name", "file_path", "data_id", "project_id"] as const;
 
+/** @internal exported for the tests */
 export interface ManifestEntry {
   name: string;
   path: string;
   dataId: string;
 }
 
+/** @internal exported for the tests */
 export function renderManifest(entries: readonly ManifestEntry[], destinationProjectId: string): string {
   if (destinationProjectId.trim() === "") throw new Error("manifest needs the destination project id; got an empty one");
   const unique = new Map(entries.map((entry) => [entry.dataId, entry]));

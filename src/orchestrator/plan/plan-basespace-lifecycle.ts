@@ -94,7 +94,7 @@ export function planBasespaceLifecycle(input: BasespaceLifecyclePlanInput): Life
 /** [ARCH]: only runs in a final state can be archived; we do not trash a run that is still going either. */
 const finalRunStatuses = new Set(["complete", "stopped", "failed"]);
 
-export function basespaceStorageState(item: BasespaceItem, currentUserId?: string): StorageState {
+function basespaceStorageState(item: BasespaceItem, currentUserId?: string): StorageState {
   if (currentUserId !== undefined && item.ownerId != null && item.ownerId !== currentUserId) {
     return { kind: "off-limits", reason: `owned by user ${item.ownerId}, shared with this account; left alone` };
   }

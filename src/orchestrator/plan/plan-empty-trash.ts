@@ -11,7 +11,7 @@ import type { ProtectList } from "./protect.js";
  * `always` empties it whenever it holds anything; `never` leaves it to people. The modes are the
  * `empty_trash` setting's (config).
  */
-export type EmptyTrashMode = (typeof emptyTrashModes)[number];
+type EmptyTrashMode = (typeof emptyTrashModes)[number];
 
 /** A `GET /v2/trash` item, `DeletedDataset.Id` / `DeletedRun.Id` as kind + itemId (the client's `BsTrashItem` fits). */
 export interface TrashEntry {

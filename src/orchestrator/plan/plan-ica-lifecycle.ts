@@ -64,7 +64,7 @@ export function planIcaLifecycle(input: IcaLifecyclePlanInput): LifecyclePlan {
   });
 }
 
-export function icaStorageState(status: string): StorageState {
+function icaStorageState(status: string): StorageState {
   switch (status) {
     case "AVAILABLE":
       return { kind: "available" };

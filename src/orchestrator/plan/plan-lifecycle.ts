@@ -22,7 +22,7 @@ export interface LifecycleSubject {
   holdsProtected?: { entry: string; path: string };
 }
 
-export interface LifecycleVerbs {
+interface LifecycleVerbs {
   archive: ActingAction;
   restore: ActingAction;
   remove: ActingAction;

@@ -5,6 +5,7 @@ import { icaManifestPath, manifestFileName } from "./manifest.js";
 import type { SourceAnalysis } from "./new-analyses.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
 
+/** @internal exported for the tests */
 export interface ManageAnalysisPlanInput {
   analysis: Pick<SourceAnalysis, "id" | "reference">;
   selection: FastqSelection;
@@ -41,7 +42,7 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
   return { step: "manageNew", items, warnings };
 }
 
-export function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
+function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   const { analysis, selection } = input;
   if (input.missing?.length) {
     return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until redeliver or mark-managed`)];

@@ -25,7 +25,10 @@ import { runFolderOf, sameRunFolder } from "./same-run.js";
 
 export type RequeueCandidate = Pick<IcaAnalysis, "id" | "reference" | "userReference" | "status" | "pipeline" | "timeCreated" | "endDate">;
 
-/** One relaunch of an original analysis, as the journal keeps it. */
+/**
+ * One relaunch of an original analysis, as the journal keeps it.
+ * @internal exported for the tests
+ */
 export interface RequeueAttempt {
   /** 1, 2, … per original analysis. */
   attempt: number;
@@ -36,6 +39,7 @@ export interface RequeueAttempt {
   analysisId?: string;
 }
 
+/** @internal exported for the tests */
 export interface RequeueSettings {
   requeueFailed: boolean;
   /** Relaunches per original analysis; 0 launches none. */
@@ -66,8 +70,7 @@ export interface RequeuePlanInput<A extends RequeueCandidate> {
  * - `skip-rerun`: another analysis of the same run is queued, running or SUCCEEDED (`newAnalysisId`): launch nothing.
  * - `skip-cap`: would be launched, but this cycle's `maxRequeuesPerCycle` launches are planned already.
  */
-export const requeueActions = ["requeue", "adopt", "wait", "give-up", "skip-rerun", "skip-cap"] as const;
-export type RequeueAction = (typeof requeueActions)[number];
+type RequeueAction = "requeue" | "adopt" | "wait" | "give-up" | "skip-rerun" | "skip-cap";
 
 export interface RequeueItem {
   action: RequeueAction;
@@ -91,13 +94,16 @@ export interface RequeuePlan {
   outsideWindow: number;
 }
 
-/** A recorded attempt whose analysis the listing does not show is given this long before it counts as gone. */
+/**
+ * A recorded attempt whose analysis the listing does not show is given this long before it counts as gone.
+ * @internal exported for the tests
+ */
 export const attemptListingGraceMs = 3_600_000;
 
 const requeueSuffix = /-requeue-\d+$/;
 const failedStatuses = new Set(["FAILED", "FAILED_FINAL"]);
 
-export const requeueIdempotencyKey = (originalId: string, attempt: number): string => `requeue-${originalId}-${attempt}`;
+const requeueIdempotencyKey = (originalId: string, attempt: number): string => `requeue-${originalId}-${attempt}`;
 
 interface KnownAttempt extends RequeueAttempt {
   listed?: RequeueCandidate;
@@ -272,6 +278,7 @@ export function requeueStepPlan(plan: RequeuePlan): StepPlan {
  * analysis' price only once it has finished (`GET /api/projects/{projectId}/analyses/{analysisId}/usage`),
  * and the notes hold only storage prices. So the estimate is in runs: each launch is one more full
  * BCLConvert run of the original's pipeline, inputs and storage size.
+ * @internal exported for the tests
  */
 export function launchCostLine(launches: number): string {
   return (

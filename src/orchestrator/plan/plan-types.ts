@@ -4,11 +4,10 @@
  */
 
 /** The cycle steps that plan actions (the others only read). */
-export const planStepNames = ["requeue", "manageNew", "icaLifecycle", "basespaceLifecycle"] as const;
-export type PlanStepName = (typeof planStepNames)[number];
+export type PlanStepName = "requeue" | "manageNew" | "icaLifecycle" | "basespaceLifecycle";
 
 /** Actions that change something when executed. */
-export const actingActions = [
+const actingActions = [
   "requeue",
   "link",
   "upload-manifest",
@@ -25,16 +24,12 @@ export const actingActions = [
  * Items that explain why nothing is done (yet) to a target; executing them calls no service (`adopt`
  * only writes down, in the journal, a relaunch ICA already has; `give-up` is reported as an error).
  */
-export const passiveActions = ["wait", "skip-protected", "skip-cap", "skip-scope", "skip-rerun", "skip", "adopt", "give-up"] as const;
 
 export type ActingAction = (typeof actingActions)[number];
-export type PassiveAction = (typeof passiveActions)[number];
+type PassiveAction = "wait" | "skip-protected" | "skip-cap" | "skip-scope" | "skip-rerun" | "skip" | "adopt" | "give-up";
 export type PlanAction = ActingAction | PassiveAction;
 
-/** Actions that remove data (the trash counts: it is one `DELETE /v2/trash` away from gone). */
-export const destructiveActions: ReadonlySet<PlanAction> = new Set<PlanAction>(["delete", "trash", "empty-trash"]);
-
-export type TargetKind =
+type TargetKind =
   | "analysis"
   | "ica-folder"
   | "manifest"

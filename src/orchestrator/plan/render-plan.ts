@@ -7,6 +7,7 @@ export function createPlan(now: Date, steps: readonly StepPlan[]): Plan {
   return { generatedAt: now.toISOString(), steps: [...steps] };
 }
 
+/** @internal exported for the tests */
 export function planToJson(plan: Plan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }

@@ -4,8 +4,7 @@
  * - `related`: only runs whose name is the run folder of an analysis of the source project;
  * - `none`: no runs.
  */
-export const basespaceRunModes = ["all", "related", "none"] as const;
-export type BasespaceRunMode = (typeof basespaceRunModes)[number];
+import type { BasespaceRunMode } from "../../config/setting-records.js";
 
 /**
  * The run folder an ICA BCLConvert reference starts with: `<runFolder>_<6 hex>_<6 hex>-<rest>`, e.g.

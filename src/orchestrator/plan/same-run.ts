@@ -13,7 +13,7 @@ import type { UserPattern } from "../../config/user-pattern.js";
 export type RunAnalysis = Pick<IcaAnalysis, "id" | "reference" | "status" | "pipeline" | "timeCreated">;
 
 /** Queued, running, SUCCEEDED — or a status added after this code, which may well be running. */
-export function isLiveOrDone(status: string): boolean {
+function isLiveOrDone(status: string): boolean {
   return analysisStateOf(status) !== "failed";
 }
 

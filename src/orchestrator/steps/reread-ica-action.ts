@@ -1,4 +1,4 @@
-import { lifecycleBasis, type LifecycleAction } from "../../modules/data-transfer/index.js";
+import { lifecycleBasis, requestLifecycleAction, type LifecycleAction } from "../../modules/data-transfer/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { PlanItem } from "../plan/plan-types.js";
@@ -21,6 +21,6 @@ export function rereadIcaAction(
   const planned = { status: action === "unarchive" ? ("ARCHIVED" as const) : ("AVAILABLE" as const), ...(path !== undefined ? { path } : {}) };
   return auditedRereadCall(actions, "icaLifecycle", target, {
     reread: (called) => lifecycleBasis(ctx.ica, sourceId, id, action, planned, called),
-    call: () => ctx.ica.lifecycleAction(sourceId, id, action),
+    call: () => requestLifecycleAction(ctx.ica, sourceId, id, action),
   });
 }

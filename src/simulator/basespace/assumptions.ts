@@ -59,7 +59,7 @@ export const TRASHED_ITEMS_READABLE_BY_ID = true;
  * A permanently deleted item answers 410 with this code — seen in a public BaseSpace SDK log
  * ("This resource and its underlying data has been removed by its owner (BASESPACE.COMMON.RESOURCE_REMOVED)").
  */
-export const REMOVED_ERROR_CODE = "BASESPACE.COMMON.RESOURCE_REMOVED";
+const REMOVED_ERROR_CODE = "BASESPACE.COMMON.RESOURCE_REMOVED";
 
 /** TrashStatus values: the swagger gives the field but no enum. */
 export const TRASH_STATUS_IN_TRASH = "InTrash";

@@ -2,7 +2,7 @@ import { DEFAULT_LIMIT, MAX_LIMIT } from "./assumptions.js";
 import { badRequest } from "./bs-error.js";
 import { countParam, queryParam } from "./query.js";
 
-export type SortDir = "Asc" | "Desc";
+type SortDir = "Asc" | "Desc";
 
 export interface PageRequest<S extends string> {
   offset: number;

@@ -5,10 +5,10 @@ import type { Caller } from "./model.js";
 import { queryParam } from "./query.js";
 import type { BasespaceStore } from "./store.js";
 
-export type ApiVersion = "v1pre3" | "v2";
+type ApiVersion = "v1pre3" | "v2";
 
 /** What a route handler returns: for v1pre3 `body` is the `Response` member, the envelope is added here. */
-export interface BsResult {
+interface BsResult {
   status?: number;
   /** Omitted: no body at all (`DELETE /v2/trash` answers a bare 200). */
   body?: unknown;

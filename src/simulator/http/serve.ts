@@ -10,7 +10,7 @@ import type { RouteMatch, Router, SimResponse } from "./router.js";
 import { sendResponse } from "./send-response.js";
 
 /** What one request is dispatched against; /__sim/reset replaces it, so it is looked up per request. */
-export interface DispatchWorld {
+interface DispatchWorld {
   router: Router;
   scheduler: Scheduler;
   clock: SimClock;
@@ -202,6 +202,7 @@ export interface ListeningServer {
  * 65 s (the value AWS recommends for servers behind one). Node's default of 5 s also made the simulator,
  * when a scale-1m collection stalled it for a second, reset sockets a client had just sent a request
  * on — a failure of the simulator, not of the client. See docs/simulator.md.
+ * @internal exported for the tests
  */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 

@@ -23,7 +23,7 @@ export interface AnalysisConfigurationRecord {
 }
 
 /** What relaunching an analysis does (fixture fields `requeueOutcome`, `requeueFiles`). */
-export interface RelaunchBehaviour {
+interface RelaunchBehaviour {
   outcome: (typeof icaRequeueOutcomes)[number];
   /** Undefined: a copy of the analysis' output folder as it is when the relaunch finishes. */
   files?: readonly FixtureFile[];

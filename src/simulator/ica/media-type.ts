@@ -14,7 +14,7 @@ export interface MediaTypes {
 
 const vendorPattern = /^application\/vnd\.illumina\.(v\d+)\+json$/;
 
-export const vendorType = (version: ApiVersion): string => `application/vnd.illumina.${version}+json`;
+const vendorType = (version: ApiVersion): string => `application/vnd.illumina.${version}+json`;
 
 interface MediaRange {
   type: string;

@@ -2,7 +2,7 @@ import { STATUS_CODES } from "node:http";
 import type { SimResponse } from "../http/router.js";
 import { PROBLEM_TYPE } from "./assumptions.js";
 
-export const problemMediaType = "application/problem+json";
+const problemMediaType = "application/problem+json";
 
 /**
  * Thrown by ICA handlers for any client error; the route wrapper turns it into an RFC 7807 `Problem`

@@ -3,7 +3,7 @@ import { crc32 } from "node:zlib";
 import { VERIFIED_CHECKSUMS } from "./assumptions.js";
 import { S3Error, invalidRequest } from "./s3-error.js";
 
-export type ChecksumAlgorithm = (typeof VERIFIED_CHECKSUMS)[number];
+type ChecksumAlgorithm = (typeof VERIFIED_CHECKSUMS)[number];
 
 /** A flexible checksum as S3 stores it: the algorithm and the base64 of the big-endian digest. */
 export interface Checksum {
@@ -34,7 +34,7 @@ function uint32Base64(n: number): string {
   return out.toString("base64");
 }
 
-export function computeChecksum(algorithm: ChecksumAlgorithm, bytes: Buffer): string {
+function computeChecksum(algorithm: ChecksumAlgorithm, bytes: Buffer): string {
   switch (algorithm) {
     case "crc32":
       return uint32Base64(crc32(bytes));

@@ -20,7 +20,7 @@ export interface S3Deps {
 }
 
 /** The object path as the AWS SDK models it; stats show one route per method. */
-export const OBJECT_PATH = "/{Bucket}/{Key+}";
+const OBJECT_PATH = "/{Bucket}/{Key+}";
 
 type Target = { bucket: string; key: string };
 type Operation = (req: SimRequest, target: Target) => SimResponse;

@@ -13,7 +13,7 @@ export const SERVICE = "s3";
 export const sha256Hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
 /** RFC 3986 encoding: everything but `A-Za-z0-9-._~` is percent-encoded (encodeURIComponent spares `!'()*`). */
-export function uriEncode(text: string): string {
+function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -23,7 +23,7 @@ export function canonicalPath(bucket: string, key: string): string {
 }
 
 /** Sorted `k=v&…` with both sides encoded; a flag such as `?uploads` signs as `uploads=`. */
-export function canonicalQuery(pairs: Iterable<[string, string]>): string {
+function canonicalQuery(pairs: Iterable<[string, string]>): string {
   return [...pairs]
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
     .sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0))

@@ -14,7 +14,7 @@ import type { Candidate } from "./candidates.js";
  * a cycle resuming a killed one, within ICA's 7-day memory of keys) returns the first file instead
  * of failing or making a second one.
  */
-export function manifestIdempotencyKey(runId: string, csv: string): string {
+function manifestIdempotencyKey(runId: string, csv: string): string {
   return `manifest-${createHash("sha256").update(runId).update("\u0000").update(csv).digest("hex").slice(0, 48)}`;
 }
 

@@ -1,3 +1,0 @@
-export * from "./client.js";
-export * from "./dates.js";
-export * from "./schemas.js";
