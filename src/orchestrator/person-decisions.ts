@@ -38,10 +38,13 @@ export function withoutPersonDecisions(ctx: CycleContext, items: readonly Basesp
   });
 }
 
-/** One of ours, no longer in the trash, found live again: a person restored it. */
+/**
+ * One of ours, no longer in the trash, found live again: a person restored it. A move recorded but never
+ * seen to take effect (pending) was most likely never made, so its item is not held: it stays ours to move.
+ */
 export function noteRestoredFromTrash(ctx: CycleContext, rec: StepRecorder, id: string, name: string): void {
   const trashed = ctx.journal.data.trashedByUs[id];
-  if (!trashed) return;
+  if (!trashed || trashed.pending) return;
   ctx.journal.forgetTrashed([id]);
   note(ctx, rec, id, {
     kind: "restored-from-trash",

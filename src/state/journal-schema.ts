@@ -77,6 +77,12 @@ const trashedSchema = z.strictObject({
   kind: z.enum(basespaceKinds),
   name: z.string().optional(),
   trashedAt: timestamp,
+  /**
+   * Recorded before the move was asked for and not yet seen to take effect (a kill can come in
+   * between): found live again, such an item was most likely never moved, so it is not a person's
+   * restore. Cleared once the move is answered or the item is listed in the trash.
+   */
+  pending: z.literal(true).optional(),
 });
 
 /**

@@ -354,8 +354,15 @@ export class Journal {
     delete this.state.basespaceRestores[id];
   }
 
+  /** Recorded before the move is asked for, so pending until confirmTrashed (see trashedSchema). */
   recordTrashed(id: string, kind: BasespaceKind, name?: string): void {
-    this.state.trashedByUs[id] = { kind, ...(name !== undefined ? { name } : {}), trashedAt: this.stamp() };
+    this.state.trashedByUs[id] = { kind, ...(name !== undefined ? { name } : {}), trashedAt: this.stamp(), pending: true };
+  }
+
+  /** The move took effect (answered, or the item was seen in the trash). */
+  confirmTrashed(id: string): void {
+    const entry = this.state.trashedByUs[id];
+    if (entry?.pending) this.state.trashedByUs[id] = { kind: entry.kind, ...(entry.name !== undefined ? { name: entry.name } : {}), trashedAt: entry.trashedAt };
   }
 
   isTrashedByUs(id: string): boolean {

@@ -111,6 +111,15 @@ describe("state/journal", () => {
     expect(journal.data.basespaceRestores).toEqual({});
   });
 
+  it("a trash move is pending from its record until confirmed, and stays ours after", async () => {
+    const journal = await openJournal(path, { now });
+    journal.recordTrashed("ds.1", "dataset", "HG002");
+    expect(journal.data.trashedByUs["ds.1"]).toEqual({ kind: "dataset", name: "HG002", trashedAt: "2025-06-01T10:00:00.000Z", pending: true });
+    journal.confirmTrashed("ds.1");
+    journal.confirmTrashed("ds.unknown");
+    expect(journal.data.trashedByUs).toEqual({ "ds.1": { kind: "dataset", name: "HG002", trashedAt: "2025-06-01T10:00:00.000Z" } });
+  });
+
   it("remembers requeue attempts before their launch, and their analyses after", async () => {
     const journal = await openJournal(path, { now });
     journal.recordRequeueAttempt("an-f", 1, "run_F-requeue-1");

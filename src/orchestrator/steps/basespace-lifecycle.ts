@@ -122,9 +122,9 @@ async function applyBasespaceLifecycle(
   // (which would keep `own-only` from ever emptying the trash). An id recorded for a call that never
   // happened is harmless: it is forgotten once a full trash listing lacks it. One journal write for
   // all of them, not one per item: at thousands of items the writes, not the calls, took the time.
-  // A move an earlier cycle recorded may have been made with its answer lost (a crash, a kill): found in
-  // the trash now, it is ours, not a person's.
-  const recordedEarlier = new Set(trash.map((item) => item.target.id).filter((id) => ctx.journal.data.trashedByUs[id] !== undefined));
+  // A move an earlier cycle recorded but never saw answered may have been made with its answer lost (a
+  // crash, a kill): found in the trash now, it is ours, not a person's.
+  const recordedEarlier = new Set(trash.map((item) => item.target.id).filter((id) => ctx.journal.data.trashedByUs[id]?.pending === true));
   trash.forEach((item) => ctx.journal.recordTrashed(item.target.id, kindOf(item), names.get(item.target.id)));
   await ctx.journalWriter.save();
   const limit = pLimit(ctx.settings.concurrency);
@@ -138,7 +138,8 @@ async function applyBasespaceLifecycle(
             reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
             call: () => deleteEndpointTrashMover(bs, { kind, id }),
           });
-          if (outcome.outcome === "done") {
+          if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
+            ctx.journal.confirmTrashed(id);
             ctx.journal.clearBasespaceRestore(id);
             rec.count("trashed");
           } else {

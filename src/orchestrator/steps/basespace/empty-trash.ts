@@ -101,6 +101,8 @@ async function readAndDecide(
   const mode = ctx.settings.emptyTrash;
   // `own-only` is settled by the first item someone else put there, so the listing stops at it.
   const { listed, complete } = await listTrash(bs, mode === "own-only" ? (entry) => !isOurs(entry, ours) : () => false);
+  // Listed in the trash: a move recorded but unanswered (a kill) did take effect.
+  for (const entry of listed) if (entry.itemId !== null) ctx.journal.confirmTrashed(entry.itemId);
   if (complete) {
     const present = new Set(listed.map((entry) => entry.itemId));
     const gone = Object.entries(ctx.journal.data.trashedByUs).filter(([id]) => !present.has(id));
@@ -121,13 +123,15 @@ async function readAndDecide(
 
 /**
  * One of ours that left the trash was purged (forgotten) or restored by a person (their decision,
- * noted so that it is not trashed again). Read failures keep the record for the next cycle.
+ * noted so that it is not trashed again); one whose move was never seen to take effect and is live was
+ * never moved (forgotten). Read failures keep the record for the next cycle.
  */
 async function forgetOrNoteRestored(ctx: CycleContext, bs: BaseSpaceClient, rec: StepRecorder, id: string, kind: "dataset" | "run"): Promise<void> {
   try {
     const item = await bs.getItem(kind, id);
     if (item.isDeleted) return;
-    noteRestoredFromTrash(ctx, rec, id, item.name);
+    if (ctx.journal.data.trashedByUs[id]?.pending) ctx.journal.forgetTrashed([id]);
+    else noteRestoredFromTrash(ctx, rec, id, item.name);
   } catch (error) {
     if (error instanceof NotFoundError) ctx.journal.forgetTrashed([id]);
   }
