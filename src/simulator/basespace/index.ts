@@ -1,1 +1,1 @@
-export { createBasespaceSimulator, type BasespaceSimOptions } from "./basespace-simulator.js";
+export { createBasespaceSimulator } from "./basespace-simulator.js";
