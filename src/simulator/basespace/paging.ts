@@ -10,7 +10,7 @@ export interface PageRequest<S extends string> {
   limit: number;
   sortBy: S;
   sortDir: SortDir;
-  /** False when `bs.sort-date-created` is `ignored`: the sort asked for is echoed but items come in id order. */
+  /** False when `bs.sort-date-created` is `ignored`: the sort asked for is echoed, but items come in ascending id order. */
   honourSort: boolean;
 }
 
@@ -66,7 +66,7 @@ export function pageOf<T, S extends string>(
   sortKey: (item: T, sortBy: S) => string | number,
   idOf: (item: T) => string,
 ): { page: T[]; paging: Paging<S> } {
-  const dir = req.sortDir === "Asc" ? 1 : -1;
+  const dir = req.sortDir === "Asc" || !req.honourSort ? 1 : -1;
   const order = req.honourSort
     ? (a: T, b: T) => compare(sortKey(a, req.sortBy), sortKey(b, req.sortBy)) || compare(idOf(a), idOf(b))
     : (a: T, b: T) => compare(idSortKey(idOf(a)), idSortKey(idOf(b)));
