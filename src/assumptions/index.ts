@@ -1,2 +1,4 @@
 export { assumptionById, ledger, type ActionKind, type Assumption } from "./ledger.js";
 export { renderAssumptionsMarkdown } from "./render-markdown.js";
+export { describeContradiction, type Contradiction } from "./contradiction.js";
+export { LedgerState, ledgerStateFile, type LedgerEntryState } from "./ledger-state.js";

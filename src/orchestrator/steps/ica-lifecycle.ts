@@ -1,5 +1,7 @@
 import pLimit from "p-limit";
+import { describeContradiction } from "../../assumptions/index.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
+import { statusOfFilesUnder } from "../../modules/outputs/index.js";
 import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
@@ -56,9 +58,11 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
     toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
   }
   const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
+  ctx.outputFolders.contradictions.forEach((c) => rec.warn(describeContradiction(c)));
   const subjects: IcaManagedAnalysis[] = [];
   for (const { analysis, ageDays, folderId, folderPath, known } of toRead) {
-    const folder = folders.get(folderId);
+    const listed = folders.get(folderId);
+    const folder = listed && (await withStatusOfItsFiles(ctx, ctx.projects.source.id, analysis.id, listed, rec));
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
       ctx.journal.recordOutputStatus(analysis.id, "DELETED");
@@ -92,6 +96,32 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
     });
   }
   return subjects;
+}
+
+/**
+ * A folder we archived that still says AVAILABLE (and is not being unarchived for a delete) is judged
+ * by its files: ICA does not document that a folder's status follows them (ledger `ica.folder-status`),
+ * and trusting the folder would archive it again every cycle and send `:delete` onto archived files.
+ * Costs one listing, only in that case, so a cycle in a world where folders do follow pays nothing.
+ */
+async function withStatusOfItsFiles<F extends { id: string; path: string; status: string }>(
+  ctx: CycleContext,
+  sourceId: string,
+  analysisId: string,
+  folder: F,
+  rec: StepRecorder,
+): Promise<F> {
+  const archivedByUs = ctx.journal.data.classifications[analysisId]?.outputStatus?.status === "ARCHIVED";
+  if (folder.status !== "AVAILABLE" || !archivedByUs || ctx.journal.data.pendingIcaDeletes[folder.id] !== undefined) return folder;
+  const files = await statusOfFilesUnder(ctx.ica, sourceId, folder);
+  if (files === undefined || files === folder.status) return folder;
+  rec.warn(
+    describeContradiction({
+      assumption: "ica.folder-status",
+      evidence: `output folder ${folder.path} says ${folder.status} while its files say ${files}; acting on the files`,
+    }),
+  );
+  return { ...folder, status: files };
 }
 
 async function applyIcaLifecycle(
