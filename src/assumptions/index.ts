@@ -2,3 +2,4 @@ export { assumptionById, ledger, type ActionKind, type Assumption } from "./ledg
 export { renderAssumptionsMarkdown } from "./render-markdown.js";
 export { describeContradiction, type Contradiction } from "./contradiction.js";
 export { LedgerState, ledgerStateFile, type LedgerEntryState } from "./ledger-state.js";
+export { renderLedgerState } from "./render-ledger-state.js";
