@@ -25,7 +25,9 @@ import { failureFactOf } from "../failure-facts.js";
  * call; the rest are read many at a time.
  */
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
-  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec), ctx.protect);
+  // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
+  const judgedByFiles = new Set<string>();
+  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles), ctx.protect);
   const plan = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -36,12 +38,12 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
-  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
+  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec, judgedByFiles);
   ctx.budget.settleIca(plan.budget);
   return plan;
 }
 
-async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
+async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFiles: Set<string>): Promise<IcaManagedAnalysis[]> {
   // Analyses not delivered yet, or delivered too recently for the recipient: their folders wait.
   const holds = deliveryHolds(ctx);
   const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string; known: Classification }> = [];
@@ -63,6 +65,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
   for (const { analysis, ageDays, folderId, folderPath, known } of toRead) {
     const listed = folders.get(folderId);
     const folder = listed && (await withStatusOfItsFiles(ctx, ctx.projects.source.id, analysis.id, listed, rec));
+    if (folder && listed && folder.status !== listed.status) judgedByFiles.add(folder.id);
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
       ctx.journal.recordOutputStatus(analysis.id, "DELETED");
@@ -130,6 +133,7 @@ async function applyIcaLifecycle(
   sourceId: string,
   items: readonly PlanItem[],
   rec: StepRecorder,
+  judgedByFiles: ReadonlySet<string>,
 ): Promise<void> {
   const limit = pLimit(ctx.settings.concurrency);
   await Promise.all(
@@ -139,7 +143,7 @@ async function applyIcaLifecycle(
         const analysisId = item.analysisId as string;
         if (item.action !== "archive" && item.action !== "unarchive" && item.action !== "delete") return;
         try {
-          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action);
+          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action, judgedByFiles.has(id) ? "AVAILABLE" : undefined);
           if (outcome.outcome === "skipped") {
             rec.count("skippedChanged");
             rec.warn(`${item.action} ${path ?? id} skipped: ${outcome.why} since it was planned; left alone`);
