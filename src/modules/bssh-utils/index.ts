@@ -4,3 +4,4 @@ export * from "./scopes.js";
 export * from "./trash.js";
 export * from "./trash-guard.js";
 export { parseBaseSpaceDate } from "../../basespace/dates.js";
+export * from "./oldest-first.js";

@@ -16,7 +16,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
 import { failureFactOf } from "../failure-facts.js";
-import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer, restoreNeedsProbe, type TrashAnswer } from "./basespace/trash-first.js";
+import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer } from "./basespace/trash-first.js";
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -104,7 +104,7 @@ async function applyBasespaceLifecycle(
   const archived = new Set(items.filter((item) => item.isArchived).map((item) => item.id));
   const names = new Map(items.map((item) => [item.id, item.name]));
   // Read again right before the call and after an ambiguous failure (never replayed blindly); an item
-  // planned while archived (the cheap path, or no restore needed) is expected to be archived.
+  // planned while archived (trashed as it is once bs.trash-archived was contradicted) is expected to be archived.
   const trashOne = (kind: "dataset" | "run", item: PlanItem) => {
     const { id, name } = item.target;
     return auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
@@ -114,24 +114,7 @@ async function applyBasespaceLifecycle(
   };
   for (const action of ["archive", "restore"] as const) {
     for (const { target, kind, idsKey } of kinds) {
-      let ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
-      const first = planned.find((item) => item.action === action && item.target.id === ids[0]);
-      // Cheap path first: before any restore is paid for, one archived item is moved to the trash as it
-      // is; only BaseSpace refusing it (400) says a restore is needed (ledger bs.trash-archived).
-      if (action === "restore" && first && restoreNeedsProbe(ledger)) {
-        ctx.journal.recordTrashed(first.target.id, kind, names.get(first.target.id));
-        await ctx.journalWriter.save();
-        let answer: TrashAnswer;
-        try {
-          answer = (await trashOne(kind, first)).outcome === "done" ? "moved" : "unclear";
-        } catch (error) {
-          answer = classifyTrashAnswer(error);
-        }
-        learnFromTrashAnswer(ledger, answer, { id: first.target.id, archived: true }, ctx.now);
-        if (answer === "moved") rec.count("trashed");
-        else ctx.journal.forgetTrashed([first.target.id]);
-        if (answer !== "refused") ids = [];
-      }
+      const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
       // The bulk endpoints take at most 250 ids; one request each, so each is audited on its own.
       for (const batch of chunk(ids, maxBulkIds)) {
         // Restores are billed, so each is recorded before it is asked for: a crash after the request

@@ -54,6 +54,3 @@ export function gatePlan(items: readonly PlanItem[], ledger: LedgerState): PlanI
     };
   });
 }
-
-/** Restores not to pay for yet: none is paid until a trash move of an archived item has shown BaseSpace wants one. */
-export const restoreNeedsProbe = (ledger: LedgerState) => ledger.of("bs.trash-archived") === undefined;
