@@ -103,15 +103,7 @@ async function applyBasespaceLifecycle(
 ): Promise<void> {
   const archived = new Set(items.filter((item) => item.isArchived).map((item) => item.id));
   const names = new Map(items.map((item) => [item.id, item.name]));
-  // Read again right before the call and after an ambiguous failure (never replayed blindly); an item
-  // planned while archived (trashed as it is once bs.trash-archived was contradicted) is expected to be archived.
-  const trashOne = (kind: "dataset" | "run", item: PlanItem) => {
-    const { id, name } = item.target;
-    return auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
-      reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called),
-      call: () => deleteEndpointTrashMover(bs, { kind, id }),
-    });
-  };
+  // An item planned while archived (trashed as it is once bs.trash-archived was contradicted) is expected to be archived.
   for (const action of ["archive", "restore"] as const) {
     for (const { target, kind, idsKey } of kinds) {
       const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
