@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import type { CommandScope } from "./command-scope.js";
+import { ackCommand } from "./commands/ack.js";
 import { demoCommand } from "./commands/demo.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { markManagedCommand } from "./commands/mark-managed.js";
@@ -30,7 +31,7 @@ export function createProgram(scope: CommandScope): Command {
     ["what a cycle would do, then one cycle", "ica-orchestrator plan --config lab.json && ica-orchestrator run --config lab.json"],
     ["a cycle every 10 minutes until stopped", "ica-orchestrator watch --config lab.json"],
   ]);
-  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, markManagedCommand, doctorCommand, demoCommand, simulatorCommand];
+  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, markManagedCommand, doctorCommand, ackCommand, demoCommand, simulatorCommand];
   for (const create of commands) {
     const command = create(scope).copyInheritedSettings(program);
     program.addCommand(command, { isDefault: command.name() === "run" });

@@ -1,4 +1,5 @@
 import { access } from "node:fs/promises";
+import { LedgerState, renderLedgerState } from "../assumptions/index.js";
 import type { LocalSettings } from "../config/index.js";
 import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
 import { describeDecision } from "../orchestrator/person-decisions.js";
@@ -19,6 +20,8 @@ export interface StateStatus {
   managedTables: ManagedTableStatus[];
   journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable">;
   lastReport?: { path: string; report: CycleReport };
+  /** Each ledger entry as cycles against this account have seen it (confirmed, contradicted, unconfirmed). */
+  assumptions?: ReturnType<LedgerState["view"]>;
 }
 
 const latestRows = 5;
@@ -40,6 +43,7 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
     await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })
   ).data;
   status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable };
+  status.assumptions = (await LedgerState.load(paths.root)).view();
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.
   if (latest) status.lastReport = { path: latest.path, report: { ...latest.report, plan: latest.report.plan as Plan } };
@@ -81,6 +85,7 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
   lines.push(`  items this tool moved to the BaseSpace trash: ${count(trashedByUs)}`);
   lines.push(`Left alone as a person's decision (\`ica-orchestrator release <id>\` lets the tool act again): ${count(personDecisions)}`);
   for (const [id, decision] of Object.entries(personDecisions)) lines.push(`    ${describeDecision(id, decision)}, seen ${decision.detectedAt}`);
+  if (status.assumptions) lines.push(renderLedgerState(status.assumptions).trimEnd());
   if (status.lastReport) {
     lines.push(`Last cycle's report: ${status.lastReport.path}`, "", renderReport(status.lastReport.report).trimEnd());
   } else {

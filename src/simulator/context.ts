@@ -1,4 +1,5 @@
 import type { Router } from "./http/router.js";
+import type { SimAssumptions } from "./assumption-switches.js";
 import type { SimClock, Scheduler } from "./clock.js";
 
 /**
@@ -108,6 +109,8 @@ export interface SimContext {
   timings: SimTimings;
   objects: ObjectStore;
   faults(): FaultConfig;
+  /** Which reading of each unconfirmed behaviour the services play (assumption-switches.ts). */
+  assumptions: SimAssumptions;
   /** Deterministic random numbers in [0, 1) for ids and failures (seeded per simulator). */
   random(): number;
   /** The base URLs, known once the servers listen. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AssumptionSwitchError, type AssumptionView } from "./assumption-switches.js";
 import type { FaultConfig } from "./context.js";
 import { FaultConfigError, faultConfigPatchSchema, type FaultConfigPatch } from "./faults.js";
 import { Router, type SimRequest, type SimResponse } from "./http/router.js";
@@ -38,6 +39,10 @@ export interface ControlTarget {
   /** Throws FaultConfigError when the patch is invalid. */
   setFaults(patch: FaultConfigPatch): FaultConfig;
   requests(since?: number): RequestLogPage;
+  /** Each unconfirmed behaviour, the alternative played now and the others. */
+  assumptions(): AssumptionView[];
+  /** `{"<id>": "<alternative>"}`; throws AssumptionSwitchError (nothing changed) for an unknown id or value. */
+  setAssumptions(patch: unknown): AssumptionView[];
   clockView(): ClockView;
   /** Moves the simulated clock forward and applies the changes that became due. */
   advanceClock(ms: number): ClockView;
@@ -72,6 +77,17 @@ export function controlPlaneRouter(target: ControlTarget): Router {
           return ok(target.setFaults(patch));
         } catch (error) {
           if (error instanceof FaultConfigError) return badRequest(`${req.route}: ${error.message}`);
+          throw error;
+        }
+      }),
+    )
+    .add("GET", "/__sim/assumptions", () => ok({ assumptions: target.assumptions() }))
+    .add("PUT", "/__sim/assumptions", (req) =>
+      withJsonBody(req, z.unknown(), (patch) => {
+        try {
+          return ok({ assumptions: target.setAssumptions(patch) });
+        } catch (error) {
+          if (error instanceof AssumptionSwitchError) return badRequest(`${req.route}: ${error.message}`);
           throw error;
         }
       }),

@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { SimAssumptions, type AssumptionValues } from "./assumption-switches.js";
 import type { SimClock } from "./clock.js";
 import { defaultTimings, type ObjectStore, type SimTimings } from "./context.js";
 import { controlPlaneRouter, type ClockView, type ControlTarget, type SimState } from "./control-plane.js";
@@ -39,6 +40,8 @@ export interface SimulatorOptions {
   debug?: boolean;
   /** How many requests `/__sim/requests` keeps; default 10,000. */
   requestLogCapacity?: number;
+  /** Alternatives to play instead of the defaults (assumption-switches.ts), e.g. `{"bs.trash-endpoint": "absent"}`. */
+  assume?: Partial<AssumptionValues>;
 }
 
 export interface Simulator extends ControlTarget {
@@ -74,6 +77,7 @@ export async function launchSimulator(
   const startMs = options.startMs ?? Date.now();
   const host = options.host ?? "127.0.0.1";
   const faults = new FaultInjector(defaultFaultConfig(seed, options.latencyMs ?? 0));
+  const assumptions = new SimAssumptions(options.assume);
   const stats = new RequestStats();
   const log = new RequestLog(options.requestLogCapacity);
   const lifetime = new AbortController();
@@ -90,7 +94,7 @@ export async function launchSimulator(
     throw error;
   }
   const urls: SimUrls = { icaUrl: main.url, basespaceUrl: main.url, s3Url: s3.url };
-  const settings = { startMs, seed, timings, faults: () => faults.config(), urls: () => urls };
+  const settings = { startMs, seed, timings, faults: () => faults.config(), assumptions, urls: () => urls };
   const build = () => buildWorld(factories, fixture, settings);
   let world: World;
   try {
@@ -118,6 +122,7 @@ export async function launchSimulator(
       world = build();
       faults.restore();
       people.clear();
+      assumptions.restore();
       stats.reset();
       log.clear();
     },
@@ -133,6 +138,8 @@ export async function launchSimulator(
     },
     faults: () => faults.config(),
     setFaults: (patch) => faults.update(patch),
+    assumptions: () => assumptions.list(),
+    setAssumptions: (patch) => assumptions.update(patch),
     requests: (since) => log.since(since),
     clockView,
     advanceClock: (ms) => {

@@ -20,6 +20,7 @@ export interface WorldSettings {
   seed: number;
   timings: SimTimings;
   faults(): FaultConfig;
+  assumptions: SimContext["assumptions"];
   urls(): SimUrls;
 }
 
@@ -54,6 +55,7 @@ export function buildWorld(factories: ServiceFactories, fixture: Fixture, settin
       timings: settings.timings,
       objects: s3.store,
       faults: settings.faults,
+      assumptions: settings.assumptions,
       random,
       urls: settings.urls,
     };

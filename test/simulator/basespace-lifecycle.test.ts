@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SimAssumptions } from "../../src/simulator/assumption-switches.js";
 import { SimClock, Scheduler } from "../../src/simulator/clock.js";
 import { createBasespaceSimulator } from "../../src/simulator/basespace/index.js";
 import { defaultTimings, type SimContext } from "../../src/simulator/context.js";
@@ -172,11 +173,12 @@ describe("BaseSpace ineligible-id policy 'skip'", () => {
       timings: defaultTimings,
       objects: sim.objects,
       faults: () => sim.faults(),
+      assumptions: new SimAssumptions({ "bs.ineligible-bulk": "skip" }),
       random: () => 0.5,
       urls: () => ({ icaUrl: "http://ica", basespaceUrl: "http://bs", s3Url: "http://s3" }),
     };
     const router = new Router();
-    createBasespaceSimulator(ctx, basespaceTestFixture.basespace, { ineligibleBulkPolicy: "skip" }).registerRoutes(router);
+    createBasespaceSimulator(ctx, basespaceTestFixture.basespace).registerRoutes(router);
     const match = router.match("POST", "/v2/archive");
     if (typeof match !== "object") throw new Error("POST /v2/archive is not routed");
     const res = await match.handler({

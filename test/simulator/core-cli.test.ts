@@ -104,6 +104,27 @@ describe("ica-orchestrator simulator", () => {
     }
   });
 
+  it("starts with --assume alternatives, shown by GET /__sim/assumptions", async () => {
+    let value: string | undefined;
+    const result = await runCli(["simulator", "--fixture", "demo", "--assume", "bs.trash-endpoint=absent"], (line, signal) => {
+      const { icaUrl } = JSON.parse(line) as Announced;
+      fetch(`${icaUrl}/__sim/assumptions`)
+        .then((res) => res.json() as Promise<{ assumptions: Array<{ id: string; value: string }> }>)
+        .then((body) => (value = body.assumptions.find((a) => a.id === "bs.trash-endpoint")?.value))
+        .finally(() => signal("SIGTERM"));
+    });
+    expect(result.code).toBe(0);
+    expect(value).toBe("absent");
+  });
+
+  it("exits 2 with one line for an --assume that names no alternative", async () => {
+    const result = await runCli(["simulator", "--fixture", "demo", "--assume", "bs.trash-endpoint=maybe"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'ica-orchestrator: assumption "bs.trash-endpoint" has no alternative "maybe"; use one of v2-delete, absent, runs-only\n',
+    );
+  });
+
   it("exits 2 for a malformed option", async () => {
     const result = await runCli(["simulator", "--fixture", "demo", "--port", "http"]);
     expect(result.code).toBe(2);

@@ -1,4 +1,7 @@
 import { Command } from "commander";
+import { LedgerState, renderLedgerState } from "../../assumptions/index.js";
+import { loadLocalSettings } from "../../config/index.js";
+import { statePaths } from "../../state/index.js";
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { hasFailures, renderChecklist } from "../doctor/checklist.js";
@@ -27,7 +30,21 @@ export function doctorCommand(scope: CommandScope): Command {
     const { context, redactor } = scope;
     const input = { flags: cycleFlags(command), env: context.env, homeDir: context.homeDir, cwd: context.cwd };
     const { results, pairs } = await runDoctorChecks(input, { redactor });
-    context.stdout.write(redactor.redact(`${renderSettingSources(pairs)}${renderChecklist(results)}`));
+    context.stdout.write(redactor.redact(`${renderSettingSources(pairs)}${renderChecklist(results)}${await ledgerSection(input)}`));
     scope.setExitCode(hasFailures(results) ? exitCodes.failures : exitCodes.ok);
   });
+}
+
+/** What cycles against this account have seen of each assumption; nothing when the settings do not load (the checklist says why). */
+async function ledgerSection(input: Parameters<typeof loadLocalSettings>[0]): Promise<string> {
+  const local = await loadLocalSettings(input).then(
+    ([first]) => first,
+    () => undefined,
+  );
+  if (!local) return "";
+  try {
+    return `\n${renderLedgerState((await LedgerState.load(statePaths(local.stateDir).root)).view())}`;
+  } catch (error) {
+    return `\nAssumptions: cannot read the ledger state (${error instanceof Error ? error.message : String(error)})\n`;
+  }
 }

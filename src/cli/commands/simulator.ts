@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError } from "../../config/index.js";
+import { AssumptionSwitchError, parseAssumeOption } from "../../simulator/assumption-switches.js";
 import { fixtureNames } from "../../simulator/fixtures/presets.js";
 import { startSimulator } from "../../simulator/server.js";
 import type { CliContext } from "../cli-context.js";
@@ -17,6 +18,7 @@ interface SimulatorFlags {
   credentialsDir?: string;
   seed?: number;
   debug: boolean;
+  assume: string[];
 }
 
 export function simulatorCommand(scope: CommandScope): Command {
@@ -41,6 +43,12 @@ export function simulatorCommand(scope: CommandScope): Command {
       integerFrom(0),
     )
     .option("--debug", "print handler errors to stderr", false)
+    .option(
+      "--assume <id=alternative>",
+      "play another reading of an unconfirmed behaviour (repeatable; GET /__sim/assumptions lists them)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .addHelpText(
       "after",
       "\nExample:\n" +
@@ -59,6 +67,7 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
   const stop = awaitShutdown(context);
   let tempDir: string | undefined;
   try {
+    const assume = assumeOption(flags.assume);
     if (flags.credentialsDir === undefined) tempDir = await mkdtemp(join(tmpdir(), "ica-orchestrator-sim-"));
     const sim = await startSimulator({
       fixture: flags.fixture,
@@ -68,6 +77,7 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
       credentialsDir: flags.credentialsDir ?? tempDir,
       seed: flags.seed,
       debug: flags.debug,
+      assume,
     }).catch(asConfigError);
     const { icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile } = sim;
     context.stdout.write(`${JSON.stringify({ icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile })}\n`);
@@ -76,6 +86,15 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
   } finally {
     stop.dispose();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+function assumeOption(entries: readonly string[]): ReturnType<typeof parseAssumeOption> {
+  try {
+    return parseAssumeOption(entries);
+  } catch (error) {
+    if (error instanceof AssumptionSwitchError) throw new ConfigError(error.message);
+    throw error;
   }
 }
 

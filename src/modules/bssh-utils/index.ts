@@ -3,3 +3,4 @@ export * from "./projects.js";
 export * from "./scopes.js";
 export * from "./trash.js";
 export * from "./trash-guard.js";
+export * from "./oldest-first.js";

@@ -7,6 +7,8 @@ export type TrashBasis = { state: "unchanged" } | { state: "done" } | { state: "
 /** What the plan saw of a dataset or run it decided to move to the trash (only available items are). */
 export interface PlannedTrash extends TrashTarget {
   name?: string;
+  /** Planned while archived (BaseSpace may trash archived data as it is: ledger bs.trash-archived). */
+  archived?: boolean;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function trashBasis(bs: BaseSpaceClient, planned: PlannedTrash, cal
     return called ? { state: "done" } : { state: "changed", why: "it is gone (purged by someone else)" };
   }
   if (now.isDeleted) return called ? { state: "done" } : { state: "changed", why: "someone else moved it to the trash" };
-  if (now.isArchived) return { state: "changed", why: "it was archived" };
+  if (now.isArchived && planned.archived !== true) return { state: "changed", why: "it was archived" };
   if (planned.name !== undefined && now.name !== planned.name) return { state: "changed", why: `it was renamed to ${now.name}` };
   return { state: "unchanged" };
 }

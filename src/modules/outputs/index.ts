@@ -1,4 +1,5 @@
 export * from "./bssh-output.js";
+export * from "./files-status.js";
 export * from "./files-under.js";
 export * from "./output-files.js";
 export * from "./output-folder.js";

@@ -1,4 +1,6 @@
 import pLimit, { type LimitFunction } from "p-limit";
+import type { Contradiction } from "../../assumptions/index.js";
+import { NotFoundError } from "../../http/errors.js";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
 import { OutputFolderNotFoundError, outputFolderIdOf } from "./output-folder.js";
@@ -16,6 +18,8 @@ export class OutputFolders {
   private readonly folders = new Map<string, IcaData | Error>();
   private readonly data = new Map<string, IcaData>();
   private readonly limit: LimitFunction;
+  /** What this cycle's reads showed against the ledger (a listing missing an item that exists). */
+  readonly contradictions: Contradiction[] = [];
 
   constructor(
     private readonly ica: IcaClient,
@@ -51,7 +55,12 @@ export class OutputFolders {
     return new Map(analyses.map((analysis) => [analysis.id, this.folders.get(analysis.id) as IcaData | Error]));
   }
 
-  /** Data items by id as they are now (read once per cycle); ids the project does not have are absent. */
+  /**
+   * Data items by id as they are now (read once per cycle); ids the project does not have are absent.
+   * An id missing from a multi-valued listing is looked up on its own before it counts as absent: that
+   * the service answers `id=a&id=b` with the union is a reading, not a fact (ledger `ica.multi-value-query`),
+   * and "absent" is recorded as DELETED for good.
+   */
   async byIds(ids: readonly string[]): Promise<Map<string, IcaData>> {
     const unread = [...new Set(ids)].filter((id) => !this.data.has(id));
     await Promise.all(
@@ -59,12 +68,28 @@ export class OutputFolders {
         for await (const item of this.ica.listData(this.projectId, { id: batch })) this.data.set(item.id, withFolderSlash(item));
       }),
     );
+    await Promise.all(unread.filter((id) => !this.data.has(id)).map((id) => this.limit(() => this.lookUp(id, unread.length))));
     const out = new Map<string, IcaData>();
     for (const id of ids) {
       const item = this.data.get(id);
       if (item) out.set(id, item);
     }
     return out;
+  }
+
+  private async lookUp(id: string, listed: number): Promise<void> {
+    try {
+      this.data.set(id, withFolderSlash(await this.ica.getData(this.projectId, id)));
+    } catch (error) {
+      if (error instanceof NotFoundError) return;
+      throw error;
+    }
+    if (listed > 1) {
+      this.contradictions.push({
+        assumption: "ica.multi-value-query",
+        evidence: `data ${id} was missing from a listing by ${listed} ids but exists when read on its own`,
+      });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import pLimit from "p-limit";
+import { LedgerState } from "../../assumptions/index.js";
 import type { BaseSpaceClient } from "../../basespace/client.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
@@ -15,6 +16,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
 import { failureFactOf } from "../failure-facts.js";
+import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer } from "./basespace/trash-first.js";
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -39,6 +41,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
     return emptyPlan([warning]);
   }
   const items = withoutPersonDecisions(ctx, await basespaceItems(ctx, bs, ctx.analyses, rec), rec);
+  const ledger = await LedgerState.load(ctx.paths.root);
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,
@@ -52,10 +55,15 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   let plan = planFor(userId ?? undefined);
   // Ownership matters only for items that would be acted on, so an unknown user is read only then.
   if (userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
+  plan = { ...plan, items: gatePlan(plan.items, ledger) };
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
-  if (ctx.actions) await applyBasespaceLifecycle(ctx, ctx.actions, bs, plan.items, items, rec);
+  if (ctx.actions) {
+    const actions = ctx.actions;
+    await applyBasespaceLifecycle(ctx, actions, bs, plan.items, items, rec, ledger);
+    await ledger.save(() => actions.assertLockHeld());
+  }
 
   const trashItem = await emptyTrash(ctx, bs, { scopes, budget: plan.budget, plannedTrash: plan.items }, rec);
   return { step: "basespaceLifecycle", items: trashItem ? [...plan.items, trashItem] : plan.items, warnings: plan.warnings };
@@ -91,7 +99,11 @@ async function applyBasespaceLifecycle(
   planned: readonly PlanItem[],
   items: readonly BasespaceItem[],
   rec: StepRecorder,
+  ledger: LedgerState,
 ): Promise<void> {
+  const archived = new Set(items.filter((item) => item.isArchived).map((item) => item.id));
+  const names = new Map(items.map((item) => [item.id, item.name]));
+  // An item planned while archived (trashed as it is once bs.trash-archived was contradicted) is expected to be archived.
   for (const action of ["archive", "restore"] as const) {
     for (const { target, kind, idsKey } of kinds) {
       const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
@@ -115,7 +127,6 @@ async function applyBasespaceLifecycle(
       }
     }
   }
-  const names = new Map(items.map((item) => [item.id, item.name]));
   const trash = planned.filter((item) => item.action === "trash");
   const kindOf = (item: PlanItem) => (item.target.kind === "bs-dataset" ? "dataset" : "run");
   // Recorded before the calls, so a crash during them cannot make our item look like someone else's
@@ -135,11 +146,12 @@ async function applyBasespaceLifecycle(
         const { id, name } = item.target;
         try {
           const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
-            reread: (called) => trashBasis(bs, { kind, id, ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
+            reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
             call: () => deleteEndpointTrashMover(bs, { kind, id }),
           });
           if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
             ctx.journal.confirmTrashed(id);
+            learnFromTrashAnswer(ledger, "moved", { id, archived: archived.has(id) }, ctx.now);
             ctx.journal.clearBasespaceRestore(id);
             rec.count("trashed");
           } else {
@@ -149,6 +161,7 @@ async function applyBasespaceLifecycle(
             rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
           }
         } catch (error) {
+          learnFromTrashAnswer(ledger, classifyTrashAnswer(error), { id, archived: archived.has(id) }, ctx.now);
           ctx.journal.forgetTrashed([id]);
           rec.count("actionsFailed");
           rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));

@@ -1,5 +1,7 @@
 import pLimit from "p-limit";
+import { describeContradiction } from "../../assumptions/index.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
+import { statusOfFilesUnder } from "../../modules/outputs/index.js";
 import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
@@ -23,7 +25,9 @@ import { failureFactOf } from "../failure-facts.js";
  * call; the rest are read many at a time.
  */
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
-  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec), ctx.protect);
+  // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
+  const judgedByFiles = new Set<string>();
+  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles), ctx.protect);
   const plan = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -34,12 +38,12 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
-  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec);
+  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec, judgedByFiles);
   ctx.budget.settleIca(plan.budget);
   return plan;
 }
 
-async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<IcaManagedAnalysis[]> {
+async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFiles: Set<string>): Promise<IcaManagedAnalysis[]> {
   // Analyses not delivered yet, or delivered too recently for the recipient: their folders wait.
   const holds = deliveryHolds(ctx);
   const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string; known: Classification }> = [];
@@ -56,9 +60,12 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
     toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
   }
   const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
+  ctx.outputFolders.contradictions.forEach((c) => rec.warn(describeContradiction(c)));
   const subjects: IcaManagedAnalysis[] = [];
   for (const { analysis, ageDays, folderId, folderPath, known } of toRead) {
-    const folder = folders.get(folderId);
+    const listed = folders.get(folderId);
+    const folder = listed && (await withStatusOfItsFiles(ctx, ctx.projects.source.id, analysis.id, listed, rec));
+    if (folder && listed && folder.status !== listed.status) judgedByFiles.add(folder.id);
     if (!folder) {
       rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
       ctx.journal.recordOutputStatus(analysis.id, "DELETED");
@@ -94,12 +101,39 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder): Promise<I
   return subjects;
 }
 
+/**
+ * A folder we archived that still says AVAILABLE (and is not being unarchived for a delete) is judged
+ * by its files: ICA does not document that a folder's status follows them (ledger `ica.folder-status`),
+ * and trusting the folder would archive it again every cycle and send `:delete` onto archived files.
+ * Costs one listing, only in that case, so a cycle in a world where folders do follow pays nothing.
+ */
+async function withStatusOfItsFiles<F extends { id: string; path: string; status: string }>(
+  ctx: CycleContext,
+  sourceId: string,
+  analysisId: string,
+  folder: F,
+  rec: StepRecorder,
+): Promise<F> {
+  const archivedByUs = ctx.journal.data.classifications[analysisId]?.outputStatus?.status === "ARCHIVED";
+  if (folder.status !== "AVAILABLE" || !archivedByUs || ctx.journal.data.pendingIcaDeletes[folder.id] !== undefined) return folder;
+  const files = await statusOfFilesUnder(ctx.ica, sourceId, folder);
+  if (files === undefined || files === folder.status) return folder;
+  rec.warn(
+    describeContradiction({
+      assumption: "ica.folder-status",
+      evidence: `output folder ${folder.path} says ${folder.status} while its files say ${files}; acting on the files`,
+    }),
+  );
+  return { ...folder, status: files };
+}
+
 async function applyIcaLifecycle(
   ctx: CycleContext,
   actions: ActionLog,
   sourceId: string,
   items: readonly PlanItem[],
   rec: StepRecorder,
+  judgedByFiles: ReadonlySet<string>,
 ): Promise<void> {
   const limit = pLimit(ctx.settings.concurrency);
   await Promise.all(
@@ -109,7 +143,7 @@ async function applyIcaLifecycle(
         const analysisId = item.analysisId as string;
         if (item.action !== "archive" && item.action !== "unarchive" && item.action !== "delete") return;
         try {
-          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action);
+          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action, judgedByFiles.has(id) ? "AVAILABLE" : undefined);
           if (outcome.outcome === "skipped") {
             rec.count("skippedChanged");
             rec.warn(`${item.action} ${path ?? id} skipped: ${outcome.why} since it was planned; left alone`);

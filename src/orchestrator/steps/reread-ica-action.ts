@@ -15,10 +15,13 @@ export function rereadIcaAction(
   sourceId: string,
   item: PlanItem,
   action: LifecycleAction,
+  /** What the folder itself says when the plan went by its files (ledger ica.folder-status). */
+  folderSays?: "AVAILABLE",
 ): Promise<RereadOutcome> {
   const { id, path } = item.target;
   const target = { action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };
-  const planned = { status: action === "unarchive" ? ("ARCHIVED" as const) : ("AVAILABLE" as const), ...(path !== undefined ? { path } : {}) };
+  const status = folderSays ?? (action === "unarchive" ? ("ARCHIVED" as const) : ("AVAILABLE" as const));
+  const planned = { status, ...(path !== undefined ? { path } : {}) };
   return auditedRereadCall(actions, "icaLifecycle", target, {
     reread: (called) => lifecycleBasis(ctx.ica, sourceId, id, action, planned, called),
     call: () => requestLifecycleAction(ctx.ica, sourceId, id, action),

@@ -1,13 +1,12 @@
 /**
  * Every BaseSpace behaviour the sources (../shared/basespace-api-notes.md, the v2 swagger) leave open,
  * as one named value with the reason for the choice. docs/simulator.md (section basespace) lists them.
+ * Those a delivery, deletion, archive or billed action depends on are switches instead, with
+ * alternatives a run can choose (../assumption-switches.ts).
  */
 
 /** Page size when `Limit` is absent — [NOTES-BS] §4, from the search API reference. */
 export const DEFAULT_LIMIT = 10;
-
-/** Largest page; larger `Limit` values are clamped, not refused, because the reference says the server "may return fewer than asked". */
-export const MAX_LIMIT = 1024;
 
 /** Header carrying the request id on every response; V2Error.RequestId repeats it. Name not documented. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -24,24 +23,11 @@ export const SCOPE_TRASH = ["MOVETOTRASH GLOBAL"] as const;
 /** Emptying the trash: the scope [REF] checks before `DELETE /v2/trash`. */
 export const SCOPE_EMPTY_TRASH = ["EMPTY TRASH"] as const;
 
-/**
- * What `POST /v2/archive|restore` does with ineligible ids ([NOTES-BS] §9: real behaviour unknown).
- * "reject": the whole request fails with 400 and nothing changes, so a client bug cannot go unnoticed.
- * "skip": eligible ids are processed and the rest are ignored, as a lenient bulk API would.
- */
-export const INELIGIBLE_BULK_POLICY: "reject" | "skip" = "reject";
-
 /** The UI's bulk limit ([ARCH]: up to 250 items at once); larger archive/restore bodies get 400. */
 export const MAX_BULK_IDS = 250;
 
 /** Runs can be archived only in a terminal state ([ARCH]). */
 export const TERMINAL_RUN_STATUSES = ["Complete", "Stopped", "Failed"] as const;
-
-/**
- * An archived item cannot be moved to the trash (400): [REF] restores before it deletes, which only makes
- * sense if BaseSpace refuses to trash archived data. While a restore runs the item is still archived.
- */
-export const TRASH_REQUIRES_UNARCHIVED = true;
 
 /**
  * Every token sees every project, dataset and run of the fixture, as in a workgroup; items owned by another

@@ -1,7 +1,6 @@
 import type { SimContext, SimService } from "../context.js";
 import type { BasespaceFixture } from "../fixtures/format.js";
 import type { Router } from "../http/router.js";
-import { INELIGIBLE_BULK_POLICY } from "./assumptions.js";
 import { stateFromFixture } from "./fixture-state.js";
 import { Lifecycle } from "./lifecycle.js";
 import type { BsItem } from "./model.js";
@@ -15,11 +14,6 @@ import { runRoutes } from "./routes/run-routes.js";
 import { trashRoutes } from "./routes/trash-routes.js";
 import { Shapes } from "./shapes.js";
 import { BasespaceStore } from "./store.js";
-
-export interface BasespaceSimOptions {
-  /** What archive/restore do with ineligible ids; assumptions.ts explains the default. */
-  ineligibleBulkPolicy: "reject" | "skip";
-}
 
 const itemState = (i: BsItem) => ({
   id: i.id,
@@ -35,11 +29,10 @@ const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id 
 export function createBasespaceSimulator(
   ctx: SimContext,
   fixture: BasespaceFixture,
-  options: Partial<BasespaceSimOptions> = {},
 ): SimService {
   const store = new BasespaceStore(stateFromFixture(fixture, ctx.clock.now()), () => numericId(ctx.random));
-  const lifecycle = new Lifecycle(store, ctx, options.ineligibleBulkPolicy ?? INELIGIBLE_BULK_POLICY);
-  const deps = { store, lifecycle, shapes: new Shapes(store, () => ctx.urls().basespaceUrl), clock: ctx.clock };
+  const lifecycle = new Lifecycle(store, ctx);
+  const deps = { store, lifecycle, shapes: new Shapes(store, () => ctx.urls().basespaceUrl), clock: ctx.clock, assumptions: ctx.assumptions };
   const routes = [
     ...identityRoutes(deps),
     ...projectRoutes(deps),

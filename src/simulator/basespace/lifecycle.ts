@@ -1,12 +1,7 @@
+import { DEFERRED_PURGE_MS } from "../assumption-switches.js";
 import type { SimContext } from "../context.js";
-import {
-  INELIGIBLE_BULK_POLICY,
-  OTHERS_ITEMS_ARE_SHARED,
-  TERMINAL_RUN_STATUSES,
-  TRASH_REQUIRES_UNARCHIVED,
-  TRASHED_ITEMS_READABLE_BY_ID,
-} from "./assumptions.js";
-import { badRequest, forbidden, notFound, removed } from "./bs-error.js";
+import { OTHERS_ITEMS_ARE_SHARED, TERMINAL_RUN_STATUSES, TRASHED_ITEMS_READABLE_BY_ID } from "./assumptions.js";
+import { BsError, badRequest, forbidden, notFound, removed } from "./bs-error.js";
 import type { BsItem, BsItemKind, BsTrashEntry, Caller } from "./model.js";
 import type { BasespaceStore } from "./store.js";
 
@@ -29,8 +24,7 @@ const label = (kind: BsItemKind) => (kind === "dataset" ? "dataset" : "run");
 export class Lifecycle {
   constructor(
     private readonly store: BasespaceStore,
-    private readonly ctx: Pick<SimContext, "clock" | "scheduler" | "timings">,
-    private readonly policy: "reject" | "skip" = INELIGIBLE_BULK_POLICY,
+    private readonly ctx: Pick<SimContext, "clock" | "scheduler" | "timings" | "assumptions">,
   ) {}
 
   /** An item by id in any state; 404 for an unknown id, 410 for one removed from the trash for good. */
@@ -91,12 +85,21 @@ export class Lifecycle {
   }
 
   moveToTrash(caller: Caller, kind: BsItemKind, id: string): BsTrashEntry {
+    const assume = this.ctx.assumptions;
+    if (assume.is("bs.trash-endpoint", "absent") || (kind === "dataset" && assume.is("bs.trash-endpoint", "runs-only"))) {
+      throw new BsError(405, "MethodNotAllowed", `DELETE is not allowed on /v2/${label(kind)}s/{id}`);
+    }
     const item = this.find(kind, id);
-    if (item.trashId !== undefined) throw badRequest(`${label(kind)} ${id} is already in the trash (trash id ${item.trashId})`);
+    if (item.trashId !== undefined) {
+      const entry = this.store.trashEntry(item.trashId);
+      if (assume.is("bs.repeated-trash-move", "no-op") && entry) return entry;
+      if (assume.is("bs.repeated-trash-move", "not-found")) throw notFound(`${label(kind)} ${id} does not exist`);
+      throw badRequest(`${label(kind)} ${id} is already in the trash (trash id ${item.trashId})`);
+    }
     if (item.ownerId !== caller.user.id) {
       throw forbidden(`${label(kind)} ${id} belongs to user ${item.ownerId}; only its owner can move it to the trash`);
     }
-    if (TRASH_REQUIRES_UNARCHIVED && item.isArchived) {
+    if (assume.is("bs.trash-archived", "refused") && item.isArchived) {
       throw badRequest(
         `${label(kind)} ${id} is archived; restore it (POST /v2/restore) and wait until IsArchived is false before deleting it`,
       );
@@ -121,7 +124,9 @@ export class Lifecycle {
 
   /** Empties the caller's whole trash, including items other tools put there ([NOTES-BS] §10). */
   emptyTrash(caller: Caller): void {
-    this.store.purge(this.store.trashOf(caller.user.id));
+    const entries = this.store.trashOf(caller.user.id);
+    if (this.ctx.assumptions.is("bs.empty-trash", "immediate")) this.store.purge(entries);
+    else this.ctx.scheduler.after(DEFERRED_PURGE_MS, () => this.store.purge(entries.filter((e) => this.store.trashEntry(e.trashId) === e)));
   }
 
   /**
@@ -142,7 +147,7 @@ export class Lifecycle {
       if (why === undefined) outcome.accepted.push(item);
       else outcome.skipped.push({ id: item.id, reason: `${label(item.kind)} ${item.id} ${why}` });
     }
-    if (this.policy === "reject" && outcome.skipped.length > 0) {
+    if (this.ctx.assumptions.is("bs.ineligible-bulk", "reject") && outcome.skipped.length > 0) {
       throw badRequest(`nothing was changed: ${outcome.skipped.map((s) => s.reason).join("; ")}`, {
         IneligibleIds: outcome.skipped.map((s) => s.id),
       });

@@ -1,4 +1,5 @@
-import { DEFAULT_LIMIT, MAX_LIMIT } from "./assumptions.js";
+import type { SimAssumptions } from "../assumption-switches.js";
+import { DEFAULT_LIMIT } from "./assumptions.js";
 import { badRequest } from "./bs-error.js";
 import { countParam, queryParam } from "./query.js";
 
@@ -9,7 +10,12 @@ export interface PageRequest<S extends string> {
   limit: number;
   sortBy: S;
   sortDir: SortDir;
+  /** False when `bs.sort-date-created` is `ignored`: the sort asked for is echoed, but items come in ascending id order. */
+  honourSort: boolean;
 }
+
+/** The largest `Limit` honoured (`bs.page-limit`): 1024 per the search API reference, else 100. */
+const SMALL_PAGE_LIMIT = 100;
 
 /** The counts every list carries: v2 `Paging`, and the same fields inline in a v1pre3 ResourceList. */
 export interface Paging<S extends string> {
@@ -21,14 +27,22 @@ export interface Paging<S extends string> {
   SortBy: S;
 }
 
-/** Reads Offset/Limit/SortBy/SortDir in any case; `SortBy` must be one of the resource's swagger enum. */
+/**
+ * Reads Offset/Limit/SortBy/SortDir in any case; `SortBy` must be one of the resource's swagger enum.
+ * How large a page may be and whether the sort is honoured are switches (`bs.page-limit`, `bs.sort-date-created`).
+ */
 export function parsePaging<S extends string>(
   query: URLSearchParams,
   sortFields: readonly S[],
   defaultSortBy: S,
+  assumptions: SimAssumptions,
 ): PageRequest<S> {
   const offset = countParam(query, "Offset", 0);
-  const limit = Math.min(countParam(query, "Limit", DEFAULT_LIMIT), MAX_LIMIT);
+  const asked = countParam(query, "Limit", DEFAULT_LIMIT);
+  if (assumptions.is("bs.page-limit", "rejected") && asked > SMALL_PAGE_LIMIT) {
+    throw badRequest(`Limit must be between 0 and ${SMALL_PAGE_LIMIT}, got ${asked}`);
+  }
+  const limit = Math.min(asked, assumptions.is("bs.page-limit", "accepted") ? 1024 : SMALL_PAGE_LIMIT);
   const rawSortBy = queryParam(query, "SortBy");
   let sortBy = defaultSortBy;
   if (rawSortBy !== undefined && rawSortBy !== "") {
@@ -38,7 +52,8 @@ export function parsePaging<S extends string>(
   }
   const rawDir = (queryParam(query, "SortDir") ?? "Asc").toLowerCase();
   if (rawDir !== "asc" && rawDir !== "desc") throw badRequest(`SortDir must be Asc or Desc, got '${rawDir}'`);
-  return { offset, limit, sortBy, sortDir: rawDir === "asc" ? "Asc" : "Desc" };
+  const honourSort = assumptions.is("bs.sort-date-created", "honoured");
+  return { offset, limit, sortBy, sortDir: rawDir === "asc" ? "Asc" : "Desc", honourSort };
 }
 
 /**
@@ -51,8 +66,10 @@ export function pageOf<T, S extends string>(
   sortKey: (item: T, sortBy: S) => string | number,
   idOf: (item: T) => string,
 ): { page: T[]; paging: Paging<S> } {
-  const dir = req.sortDir === "Asc" ? 1 : -1;
-  const order = (a: T, b: T) => compare(sortKey(a, req.sortBy), sortKey(b, req.sortBy)) || compare(idOf(a), idOf(b));
+  const dir = req.sortDir === "Asc" || !req.honourSort ? 1 : -1;
+  const order = req.honourSort
+    ? (a: T, b: T) => compare(sortKey(a, req.sortBy), sortKey(b, req.sortBy)) || compare(idOf(a), idOf(b))
+    : (a: T, b: T) => compare(idSortKey(idOf(a)), idSortKey(idOf(b)));
   const sorted = [...items].sort((a, b) => dir * order(a, b));
   const page = sorted.slice(req.offset, req.offset + req.limit);
   return {

@@ -2,6 +2,8 @@
  * Every choice the ICA simulator makes where the spec (shared/ica/openapi_public.yaml), the ICA docs and
  * our notes (shared/ica-api-notes.md) are silent or disagree. One constant per choice, each with the
  * reason, so that matching reality is a one-line change. docs/simulator.md (section "ica") lists them.
+ * Those a delivery, deletion, archive or billed action depends on are switches instead, with
+ * alternatives a run can choose (../assumption-switches.ts).
  */
 import type { ApiVersion } from "./media-type.js";
 
@@ -124,9 +126,6 @@ export const UNSIMULATED_ANALYSIS_FIELDS = ["logs", "analysisOutput", "reference
 
 // ── Creating and uploading data ───────────────────────────────────────────────────────────────────
 
-/** A create on an existing path: the spec documents no duplicate error; [REF] expects 409. */
-export const DUPLICATE_PATH_STATUS = 409;
-
 /** Status of a new file until its bytes arrive (notes §6: inferred). */
 export const NEW_FILE_STATUS = "PARTIAL" as const;
 
@@ -140,15 +139,6 @@ export const RCLONE_STORAGE_TYPE = "AWS_S3";
 export const SERVER_SIDE_ENCRYPTION = "AES256";
 
 // ── Archive / unarchive / delete ──────────────────────────────────────────────────────────────────
-
-/**
- * `:delete` of ARCHIVED (or ARCHIVING/UNARCHIVING) data: the spec is silent; [REF] assumes archived data
- * must be unarchived first, so the simulator refuses with 409 to exercise that path. `false` allows it.
- */
-export const DELETE_REQUIRES_UNARCHIVED = true;
-
-/** Asking for the state data is already in or moving to (archive of ARCHIVED): 204 and nothing changes. */
-export const REPEATED_LIFECYCLE_ACTION: "no-op" | "conflict" = "no-op";
 
 /** archive/unarchive/delete through a project the data is only linked into: refused (400). */
 export const LIFECYCLE_ONLY_IN_OWNING_PROJECT = true;

@@ -1,3 +1,4 @@
+import { DELAYED_AVAILABLE_MS } from "../assumption-switches.js";
 import type { SimContext, SimService } from "../context.js";
 import type { IcaFixture } from "../fixtures/format.js";
 import type { Router } from "../http/router.js";
@@ -49,7 +50,11 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
     if (ctx.faults().uploadsStayPartial.names.includes(item.name)) return;
     item.sizeBytes = size;
     item.hasContent = true;
-    store.setStatus(item, "AVAILABLE", ctx.clock.now());
+    const available = () => {
+      if (store.get(item.id) === item && item.status === "PARTIAL") store.setStatus(item, "AVAILABLE", ctx.clock.now());
+    };
+    if (ctx.assumptions.is("ica.upload-available", "on-put")) available();
+    else ctx.scheduler.after(DELAYED_AVAILABLE_MS, available);
   });
 
   return {

@@ -1,5 +1,5 @@
 import type { SimContext } from "../context.js";
-import { DELETE_REQUIRES_UNARCHIVED, LIFECYCLE_ONLY_IN_OWNING_PROJECT, REPEATED_LIFECYCLE_ACTION } from "./assumptions.js";
+import { LIFECYCLE_ONLY_IN_OWNING_PROJECT } from "./assumptions.js";
 import { type DataItem, type DataStatus, objectKeyOf } from "./data-item.js";
 import type { DataStore } from "./data-store.js";
 import { ProblemError, badRequest, conflict } from "./problem.js";
@@ -17,25 +17,28 @@ interface Transition {
   delayMs: (timings: SimContext["timings"]) => number;
 }
 
-/** Notes §6: AVAILABLE → ARCHIVING → ARCHIVED, ARCHIVED → UNARCHIVING → AVAILABLE, → DELETING → gone. */
-const transitions: Record<LifecycleAction, Transition> = {
+/**
+ * Notes §6: AVAILABLE → ARCHIVING → ARCHIVED, ARCHIVED → UNARCHIVING → AVAILABLE, → DELETING → gone.
+ * `:delete` of ARCHIVED data is refused unless `ica.delete-archived` is `allowed`.
+ */
+const transitions = (ctx: SimContext): Record<LifecycleAction, Transition> => ({
   archive: { from: ["AVAILABLE"], reached: ["ARCHIVING", "ARCHIVED"], transit: "ARCHIVING", to: "ARCHIVED", delayMs: (t) => t.icaArchiveMs },
   unarchive: { from: ["ARCHIVED"], reached: ["UNARCHIVING", "AVAILABLE"], transit: "UNARCHIVING", to: "AVAILABLE", delayMs: (t) => t.icaUnarchiveMs },
   delete: {
-    from: DELETE_REQUIRES_UNARCHIVED ? ["AVAILABLE", "PARTIAL"] : ["AVAILABLE", "PARTIAL", "ARCHIVED"],
+    from: ctx.assumptions.is("ica.delete-archived", "refused") ? ["AVAILABLE", "PARTIAL"] : ["AVAILABLE", "PARTIAL", "ARCHIVED"],
     reached: ["DELETING"],
     transit: "DELETING",
     to: undefined,
     delayMs: (t) => t.icaDeleteMs,
   },
-};
+});
 
-function refusal(action: LifecycleAction, item: DataItem, root: DataItem): ProblemError {
+function refusal(rule: Transition, action: LifecycleAction, item: DataItem, root: DataItem): ProblemError {
   const where = item === root ? `${item.path} is ${item.status}` : `${item.path} under ${root.path} is ${item.status}`;
   const hint =
     action === "delete" && (item.status === "ARCHIVED" || item.status === "ARCHIVING")
       ? "; unarchive it and wait until it is AVAILABLE before deleting"
-      : `; ${action} works on data that is ${transitions[action].from.join(" or ")}`;
+      : `; ${action} works on data that is ${rule.from.join(" or ")}`;
   return conflict(`cannot ${action}: ${where}${hint}`);
 }
 
@@ -48,14 +51,16 @@ export function startLifecycleAction(ctx: SimContext, store: DataStore, projectI
   if (LIFECYCLE_ONLY_IN_OWNING_PROJECT && root.owningProjectId !== projectId) {
     throw badRequest(`${root.id} is linked into this project from project ${root.owningProjectId}; ${action} it there`);
   }
-  const rule = transitions[action];
+  const rule = transitions(ctx)[action];
+  // `ica.folder-status=stays-available`: folders keep their status while the files below them move.
+  const folderStays = action !== "delete" && ctx.assumptions.is("ica.folder-status", "stays-available");
   const view = store.view(root.owningProjectId);
   const moving: DataItem[] = [];
   for (const item of store.subtree(view, root)) {
-    if (item.owningProjectId !== root.owningProjectId) continue;
+    if (item.owningProjectId !== root.owningProjectId || (folderStays && item.dataType === "FOLDER")) continue;
     if (rule.from.includes(item.status)) moving.push(item);
-    else if (!rule.reached.includes(item.status) || (item === root && REPEATED_LIFECYCLE_ACTION === "conflict")) {
-      throw refusal(action, item, root);
+    else if (!rule.reached.includes(item.status) || (item === root && ctx.assumptions.is("ica.repeated-lifecycle-action", "conflict"))) {
+      throw refusal(rule, action, item, root);
     }
   }
   if (moving.length === 0) return;

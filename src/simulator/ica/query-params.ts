@@ -1,3 +1,4 @@
+import type { SimAssumptions } from "../assumption-switches.js";
 import { badRequest } from "./problem.js";
 
 /** Spec parameters the simulator does not implement: a 400 that says so beats silently ignoring a filter. */
@@ -35,4 +36,15 @@ export function dateParam(query: URLSearchParams, name: string): number | undefi
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw badRequest(`${name} must be a date-time like 2021-01-30T08:30:00Z, got "${value}"`, { [name]: value });
   return ms;
+}
+
+/**
+ * The query as the service reads it: with `ica.multi-value-query=last-only`, each repeated parameter
+ * (`id=a&id=b`) keeps only its last value, as a server that binds arrays to a single field would.
+ */
+export function honouredQuery(query: URLSearchParams, assumptions: SimAssumptions): URLSearchParams {
+  if (assumptions.is("ica.multi-value-query", "union")) return query;
+  const last = new Map<string, string>();
+  for (const [name, value] of query) last.set(name, value);
+  return new URLSearchParams([...last]);
 }

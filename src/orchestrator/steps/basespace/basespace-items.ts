@@ -1,6 +1,8 @@
 import { maxBaseSpaceLimit, type BaseSpaceClient } from "../../../basespace/client.js";
 import type { BsDataset, BsRun } from "../../../basespace/schemas.js";
+import { describeContradiction } from "../../../assumptions/index.js";
 import type { IcaAnalysis } from "../../../ica/schemas.js";
+import { agedOldestFirst } from "../../../modules/bssh-utils/index.js";
 import type { CycleContext } from "../../cycle-context.js";
 import { ageInDays, isAged } from "../../plan/age.js";
 import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/plan-basespace-lifecycle.js";
@@ -51,13 +53,13 @@ async function namedProjectDatasets(
   resolved.warnings.forEach((warning) => rec.warn(warning));
   resolved.identities.forEach(([key, id]) => ctx.journal.rememberIdentity(key, id));
   rec.count("projects", resolved.projects.length);
-  const across = resolved.projects.length > 1 ? await acrossProjects(ctx, bs, resolved.projects) : undefined;
+  const across = resolved.projects.length > 1 ? await acrossProjects(ctx, bs, resolved.projects, rec) : undefined;
   if (across) return across;
   const perProject = await Promise.all(
     resolved.projects.map(async (project) => {
       const datasets: BasespaceDataset[] = [];
       const oldest = bs.listProjectDatasets(project.id, {}, oldestFirst);
-      for await (const dataset of aged(ctx, oldest)) datasets.push(toDataset(ctx, dataset, project));
+      for await (const dataset of aged(ctx, oldest, rec)) datasets.push(toDataset(ctx, dataset, project));
       return datasets;
     }),
   );
@@ -73,12 +75,13 @@ async function acrossProjects(
   ctx: CycleContext,
   bs: BaseSpaceClient,
   projects: readonly BasespaceProjectRef[],
+  rec: StepRecorder,
 ): Promise<BasespaceDataset[] | undefined> {
   const wanted = new Map(projects.map((project) => [project.id, project]));
   const budget = projects.length * maxBaseSpaceLimit;
   const datasets: BasespaceDataset[] = [];
   let scanned = 0;
-  for await (const dataset of aged(ctx, bs.listDatasets({}, oldestFirst))) {
+  for await (const dataset of aged(ctx, bs.listDatasets({}, oldestFirst), rec)) {
     const project = dataset.projectId === null ? undefined : wanted.get(dataset.projectId);
     if (project) datasets.push(toDataset(ctx, dataset, project));
     // Given up before the next page is fetched.
@@ -96,7 +99,7 @@ async function selectedRuns(
   const mode = ctx.settings.basespaceRuns;
   if (mode === "none") return [];
   const runs: BsRun[] = [];
-  for await (const run of aged(ctx, bs.listRuns(oldestFirst))) runs.push(run);
+  for await (const run of aged(ctx, bs.listRuns(oldestFirst), rec)) runs.push(run);
   const selected = selectRuns(runs, mode, analyses.map((a) => a.reference));
   if (mode === "all") return selected.map((run) => toRun(ctx, run));
   // `related` finds runs by name, so the names are checked before anything is acted on.
@@ -113,11 +116,12 @@ async function selectedRuns(
  */
 const oldestFirst = { sortBy: "DateCreated", sortDir: "Asc" } as const;
 
-async function* aged<T extends { createdAtMs: number }>(ctx: CycleContext, oldestFirstItems: AsyncIterable<T>): AsyncGenerator<T> {
-  for await (const item of oldestFirstItems) {
-    if (!isAged(ageInDays(item.createdAtMs, ctx.now), ctx.windows)) return;
-    yield item;
-  }
+function aged<T extends { id: string; createdAtMs: number }>(ctx: CycleContext, oldestFirstItems: AsyncIterable<T>, rec: StepRecorder): AsyncGenerator<T> {
+  return agedOldestFirst(oldestFirstItems, {
+    isAged: (item) => isAged(ageInDays(item.createdAtMs, ctx.now), ctx.windows),
+    pageSize: maxBaseSpaceLimit,
+    onOutOfOrder: (evidence) => rec.warn(describeContradiction({ assumption: "bs.sort-date-created", evidence })),
+  });
 }
 
 function toDataset(ctx: CycleContext, dataset: BsDataset, project: { id: string; name: string }): BasespaceDataset {

@@ -5,7 +5,7 @@ import type { BsRoute } from "../route-kit.js";
 import { DATASET_SORT_FIELDS, datasetSortKey } from "../sorting.js";
 import type { RouteDeps } from "./route-deps.js";
 
-export function datasetRoutes({ store, shapes, lifecycle }: RouteDeps): BsRoute[] {
+export function datasetRoutes({ store, shapes, lifecycle, assumptions }: RouteDeps): BsRoute[] {
   return [
     {
       method: "GET",
@@ -15,7 +15,7 @@ export function datasetRoutes({ store, shapes, lifecycle }: RouteDeps): BsRoute[
       handle: (req) => {
         const projectId = queryParam(req.query, "projectid");
         const archived = booleanParam(req.query, "isarchived");
-        const paging = parsePaging(req.query, DATASET_SORT_FIELDS, DEFAULT_SORT.datasets);
+        const paging = parsePaging(req.query, DATASET_SORT_FIELDS, DEFAULT_SORT.datasets, assumptions);
         const matching = store
           .liveDatasets()
           .filter((d) => projectId === undefined || d.projectId === projectId)

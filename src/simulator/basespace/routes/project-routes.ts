@@ -7,7 +7,7 @@ import { DATASET_SORT_FIELDS, datasetSortKey, PROJECT_SORT_FIELDS, projectSortKe
 import type { RouteDeps } from "./route-deps.js";
 
 /** Projects are listed through v1pre3 only: v2 has no project listing ([NOTES-BS] §6). */
-export function projectRoutes({ store, shapes }: RouteDeps): BsRoute[] {
+export function projectRoutes({ store, shapes, assumptions }: RouteDeps): BsRoute[] {
   const project = (id: string) => {
     const p = store.projects.get(id);
     if (!p) throw notFound(`project ${id} does not exist; GET /v1pre3/users/current/projects lists project ids`);
@@ -20,7 +20,7 @@ export function projectRoutes({ store, shapes }: RouteDeps): BsRoute[] {
       api: "v1pre3",
       scopes: SCOPE_READ,
       handle: (req) => {
-        const paging = parsePaging(req.query, PROJECT_SORT_FIELDS, DEFAULT_SORT.projects);
+        const paging = parsePaging(req.query, PROJECT_SORT_FIELDS, DEFAULT_SORT.projects, assumptions);
         const { page, paging: counts } = pageOf([...store.projects.values()], paging, projectSortKey(store), (p) => p.id);
         return { body: v1pre3List(page.map((p) => shapes.projectCompact(p)), counts) };
       },
@@ -40,7 +40,7 @@ export function projectRoutes({ store, shapes }: RouteDeps): BsRoute[] {
       handle: (req) => {
         const p = project(req.params.id ?? "");
         const archived = booleanParam(req.query, "isarchived");
-        const paging = parsePaging(req.query, DATASET_SORT_FIELDS, DEFAULT_SORT.datasets);
+        const paging = parsePaging(req.query, DATASET_SORT_FIELDS, DEFAULT_SORT.datasets, assumptions);
         const matching = store
           .projectDatasets(p.id)
           .filter((d) => archived === undefined || d.isArchived === archived);

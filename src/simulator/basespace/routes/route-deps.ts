@@ -1,3 +1,4 @@
+import type { SimAssumptions } from "../../assumption-switches.js";
 import type { SimClock } from "../../clock.js";
 import type { Lifecycle } from "../lifecycle.js";
 import type { Shapes } from "../shapes.js";
@@ -9,4 +10,5 @@ export interface RouteDeps {
   shapes: Shapes;
   lifecycle: Lifecycle;
   clock: SimClock;
+  assumptions: SimAssumptions;
 }

@@ -6,12 +6,12 @@ import { RUN_SORT_FIELDS, runSortKey } from "../sorting.js";
 import type { SimRequest } from "../../http/router.js";
 import type { RouteDeps } from "./route-deps.js";
 
-export function runRoutes({ store, shapes, lifecycle }: RouteDeps): BsRoute[] {
+export function runRoutes({ store, shapes, lifecycle, assumptions }: RouteDeps): BsRoute[] {
   /** `statuses` (both versions) and `experimentname` (v2) filters, then one sorted page. */
   const listRuns = (req: SimRequest) => {
     const statuses = csvParam(req.query, "statuses");
     const experiment = queryParam(req.query, "experimentname");
-    const paging = parsePaging(req.query, RUN_SORT_FIELDS, DEFAULT_SORT.runs);
+    const paging = parsePaging(req.query, RUN_SORT_FIELDS, DEFAULT_SORT.runs, assumptions);
     const matching = store
       .liveRuns()
       .filter((r) => statuses === undefined || statuses.has(r.status.toLowerCase()))

@@ -5,7 +5,7 @@ import { TRASH_SORT_FIELDS, trashSortKey } from "../sorting.js";
 import type { RouteDeps } from "./route-deps.js";
 
 /** The caller's trash ([NOTES-BS] §10): trash ids are the trash items' own ids, not the dataset/run ids. */
-export function trashRoutes({ store, shapes, lifecycle }: RouteDeps): BsRoute[] {
+export function trashRoutes({ store, shapes, lifecycle, assumptions }: RouteDeps): BsRoute[] {
   return [
     {
       method: "GET",
@@ -13,7 +13,7 @@ export function trashRoutes({ store, shapes, lifecycle }: RouteDeps): BsRoute[] 
       api: "v2",
       scopes: SCOPE_READ,
       handle: (req, caller) => {
-        const paging = parsePaging(req.query, TRASH_SORT_FIELDS, DEFAULT_SORT.trash);
+        const paging = parsePaging(req.query, TRASH_SORT_FIELDS, DEFAULT_SORT.trash, assumptions);
         const { page, paging: counts } = pageOf(store.trashOf(caller.user.id), paging, trashSortKey, (e) => e.trashId);
         return { body: v2List(page.map((e) => shapes.trashItemCompact(e)), counts) };
       },

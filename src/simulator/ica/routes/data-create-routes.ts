@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Router, SimResponse } from "../../http/router.js";
-import { DUPLICATE_PATH_STATUS, NEW_FILE_STATUS } from "../assumptions.js";
+import { NEW_FILE_STATUS } from "../assumptions.js";
 import { type DataItem, type DataType, objectKeyOf } from "../data-item.js";
 import { toData, toProjectData } from "../data-representation.js";
 import type { ProjectEntry } from "../directory.js";
@@ -50,7 +50,8 @@ function createAt(rt: IcaRuntime, call: IcaCall, project: ProjectEntry, body: Pl
   const path = `${folderPath}${body.name}${dataType === "FOLDER" ? "/" : ""}`;
   const existing = rt.store.view(project.id).atPath(path);
   if (existing) {
-    throw new ProblemError(DUPLICATE_PATH_STATUS, `${path} already exists in project ${project.id} (id ${existing.id}); use another name or delete it first`, { path });
+    const status = rt.ctx.assumptions.is("ica.duplicate-path", "conflict") ? 409 : 400;
+    throw new ProblemError(status, `${path} already exists in project ${project.id} (id ${existing.id}); use another name or delete it first`, { path });
   }
   const now = rt.ctx.clock.now();
   const creatorId = asUuid(call.principal.userId);

@@ -5,6 +5,7 @@ import { toData, toProjectData } from "../data-representation.js";
 import { type IcaCall, type IcaRuntime, apiBase, icaRoute, listingOf, pagedJson, requireData, requireProject, v3Only, v3OrV4 } from "../ica-route.js";
 import { vendorJson } from "../media-type.js";
 import { type SortFields, parsePaging } from "../paging.js";
+import { honouredQuery } from "../query-params.js";
 
 /** Sortable attributes of data (spec L5897-5907). */
 const sortFields: SortFields<DataItem> = {
@@ -37,7 +38,7 @@ export function registerDataRoutes(router: Router, rt: IcaRuntime): void {
     `${apiBase}/projects/{projectId}/data`,
     icaRoute(rt, { media: v3Only }, (call) => {
       const project = requireProject(rt, call);
-      return page(call, project.id, dataListing(rt.store, rt.store.view(project.id), call.req.query));
+      return page(call, project.id, dataListing(rt.store, rt.store.view(project.id), honouredQuery(call.req.query, rt.ctx.assumptions)));
     }),
   );
 
@@ -58,7 +59,7 @@ export function registerDataRoutes(router: Router, rt: IcaRuntime): void {
     icaRoute(rt, { media: v3OrV4 }, (call) => {
       const project = requireProject(rt, call);
       const folder = requireData(rt, project, call.req.params.dataId ?? "");
-      const listing = childrenListing(rt.store.view(project.id), folder, call.req.query);
+      const listing = childrenListing(rt.store.view(project.id), folder, honouredQuery(call.req.query, rt.ctx.assumptions));
       if (call.version === "v4") return page(call, project.id, listing);
       const items: unknown[] = [];
       for (const item of listing.source.scan(undefined)) if (!listing.filter || listing.filter(item)) items.push(toData(item, rt.directory));

@@ -1,0 +1,221 @@
+/**
+ * Every belief about the real ICA and BaseSpace that a delivery, deletion, archive or billed action of
+ * this product depends on, and that no one here has seen confirmed by the live services. Each names its
+ * evidence, what the product does (or would do) if it is false, and what a running cycle can observe to
+ * confirm or contradict it. docs/assumptions.md is rendered from this list (test/assumptions keeps them
+ * equal); the simulator plays each alternative under the same id (src/simulator/assumption-switches.ts).
+ */
+
+/** The kinds of action an assumption gates: what stops when it is contradicted. */
+export type ActionKind =
+  | "bs-trash"
+  | "bs-restore"
+  | "bs-archive"
+  | "bs-empty-trash"
+  | "bs-listing"
+  | "ica-archive"
+  | "ica-unarchive"
+  | "ica-delete"
+  | "ica-manifest-upload"
+  | "ica-link";
+
+export interface Assumption {
+  id: string;
+  service: "ICA" | "BaseSpace";
+  /** The belief, as the product acts on it. */
+  statement: string;
+  /** Spec line, notes section or predecessor code; "none" when nothing supports it. */
+  evidence: string;
+  /** What the product does, or would wrongly do, in a world where it is false. */
+  ifFalse: string;
+  /** What a running cycle can see that confirms or contradicts it. */
+  observable: string;
+  /** The actions that rest on it. */
+  gates: readonly ActionKind[];
+  /** The simulator's alternatives to the default (assumption-switches.ts); empty when not simulated yet. */
+  alternatives: readonly string[];
+}
+
+export const ledger: readonly Assumption[] = [
+  {
+    id: "bs.trash-endpoint",
+    service: "BaseSpace",
+    statement: "`DELETE /v2/datasets/{id}` and `DELETE /v2/runs/{id}` move the item to the trash.",
+    evidence:
+      "Only the predecessor's code uses them, without checking the answer; the v2 swagger has only GET and POST on " +
+      "these paths (basespace-api-notes §10). Another public client trashes runs with `DELETE /v1pre3/runs/{id}`; " +
+      "BaseMount cannot trash datasets (§13).",
+    ifFalse:
+      "Every trash move fails with 404/405; today each failure is reported and the item forgotten as ours, and a " +
+      "restore bought for the trash move is wasted.",
+    observable:
+      "The DELETE's status (405/404 contradicts) and, after a 2xx, the item in `GET /v2/trash` or `IsDeleted=true` " +
+      "on `GET /v2/{datasets|runs}/{id}` (confirms).",
+    gates: ["bs-trash", "bs-restore"],
+    alternatives: ["absent", "runs-only"],
+  },
+  {
+    id: "bs.trash-archived",
+    service: "BaseSpace",
+    statement: "BaseSpace refuses to move archived data to the trash, so archived data is restored (billed, ~2 days) first.",
+    evidence:
+      "None official; only the predecessor's README restores before deleting (basespace-api-notes §9, §13: \"treat " +
+      "restore before trash as an assumption to test\").",
+    ifFalse: "Every restore before a trash move is money spent for nothing (restoring is billed per TB).",
+    observable: "A trash move of an archived item: 400 naming the restore confirms; a 2xx contradicts.",
+    gates: ["bs-restore"],
+    alternatives: ["allowed"],
+  },
+  {
+    id: "bs.repeated-trash-move",
+    service: "BaseSpace",
+    statement:
+      "A trash move of an item already in the trash (a retry after a lost answer) answers 400 \"already in the " +
+      "trash\"; the product takes only a 404 after a retry as done.",
+    evidence: "None; the answer codes of the trash DELETE are not documented (basespace-api-notes §10, §11).",
+    ifFalse:
+      "A retry after a lost answer is reported as a failure and the item is forgotten as ours, so " +
+      "`empty_trash: own-only` never empties it.",
+    observable: "After an ambiguous failure, `GET /v2/{datasets|runs}/{id}` shows `IsDeleted=true` or the trash lists it.",
+    gates: ["bs-trash"],
+    alternatives: ["not-found", "no-op"],
+  },
+  {
+    id: "bs.empty-trash",
+    service: "BaseSpace",
+    statement: "`DELETE /v2/trash` removes every item of the context's trash, at once.",
+    evidence:
+      "Swagger: \"Delete all items in the trash\"; release notes 4.13/4.15 hint the purge is not synchronous " +
+      "(basespace-api-notes §10, §13).",
+    ifFalse: "Items still listed after the purge are counted as not purged, and the next cycle empties the trash again.",
+    observable: "`GET /v2/trash` after the DELETE: empty confirms; items still listed contradict (or show a deferred purge).",
+    gates: ["bs-empty-trash"],
+    alternatives: ["deferred"],
+  },
+  {
+    id: "bs.sort-date-created",
+    service: "BaseSpace",
+    statement: "`sortby=DateCreated&sortdir=Asc` is honoured on `/v2/datasets` and `/v2/runs`.",
+    evidence:
+      "In the swagger's sort enums; no public client was seen using it on v2 (basespace-api-notes §13).",
+    ifFalse:
+      "The listing stops at the first item younger than the archive window, silently skipping aged items " +
+      "further on: they are never archived or trashed.",
+    observable: "`DateCreated` of the items as pages arrive: any item older than the one before it contradicts.",
+    gates: ["bs-listing"],
+    alternatives: ["ignored"],
+  },
+  {
+    id: "bs.page-limit",
+    service: "BaseSpace",
+    statement: "`limit=1024` is accepted and pages are filled up to it.",
+    evidence: "Search API reference: \"Range: 0-1024 … may be less than requested\" (basespace-api-notes §13).",
+    ifFalse: "A 400 fails every listing (clear), or short pages cost more calls; the listing must page by TotalCount.",
+    observable: "`Paging.Limit` and `DisplayedCount` of each page against the limit asked for; a 400 on the first page.",
+    gates: ["bs-listing"],
+    alternatives: ["clamped-100", "rejected"],
+  },
+  {
+    id: "bs.ineligible-bulk",
+    service: "BaseSpace",
+    statement: "`POST /v2/archive|restore` with one ineligible id fails as a whole and changes nothing.",
+    evidence: "None: \"the real behaviour is unknown\" (basespace-api-notes §9, §12).",
+    ifFalse: "Part of a batch is archived or restored while the answer looks like success for all of it.",
+    observable: "`IsArchived` of the batch's items on the next listing against what the answer claimed.",
+    gates: ["bs-archive", "bs-restore"],
+    alternatives: ["skip"],
+  },
+  {
+    id: "ica.folder-status",
+    service: "ICA",
+    statement: "An output folder's `details.status` moves through ARCHIVING/ARCHIVED/UNARCHIVING with its files.",
+    evidence:
+      "None: the spec says `:archive`/`:delete` on a folder act on everything below it, not that the folder's own " +
+      "status changes; the predecessor read a marker file's status instead (ica-api-notes, last section).",
+    ifFalse:
+      "A folder that stays AVAILABLE is archived again every cycle, and at delete age `:delete` is sent onto " +
+      "archived children instead of an unarchive.",
+    observable: "After an archive, the files' statuses (or a marker file's) against the folder's.",
+    gates: ["ica-archive", "ica-unarchive", "ica-delete"],
+    alternatives: ["stays-available"],
+  },
+  {
+    id: "ica.multi-value-query",
+    service: "ICA",
+    statement: "A repeated query parameter (`id=a&id=b`, `filePath=A&filePath=B`) returns the union.",
+    evidence:
+      "The spec types them as arrays (form, explode: repeated); libica serialises them that way; no public client " +
+      "sends more than one value (ica-api-notes, last section).",
+    ifFalse: "Folders missing from such a listing are recorded as DELETED and never archived or deleted.",
+    observable: "A direct `GET /data/{id}` of an id missing from the listing: found contradicts.",
+    gates: ["ica-archive", "ica-delete"],
+    alternatives: ["last-only"],
+  },
+  {
+    id: "ica.delete-archived",
+    service: "ICA",
+    statement: "ICA refuses `:delete` of ARCHIVED data, so it is unarchived (30 iCredits/TB) first.",
+    evidence: "None either way (ica-api-notes, last section); the predecessor unarchives first.",
+    ifFalse: "Every unarchive before a delete is money spent for nothing.",
+    observable: "A `:delete` of an ARCHIVED folder: 409 confirms, 204 contradicts.",
+    gates: ["ica-unarchive"],
+    alternatives: ["allowed"],
+  },
+  {
+    id: "ica.repeated-lifecycle-action",
+    service: "ICA",
+    statement: "`:archive` of data already ARCHIVING/ARCHIVED (a retry) answers 204 and changes nothing.",
+    evidence: "None; the spec documents no error for it.",
+    ifFalse: "A retry after a lost answer is reported as a failed archive.",
+    observable: "The status of the folder's files after a 409 on a retried archive.",
+    gates: ["ica-archive"],
+    alternatives: ["conflict"],
+  },
+  {
+    id: "ica.duplicate-path",
+    service: "ICA",
+    statement: "Creating data at a path that exists answers 409, which the manifest upload takes as \"already there\".",
+    evidence: "None in the spec; the predecessor expects 409.",
+    ifFalse: "A 400 fails the manifest upload of an analysis whose manifest already exists, every cycle.",
+    observable: "The status of a create whose path a listing shows as existing.",
+    gates: ["ica-manifest-upload"],
+    alternatives: ["bad-request"],
+  },
+  {
+    id: "ica.upload-available",
+    service: "ICA",
+    statement: "An uploaded file is AVAILABLE as soon as its PUT returns.",
+    evidence: "None; ica-api-notes §6 infer PARTIAL until the bytes arrive.",
+    ifFalse: "The manifest is reported uploaded while still PARTIAL; a later cycle must not create it again.",
+    observable: "The file's status read back after the PUT.",
+    gates: ["ica-manifest-upload"],
+    alternatives: ["delayed"],
+  },
+  {
+    id: "ica.link-keeps-path",
+    service: "ICA",
+    statement: "A file linked into the destination keeps its source path there.",
+    evidence:
+      "`path` belongs to the shared Data object, so likely; not documented (ica-api-notes, last section).",
+    ifFalse: "Delivered FASTQs are looked for at the wrong path and linked again every cycle.",
+    observable: "The destination listing after a linking batch: the data id at the source path.",
+    gates: ["ica-link"],
+    alternatives: [],
+  },
+  {
+    id: "ica.source-delete-removes-links",
+    service: "ICA",
+    statement: "Deleting (or archiving) source data takes its links in other projects with it.",
+    evidence: "No evidence either way (ica-api-notes, last section).",
+    ifFalse:
+      "If links survive, deleting the source frees nothing for the destination; if they go (our reading), delivered " +
+      "FASTQs disappear from the destination at delete age, which the product accepts by design.",
+    observable: "The destination listing of a delivered analysis after its source folder was deleted.",
+    gates: ["ica-delete"],
+    alternatives: [],
+  },
+];
+
+export function assumptionById(id: string): Assumption | undefined {
+  return ledger.find((entry) => entry.id === id);
+}

@@ -1,0 +1,56 @@
+import type { LedgerState } from "../../../assumptions/index.js";
+import { ApiError } from "../../../http/errors.js";
+import type { PlanItem } from "../../plan/plan-types.js";
+
+/** What a trash move's answer says about the ledger (`bs.trash-endpoint`, `bs.trash-archived`). */
+export type TrashAnswer = "moved" | "refused" | "no-endpoint" | "unclear";
+
+export function classifyTrashAnswer(error: unknown): TrashAnswer {
+  if (error === undefined) return "moved";
+  if (!(error instanceof ApiError)) return "unclear";
+  // A 404 after a retry means the first attempt went through (the trash mover takes it as done).
+  if (error.status === 405 || (error.status === 404 && error.attempts <= 1)) return "no-endpoint";
+  return error.status === 400 ? "refused" : "unclear";
+}
+
+/**
+ * Records what a trash move's answer showed. `archived`: the item was archived, so the answer also
+ * tells whether BaseSpace wants a restore first.
+ */
+export function learnFromTrashAnswer(ledger: LedgerState, answer: TrashAnswer, item: { id: string; archived: boolean }, now: Date): void {
+  const where = `trash move of ${item.id}`;
+  if (answer === "no-endpoint") {
+    ledger.contradict({ assumption: "bs.trash-endpoint", evidence: `${where} answered that the endpoint does not exist (404/405)` }, now);
+    return;
+  }
+  if (answer === "moved") ledger.confirm("bs.trash-endpoint", `${where} succeeded`, now);
+  if (!item.archived) return;
+  if (answer === "moved") {
+    ledger.contradict({ assumption: "bs.trash-archived", evidence: `${where} succeeded while it was archived: no restore is needed` }, now);
+  } else if (answer === "refused") {
+    ledger.confirm("bs.trash-endpoint", `${where} was refused for the archived item (the endpoint exists)`, now);
+    ledger.confirm("bs.trash-archived", `${where} was refused while it was archived`, now);
+  }
+}
+
+/**
+ * Planned trash moves and restores, as the ledger lets them go: a contradicted entry stops the kind it
+ * gates (a skip naming it); where archived data was seen to be trashed directly, restores become trash
+ * moves (free instead of billed).
+ */
+export function gatePlan(items: readonly PlanItem[], ledger: LedgerState): PlanItem[] {
+  return items.map((item) => {
+    if (item.action !== "trash" && item.action !== "restore") return item;
+    const stopped = ledger.stopping(item.action === "trash" ? "bs-trash" : "bs-restore");
+    if (item.action === "restore" && ledger.of("bs.trash-archived")?.state === "contradicted" && ledger.stopping("bs-trash") === undefined) {
+      return { ...item, action: "trash", reason: `${item.reason}; trashed without a restore (bs.trash-archived contradicted)` };
+    }
+    if (stopped === undefined) return item;
+    const seen = ledger.of(stopped.id);
+    return {
+      ...item,
+      action: "skip",
+      reason: `assumption ${stopped.id} contradicted ${seen?.at ?? ""} (${seen?.evidence ?? ""}); acknowledge with \`ica-orchestrator ack ${stopped.id}\``,
+    };
+  });
+}

@@ -1,0 +1,34 @@
+import { ledger, type Assumption } from "../../src/assumptions/ledger.js";
+
+const header = `# Assumptions
+
+Generated from \`src/assumptions/ledger.ts\`; \`test/assumptions/ledger.test.ts\` fails when this file and the
+ledger differ (regenerate with \`UPDATE_DOCS=1 npx vitest run test/assumptions/ledger.test.ts\`).
+
+No one building this product can reach ICA or BaseSpace. Every belief about them that a delivery, deletion,
+archive or billed action depends on, and that no source confirms, is listed here with its evidence, what the
+product does if it is false, and what a running cycle can observe to confirm or contradict it. The simulator
+plays each alternative under the same id (\`GET /__sim/assumptions\`, \`PUT /__sim/assumptions\`,
+\`simulator --assume <id>=<alternative>\`, \`startSimulator({ assume })\`); its default is the first reading.
+`;
+
+function entry(a: Assumption): string {
+  const alternatives = a.alternatives.length > 0 ? a.alternatives.map((alt) => `\`${alt}\``).join(", ") : "not simulated yet";
+  return [
+    `## \`${a.id}\` (${a.service})`,
+    "",
+    a.statement,
+    "",
+    `- **Evidence:** ${a.evidence}`,
+    `- **If false:** ${a.ifFalse}`,
+    `- **Observable:** ${a.observable}`,
+    `- **Gates:** ${a.gates.map((g) => `\`${g}\``).join(", ")}`,
+    `- **Simulator alternatives:** ${alternatives}`,
+    "",
+  ].join("\n");
+}
+
+/** docs/assumptions.md, exactly. */
+export function renderAssumptionsMarkdown(entries: readonly Assumption[] = ledger): string {
+  return [header, ...entries.map(entry)].join("\n");
+}
