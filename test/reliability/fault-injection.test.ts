@@ -44,6 +44,11 @@ describe("with faults injected by the simulator", () => {
     s.sim.setFaults({
       seed,
       rules: [
+        // A restore is billed: one that fails ambiguously (reset, 5xx) is on record and is not asked for
+        // again for days (docs/safety.md, 3: no blind replay of a billed call), so these cycles could not converge
+        // on it. This rule always wins for the restore route and answers it normally (a 0 ms "slow");
+        // kill-resume.test.ts covers a restore whose answer is lost.
+        { route: "POST /v2/restore", rate: 1, kinds: ["slow"], slowMs: 0 },
         // Held longer than the client's timeout (1 s); the handler then runs anyway, as a slow real server would.
         { route: "*", rate: 0.03, kinds: ["slow"], slowMs: 1_300, limit: 2 },
         // Retry-After: 0 keeps the test fast; obeying Retry-After is what the 429 storm test checks.
