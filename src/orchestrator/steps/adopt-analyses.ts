@@ -37,7 +37,7 @@ export async function adoptAnalyses(cycle: ListedCycle, table: { path: string; i
   }
   rec.count("adopted", plan.old.length);
   if (plan.kind === "deliver") {
-    rec.warn(`--adopt deliver: ${plan.old.length} analyses older than ${threshold} are delivered as new: ${names}`);
+    rec.logger.info(`--adopt deliver: ${plan.old.length} analyses older than ${threshold} are delivered as new: ${names}`);
     return cycle;
   }
   const verb = cycle.dryRun ? "would be recorded" : "recorded";
@@ -45,7 +45,7 @@ export async function adoptAnalyses(cycle: ListedCycle, table: { path: string; i
     const rows = plan.old.map((analysis) => ({ analysisId: analysis.id, runId: analysis.reference }));
     await addManagedRows(table.path, rows, { fence: () => cycle.actions?.assertLockHeld() });
   }
-  rec.warn(`--adopt record: ${plan.old.length} analyses older than ${threshold} ${verb} as managed without delivery: ${names}`);
+  rec.logger.info(`--adopt record: ${plan.old.length} analyses older than ${threshold} ${verb} as managed without delivery: ${names}`);
   const managed = new Set([...table.ids, ...plan.old.map((analysis) => analysis.id)]);
   return listedCycle(cycle, cycle.projects, cycle.analyses, managed);
 }
