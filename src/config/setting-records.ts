@@ -19,7 +19,7 @@ const basespaceRunsModes = ["all", "related", "none"] as const;
 export type BasespaceRunMode = (typeof basespaceRunsModes)[number];
 export const emptyTrashModes = ["own-only", "always", "never"] as const;
 /** How a first cycle takes over old analyses when the managed table is empty (the adoption guard). */
-export const adoptModes = ["record", "deliver"] as const;
+const adoptModes = ["record", "deliver"] as const;
 /** The BaseSpace API server when neither the environment nor a bs config file names one. */
 const defaultBasespaceApiServer = "https://api.basespace.illumina.com";
 
