@@ -18,6 +18,8 @@ import {
 const basespaceRunsModes = ["all", "related", "none"] as const;
 export type BasespaceRunMode = (typeof basespaceRunsModes)[number];
 export const emptyTrashModes = ["own-only", "always", "never"] as const;
+/** How a first cycle takes over old analyses when the managed table is empty (the adoption guard). */
+const adoptModes = ["record", "deliver"] as const;
 /** The BaseSpace API server when neither the environment nor a bs config file names one. */
 const defaultBasespaceApiServer = "https://api.basespace.illumina.com";
 
@@ -227,6 +229,15 @@ export const settingRecords = {
     description: "table of analyses already managed (default: in the state directory)",
     expects: "a file path",
     example: "analyses_managed_table.txt",
+  },
+  adopt: {
+    name: "adopt",
+    schema: z.enum(adoptModes).optional(),
+    valueName: "mode",
+    perPair: true,
+    description: "empty managed table with old analyses: record them as managed, or deliver them (default: refuse)",
+    expects: "one of record, deliver",
+    example: "record",
   },
   protect: {
     name: "protect",

@@ -14,6 +14,7 @@ import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
 import { checkClock } from "./steps/check-clock.js";
 import { classifyAged } from "./steps/classify-aged.js";
 import { icaLifecycle } from "./steps/ica-lifecycle.js";
+import { adoptAnalyses, AdoptionRequiredError } from "./steps/adopt-analyses.js";
 import { listAnalyses } from "./steps/list-analyses.js";
 import { manageNew } from "./steps/manage-new.js";
 import { closeJournal, lockedReport, recordReport } from "./steps/record.js";
@@ -41,7 +42,7 @@ export interface CycleOptions {
 }
 
 /**
- * One cycle for one source/destination pair, as named steps: resolve → listAnalyses → requeue (with
+ * One cycle for one source/destination pair, as named steps: resolve → listAnalyses (and the adoption guard) → requeue (with
  * `--requeue_failed`) → manageNew → classifyAged → icaLifecycle → basespaceLifecycle → record. Each
  * step plans, then acts unless this is a dry run. A failing item is reported and the rest goes on; a
  * step that fails as a whole is reported and the later steps that do not depend on it still run —
@@ -76,8 +77,13 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       checkClock(ctx.stats.serverClock, { cycleNow: ctx.now, localNow: clock() }, rec),
     );
     if (clockCheck) ctx = { ...ctx, now: clockCheck.now };
-    const cycle = await run.stepOn("listAnalyses", projects, "the ICA projects could not be resolved", (resolved, rec) =>
-      listAnalyses(ctx, resolved, table.ids, rec),
+    // The adoption guard runs on the listing, before any step that changes something.
+    const cycle = await run.stepOn(
+      "listAnalyses",
+      projects,
+      "the ICA projects could not be resolved",
+      async (resolved, rec) => adoptAnalyses(await listAnalyses(ctx, resolved, table.ids, rec), { path: settings.managedTablePath, ids: table.ids }, rec),
+      { fatal: [AdoptionRequiredError] },
     );
     const noListing = "the analyses listing is missing, so nothing is linked, archived or deleted this cycle";
     const requeue = settings.requeueFailed ? await run.stepOn("requeue", cycle, noListing, requeueFailed) : undefined;

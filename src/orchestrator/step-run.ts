@@ -60,8 +60,14 @@ export class StepRun {
    * A step that needs what an earlier one produced (`input`): skipped with `missing` as the reason
    * when that step did not produce it.
    */
-  stepOn<I, T>(name: string, input: I | undefined, missing: string, body: (input: I, rec: StepRecorder) => Promise<T>): Promise<T | undefined> {
+  stepOn<I, T>(
+    name: string,
+    input: I | undefined,
+    missing: string,
+    body: (input: I, rec: StepRecorder) => Promise<T>,
+    options: { fatal?: ReadonlyArray<abstract new (...args: never[]) => Error> } = {},
+  ): Promise<T | undefined> {
     // The body runs only when the step is not skipped, that is, when the input is there.
-    return this.step(name, input === undefined ? missing : null, (rec) => body(input as I, rec));
+    return this.step(name, input === undefined ? missing : null, (rec) => body(input as I, rec), options);
   }
 }

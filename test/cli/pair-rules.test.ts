@@ -29,6 +29,7 @@ async function planWithPairs(config: Record<string, unknown>) {
     "--api_key_file", sim.apiKeyFile ?? "",
     "--basespace_access_token_file", sim.basespaceConfigFile ?? "",
     "--state_dir", join(dir.path, "state"),
+    "--adopt", "deliver",
   ];
   const code = await runCli(argv, context);
   return { code, out: context.out(), err: context.err() };

@@ -48,6 +48,7 @@ describe("where each setting came from", () => {
       `  basespace_api_server = "${sim.basespaceUrl}" from --basespace_access_token_file (flag)`,
       `  state_dir = "${join(dir.path, "from-env")}" from ICA_ORCHESTRATOR_STATE_DIR (environment)`,
       `  days_to_delete = 120 from config ${join(dir.path, "lab.json")} days_to_delete (config file)`,
+      `  adopt = "deliver" from --adopt (flag)`,
     ]);
     expect(out).toContain(`[warn] configuration: ${overrideWarning()}`);
     expect(out).not.toContain(cliApiKey);
@@ -70,7 +71,7 @@ describe("where each setting came from", () => {
     expect(lines.filter((line) => line.includes(overrideWarning()))).toHaveLength(1);
     const debug = lines.filter((line) => line.includes("settings not at their defaults:"));
     expect(debug).toHaveLength(1);
-    expect(debug[0]).toContain(`state_dir from ICA_ORCHESTRATOR_STATE_DIR (environment), days_to_delete from config ${join(dir.path, "lab.json")} days_to_delete (config file), dry_run from --dry_run (flag)`);
+    expect(debug[0]).toContain(`state_dir from ICA_ORCHESTRATOR_STATE_DIR (environment), days_to_delete from config ${join(dir.path, "lab.json")} days_to_delete (config file), adopt from --adopt (flag), dry_run from --dry_run (flag)`);
     expect(context.err()).not.toContain(cliApiKey);
   });
 });

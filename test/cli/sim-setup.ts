@@ -27,6 +27,8 @@ export function simulatorArgs(sim: Simulator, dir: string): string[] {
     "--source_project_name", SOURCE_PROJECT_NAME,
     "--destination_project_name", DESTINATION_PROJECT_NAME,
     "--state_dir", join(dir, "state"),
+    // The demo fixture's table starts empty next to old analyses: a first cycle that delivers them all.
+    "--adopt", "deliver",
   ];
 }
 

@@ -29,6 +29,8 @@ export function cycleSettings(sim: SimEndpoints, stateDir: string, overrides: Pa
     stateDir,
     requestTimeoutMs: 10_000,
     linkDeadlineMs: 10_000,
+    // Fixtures start from an empty table next to old analyses: a first cycle that delivers them all.
+    adopt: "deliver",
     ...overrides,
   });
 }

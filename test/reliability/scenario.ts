@@ -100,6 +100,8 @@ export class Scenario {
       "--state_dir", this.stateDir,
       // Only the delivering cycle holds data back, so a scenario's few cycles reach every lifecycle action.
       "--min_days_after_delivery", "0",
+      // Worlds start from an empty table next to old analyses: the first cycle delivers them all.
+      "--adopt", "deliver",
     ];
   }
 
@@ -122,6 +124,7 @@ export class Scenario {
       requestTimeoutMs: 10_000,
       linkDeadlineMs: 10_000,
       minDaysAfterDelivery: 0, // as cliArgs
+      adopt: "deliver", // as cliArgs
       ...overrides,
     });
   }

@@ -84,8 +84,11 @@ async function demo(scope: CommandScope, own: DemoFlags): Promise<void> {
       source_project_name: SOURCE_PROJECT_NAME,
       destination_project_name: DESTINATION_PROJECT_NAME,
       state_dir: join(dir, "state"),
+      // The demo's table starts empty next to old analyses: the adoption guard wants a decision.
+      adopt: "deliver",
     };
     context.stdout.write(`Simulated ICA and BaseSpace at ${sim.icaUrl} (fixture "demo": ${sim.fixture.description})\n`);
+    context.stdout.write("Its managed table starts empty next to old analyses, so the demo adopts them with --adopt deliver.\n");
     heading(context, `1/3  ica-orchestrator plan  (dry run: reads only, changes nothing)`);
     await cycleCommand(inner, flags, { forceDryRun: true });
     heading(context, "2/3  ica-orchestrator run");
@@ -106,7 +109,8 @@ export function demoCommand(scope: CommandScope): Command {
     .description(
       "Starts the ICA, BaseSpace and S3 simulator with the demo fixture (analyses on either side of the 60/90-day " +
         "lines, BaseSpace projects, datasets, runs and trash), writes its credentials to a directory, runs plan, then " +
-        "run, then status against it, and prints where everything went. Needs no account and no network.",
+        "run, then status against it (with --adopt deliver: its table starts empty), and prints where everything went. " +
+        "Needs no account and no network.",
     )
     .option("--dir <path>", "where to put credentials and state (default: a new temporary directory, kept)");
   withExamples(command, [
