@@ -17,7 +17,7 @@ const basespaceRestoreHours = 48;
 export interface Alert {
   /** What the rate limit remembers: the same key is not sent again within notify_repeat_hours. */
   key: string;
-  kind: "error" | "stuck" | "recovered" | "person";
+  kind: "error" | "stuck" | "recovered" | "person" | "held";
   text: string;
 }
 
@@ -88,7 +88,8 @@ export function collectAlerts(input: NotificationInput, thresholds: AlertThresho
     }));
   // A person's decision is news once: only those first seen in this cycle are in the input.
   const people = (input.personDecisions ?? []).map((text): Alert => ({ key: `person:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "person", text }));
-  return [...errors, ...stuck, ...people];
+  const held = (input.held ?? []).map((text): Alert => ({ key: `held:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "held", text }));
+  return [...errors, ...stuck, ...people, ...held];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface NotificationInput extends Omit<ReportFacts, "steps"> {
   waiting: readonly WaitingItem[];
   /** What people did to items this tool acted on, first seen in this cycle (each is alerted once). */
   personDecisions?: readonly string[];
+  /** Analyses first held this cycle with nothing to deliver (each is alerted once; not an error, so no recovery follows). */
+  held?: readonly string[];
 }
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) this module reads. */

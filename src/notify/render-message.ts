@@ -27,15 +27,17 @@ export function renderMessage(input: NotificationInput, alerts: readonly Alert[]
   const stuck = alerts.filter((a) => a.kind === "stuck").map((a) => a.text);
   const recovered = alerts.filter((a) => a.kind === "recovered").map((a) => a.text);
   const people = alerts.filter((a) => a.kind === "person").map((a) => a.text);
+  const held = alerts.filter((a) => a.kind === "held").map((a) => a.text);
   const problems = [
     errors.length > 0 ? plural(errors.length, "error") : "",
     stuck.length > 0 ? `${plural(stuck.length, "item")} stuck` : "",
     people.length > 0 ? `${plural(people.length, "item")} left alone as a person's decision` : "",
+    held.length > 0 ? `${held.length} held for an operator` : "",
     recovered.length > 0 ? `${recovered.length} recovered` : "",
   ].filter(Boolean);
   const subject = `[ica-orchestrator] ${pair}: ${problems.length > 0 ? problems.join(", ") : "daily digest"}`;
   const lines = [`ica-orchestrator, ${pair}: cycle ${input.cycleId} ended ${input.outcome} at ${input.finishedAt}`];
-  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people), ...section("Recovered", recovered));
+  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people), ...section("Held for an operator", held), ...section("Recovered", recovered));
   if (digest) {
     const counts = Object.entries(input.counts)
       .filter(([, n]) => n !== 0)

@@ -82,10 +82,10 @@ describe("rules across pairs: account-wide things get account-wide rules", () =>
     });
     expect(separate.err).not.toMatch(/analyses_managed_table:/);
     expect(separate.code).toBe(0);
-    // Both pairs plan their own delivery: row 3's analysis holds no M FASTQ (the first pair only records
-    // it), so a link of it can only come from the second pair's LIB- rule.
+    // Both pairs plan their own delivery: row 3's analysis holds no M FASTQ (the first pair holds it for
+    // an operator), so a link of it can only come from the second pair's LIB- rule.
     const [first, second] = separate.out.split(/^== /m).filter((section) => section.trim() !== "");
-    expect(first).toMatch(/^\s+record\s+20251116_LH00619\S*\s.*no MGI FASTQ/m);
+    expect(first).toMatch(/^\s+skip\s+20251116_LH00619\S*\s.*no recognisable MGI FASTQ; held/m);
     expect(second).toMatch(/^\s+link\s+20251116_LH00619/m);
     expect(separate.out.match(/^Plan at /gm)?.length).toBe(2);
   });

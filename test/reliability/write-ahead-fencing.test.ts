@@ -57,6 +57,8 @@ describe("write-ahead through the real CLI", () => {
       const { audit } = statePaths(s.stateDir);
       // One call at a time, so that "after the failure" is well defined.
       const args = ["run", ...(await s.cliArgs()), "--concurrency", "1"];
+      // The first cycle delivers; archives come on the next (deliver before you retire).
+      expect((await runCliProcess(cli, args, { env: s.cliEnv() })).code).toBe(0);
       const held = s.proxy.hold(icaArchive);
       const run = startCli(cli, args, { env: { ...s.cliEnv(), ICA_ORCHESTRATOR_NOTIFY_WEBHOOK_URL: hook.url } });
       await Promise.race([held.arrived, run.done]);
@@ -99,6 +101,8 @@ describe("fencing through the real CLI", () => {
     const s = await Scenario.start();
     try {
       const args = ["run", ...(await s.cliArgs()), "--concurrency", "1"];
+      // The first cycle delivers; archives come on the next (deliver before you retire).
+      expect((await runCliProcess(cli, args, { env: s.cliEnv() })).code).toBe(0);
       const held = s.proxy.hold(icaArchive);
       const paused = startCli(cli, args, { env: s.cliEnv() });
       await Promise.race([held.arrived, paused.done]);
