@@ -73,7 +73,7 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
     const manifest = entry.manifest ? `, manifest ${entry.manifest.status}` : "";
     lines.push(`    ${analysisId}  next step: ${entry.step}, ${entry.linkedDataIds.length} file(s) linked${manifest}, since ${entry.startedAt}`);
   }
-  lines.push(`  analyses held for an operator (mark-managed or redeliver): ${count(undeliverable)}`);
+  lines.push(`  analyses held for an operator (mark-managed): ${count(undeliverable)}`);
   for (const [analysisId, held] of Object.entries(undeliverable)) lines.push(`    ${analysisId}  ${held.reason} since ${held.since}: ${held.detail}`);
   lines.push(`  ICA data waiting for unarchive before deletion: ${count(pendingIcaDeletes)}`);
   for (const [dataId, pending] of Object.entries(pendingIcaDeletes)) {

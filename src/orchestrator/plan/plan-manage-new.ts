@@ -45,7 +45,7 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
 function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   const { analysis, selection } = input;
   if (input.missing?.length) {
-    return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until redeliver or mark-managed`)];
+    return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until they are back or mark-managed`)];
   }
   if (selection.selected.length === 0) {
     return [analysisItem(analysis, "skip", "no recognisable MGI FASTQ; held from archive and delete until mark-managed or it delivers")];
@@ -98,5 +98,5 @@ function analysisItem(
 /** The error for an analysis whose selected FASTQs vanished before they were linked. */
 export function missingFastqMessage(reference: string, missing: readonly string[]): string {
   const names = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
-  return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${names}); not recorded: run redeliver ${reference} to deliver what remains, or mark-managed ${reference}`;
+  return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${names}); not recorded: put the file(s) back to deliver them, or run mark-managed ${reference}`;
 }
