@@ -86,10 +86,10 @@ export function collectAlerts(input: NotificationInput, thresholds: AlertThresho
       kind: "stuck",
       text: `${item.label}, for ${formatWaited(now.getTime() - Date.parse(item.since))}`,
     }));
-  // A person's decision is news once: only those first seen in this cycle are in the input.
-  const people = (input.personDecisions ?? []).map((text): Alert => ({ key: `person:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "person", text }));
-  const held = (input.held ?? []).map((text): Alert => ({ key: `held:${pair}:${errorKey(pair, text).slice(-24)}`, kind: "held", text }));
-  return [...errors, ...stuck, ...people, ...held];
+  // A person's decision and a newly held analysis are news once: only those first seen in this cycle are in the input.
+  const notices = (kind: "person" | "held", texts: readonly string[] = []): Alert[] =>
+    texts.map((text) => ({ key: `${kind}:${pair}:${errorKey(pair, text).slice(-24)}`, kind, text }));
+  return [...errors, ...stuck, ...notices("person", input.personDecisions), ...notices("held", input.held)];
 }
 
 /**
