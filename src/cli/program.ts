@@ -4,6 +4,7 @@ import { ackCommand } from "./commands/ack.js";
 import { demoCommand } from "./commands/demo.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { markManagedCommand } from "./commands/mark-managed.js";
+import { redeliverCommand } from "./commands/redeliver.js";
 import { planCommand } from "./commands/plan.js";
 import { runCommand } from "./commands/run.js";
 import { simulatorCommand } from "./commands/simulator.js";
@@ -31,7 +32,7 @@ export function createProgram(scope: CommandScope): Command {
     ["what a cycle would do, then one cycle", "ica-orchestrator plan --config lab.json && ica-orchestrator run --config lab.json"],
     ["a cycle every 10 minutes until stopped", "ica-orchestrator watch --config lab.json"],
   ]);
-  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, markManagedCommand, doctorCommand, ackCommand, demoCommand, simulatorCommand];
+  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, markManagedCommand, redeliverCommand, doctorCommand, ackCommand, demoCommand, simulatorCommand];
   for (const create of commands) {
     const command = create(scope).copyInheritedSettings(program);
     program.addCommand(command, { isDefault: command.name() === "run" });

@@ -32,6 +32,8 @@ export interface ListedCycle extends CycleContext {
   readonly projects: ResolvedProjects;
   /** Every analysis of the source project (every status and pipeline), listed once. */
   readonly analyses: readonly IcaAnalysis[];
+  /** Analysis ids in the managed table as the cycle read it (adopted ones included). */
+  readonly managedIds: ReadonlySet<string>;
   /** The BCLConvert analyses of the listing sorted for manageNew: new ones (with their journal entry), pending, failed. */
   readonly newAnalyses: NewAnalyses<IcaAnalysis, InFlightAnalysis>;
   /** Output folders of the source project, each read at most once per cycle (manageNew, classifyAged, icaLifecycle). */
@@ -54,7 +56,14 @@ export function listedCycle(
     ...ctx,
     projects,
     analyses,
-    newAnalyses: findNewAnalyses({ analyses, managedIds, inFlight, pipelinePattern: ctx.settings.bclConvertPattern }),
+    managedIds,
+    newAnalyses: findNewAnalyses({
+      analyses,
+      managedIds,
+      inFlight,
+      pipelinePattern: ctx.settings.bclConvertPattern,
+      redeliver: new Set(Object.keys(ctx.journal.data.redeliveries)),
+    }),
     outputFolders: new OutputFolders(ctx.ica, projects.source.id, ctx.settings.concurrency),
     budget: new CycleBudget(deletionBudget(ctx.settings.deleteCap)),
     delivered: new Set(),
@@ -65,16 +74,18 @@ const DAY_MS = 86_400_000;
 
 /**
  * Why an analysis' output folder must not be archived or deleted this cycle, by analysis id:
- * - new (SUCCEEDED BCLConvert, not in the managed table) and not recorded this cycle — all of them if
- *   manageNew failed as a whole, and those held for an operator (no FASTQ, a FASTQ gone);
+ * - new (SUCCEEDED BCLConvert, not in the managed table) or asked for by `redeliver`, and not delivered
+ *   this cycle — all of them if manageNew failed as a whole, and those held for an operator (no FASTQ,
+ *   a FASTQ gone);
  * - delivered this cycle: a recipient cannot have downloaded anything yet, whatever the settings;
  * - delivered less than min_days_after_delivery ago (the journal keeps each delivery time).
  */
 export function deliveryHolds(cycle: ListedCycle): Map<string, string> {
   const holds = new Map<string, string>();
-  for (const { analysis } of cycle.newAnalyses.toManage) {
+  for (const { analysis, redelivery } of cycle.newAnalyses.toManage) {
     if (!cycle.delivered.has(analysis.id)) {
-      holds.set(analysis.id, "its MGI FASTQs are not delivered yet (not in the managed table); linked data goes with its source");
+      const why = redelivery ? "redelivery requested (redeliver) and not done yet" : "its MGI FASTQs are not delivered yet (not in the managed table)";
+      holds.set(analysis.id, `${why}; linked data goes with its source`);
     }
   }
   for (const id of cycle.delivered) holds.set(id, "delivered this cycle; kept at least min_days_after_delivery for the recipient");

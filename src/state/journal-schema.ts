@@ -114,6 +114,20 @@ const undeliverableSchema = z.strictObject({
 });
 export type UndeliverableEntry = z.infer<typeof undeliverableSchema>;
 
+/**
+ * An operator's `redeliver <analysis>`: the next cycles deliver the analysis (again) until one
+ * succeeds, which clears it. Superseded and held analyses included (see plan/redelivery.ts).
+ */
+const redeliverySchema = z.strictObject({
+  requestedAt: timestamp,
+  /**
+   * Which manifest of its run the redelivery uploads (0: the run's first, under the original name),
+   * chosen by the cycle that starts it and kept, so a resumed redelivery keeps its manifest's name.
+   */
+  manifestNumber: z.int().nonnegative().optional(),
+});
+export type RedeliveryRequest = z.infer<typeof redeliverySchema>;
+
 /** `cycles.json`: how many cycles ran and the last one, kept apart from the journal (see journalFileSchema). */
 export const cyclesSchema = z.strictObject({
   count: z.int().nonnegative(),
@@ -146,6 +160,8 @@ const journalSchema = z.strictObject({
   delivered: z.record(id, deliveredSchema).default({}),
   /** By analysis id: new analyses held until an operator decides. */
   undeliverable: z.record(id, undeliverableSchema).default({}),
+  /** By analysis id: operator requests to deliver again; journals written before `redeliver` lack the key. */
+  redeliveries: z.record(id, redeliverySchema).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -172,5 +188,6 @@ export function emptyJournal(): JournalData {
     personDecisions: {},
     delivered: {},
     undeliverable: {},
+    redeliveries: {},
   };
 }

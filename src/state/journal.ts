@@ -298,6 +298,24 @@ export class Journal {
     delete this.state.undeliverable[analysisId];
   }
 
+  /** `redeliver <analysis>`; false when a request is already pending (it keeps its first time). */
+  requestRedelivery(analysisId: string): boolean {
+    if (this.current.redeliveries[analysisId]) return false;
+    this.state.redeliveries[analysisId] = { requestedAt: this.stamp() };
+    return true;
+  }
+
+  /** The manifest number a redelivery uploads under, once chosen (see redeliverySchema). */
+  chooseRedeliveryManifest(analysisId: string, manifestNumber: number): void {
+    const request = this.current.redeliveries[analysisId];
+    if (request && request.manifestNumber === undefined) this.state.redeliveries[analysisId] = { ...request, manifestNumber };
+  }
+
+  /** Redelivered (or dropped: there is nothing to deliver). */
+  finishRedelivery(analysisId: string): void {
+    if (this.current.redeliveries[analysisId]) delete this.state.redeliveries[analysisId];
+  }
+
   // ── remembered classifications of aged analyses ───────────────────────────────────────────
 
   classify(

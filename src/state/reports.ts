@@ -91,11 +91,11 @@ export async function readLatestReport<T>(paths: StatePaths, schema: z.ZodType<T
   return { cycleId: latest.slice(0, -5), path, report: result.data };
 }
 
-/** Where the manifest CSV of a run is written before its upload. */
-export function manifestPath(paths: StatePaths, runId: string): string {
+/** Where the manifest CSV of a run (of its n-th redelivery, named as in the destination) is written before its upload. */
+export function manifestPath(paths: StatePaths, runId: string, redelivery = 0): string {
   // Run ids come from analysis references; a separator would write outside manifests/.
   if (runId === "" || /[/\\]|^\.\.?$/.test(runId)) {
     throw new ReportError(`run id "${runId}" cannot be used as a file name`);
   }
-  return join(paths.manifests, `${runId}.download_manifest.csv`);
+  return join(paths.manifests, `${runId}${redelivery > 0 ? `.redelivery-${redelivery}` : ""}.download_manifest.csv`);
 }

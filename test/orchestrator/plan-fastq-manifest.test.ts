@@ -64,11 +64,11 @@ describe("orchestrator/plan/fastq-selection", () => {
 
   it("warns about an analysis without MGI FASTQ, listing the FASTQs it saw", () => {
     const result = selectFastqs([file("Phix_S1.fastq.gz"), file("Undetermined_S0.fastq.gz")]);
-    expect(noMgiFastqWarning("ref-1", result)).toBe(
-      "no MGI FASTQ in ref-1 (saw 2 FASTQ(s), none matching fastq_pattern: Phix_S1.fastq.gz, Undetermined_S0.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ref-1",
+    expect(noMgiFastqWarning({ id: "id-1", reference: "ref-1" }, result)).toBe(
+      "no MGI FASTQ in ref-1 (saw 2 FASTQ(s), none matching fastq_pattern: Phix_S1.fastq.gz, Undetermined_S0.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed id-1",
     );
-    expect(noMgiFastqWarning("ref-2", selectFastqs([]))).toMatch(/saw no recognisable FASTQ at all/);
-    expect(noMgiFastqWarning("ref-3", selectFastqs([file("M1.fastq.gz")]))).toBeNull();
+    expect(noMgiFastqWarning({ id: "id-2", reference: "ref-2" }, selectFastqs([]))).toMatch(/saw no recognisable FASTQ at all/);
+    expect(noMgiFastqWarning({ id: "id-3", reference: "ref-3" }, selectFastqs([file("M1.fastq.gz")]))).toBeNull();
   });
 
   it("property: selected ⊆ seen FASTQs, all matching the pattern, none Undetermined", () => {

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { loadLocalSettings } from "../../config/index.js";
 import {
-  acquireStateLock,
   addManagedRows,
+  AuditLog,
   ensureStateDir,
   ManagedTableError,
   openJournal,
@@ -13,8 +13,7 @@ import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
-
-const analysisIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { assertAnalysisId, operatorLock } from "../operator-decision.js";
 
 /**
  * `mark-managed <analysis>`: an operator's decision that an analysis needs no (further) delivery —
@@ -36,9 +35,7 @@ export function markManagedCommand(scope: CommandScope): Command {
     ["an analysis held for having no MGI FASTQ", "ica-orchestrator mark-managed 0f6f2a55-8c1e-4d7a-9a43-3c3d9b8f1e20 --config lab.json"],
   ]);
   return command.action(async (analysisId: string, own: { run_id?: string }) => {
-    if (!analysisIdPattern.test(analysisId)) {
-      throw new ManagedTableError(`mark-managed: "${analysisId}" is not an ICA analysis id (a UUID); copy it from ica-orchestrator status or plan`);
-    }
+    assertAnalysisId("mark-managed", analysisId);
     const { context } = scope;
     const pairs = await loadLocalSettings({ flags: cycleFlags(command), env: context.env, homeDir: context.homeDir, cwd: context.cwd });
     const tables = new Set(pairs.map((pair) => pair.managedTablePath));
@@ -47,14 +44,18 @@ export function markManagedCommand(scope: CommandScope): Command {
       throw new ManagedTableError(`mark-managed: the configuration names ${tables.size} managed tables; pass --analyses_managed_table to say which one`);
     }
     const paths = await ensureStateDir(local.stateDir);
-    const lock = await acquireStateLock(local.stateDir);
+    const lock = await operatorLock("mark-managed", paths.root);
     try {
-      const journal = await openJournal(paths.journal, { cyclesPath: paths.cycles });
+      const fence = () => lock.assertHeld();
+      const journal = await openJournal(paths.journal, { cyclesPath: paths.cycles, fence });
       const runId = own.run_id ?? knownRunId(journal.data, analysisId) ?? unknownRunId;
-      const added = await addManagedRows(local.managedTablePath, [{ analysisId, runId }]);
+      const added = await addManagedRows(local.managedTablePath, [{ analysisId, runId }], { fence });
       journal.releaseUndeliverable(analysisId);
       journal.finishManaging(analysisId);
+      // The operator's last word: recorded as it is, not delivered (again).
+      journal.finishRedelivery(analysisId);
       await journal.save();
+      if (added.length > 0) await new AuditLog(paths.audit, { cycleId: "mark-managed", fence }).append({ action: "mark-managed", targets: { ids: [analysisId] }, result: "ok" });
       context.stdout.write(
         added.length > 0 ? `${analysisId},${runId} recorded in ${local.managedTablePath}\n` : `${analysisId} is already in ${local.managedTablePath}\n`,
       );

@@ -2,11 +2,12 @@ import { access } from "node:fs/promises";
 import { Command } from "commander";
 import { ConfigError, loadLocalSettings } from "../../config/index.js";
 import { describeDecision } from "../../orchestrator/person-decisions.js";
-import { acquireStateLock, AuditLog, LockHeldError, openJournal, statePaths } from "../../state/index.js";
+import { AuditLog, openJournal, statePaths } from "../../state/index.js";
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
+import { operatorLock } from "../operator-decision.js";
 
 export function releaseCommand(scope: CommandScope): Command {
   const command = new Command("release")
@@ -28,10 +29,7 @@ export function releaseCommand(scope: CommandScope): Command {
     if (!(await access(paths.journal).then(() => true, () => false))) {
       throw new ConfigError(`release: no journal in ${paths.root}, so nothing is held; pass the --state_dir your cycles use`);
     }
-    const lock = await acquireStateLock(stateDir).catch((error: unknown) => {
-      if (error instanceof LockHeldError) throw new ConfigError(`release: a cycle holds the state lock of ${paths.root}; run release again once it has finished`);
-      throw error;
-    });
+    const lock = await operatorLock("release", paths.root);
     try {
       const fence = () => lock.assertHeld();
       const journal = await openJournal(paths.journal, { cyclesPath: paths.cycles, fence });

@@ -88,11 +88,11 @@ export function createFastqSelector({ pattern, suffixes }: FastqRule = {}): Fast
 /**
  * Why an analysis has nothing to deliver, or null when it has. Such an analysis is never recorded as
  * managed by itself: it is held (not archived or deleted) until an operator runs `mark-managed` or a
- * wider `fastq_pattern` / `fastq_suffixes` lets it deliver.
+ * wider `fastq_pattern` / `fastq_suffixes` lets it deliver (`redeliver` has nothing to deliver either).
  */
-export function noMgiFastqWarning(reference: string, selection: FastqSelection): string | null {
+export function noMgiFastqWarning({ id, reference }: { id: string; reference: string }, selection: FastqSelection): string | null {
   if (selection.selected.length > 0) return null;
   const names = selection.seenFastqs.map((f) => f.name);
   const seen = names.length === 0 ? "no recognisable FASTQ at all" : `${names.length} FASTQ(s), none matching fastq_pattern: ${names.slice(0, 20).join(", ")}`;
-  return `no MGI FASTQ in ${reference} (saw ${seen}${names.length > 20 ? ", …" : ""}); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ${reference}`;
+  return `no MGI FASTQ in ${reference} (saw ${seen}${names.length > 20 ? ", …" : ""}); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ${id}`;
 }

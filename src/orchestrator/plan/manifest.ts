@@ -35,18 +35,20 @@ export function renderManifest(entries: readonly ManifestEntry[], destinationPro
 }
 
 /**
- * `<run_id>.download_manifest.csv`. ICA accepts UTF-8 names but recommends `A-Z a-z 0-9 ! - _ . * ' ( )`
+ * `<run_id>.download_manifest.csv`, or `<run_id>.redelivery-<n>.download_manifest.csv` for the n-th redelivery
+ * of a run (plan/redelivery.ts). ICA accepts UTF-8 names but recommends `A-Z a-z 0-9 ! - _ . * ' ( )`
  * (help.ica.illumina.com/project/p-data); we keep the strictest useful subset `A-Z a-z 0-9 . _ -` and
  * replace every other character (`/` above all, which would make a path; also spaces, `*` and quotes,
  * which trouble listings filters and shells; control characters) with `_`. Leading dots are replaced too
  * so the name is never hidden or `..`. BCLConvert references only use the kept characters, so distinct
  * run ids keep distinct names in practice.
  */
-export function manifestFileName(runId: string): string {
+export function manifestFileName(runId: string, redelivery = 0): string {
   const trimmed = runId.trim();
   if (trimmed === "") throw new Error("manifest name needs a run id (the analysis reference); got an empty one");
   const safe = trimmed.replace(/[^A-Za-z0-9._-]/gu, "_").replace(/^\.+/, (dots) => "_".repeat(dots.length));
-  return `${safe}.download_manifest.csv`;
+  // A redelivery (`redeliver`) gets a name of its own: what the recipient already has is never overwritten.
+  return `${safe}${redelivery > 0 ? `.redelivery-${redelivery}` : ""}.download_manifest.csv`;
 }
 
 /** The manifest of an analysis' FASTQ selection, as linked into the destination project. */
@@ -58,6 +60,6 @@ export function manifestFor(selection: Pick<FastqSelection, "selected">, destina
 }
 
 /** Where the manifest of a run lives in the destination project (the state directory keeps a copy: state/manifestPath). */
-export function icaManifestPath(runId: string): string {
-  return `${MANIFEST_FOLDER}${manifestFileName(runId)}`;
+export function icaManifestPath(runId: string, redelivery = 0): string {
+  return `${MANIFEST_FOLDER}${manifestFileName(runId, redelivery)}`;
 }

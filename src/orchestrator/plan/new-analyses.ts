@@ -19,11 +19,16 @@ export interface NewAnalysesPlanInput<A extends SourceAnalysis, R extends { anal
   inFlight: readonly R[];
   /** BCLConvert pipeline-code pattern; the monitor module's default when absent. */
   pipelinePattern?: UserPattern;
+  /** Analyses an operator asked to deliver again (`redeliver`, journal): managed even if in the table, and their run's choice. */
+  redeliver?: ReadonlySet<string>;
 }
 
 export interface NewAnalyses<A, R> {
-  /** SUCCEEDED, not in the managed table, in listing order; with the journal record to resume, if any. */
-  toManage: Array<{ analysis: A; resume: R | null }>;
+  /**
+   * SUCCEEDED, not in the managed table (or asked for by `redeliver`), in listing order; with the
+   * journal record to resume, if any.
+   */
+  toManage: Array<{ analysis: A; resume: R | null; redelivery: boolean }>;
   /** Still running — or in a status ICA added after this code, which is never taken for success. */
   pending: A[];
   failed: A[];
@@ -36,13 +41,17 @@ export interface NewAnalyses<A, R> {
    * pipeline pattern. Safe to drop.
    */
   staleInFlight: R[];
+  /** Redelivery requests for no SUCCEEDED or running BCLConvert analysis of the listing, with why: dropped. */
+  unavailableRedeliveries: Array<{ analysisId: string; why: string }>;
 }
 
 export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId: string }>(
   input: NewAnalysesPlanInput<A, R>,
 ): NewAnalyses<A, R> {
   const inFlight = new Map(input.inFlight.map((record) => [record.analysisId, record]));
-  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], superseded: [], alreadyManaged: 0, staleInFlight: [] };
+  const redeliver = input.redeliver ?? new Set<string>();
+  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], superseded: [], alreadyManaged: 0, staleInFlight: [], unavailableRedeliveries: [] };
+  const bclConvert = new Map<string, A>();
   const listed = new Set<string>();
   const succeeded: A[] = [];
 
@@ -51,6 +60,7 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
     if (listed.has(analysis.id)) continue;
     listed.add(analysis.id);
     if (!isBclConvert(analysis, input.pipelinePattern)) continue;
+    bclConvert.set(analysis.id, analysis);
     const state = analysisStateOf(analysis.status);
     if (state === "done") succeeded.push(analysis);
     if (input.managedIds.has(analysis.id)) {
@@ -60,11 +70,19 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
     if (state === "failed") result.failed.push(analysis);
     else if (state !== "done") result.pending.push(analysis);
   }
-  const choice = chooseDeliveries({ succeeded, delivered: input.managedIds, inFlight: new Set(inFlight.keys()) });
+  const choice = chooseDeliveries({ succeeded, delivered: input.managedIds, inFlight: new Set(inFlight.keys()), prefer: redeliver });
   const chosen = new Set(choice.chosen.map((analysis) => analysis.id));
   for (const analysis of succeeded) {
-    if (chosen.has(analysis.id) && !input.managedIds.has(analysis.id)) result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null });
+    const redelivery = redeliver.has(analysis.id);
+    if (chosen.has(analysis.id) && (redelivery || !input.managedIds.has(analysis.id))) {
+      result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null, redelivery });
+    }
   }
+  result.unavailableRedeliveries = [...redeliver].flatMap((analysisId) => {
+    const analysis = bclConvert.get(analysisId);
+    if (!analysis) return [{ analysisId, why: "the source project lists no BCLConvert analysis with this id" }];
+    return analysisStateOf(analysis.status) === "failed" ? [{ analysisId, why: `its BCLConvert analysis is ${analysis.status}: nothing to deliver` }] : [];
+  });
   for (const { analysis, by } of choice.superseded) {
     if (!input.managedIds.has(analysis.id)) result.superseded.push({ analysis, by, byDelivered: input.managedIds.has(by.id) });
   }

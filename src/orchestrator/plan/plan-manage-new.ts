@@ -16,6 +16,11 @@ export interface ManageAnalysisPlanInput {
   missing?: readonly string[];
   /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
   manifestCsv: string;
+  /**
+   * Asked for by `redeliver`: delivered even if in the table, under manifest number `manifestNumber`
+   * (plan/redelivery.ts), with what remains when selected FASTQs are gone.
+   */
+  redelivery?: { manifestNumber: number; inTable: boolean };
 }
 
 export interface ManageNewPlanInput {
@@ -36,20 +41,25 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
   for (const analysis of input.failed) {
     items.push(analysisItem(analysis, "skip", `BCLConvert analysis ${analysis.status}; not managed`));
   }
-  const warnings = input.analyses
-    .map((a) => (a.missing?.length ? missingFastqMessage(a.analysis.reference, a.missing) : noMgiFastqWarning(a.analysis.reference, a.selection)))
-    .filter((warning) => warning !== null);
+  const warnings = input.analyses.map(warningOf).filter((warning) => warning !== null);
   return { step: "manageNew", items, warnings };
 }
 
+function warningOf(input: ManageAnalysisPlanInput): string | null {
+  const { analysis, missing = [], redelivery } = input;
+  if (missing.length === 0) return noMgiFastqWarning(analysis, input.selection);
+  return redelivery ? leftOutMessage(analysis.reference, missing) : missingFastqMessage(analysis, missing);
+}
+
 function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
-  const { analysis, selection } = input;
-  if (input.missing?.length) {
-    return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until they are back or mark-managed`)];
+  const { analysis, selection, redelivery } = input;
+  if (input.missing?.length && !redelivery) {
+    return [analysisItem(analysis, "skip", `${input.missing.length} selected FASTQ(s) gone from the source; held until they are back, redeliver (delivers what remains) or mark-managed`)];
   }
   if (selection.selected.length === 0) {
     return [analysisItem(analysis, "skip", "no recognisable MGI FASTQ; held from archive and delete until mark-managed or it delivers")];
   }
+  const manifestNumber = redelivery?.manifestNumber ?? 0;
   const pending = new Set(idsToLink(selection.selected, input.linkedBefore));
   const toLink = selection.selected.filter((file) => pending.has(file.id));
   const items: PlanItem[] = [];
@@ -68,17 +78,24 @@ function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
     items.push({
       step: "manageNew",
       action: "upload-manifest",
-      target: { kind: "manifest", id: manifestFileName(analysis.reference), path: icaManifestPath(analysis.reference) },
+      target: { kind: "manifest", id: manifestFileName(analysis.reference, manifestNumber), path: icaManifestPath(analysis.reference, manifestNumber) },
       analysisId: analysis.id,
       sizeBytes: Buffer.byteLength(input.manifestCsv),
       reason:
-        input.manifest === "partial"
+        (redelivery ? "redelivery: a manifest of its own, nothing already uploaded is replaced; " : "") +
+        (input.manifest === "partial"
           ? `replace the incomplete upload (PARTIAL); ${selection.selected.length} row(s)`
-          : `${selection.selected.length} row(s)`,
+          : `${selection.selected.length} row(s)`),
     });
   }
-  items.push(analysisItem(analysis, "record", "append analysis_id,run_id to the managed table once verified"));
+  items.push(analysisItem(analysis, "record", recordReason(redelivery)));
   return items;
+}
+
+function recordReason(redelivery: ManageAnalysisPlanInput["redelivery"]): string {
+  if (!redelivery) return "append analysis_id,run_id to the managed table once verified";
+  const row = redelivery.inTable ? "its table row is already there" : "append analysis_id,run_id to the managed table";
+  return `redelivered on an operator's request (redeliver): ${row}; once verified, the request is cleared and min_days_after_delivery starts again`;
 }
 
 function analysisItem(
@@ -95,8 +112,14 @@ function analysisItem(
   };
 }
 
+const listNames = (names: readonly string[]): string => names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+
 /** The error for an analysis whose selected FASTQs vanished before they were linked. */
-export function missingFastqMessage(reference: string, missing: readonly string[]): string {
-  const names = missing.slice(0, 10).join(", ") + (missing.length > 10 ? ", …" : "");
-  return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${names}); not recorded: put the file(s) back to deliver them, or run mark-managed ${reference}`;
+export function missingFastqMessage({ id, reference }: { id: string; reference: string }, missing: readonly string[]): string {
+  return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${listNames(missing)}); not recorded: run redeliver ${id} to deliver what remains, put the file(s) back, or run mark-managed ${id}`;
+}
+
+/** The warning for a redelivery that delivers what remains: the manifest lists only those. */
+export function leftOutMessage(reference: string, missing: readonly string[]): string {
+  return `${reference}: redelivery without ${missing.length} selected FASTQ(s) gone from the source (${listNames(missing)}); the manifest lists what remains`;
 }

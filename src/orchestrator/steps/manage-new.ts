@@ -5,19 +5,24 @@ import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
 import { supersededItems } from "../plan/delivery-policy.js";
+import { icaManifestPath } from "../plan/manifest.js";
 import { noMgiFastqWarning } from "../plan/fastq-selection.js";
-import { missingFastqMessage, planManageNew } from "../plan/plan-manage-new.js";
+import { leftOutMessage, missingFastqMessage, planManageNew } from "../plan/plan-manage-new.js";
+import { unavailableRedelivery } from "../plan/redelivery.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
+import { numberRedeliveryManifests } from "./manage/redelivery-manifests.js";
 import { failureFactOf } from "../failure-facts.js";
 
 interface ManagePlan {
   plan: StepPlan;
   candidates: Candidate[];
   staleEntries: string[];
+  /** Redelivery requests for nothing the source can deliver: dropped (with a warning) when applied. */
+  droppedRequests: string[];
 }
 
 /**
@@ -55,9 +60,10 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
 
   const candidates = await selectCandidates(
     ctx,
-    found.toManage.map(({ analysis, resume }) => ({ analysis, resumed: resume !== null })),
+    found.toManage.map(({ analysis, resume, redelivery }) => ({ analysis, resumed: resume !== null, redelivery })),
     rec,
   );
+  await numberRedeliveryManifests(ctx, ctx.projects.destination.id, candidates);
   const plan = planManageNew({
     analyses: candidates.map((c) => ({
       analysis: c.analysis,
@@ -66,6 +72,7 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
       manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
       missing: c.missing.map((file) => file.path),
       manifestCsv: c.manifestCsv,
+      ...(c.redelivery ? { redelivery: { manifestNumber: c.manifestNumber, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
     })),
     pending: found.pending,
     failed: found.failed,
@@ -73,9 +80,15 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
   rec.count("superseded", found.superseded.length);
   plan.items.push(...supersededItems(found.superseded));
+  plan.warnings.push(...found.unavailableRedeliveries.map(({ analysisId, why }) => unavailableRedelivery(analysisId, why)));
   // Alerted on through the apply step (holdUndeliverable), so a dry run only warns.
   plan.warnings.forEach((warning) => rec.warn(warning));
-  return { plan, candidates, staleEntries: found.staleInFlight.map((record) => record.analysisId) };
+  return {
+    plan,
+    candidates,
+    staleEntries: found.staleInFlight.map((record) => record.analysisId),
+    droppedRequests: found.unavailableRedeliveries.map(({ analysisId }) => analysisId),
+  };
 }
 
 function manifestState(entry: ManagingEntry | undefined): ManifestState {
@@ -92,6 +105,7 @@ async function applyManage(
 ): Promise<void> {
   // In the table already (a crash between the table write and the journal save), or gone from the source.
   planned.staleEntries.forEach((analysisId) => ctx.journal.finishManaging(analysisId));
+  planned.droppedRequests.forEach((analysisId) => ctx.journal.finishRedelivery(analysisId));
   const rounds = chunk(planned.candidates, roundSize);
   // The next round links (and waits for its batches, the one idle stretch of a round) while this one
   // uploads its manifests, so the journal holds at most two rounds of in-flight work.
@@ -124,10 +138,13 @@ async function linkRound(
   rec: StepRecorder,
 ): Promise<Verified[]> {
   const destinationId = ctx.projects.destination.id;
-  const withFiles = round.filter((c) => c.selection.selected.length > 0 && c.missing.length === 0);
+  // A redelivery delivers what remains of its selection (holdUndeliverable says what is left out).
+  const withFiles = round.filter((c) => c.selection.selected.length > 0 && (c.missing.length === 0 || c.redelivery));
   for (const c of withFiles) {
     ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
     ctx.journal.recordSelection(c.analysis.id, c.selection.selected);
+    // Kept before the manifest exists, so a resumed redelivery uploads under the same name.
+    if (c.redelivery) ctx.journal.chooseRedeliveryManifest(c.analysis.id, c.manifestNumber);
   }
   await ctx.journalWriter.save();
 
@@ -180,18 +197,26 @@ async function finishRound(
  * cycle itself: they are held from archive and delete (deliveryHolds) until an operator runs
  * `mark-managed` or `redeliver`. No FASTQ is a warning (the plan's), alerted once (publishCycle); a
  * vanished FASTQ an error every cycle (the alert's repeat window spaces them): data is missing.
+ * A redelivery delivers what remains, each cycle saying what is left out; with nothing at all to
+ * deliver its request is dropped (mark-managed is the operator's way then).
  */
 function holdUndeliverable(ctx: ListedCycle, round: readonly Candidate[], rec: StepRecorder): void {
   for (const c of round) {
     const { id, reference } = c.analysis;
-    if (c.missing.length > 0) {
-      const detail = missingFastqMessage(reference, c.missing.map((file) => file.path));
+    if (c.redelivery && c.selection.selected.length === 0) {
+      ctx.journal.finishRedelivery(id);
+      rec.warn(unavailableRedelivery(id, `${reference} has no MGI FASTQ to deliver; mark-managed ${id} records it without delivery`));
+    }
+    if (c.redelivery && c.missing.length > 0 && c.selection.selected.length > 0) {
+      rec.warn(leftOutMessage(reference, c.missing.map((file) => file.path)));
+    } else if (c.missing.length > 0) {
+      const detail = missingFastqMessage(c.analysis, c.missing.map((file) => file.path));
       ctx.journal.holdUndeliverable(id, { runId: reference, reason: "missing-fastq", detail });
       rec.count("missingFastq");
       rec.error(detail);
     } else if (c.selection.selected.length === 0) {
       // A warning every cycle; publishCycle alerts the first time (newlyHeld).
-      const detail = noMgiFastqWarning(reference, c.selection) ?? "";
+      const detail = noMgiFastqWarning(c.analysis, c.selection) ?? "";
       ctx.journal.holdUndeliverable(id, { runId: reference, reason: "no-fastq", detail });
       rec.count("held");
     }
@@ -270,6 +295,7 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
   if (rows.length === 0) return [];
   await ctx.journalWriter.save();
   try {
+    // A redelivered analysis already in the table gets no second row (addManagedRows skips it).
     const added = await addManagedRows(ctx.settings.managedTablePath, rows, { fence: () => ctx.actions?.assertLockHeld() });
     rec.count("recorded", added.length);
   } catch (error) {
@@ -278,6 +304,11 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
   }
   for (const row of rows) {
     if (ctx.journal.data.managing[row.analysisId]) ctx.journal.finishManaging(row.analysisId);
+    const request = ctx.journal.data.redeliveries[row.analysisId];
+    if (!request) continue;
+    ctx.journal.finishRedelivery(row.analysisId);
+    rec.count("redelivered");
+    rec.logger.info(`${row.runId}: redelivered (requested ${request.requestedAt}) with manifest ${icaManifestPath(row.runId, request.manifestNumber)}`);
   }
   await ctx.journalWriter.save();
   return rows.map((row) => row.analysisId);

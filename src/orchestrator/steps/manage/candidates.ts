@@ -12,14 +12,19 @@ export interface Candidate {
   analysis: IcaAnalysis;
   /** An earlier cycle started managing it (the journal has an entry): this cycle resumes it. */
   resumed: boolean;
+  /** An operator asked for it (`redeliver`): delivered even if in the table, with what remains of its FASTQs. */
+  redelivery: boolean;
+  /** Which manifest of its run it uploads: 0 the original name, n > 0 its n-th redelivery (plan/redelivery.ts). */
+  manifestNumber: number;
   /** null: the analysis has no output folder (any more), so nothing to link: it is recorded with a warning. */
   folder: IcaData | null;
   selection: FastqSelection;
-  /** Selected files the destination already lists (looked up for resumed analyses only). */
+  /** Selected files the destination already lists (looked up for resumed analyses and redeliveries only). */
   linkedBefore: Set<string>;
   /**
    * FASTQs an earlier cycle selected (journal) that the source no longer offers: the analysis is not
-   * recorded with fewer files than it had, but held for an operator (`redeliver`, `mark-managed`).
+   * recorded with fewer files than it had, but held for an operator — unless it is a redelivery,
+   * which delivers what remains (`redeliver`; `mark-managed` records it undelivered).
    */
   missing: Array<{ id: string; name: string; path: string }>;
   /** The manifest CSV of the selection, rendered once: the plan sizes it, the upload sends it ("" without a folder: nothing to list). */
@@ -33,14 +38,15 @@ export interface Candidate {
  */
 export async function selectCandidates(
   ctx: ListedCycle,
-  analyses: ReadonlyArray<{ analysis: IcaAnalysis; resumed: boolean }>,
+  analyses: ReadonlyArray<{ analysis: IcaAnalysis; resumed: boolean; redelivery: boolean }>,
   rec: StepRecorder,
 ): Promise<Candidate[]> {
   const folders = await ctx.outputFolders.of(analyses.map((a) => a.analysis));
   const selectors = new Map<string, FastqSelector>();
-  const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; folder: IcaData }> = [];
+  const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; redelivery: boolean; manifestNumber: number; folder: IcaData }> = [];
   const withoutFolder: Candidate[] = [];
-  for (const { analysis, resumed } of analyses) {
+  for (const { analysis, resumed, redelivery } of analyses) {
+    const manifestNumber = ctx.journal.data.redeliveries[analysis.id]?.manifestNumber ?? 0;
     const folder = folders.get(analysis.id);
     if (folder instanceof OutputFolderNotFoundError) {
       // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
@@ -48,6 +54,8 @@ export async function selectCandidates(
       withoutFolder.push({
         analysis,
         resumed,
+        redelivery,
+        manifestNumber,
         folder: null,
         selection: { selected: [], seenFastqs: [] },
         linkedBefore: new Set(),
@@ -58,7 +66,7 @@ export async function selectCandidates(
       rec.error(`${analysis.reference}: cannot list its FASTQs: ${folder?.message ?? "no output folder"}; tried again next cycle`);
     } else {
       selectors.set(analysis.id, createFastqSelector({ pattern: ctx.settings.fastqPattern, suffixes: ctx.settings.fastqSuffixes }));
-      withFolders.push({ analysis, resumed, folder });
+      withFolders.push({ analysis, resumed, redelivery, manifestNumber, folder });
     }
   }
   await forEachFileUnder(
@@ -78,10 +86,11 @@ export async function selectCandidates(
       manifestCsv: manifestFor(selection, ctx.projects.destination.id),
     };
   });
-  const resumed = candidates.filter((c) => c.resumed && c.selection.selected.length > 0);
-  if (resumed.length > 0) {
-    const listed = await destinationListing(ctx, ctx.projects.destination.id, resumed);
-    for (const c of resumed) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
+  // A redelivered analysis may have every file at the destination already: none is linked twice.
+  const known = candidates.filter((c) => (c.resumed || c.redelivery) && c.selection.selected.length > 0);
+  if (known.length > 0) {
+    const listed = await destinationListing(ctx, ctx.projects.destination.id, known);
+    for (const c of known) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
   }
   return [...candidates, ...withoutFolder];
 }

@@ -10,16 +10,17 @@ import { MANIFEST_FOLDER, icaManifestPath, manifestFileName } from "../../plan/m
 import type { Candidate } from "./candidates.js";
 
 /**
- * The same run and the same rows give the same key, so a create replayed after a lost answer (or by
- * a cycle resuming a killed one, within ICA's 7-day memory of keys) returns the first file instead
- * of failing or making a second one.
+ * The same manifest path and the same rows give the same key, so a create replayed after a lost answer
+ * (or by a cycle resuming a killed one, within ICA's 7-day memory of keys) returns the first file
+ * instead of failing or making a second one. The path, not the run: a redelivery with the same rows
+ * must create its own file, not be answered with the original manifest.
  */
-function manifestIdempotencyKey(runId: string, csv: string): string {
-  return `manifest-${createHash("sha256").update(runId).update("\u0000").update(csv).digest("hex").slice(0, 48)}`;
+function manifestIdempotencyKey(path: string, csv: string): string {
+  return `manifest-${createHash("sha256").update(path).update("\u0000").update(csv).digest("hex").slice(0, 48)}`;
 }
 
 /**
- * Writes `<run>.download_manifest.csv` to the state directory and makes sure the destination holds
+ * Writes `<run>.download_manifest.csv` (`<run>.redelivery-<n>.…` for a redelivery) to the state directory and makes sure the destination holds
  * it complete under /fastq_manifests/ (read back as AVAILABLE after the upload): created once (Idempotency-Key; a 409 finds the file already
  * there), uploaded while PARTIAL (an upload that died is simply done again), and never created twice.
  * The journal keeps the file's id as soon as it exists, and `uploaded` once the bytes are in.
@@ -30,21 +31,21 @@ export async function ensureManifest(
   destinationId: string,
   candidate: Candidate,
 ): Promise<void> {
-  const { analysis, manifestCsv: csv } = candidate;
-  await writeFileAtomic(manifestPath(ctx.paths, analysis.reference), csv);
+  const { analysis, manifestCsv: csv, manifestNumber } = candidate;
+  await writeFileAtomic(manifestPath(ctx.paths, analysis.reference, manifestNumber), csv);
   const known = ctx.journal.data.managing[analysis.id]?.manifest;
   if (known?.status === "uploaded") return;
 
   const bytes = Buffer.from(csv);
-  const path = icaManifestPath(analysis.reference);
+  const path = icaManifestPath(analysis.reference, manifestNumber);
   let file = known ? await readFile(ctx, destinationId, known.dataId) : undefined;
   if (!file) {
     const created = await actions.perform("manageNew", { action: "create-manifest", ids: [analysis.id], paths: [path] }, () =>
       createFileAtPath(
         ctx.ica,
         destinationId,
-        { folderPath: MANIFEST_FOLDER, name: manifestFileName(analysis.reference) },
-        { idempotencyKey: manifestIdempotencyKey(analysis.reference, csv) },
+        { folderPath: MANIFEST_FOLDER, name: manifestFileName(analysis.reference, manifestNumber) },
+        { idempotencyKey: manifestIdempotencyKey(path, csv) },
       ),
     );
     file = created.file;
