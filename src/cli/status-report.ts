@@ -18,7 +18,7 @@ export interface StateStatus {
   /** False before the first cycle: nothing else is filled. */
   exists: boolean;
   managedTables: ManagedTableStatus[];
-  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable">;
+  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable" | "redeliveries">;
   lastReport?: { path: string; report: CycleReport };
   /** Each ledger entry as cycles against this account have seen it (confirmed, contradicted, unconfirmed). */
   assumptions?: ReturnType<LedgerState["view"]>;
@@ -39,10 +39,10 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
     status.managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
   }
   if (!status.exists) return status;
-  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable } = (
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries } = (
     await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })
   ).data;
-  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable };
+  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries };
   status.assumptions = (await LedgerState.load(paths.root)).view();
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.
@@ -64,7 +64,7 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
     lines.push("No cycle has run with this state directory yet: try `ica-orchestrator plan`, then `ica-orchestrator run`.");
     return `${lines.join("\n")}\n`;
   }
-  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable } = status.journal;
+  const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries } = status.journal;
   const last = cycles.lastCycleId === undefined ? "" : `; last ${cycles.lastCycleId} (finished ${cycles.lastFinishedAt ?? "not yet"})`;
   lines.push(`Cycles run: ${cycles.count}${last}`);
   lines.push("Pending work (journal):");
@@ -73,8 +73,10 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
     const manifest = entry.manifest ? `, manifest ${entry.manifest.status}` : "";
     lines.push(`    ${analysisId}  next step: ${entry.step}, ${entry.linkedDataIds.length} file(s) linked${manifest}, since ${entry.startedAt}`);
   }
-  lines.push(`  analyses held for an operator (mark-managed): ${count(undeliverable)}`);
+  lines.push(`  analyses held for an operator (mark-managed or redeliver): ${count(undeliverable)}`);
   for (const [analysisId, held] of Object.entries(undeliverable)) lines.push(`    ${analysisId}  ${held.reason} since ${held.since}: ${held.detail}`);
+  lines.push(`  redeliveries requested (redeliver), done by the next cycle: ${count(redeliveries)}`);
+  for (const [analysisId, request] of Object.entries(redeliveries)) lines.push(`    ${analysisId}  requested ${request.requestedAt}`);
   lines.push(`  ICA data waiting for unarchive before deletion: ${count(pendingIcaDeletes)}`);
   for (const [dataId, pending] of Object.entries(pendingIcaDeletes)) {
     const where = pending.path === undefined ? "" : `  ${pending.path}`;

@@ -175,7 +175,7 @@ describe("mark-managed", () => {
     expect((await cli(["run", ...args])).code).toBe(0);
     expect((await journal()).undeliverable[a3.id]?.reason).toBe("no-fastq");
     const status = await cli(["status", ...args]);
-    expect(status.out).toContain(`analyses held for an operator (mark-managed): 1`);
+    expect(status.out).toContain(`analyses held for an operator (mark-managed or redeliver): 1`);
     expect(status.out).toContain(`${a3.id}  no-fastq since`);
 
     const marked = await cli(["mark-managed", a3.id, ...args]);

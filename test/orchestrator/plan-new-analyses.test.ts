@@ -38,8 +38,8 @@ describe("orchestrator/plan/new-analyses", () => {
       ],
     });
     expect(result.toManage).toEqual([
-      { analysis: a("1", "SUCCEEDED"), resume: { analysisId: "1", batchId: "b-1" } },
-      { analysis: a("6", "SUCCEEDED", "bcl-CONVERT"), resume: null },
+      { analysis: a("1", "SUCCEEDED"), resume: { analysisId: "1", batchId: "b-1" }, redelivery: false },
+      { analysis: a("6", "SUCCEEDED", "bcl-CONVERT"), resume: null, redelivery: false },
     ]);
     expect(result.pending.map((x) => x.id)).toEqual(["3", "8"]);
     expect(result.failed.map((x) => x.id)).toEqual(["4", "7"]);
@@ -161,7 +161,7 @@ describe("orchestrator/plan/manage-plan", () => {
       sizeBytes: Buffer.byteLength("file_name,file_path,data_id,project_id\nM1.fastq.gz,/out/M1.fastq.gz,1,dest\nM2.fastq.gz,/out/M2.fastq.gz,2,dest\n"),
     });
     expect(step.warnings).toEqual([
-      "no MGI FASTQ in ref-2 (saw 1 FASTQ(s), none matching fastq_pattern: Phix.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed ref-2",
+      "no MGI FASTQ in ref-2 (saw 1 FASTQ(s), none matching fastq_pattern: Phix.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed an-2",
     ]);
   });
 

@@ -59,6 +59,6 @@ export function supersededItems(superseded: ReadonlyArray<{ analysis: DeliveryCa
     action: "skip",
     target: { kind: "analysis", id: analysis.id, name: analysis.reference },
     analysisId: analysis.id,
-    reason: `superseded, not delivered: its run is ${byDelivered ? "delivered" : "being delivered"} as ${by.reference} (one delivery per run: the first SUCCEEDED)`,
+    reason: `superseded, not delivered: its run is ${byDelivered ? "delivered" : "being delivered"} as ${by.reference} (one delivery per run: the first SUCCEEDED; redeliver ${analysis.id} delivers this one instead)`,
   }));
 }
