@@ -121,10 +121,11 @@ export type UndeliverableEntry = z.infer<typeof undeliverableSchema>;
 const redeliverySchema = z.strictObject({
   requestedAt: timestamp,
   /**
-   * Which manifest of its run the redelivery uploads (0: the run's first, under the original name),
-   * chosen by the cycle that starts it and kept, so a resumed redelivery keeps its manifest's name.
+   * The manifest the redelivery uploads: named after `runId` (the run's first delivered analysis, whose
+   * manifest it replaces), numbered `redelivery` (0: the original name). Chosen by the cycle that starts
+   * it and kept, so a resumed redelivery keeps its manifest's name.
    */
-  manifestNumber: z.int().nonnegative().optional(),
+  manifest: z.strictObject({ runId: z.string().min(1), redelivery: z.int().nonnegative() }).optional(),
 });
 export type RedeliveryRequest = z.infer<typeof redeliverySchema>;
 

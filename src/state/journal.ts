@@ -305,10 +305,10 @@ export class Journal {
     return true;
   }
 
-  /** The manifest number a redelivery uploads under, once chosen (see redeliverySchema). */
-  chooseRedeliveryManifest(analysisId: string, manifestNumber: number): void {
+  /** The manifest a redelivery uploads, once chosen (see redeliverySchema). */
+  chooseRedeliveryManifest(analysisId: string, manifest: { runId: string; redelivery: number }): void {
     const request = this.current.redeliveries[analysisId];
-    if (request && request.manifestNumber === undefined) this.state.redeliveries[analysisId] = { ...request, manifestNumber };
+    if (request && request.manifest === undefined) this.state.redeliveries[analysisId] = { ...request, manifest: { ...manifest } };
   }
 
   /** Redelivered (or dropped: there is nothing to deliver). */

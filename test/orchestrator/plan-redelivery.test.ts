@@ -38,10 +38,13 @@ describe("orchestrator/plan/new-analyses with redelivery requests", () => {
     expect(found.unavailableRedeliveries).toEqual([]);
   });
 
-  it("a superseded analysis asked for wins its run; the delivered one is not reported as superseded (it is in the table)", () => {
+  it("a superseded analysis asked for wins its run, named after the run's first delivery; that one is not reported as superseded", () => {
     const found = findNewAnalyses({ analyses: [early, late], managedIds: new Set(["early"]), inFlight: [], redeliver: new Set(["late"]) });
-    expect(found.toManage.map(({ analysis, redelivery }) => [analysis.id, redelivery])).toEqual([["late", true]]);
+    expect(found.toManage).toEqual([{ analysis: late, resume: null, redelivery: true, runDeliveredAs: early }]);
     expect(found.superseded).toEqual([]);
+    // A delivered analysis asked for again keeps its own manifest name.
+    const both = findNewAnalyses({ analyses: [early, late], managedIds: new Set(["early", "late"]), inFlight: [], redeliver: new Set(["late"]) });
+    expect(both.toManage).toEqual([{ analysis: late, resume: null, redelivery: true }]);
   });
 
   it("drops requests for ids the source does not list as BCLConvert, or whose analysis FAILED; keeps a running one", () => {
@@ -62,7 +65,7 @@ describe("orchestrator/plan/plan-manage-new for a redelivery", () => {
 
   it("links nothing the destination holds, uploads a manifest of its own and appends no second row", () => {
     const step = planManageNew({
-      analyses: [input({ linkedBefore: new Set(["1", "2"]), redelivery: { manifestNumber: 2, inTable: true } })],
+      analyses: [input({ linkedBefore: new Set(["1", "2"]), redelivery: { manifest: { runId: run, redelivery: 2 }, inTable: true } })],
       pending: [],
       failed: [],
     });
@@ -74,7 +77,7 @@ describe("orchestrator/plan/plan-manage-new for a redelivery", () => {
   it("delivers what remains of a held analysis, warning what is left out; without the request it stays held", () => {
     const selection = selectFastqs([fq("1")]);
     const held = input({ selection, manifestCsv: manifestFor(selection, "dest"), missing: ["/out/M2.fastq.gz"] });
-    const asked = planManageNew({ analyses: [{ ...held, redelivery: { manifestNumber: 0, inTable: false } }], pending: [], failed: [] });
+    const asked = planManageNew({ analyses: [{ ...held, redelivery: { manifest: { runId: run, redelivery: 0 }, inTable: false } }], pending: [], failed: [] });
     expect(asked.items.map((i) => i.action)).toEqual(["link", "upload-manifest", "record"]);
     expect(asked.items[1]?.target.id).toBe(`${run}.download_manifest.csv`);
     expect(asked.warnings).toEqual([`${run}: redelivery without 1 selected FASTQ(s) gone from the source (/out/M2.fastq.gz); the manifest lists what remains`]);

@@ -26,9 +26,10 @@ export interface NewAnalysesPlanInput<A extends SourceAnalysis, R extends { anal
 export interface NewAnalyses<A, R> {
   /**
    * SUCCEEDED, not in the managed table (or asked for by `redeliver`), in listing order; with the
-   * journal record to resume, if any.
+   * journal record to resume, if any, and for a redelivery the analysis in the table its run was
+   * first delivered as (whose manifest it replaces), if another.
    */
-  toManage: Array<{ analysis: A; resume: R | null; redelivery: boolean }>;
+  toManage: Array<{ analysis: A; resume: R | null; redelivery: boolean; runDeliveredAs?: A }>;
   /** Still running — or in a status ICA added after this code, which is never taken for success. */
   pending: A[];
   failed: A[];
@@ -74,9 +75,10 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
   const chosen = new Set(choice.chosen.map((analysis) => analysis.id));
   for (const analysis of succeeded) {
     const redelivery = redeliver.has(analysis.id);
-    if (chosen.has(analysis.id) && (redelivery || !input.managedIds.has(analysis.id))) {
-      result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null, redelivery });
-    }
+    if (!chosen.has(analysis.id) || (!redelivery && input.managedIds.has(analysis.id))) continue;
+    // The policy's order puts the run's first delivered analysis first among those it supersedes.
+    const runDeliveredAs = redelivery && !input.managedIds.has(analysis.id) ? choice.superseded.find(({ analysis: other, by }) => by === analysis && input.managedIds.has(other.id))?.analysis : undefined;
+    result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null, redelivery, ...(runDeliveredAs ? { runDeliveredAs } : {}) });
   }
   result.unavailableRedeliveries = [...redeliver].flatMap((analysisId) => {
     const analysis = bclConvert.get(analysisId);

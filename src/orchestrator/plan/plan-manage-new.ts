@@ -3,6 +3,7 @@ import { noMgiFastqWarning } from "./fastq-selection.js";
 import { idsToLink, type ManifestState } from "./link-progress.js";
 import { icaManifestPath, manifestFileName } from "./manifest.js";
 import type { SourceAnalysis } from "./new-analyses.js";
+import type { ManifestName } from "./redelivery.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
 
 /** @internal exported for the tests */
@@ -17,10 +18,10 @@ export interface ManageAnalysisPlanInput {
   /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
   manifestCsv: string;
   /**
-   * Asked for by `redeliver`: delivered even if in the table, under manifest number `manifestNumber`
+   * Asked for by `redeliver`: delivered even if in the table, under the manifest name `manifest`
    * (plan/redelivery.ts), with what remains when selected FASTQs are gone.
    */
-  redelivery?: { manifestNumber: number; inTable: boolean };
+  redelivery?: { manifest: ManifestName; inTable: boolean };
 }
 
 export interface ManageNewPlanInput {
@@ -59,7 +60,7 @@ function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   if (selection.selected.length === 0) {
     return [analysisItem(analysis, "skip", "no recognisable MGI FASTQ; held from archive and delete until mark-managed or it delivers")];
   }
-  const manifestNumber = redelivery?.manifestNumber ?? 0;
+  const manifest = redelivery?.manifest ?? { runId: analysis.reference, redelivery: 0 };
   const pending = new Set(idsToLink(selection.selected, input.linkedBefore));
   const toLink = selection.selected.filter((file) => pending.has(file.id));
   const items: PlanItem[] = [];
@@ -78,7 +79,7 @@ function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
     items.push({
       step: "manageNew",
       action: "upload-manifest",
-      target: { kind: "manifest", id: manifestFileName(analysis.reference, manifestNumber), path: icaManifestPath(analysis.reference, manifestNumber) },
+      target: { kind: "manifest", id: manifestFileName(manifest.runId, manifest.redelivery), path: icaManifestPath(manifest.runId, manifest.redelivery) },
       analysisId: analysis.id,
       sizeBytes: Buffer.byteLength(input.manifestCsv),
       reason:

@@ -1,11 +1,22 @@
 import { manifestFileName } from "./manifest.js";
 
 /**
+ * Which manifest an analysis uploads: `<runId>.download_manifest.csv` (redelivery 0), or
+ * `<runId>.redelivery-<n>.download_manifest.csv`.
+ */
+export interface ManifestName {
+  runId: string;
+  redelivery: number;
+}
+
+/**
  * `redeliver <analysis>` (an operator's request, kept in the journal until a cycle delivers it): the
- * analysis is delivered again, or for the first time when it was superseded or held. Its manifest
- * must not replace what the recipient already has, so it is numbered: the run's first manifest keeps
- * the original name (`<run>.download_manifest.csv`), each later one is `<run>.redelivery-<n>.…` with n
- * one past the highest the destination holds. Pure.
+ * analysis is delivered again, or for the first time when it was superseded or held. Its manifest is
+ * named after the run's manifest — the run id (reference) of the analysis the run was first delivered
+ * as, so a superseded analysis' delivery sits beside the one it replaces — and must not replace what
+ * the recipient already has, so it is numbered: the run's first manifest keeps the original name
+ * (`<run>.download_manifest.csv`), each later one is `<run>.redelivery-<n>.…` with n one past the
+ * highest the destination holds. Pure.
  */
 export function nextManifestNumber(runId: string, existingNames: readonly string[]): number {
   const names = new Set(existingNames.map((name) => name.toLowerCase()));

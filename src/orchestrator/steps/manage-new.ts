@@ -14,7 +14,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
-import { numberRedeliveryManifests } from "./manage/redelivery-manifests.js";
+import { nameRedeliveryManifests } from "./manage/redelivery-manifests.js";
 import { failureFactOf } from "../failure-facts.js";
 
 interface ManagePlan {
@@ -63,7 +63,8 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
     found.toManage.map(({ analysis, resume, redelivery }) => ({ analysis, resumed: resume !== null, redelivery })),
     rec,
   );
-  await numberRedeliveryManifests(ctx, ctx.projects.destination.id, candidates);
+  const runDeliveredAs = new Map(found.toManage.flatMap(({ analysis, runDeliveredAs: first }) => (first ? [[analysis.id, first.reference] as const] : [])));
+  await nameRedeliveryManifests(ctx, ctx.projects.destination.id, candidates, runDeliveredAs);
   const plan = planManageNew({
     analyses: candidates.map((c) => ({
       analysis: c.analysis,
@@ -72,7 +73,7 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
       manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
       missing: c.missing.map((file) => file.path),
       manifestCsv: c.manifestCsv,
-      ...(c.redelivery ? { redelivery: { manifestNumber: c.manifestNumber, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
+      ...(c.redelivery ? { redelivery: { manifest: c.manifestName, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
     })),
     pending: found.pending,
     failed: found.failed,
@@ -144,7 +145,7 @@ async function linkRound(
     ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
     ctx.journal.recordSelection(c.analysis.id, c.selection.selected);
     // Kept before the manifest exists, so a resumed redelivery uploads under the same name.
-    if (c.redelivery) ctx.journal.chooseRedeliveryManifest(c.analysis.id, c.manifestNumber);
+    if (c.redelivery) ctx.journal.chooseRedeliveryManifest(c.analysis.id, c.manifestName);
   }
   await ctx.journalWriter.save();
 
@@ -308,7 +309,8 @@ async function recordManaged(ctx: CycleContext, checked: readonly Checked[], rec
     if (!request) continue;
     ctx.journal.finishRedelivery(row.analysisId);
     rec.count("redelivered");
-    rec.logger.info(`${row.runId}: redelivered (requested ${request.requestedAt}) with manifest ${icaManifestPath(row.runId, request.manifestNumber)}`);
+    const manifest = request.manifest ?? { runId: row.runId, redelivery: 0 };
+    rec.logger.info(`${row.runId}: redelivered (requested ${request.requestedAt}) with manifest ${icaManifestPath(manifest.runId, manifest.redelivery)}`);
   }
   await ctx.journalWriter.save();
   return rows.map((row) => row.analysisId);

@@ -5,6 +5,7 @@ import type { ListedCycle } from "../../cycle-facts.js";
 import { manifestFor } from "../../plan/manifest.js";
 import { createFastqSelector, type FastqSelection, type FastqSelector } from "../../plan/fastq-selection.js";
 import type { DestinationFile } from "../../plan/link-progress.js";
+import type { ManifestName } from "../../plan/redelivery.js";
 import type { StepRecorder } from "../../step-recorder.js";
 
 /** A new analysis on its way into the managed table, with what the cycle has learnt about it. */
@@ -14,8 +15,8 @@ export interface Candidate {
   resumed: boolean;
   /** An operator asked for it (`redeliver`): delivered even if in the table, with what remains of its FASTQs. */
   redelivery: boolean;
-  /** Which manifest of its run it uploads: 0 the original name, n > 0 its n-th redelivery (plan/redelivery.ts). */
-  manifestNumber: number;
+  /** The manifest it uploads: its own run id's original name, unless a redelivery (plan/redelivery.ts). */
+  manifestName: ManifestName;
   /** null: the analysis has no output folder (any more), so nothing to link: it is recorded with a warning. */
   folder: IcaData | null;
   selection: FastqSelection;
@@ -43,10 +44,11 @@ export async function selectCandidates(
 ): Promise<Candidate[]> {
   const folders = await ctx.outputFolders.of(analyses.map((a) => a.analysis));
   const selectors = new Map<string, FastqSelector>();
-  const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; redelivery: boolean; manifestNumber: number; folder: IcaData }> = [];
+  const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; redelivery: boolean; manifestName: ManifestName; folder: IcaData }> = [];
   const withoutFolder: Candidate[] = [];
   for (const { analysis, resumed, redelivery } of analyses) {
-    const manifestNumber = ctx.journal.data.redeliveries[analysis.id]?.manifestNumber ?? 0;
+    // A redelivery's manifest is named by redelivery-manifests.ts, or by the cycle that started it.
+    const manifestName = ctx.journal.data.redeliveries[analysis.id]?.manifest ?? { runId: analysis.reference, redelivery: 0 };
     const folder = folders.get(analysis.id);
     if (folder instanceof OutputFolderNotFoundError) {
       // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
@@ -55,7 +57,7 @@ export async function selectCandidates(
         analysis,
         resumed,
         redelivery,
-        manifestNumber,
+        manifestName,
         folder: null,
         selection: { selected: [], seenFastqs: [] },
         linkedBefore: new Set(),
@@ -66,7 +68,7 @@ export async function selectCandidates(
       rec.error(`${analysis.reference}: cannot list its FASTQs: ${folder?.message ?? "no output folder"}; tried again next cycle`);
     } else {
       selectors.set(analysis.id, createFastqSelector({ pattern: ctx.settings.fastqPattern, suffixes: ctx.settings.fastqSuffixes }));
-      withFolders.push({ analysis, resumed, redelivery, manifestNumber, folder });
+      withFolders.push({ analysis, resumed, redelivery, manifestName, folder });
     }
   }
   await forEachFileUnder(

@@ -31,20 +31,20 @@ export async function ensureManifest(
   destinationId: string,
   candidate: Candidate,
 ): Promise<void> {
-  const { analysis, manifestCsv: csv, manifestNumber } = candidate;
-  await writeFileAtomic(manifestPath(ctx.paths, analysis.reference, manifestNumber), csv);
+  const { analysis, manifestCsv: csv, manifestName: name } = candidate;
+  await writeFileAtomic(manifestPath(ctx.paths, name.runId, name.redelivery), csv);
   const known = ctx.journal.data.managing[analysis.id]?.manifest;
   if (known?.status === "uploaded") return;
 
   const bytes = Buffer.from(csv);
-  const path = icaManifestPath(analysis.reference, manifestNumber);
+  const path = icaManifestPath(name.runId, name.redelivery);
   let file = known ? await readFile(ctx, destinationId, known.dataId) : undefined;
   if (!file) {
     const created = await actions.perform("manageNew", { action: "create-manifest", ids: [analysis.id], paths: [path] }, () =>
       createFileAtPath(
         ctx.ica,
         destinationId,
-        { folderPath: MANIFEST_FOLDER, name: manifestFileName(analysis.reference, manifestNumber) },
+        { folderPath: MANIFEST_FOLDER, name: manifestFileName(name.runId, name.redelivery) },
         { idempotencyKey: manifestIdempotencyKey(path, csv) },
       ),
     );

@@ -4,18 +4,25 @@ import { nextManifestNumber } from "../../plan/redelivery.js";
 import type { Candidate } from "./candidates.js";
 
 /**
- * Chooses the manifest number of each redelivery that has none in the journal yet, from the manifests
- * of its run the destination holds now (one listing per run, filtered by name: redeliveries are few),
- * so a redelivery never replaces a manifest the recipient has.
+ * Names the manifest of each redelivery the journal has no name for yet: after the run's first
+ * delivered analysis (`runDeliveredAs`, else its own run id), numbered past the manifests of that
+ * name the destination holds now (one listing per redelivery, filtered by name: redeliveries are
+ * few), so a redelivery never replaces a manifest the recipient has.
  */
-export async function numberRedeliveryManifests(ctx: CycleContext, destinationId: string, candidates: readonly Candidate[]): Promise<void> {
-  const unnumbered = candidates.filter((c) => c.redelivery && ctx.journal.data.redeliveries[c.analysis.id]?.manifestNumber === undefined);
+export async function nameRedeliveryManifests(
+  ctx: CycleContext,
+  destinationId: string,
+  candidates: readonly Candidate[],
+  runDeliveredAs: ReadonlyMap<string, string>,
+): Promise<void> {
+  const unnamed = candidates.filter((c) => c.redelivery && ctx.journal.data.redeliveries[c.analysis.id]?.manifest === undefined);
   await Promise.all(
-    unnumbered.map(async (c) => {
-      const stem = icaManifestPath(c.analysis.reference).replace(/\.download_manifest\.csv$/, ".");
+    unnamed.map(async (c) => {
+      const runId = runDeliveredAs.get(c.analysis.id) ?? c.analysis.reference;
+      const stem = icaManifestPath(runId).replace(/download_manifest\.csv$/, "");
       const names: string[] = [];
       for await (const file of ctx.ica.listData(destinationId, { filePath: [stem], type: "FILE" })) names.push(file.name);
-      c.manifestNumber = nextManifestNumber(c.analysis.reference, names);
+      c.manifestName = { runId, redelivery: nextManifestNumber(runId, names) };
     }),
   );
 }
