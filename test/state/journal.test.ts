@@ -151,6 +151,23 @@ describe("state/journal", () => {
     expect(JSON.parse(await readFile(path, "utf8")).requeues["an-f"]).toHaveLength(1);
   });
 
+  it("keeps a redelivery request from its first time until it is finished, its manifest name once chosen; older journals load without", async () => {
+    const older = { version: 1, cycles: { count: 3 }, managing: {}, classifications: {}, pendingIcaDeletes: {}, basespaceRestores: {}, trashedByUs: {} };
+    await writeFile(path, JSON.stringify(older));
+    const journal = await openJournal(path, { now });
+    expect(journal.data.redeliveries).toEqual({});
+    expect(journal.requestRedelivery(analysis)).toBe(true);
+    clock = new Date("2025-06-02T10:00:00.000Z");
+    expect(journal.requestRedelivery(analysis)).toBe(false);
+    journal.chooseRedeliveryManifest(analysis, { runId: "run-1", redelivery: 2 });
+    journal.chooseRedeliveryManifest(analysis, { runId: "run-1", redelivery: 3 });
+    expect(journal.data.redeliveries[analysis]).toEqual({ requestedAt: "2025-06-01T10:00:00.000Z", manifest: { runId: "run-1", redelivery: 2 } });
+    await journal.save();
+    expect((await openJournal(path, { now })).data.redeliveries[analysis]?.manifest?.redelivery).toBe(2);
+    journal.finishRedelivery(analysis);
+    expect(journal.data.redeliveries).toEqual({});
+  });
+
   it("refuses to change an analysis that is not being managed", async () => {
     const journal = await openJournal(path, { now });
     expect(() => journal.recordLinkBatch(analysis, "b")).toThrow(/call startManaging first/);
