@@ -127,7 +127,6 @@ const redeliverySchema = z.strictObject({
    */
   manifest: z.strictObject({ runId: z.string().min(1), redelivery: z.int().nonnegative() }).optional(),
 });
-export type RedeliveryRequest = z.infer<typeof redeliverySchema>;
 
 /** `cycles.json`: how many cycles ran and the last one, kept apart from the journal (see journalFileSchema). */
 export const cyclesSchema = z.strictObject({
