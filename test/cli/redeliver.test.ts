@@ -6,7 +6,7 @@ import { IcaClient } from "../../src/ica/client.js";
 import { buildRelaunchRequest } from "../../src/modules/launch/index.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { readManagedTable, statePaths } from "../../src/state/index.js";
+import { acquireStateLock, readManagedTable, statePaths } from "../../src/state/index.js";
 import { runCliIn, tempDir } from "./helpers.js";
 import { cliApiKey, simulatorArgs, startCliSimulator } from "./sim-setup.js";
 
@@ -182,6 +182,20 @@ describe("redeliver refuses and keeps", () => {
     expect(result.err).toContain(`redeliver: "20251116_LH00619_0978" is not an ICA analysis id`);
     expect(await readFile(state().journal, "utf8")).toBe(journalBefore);
     expect(await readFile(state().audit, "utf8")).toBe(auditBefore);
+  });
+
+  it("waits for a cycle holding the lock (exit 2, nothing recorded); mark-managed drops a pending request", async () => {
+    const a1 = analysis("a0000001");
+    expect((await cli(["run", ...args])).code).toBe(0);
+    const lock = await acquireStateLock(state().root);
+    const refused = await cli(["redeliver", a1.id, ...args]).finally(() => lock.release());
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain("redeliver: a cycle holds the state lock");
+    expect((await journal()).redeliveries).toEqual({});
+
+    expect((await cli(["redeliver", a1.id, ...args])).code).toBe(0);
+    expect((await cli(["mark-managed", a1.id, ...args])).out).toContain("is already in");
+    expect((await journal()).redeliveries).toEqual({});
   });
 
   it("a redelivery whose linking fails keeps the request; the next cycle delivers it", async () => {

@@ -28,7 +28,7 @@ export function markManagedCommand(scope: CommandScope): Command {
     .description(
       "Appends `analysis_id,run_id` to the managed table and releases the analysis from the journal's holds, " +
         "under the state lock, so a running cycle is never raced. Its data then ages out like any managed " +
-        "analysis. Needs no credentials. Exit status: 0 recorded (or already recorded), 2 a bad analysis id.",
+        "analysis. Needs no credentials. Exit status: 0 recorded (or already recorded), 2 a bad analysis id or a cycle holding the lock.",
     );
   addCycleOptions(command);
   withExamples(command, [
