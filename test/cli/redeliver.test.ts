@@ -137,6 +137,27 @@ describe("redeliver a superseded analysis", () => {
     const next = await cli(["plan", ...args]);
     expect(next.out).not.toContain(again.reference.slice(0, 20));
   });
+
+  it("does not link while the destination holds other data at one of its FASTQ paths: no path ever holds two files", async () => {
+    expect((await cli(["run", ...args])).code).toBe(0);
+    const again = await relaunch("a0000001");
+    let taken: { name: string; path: string } | undefined;
+    for await (const file of ica().listData(projectId(SOURCE_PROJECT_NAME), { filePath: [`/ilmn-analyses/${again.reference}`], filename: ["M-101-001_S1_L001_R1_001.fastq.gz"] })) taken = file;
+    if (!taken) throw new Error("the relaunch lacks M-101-001_S1_L001_R1_001.fastq.gz");
+    // Someone put a file of their own at that path in the destination.
+    await ica().createFile(projectId(DESTINATION_PROJECT_NAME), { name: taken.name, folderPath: taken.path.slice(0, -taken.name.length) }, "by-hand-file");
+    expect((await cli(["redeliver", again.id, ...args])).code).toBe(0);
+    const batches = linkBatches();
+
+    const plan = await cli(["plan", ...args]);
+    expect(plan.out).toMatch(/skip .*1 FASTQ path\(s\) taken in the destination by other data; not linked/);
+    const run = await cli(["run", ...args]);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(`${again.reference}: not delivered: the destination holds other data at 1 of its FASTQ path(s) (${taken.path})`);
+    expect(linkBatches()).toBe(batches);
+    expect(await tableRows()).not.toContain(again.id);
+    expect(Object.keys((await journal()).redeliveries)).toEqual([again.id]);
+  });
 });
 
 describe("redeliver an analysis held because a selected FASTQ vanished", () => {

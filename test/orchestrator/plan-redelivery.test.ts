@@ -86,4 +86,10 @@ describe("orchestrator/plan/plan-manage-new for a redelivery", () => {
     expect(waiting.items[0]?.reason).toContain("redeliver (delivers what remains)");
     expect(waiting.warnings[0]).toContain("run redeliver an-1 to deliver what remains");
   });
+
+  it("links nothing while the destination holds other data at a FASTQ path, and says which", () => {
+    const step = planManageNew({ analyses: [input({ occupied: ["/out/M1.fastq.gz"], redelivery: { manifest: { runId: run, redelivery: 1 }, inTable: false } })], pending: [], failed: [] });
+    expect(step.items.map((i) => i.action)).toEqual(["skip"]);
+    expect(step.warnings[0]).toContain("the destination holds other data at 1 of its FASTQ path(s) (/out/M1.fastq.gz)");
+  });
 });

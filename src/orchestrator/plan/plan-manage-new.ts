@@ -15,6 +15,8 @@ export interface ManageAnalysisPlanInput {
   manifest: ManifestState;
   /** Names of FASTQs an earlier cycle selected that the source no longer holds (none when absent). */
   missing?: readonly string[];
+  /** Paths of selected FASTQs the destination holds as other data (none when absent or not looked up). */
+  occupied?: readonly string[];
   /** The manifest CSV (plan/manifest manifestFor), rendered once by the step: the plan gives its size. */
   manifestCsv: string;
   /**
@@ -48,6 +50,7 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
 
 function warningOf(input: ManageAnalysisPlanInput): string | null {
   const { analysis, missing = [], redelivery } = input;
+  if (input.occupied?.length) return occupiedPathsMessage(analysis, input.occupied);
   if (missing.length === 0) return noMgiFastqWarning(analysis, input.selection);
   return redelivery ? leftOutMessage(analysis.reference, missing) : missingFastqMessage(analysis, missing);
 }
@@ -59,6 +62,9 @@ function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {
   }
   if (selection.selected.length === 0) {
     return [analysisItem(analysis, "skip", "no recognisable MGI FASTQ; held from archive and delete until mark-managed or it delivers")];
+  }
+  if (input.occupied?.length) {
+    return [analysisItem(analysis, "skip", `${input.occupied.length} FASTQ path(s) taken in the destination by other data; not linked (never two files at one path)`)];
   }
   const manifest = redelivery?.manifest ?? { runId: analysis.reference, redelivery: 0 };
   const pending = new Set(idsToLink(selection.selected, input.linkedBefore));
@@ -118,6 +124,11 @@ const listNames = (names: readonly string[]): string => names.slice(0, 10).join(
 /** The error for an analysis whose selected FASTQs vanished before they were linked. */
 export function missingFastqMessage({ id, reference }: { id: string; reference: string }, missing: readonly string[]): string {
   return `${reference}: not delivered: ${missing.length} selected FASTQ(s) gone from the source before they were linked (${listNames(missing)}); not recorded: run redeliver ${id} to deliver what remains, put the file(s) back, or run mark-managed ${id}`;
+}
+
+/** The error for an analysis some of whose FASTQ paths the destination holds as other data: nothing is linked. */
+export function occupiedPathsMessage({ id, reference }: { id: string; reference: string }, paths: readonly string[]): string {
+  return `${reference}: not delivered: the destination holds other data at ${paths.length} of its FASTQ path(s) (${listNames(paths)}); nothing linked, so no path holds two files: move or delete that data in the destination, or run mark-managed ${id}`;
 }
 
 /** The warning for a redelivery that delivers what remains: the manifest lists only those. */

@@ -7,7 +7,7 @@ import { assessLinking, destinationProblems, recordReadiness, type DestinationFi
 import { supersededItems } from "../plan/delivery-policy.js";
 import { icaManifestPath } from "../plan/manifest.js";
 import { noMgiFastqWarning } from "../plan/fastq-selection.js";
-import { leftOutMessage, missingFastqMessage, planManageNew } from "../plan/plan-manage-new.js";
+import { leftOutMessage, missingFastqMessage, occupiedPathsMessage, planManageNew } from "../plan/plan-manage-new.js";
 import { unavailableRedelivery } from "../plan/redelivery.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
@@ -72,6 +72,7 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
       linkedBefore: c.linkedBefore,
       manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
       missing: c.missing.map((file) => file.path),
+      occupied: c.occupied,
       manifestCsv: c.manifestCsv,
       ...(c.redelivery ? { redelivery: { manifest: c.manifestName, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
     })),
@@ -140,7 +141,9 @@ async function linkRound(
 ): Promise<Verified[]> {
   const destinationId = ctx.projects.destination.id;
   // A redelivery delivers what remains of its selection (holdUndeliverable says what is left out).
-  const withFiles = round.filter((c) => c.selection.selected.length > 0 && (c.missing.length === 0 || c.redelivery));
+  const withFiles = round.filter((c) => c.selection.selected.length > 0 && (c.missing.length === 0 || c.redelivery) && c.occupied.length === 0);
+  // Every cycle until the destination is put right (the alert's repeat window spaces them).
+  for (const c of round) if (c.occupied.length > 0) rec.error(occupiedPathsMessage(c.analysis, c.occupied));
   for (const c of withFiles) {
     ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
     ctx.journal.recordSelection(c.analysis.id, c.selection.selected);

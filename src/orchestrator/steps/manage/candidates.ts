@@ -23,6 +23,11 @@ export interface Candidate {
   /** Selected files the destination already lists (looked up for resumed analyses and redeliveries only). */
   linkedBefore: Set<string>;
   /**
+   * Paths of selected files the destination holds as other data (looked up with linkedBefore): linking
+   * would put a second FASTQ at the path, so the analysis is not linked while any is taken.
+   */
+  occupied: string[];
+  /**
    * FASTQs an earlier cycle selected (journal) that the source no longer offers: the analysis is not
    * recorded with fewer files than it had, but held for an operator — unless it is a redelivery,
    * which delivers what remains (`redeliver`; `mark-managed` records it undelivered).
@@ -61,6 +66,7 @@ export async function selectCandidates(
         folder: null,
         selection: { selected: [], seenFastqs: [] },
         linkedBefore: new Set(),
+        occupied: [],
         missing: missingFromSource(ctx, analysis.id, []),
         manifestCsv: "",
       });
@@ -84,6 +90,7 @@ export async function selectCandidates(
       ...c,
       selection,
       linkedBefore: new Set<string>(),
+      occupied: [],
       missing: missingFromSource(ctx, c.analysis.id, selection.selected),
       manifestCsv: manifestFor(selection, ctx.projects.destination.id),
     };
@@ -91,8 +98,12 @@ export async function selectCandidates(
   // A redelivered analysis may have every file at the destination already: none is linked twice.
   const known = candidates.filter((c) => (c.resumed || c.redelivery) && c.selection.selected.length > 0);
   if (known.length > 0) {
-    const listed = await destinationListing(ctx, ctx.projects.destination.id, known);
-    for (const c of known) c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
+    const occupied = new Map<string, string[]>();
+    const listed = await destinationListing(ctx, ctx.projects.destination.id, known, occupied);
+    for (const c of known) {
+      c.linkedBefore = new Set((listed.get(c.analysis.id) ?? []).map((f) => f.id));
+      c.occupied = occupied.get(c.analysis.id) ?? [];
+    }
   }
   return [...candidates, ...withoutFolder];
 }
@@ -105,14 +116,16 @@ function missingFromSource(ctx: CycleContext, analysisId: string, selected: Read
 /**
  * The selected files of each candidate that the destination lists, with their sizes. Linked data
  * keeps its path, so one multi-folder listing of the destination under the source folders' paths
- * finds them.
+ * finds them; when `occupied` is given it gets, by analysis, the selected paths held by other data.
  */
 export async function destinationListing(
   ctx: CycleContext,
   destinationId: string,
   candidates: readonly Candidate[],
+  occupied?: Map<string, string[]>,
 ): Promise<Map<string, DestinationFile[]>> {
   const wanted = new Map(candidates.map((c) => [c.analysis.id, new Set(c.selection.selected.map((f) => f.id))]));
+  const paths = new Map(candidates.map((c) => [c.analysis.id, new Set(c.selection.selected.map((f) => f.path))]));
   const listed = new Map<string, DestinationFile[]>(candidates.map((c) => [c.analysis.id, []]));
   await forEachFileUnder(
     ctx.ica,
@@ -120,6 +133,7 @@ export async function destinationListing(
     candidates.flatMap((c) => (c.folder ? [{ key: c.analysis.id, path: c.folder.path }] : [])),
     (analysisId, file) => {
       if (wanted.get(analysisId)?.has(file.id)) listed.get(analysisId)?.push({ id: file.id, sizeBytes: file.sizeBytes });
+      else if (occupied && paths.get(analysisId)?.has(file.path)) occupied.set(analysisId, [...(occupied.get(analysisId) ?? []), file.path]);
     },
   );
   return listed;
