@@ -15,7 +15,10 @@ export async function nameRedeliveryManifests(
   candidates: readonly Candidate[],
   runDeliveredAs: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const unnamed = candidates.filter((c) => c.redelivery && ctx.journal.data.redeliveries[c.analysis.id]?.manifest === undefined);
+  // Asked for while its first delivery was under way: that delivery's manifest (the original name) stands.
+  const unnamed = candidates.filter(
+    (c) => c.redelivery && ctx.journal.data.redeliveries[c.analysis.id]?.manifest === undefined && !ctx.journal.data.managing[c.analysis.id]?.manifest,
+  );
   await Promise.all(
     unnamed.map(async (c) => {
       const runId = runDeliveredAs.get(c.analysis.id) ?? c.analysis.reference;
