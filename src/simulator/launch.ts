@@ -4,6 +4,7 @@ import type { SimClock } from "./clock.js";
 import { defaultTimings, type ObjectStore, type SimTimings } from "./context.js";
 import { controlPlaneRouter, type ClockView, type ControlTarget, type SimState } from "./control-plane.js";
 import { writeCredentialsFiles } from "./credentials-files.js";
+import { capFileBytes } from "./file-bytes-cap.js";
 import { stateDigest } from "./digest.js";
 import { defaultFaultConfig, FaultInjector } from "./faults.js";
 import type { Fixture, FixtureInput } from "./fixtures/format.js";
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   requestLogCapacity?: number;
   /** Alternatives to play instead of the defaults (assumption-switches.ts), e.g. `{"bs.trash-endpoint": "absent"}`. */
   assume?: Partial<AssumptionValues>;
+  /** Every ICA file lists and serves at no more than this many bytes (file-bytes-cap.ts); default: no cap. */
+  fileBytesCap?: number;
 }
 
 export interface Simulator extends ControlTarget {
@@ -71,7 +74,7 @@ export async function launchSimulator(
   factories: ServiceFactories,
   options: SimulatorOptions & { fixture: Fixture },
 ): Promise<Simulator> {
-  const fixture = withSecrets(options.fixture, options);
+  const fixture = capFileBytes(withSecrets(options.fixture, options), options.fileBytesCap);
   const timings: SimTimings = { ...defaultTimings, ...options.timings };
   const seed = options.seed ?? 1;
   const startMs = options.startMs ?? Date.now();

@@ -117,6 +117,34 @@ describe("ica-orchestrator simulator", () => {
     expect(value).toBe("absent");
   });
 
+  it("lists every ICA file at no more than --file-bytes-cap bytes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sim-cli-"));
+    try {
+      const sizes: number[] = [];
+      const checks: Promise<unknown>[] = [];
+      const result = await runCli(["simulator", "--fixture", "demo", "--credentials-dir", dir, "--file-bytes-cap", "1000"], (line, signal) => {
+        checks.push(
+          (async () => {
+            const { icaUrl, apiKeyFile } = JSON.parse(line) as Announced;
+            const headers = { "X-API-Key": (await readFile(apiKeyFile, "utf8")).trim() };
+            const projects = (await (await fetch(`${icaUrl}/ica/rest/api/projects`, { headers })).json()) as { items: { id: string }[] };
+            for (const { id } of projects.items) {
+              const page = await fetch(`${icaUrl}/ica/rest/api/projects/${id}/data?filePath=%2F&type=FILE&pageSize=1000`, { headers });
+              const body = (await page.json()) as { items: { data: { details: { fileSizeInBytes: number } } }[] };
+              sizes.push(...body.items.map((item) => item.data.details.fileSizeInBytes));
+            }
+          })().finally(() => signal("SIGTERM")),
+        );
+      });
+      await Promise.all(checks);
+      expect(result.code).toBe(0);
+      expect(sizes.length).toBeGreaterThan(10);
+      expect(Math.max(...sizes)).toBe(1000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 with one line for an --assume that names no alternative", async () => {
     const result = await runCli(["simulator", "--fixture", "demo", "--assume", "bs.trash-endpoint=maybe"]);
     expect(result.code).toBe(2);

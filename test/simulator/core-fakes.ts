@@ -135,6 +135,8 @@ function fakeS3(ctx: S3Context): SimService & { store: ObjectStore } {
     get: (key) => objects.get(key),
     delete: (key) => void objects.delete(key),
     onWrite: (listener) => void listeners.push(listener),
+    etagOf: (key) => (objects.has(key) ? '"fake"' : undefined),
+    serveGenerated: () => undefined,
   };
   return {
     store,

@@ -19,6 +19,7 @@ interface SimulatorFlags {
   seed?: number;
   debug: boolean;
   assume: string[];
+  fileBytesCap?: number;
 }
 
 export function simulatorCommand(scope: CommandScope): Command {
@@ -40,6 +41,11 @@ export function simulatorCommand(scope: CommandScope): Command {
     .option(
       "--seed <n>",
       "seed for generated ids and faults, and to vary a preset (default: the preset's own)",
+      integerFrom(0),
+    )
+    .option(
+      "--file-bytes-cap <n>",
+      "list and serve every ICA file at no more than n bytes (small downloads for tests and demos)",
       integerFrom(0),
     )
     .option("--debug", "print handler errors to stderr", false)
@@ -78,6 +84,7 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
       seed: flags.seed,
       debug: flags.debug,
       assume,
+      fileBytesCap: flags.fileBytesCap,
     }).catch(asConfigError);
     const { icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile } = sim;
     context.stdout.write(`${JSON.stringify({ icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile })}\n`);

@@ -16,7 +16,10 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
-  /** A Buffer or string is sent as is; anything else is JSON-encoded. `undefined` sends no body. */
+  /**
+   * A Buffer or string is sent as is; a Readable is streamed (the handler sets Content-Length); anything
+   * else is JSON-encoded. `undefined` sends no body.
+   */
   body?: unknown;
 }
 

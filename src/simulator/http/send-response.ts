@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { gzip, constants } from "node:zlib";
 import type { SimResponse } from "./router.js";
@@ -20,6 +22,12 @@ export async function sendResponse(req: IncomingMessage, res: ServerResponse, re
   if (response.body === undefined) {
     res.writeHead(response.status, headers);
     res.end();
+    return;
+  }
+  // Generated S3 objects: streamed with backpressure, so a multi-GB body is never in memory.
+  if (response.body instanceof Readable) {
+    res.writeHead(response.status, headers);
+    await pipeline(response.body, res);
     return;
   }
   let payload = encodeBody(response.body, headers);

@@ -7,6 +7,7 @@ import { Authenticator } from "./authenticator.js";
 import { DataStore } from "./data-store.js";
 import { Directory } from "./directory.js";
 import { loadIcaFixture } from "./fixture-loader.js";
+import { generatedSourceOf } from "./object-etag.js";
 import type { IcaRuntime } from "./ica-route.js";
 import { icaCounts, icaSnapshot } from "./ica-state-views.js";
 import { IdempotencyStore } from "./idempotency-store.js";
@@ -42,6 +43,12 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
     analyses,
     launches: new AnalysisLaunches(ctx, store, analyses),
   };
+
+  // Fixture files have bytes too: generated from their id on each read (generated-content.ts).
+  ctx.objects.serveGenerated((key) => {
+    const item = store.byObjectKey(key);
+    return item ? generatedSourceOf(item) : undefined;
+  });
 
   ctx.objects.onWrite((key, size) => {
     const item = store.byObjectKey(key);

@@ -1,5 +1,5 @@
 import { COSMETIC, LINK_JOB_SUBJECT_TYPE } from "./assumptions.js";
-import { toProjectData } from "./data-representation.js";
+import { type DataViewDeps, toProjectData } from "./data-representation.js";
 import type { Directory, Principal } from "./directory.js";
 import { asUuid } from "./ids.js";
 import type { BatchItem, ItemStatus, LinkingBatch } from "./linking-batches.js";
@@ -49,11 +49,11 @@ export const itemStatusIn = (status: ItemStatus, version: ApiVersion): ItemStatu
   version === "v3" && status === "PARTIALLY_LINKED" ? "FAILED" : status;
 
 /** `ProjectDataLinkingBatchItem` (V3) / `ProjectDataLinkingBatchItemV4` (spec L19596). */
-export function toBatchItem(batch: LinkingBatch, item: BatchItem, version: ApiVersion, directory: Directory): Record<string, unknown> {
+export function toBatchItem(batch: LinkingBatch, item: BatchItem, version: ApiVersion, deps: DataViewDeps): Record<string, unknown> {
   return {
     id: item.id,
     request: { dataId: item.dataId },
     processing: { status: itemStatusIn(item.status, version), ...(item.info ? { additionalStatusInformation: item.info } : {}) },
-    ...(item.linked ? { createdProjectData: toProjectData(batch.projectId, item.linked, directory) } : {}),
+    ...(item.linked ? { createdProjectData: toProjectData(batch.projectId, item.linked, deps) } : {}),
   };
 }

@@ -42,3 +42,20 @@ export const VERIFIED_CHECKSUMS = ["crc32", "crc32c", "sha1", "sha256"] as const
 
 /** `put()` from ICA code does not notify onWrite listeners: they exist to see client uploads, not ICA's own writes. */
 export const PUT_NOTIFIES_LISTENERS = false;
+
+/**
+ * How ICA's uploads split a file into parts, which decides every multipart ETag (`objectETag`). Not
+ * documented; these are the AWS CLI / s3transfer defaults (multipart from 8 MiB, 8 MiB parts, the part size
+ * doubled until the file fits in 10,000 parts), which match the 8 MiB threshold OrcaBus observes on real
+ * ICA data. ICA's help page says files "under 16 MB" carry a plain MD5; with these numbers the line is 8 MiB.
+ */
+export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+export const MULTIPART_THRESHOLD_BYTES = 8 * 1024 * 1024;
+export const MAX_UPLOAD_PARTS = 10_000;
+
+/**
+ * ICA's `objectETag` is "the file's ETag, as received from the cloud provider"; the spec has no example.
+ * The simulator lists it without the quotes S3 puts around the ETag header (as OrcaBus' `\w+-\d+` match
+ * implies); clients compare the two with quotes stripped.
+ */
+export const OBJECT_ETAG_QUOTED = false;

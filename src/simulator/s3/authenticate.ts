@@ -127,9 +127,6 @@ export function authenticate(
   if (parts.securityToken !== credentials.sessionToken) {
     throw new S3Error(BAD_TOKEN.status, BAD_TOKEN.code, "The security token is missing or does not belong to the access key; send the session token issued with it");
   }
-  if (credentials.expiresAtMs <= nowMs) {
-    throw new S3Error(EXPIRED_TOKEN.status, EXPIRED_TOKEN.code, "The provided token has expired; ask ICA for new temporary credentials");
-  }
   checkSignedHeaders(req, parts.signedHeaders);
 
   const headers: Record<string, string> = {};
@@ -150,8 +147,13 @@ export function authenticate(
   if (!sameSignature(expected, parts.signature)) {
     throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
   }
+  // A presigned URL past its X-Amz-Expires is refused as such, even when its session token has expired
+  // with it (the simulator presigns for the credentials' lifetime): clients recognise this answer.
   if (parts.expiresSeconds !== undefined && requestMs + parts.expiresSeconds * 1000 < nowMs) {
     throw accessDenied("Request has expired: presign a new URL");
+  }
+  if (credentials.expiresAtMs <= nowMs) {
+    throw new S3Error(EXPIRED_TOKEN.status, EXPIRED_TOKEN.code, "The provided token has expired; ask ICA for new temporary credentials");
   }
   if (parts.expiresSeconds === undefined && Math.abs(nowMs - requestMs) > MAX_REQUEST_SKEW_MS) {
     throw new S3Error(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.");

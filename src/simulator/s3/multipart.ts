@@ -51,7 +51,7 @@ export class MultipartUploads {
   }
 
   /** Joins the named parts; the ETag is the MD5 of the parts' binary MD5s, then `-<count>`. */
-  complete(upload: MultipartUpload, requested: PartRef[]): { bytes: Buffer; etag: string } {
+  complete(upload: MultipartUpload, requested: PartRef[]): { bytes: Buffer; etag: string; partSizes: number[] } {
     if (requested.length === 0) throw new S3Error(400, "MalformedXML", "The XML you provided did not list any <Part>.");
     const chosen = requested.map((ref, i) => {
       const prev = requested[i - 1];
@@ -71,6 +71,7 @@ export class MultipartUploads {
     this.uploads.delete(upload.uploadId);
     return {
       bytes: Buffer.concat(chosen.map((p) => p.bytes)),
+      partSizes: chosen.map((p) => p.bytes.length),
       etag: `"${createHash("md5").update(digests).digest("hex")}-${chosen.length}"`,
     };
   }

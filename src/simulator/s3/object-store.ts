@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import type { ObjectStore, ScopedCredentials, SimContext } from "../context.js";
-import { BUCKET, MAX_PRESIGN_SECONDS, PUT_NOTIFIES_LISTENERS, REGION } from "./assumptions.js";
+import type { GeneratedSource, ObjectStore, ScopedCredentials, SimContext } from "../context.js";
+import { GeneratedContent } from "../generated-content.js";
+import { BUCKET, MAX_PRESIGN_SECONDS, MULTIPART_THRESHOLD_BYTES, PUT_NOTIFIES_LISTENERS, REGION } from "./assumptions.js";
 import type { Checksum } from "./checksums.js";
 import type { CredentialRegistry } from "./credentials.js";
 import { presignUrl } from "./sigv4.js";
@@ -12,6 +13,65 @@ export interface StoredObject {
   contentType: string;
   lastModifiedMs: number;
   checksum: Checksum | undefined;
+  /** Part sizes of a multipart upload, in order; undefined for a single PUT. */
+  partSizes?: number[];
+}
+
+/** What GetObject and HeadObject serve: a stored object or a generated one, read by range. */
+export interface ServedObject {
+  size: number;
+  etag: string;
+  contentType: string;
+  lastModifiedMs: number;
+  checksum: Checksum | undefined;
+  /** In (or on its way in or out of) the archive: readable by HEAD only. */
+  archived: boolean;
+  /** How many parts it was uploaded in; undefined when it was not a multipart upload. */
+  partsCount: number | undefined;
+  /** Bytes [start, end) of part n (1-based), for `?partNumber=`; undefined past the last part. */
+  partRange(partNumber: number): { start: number; end: number } | undefined;
+  /** Bytes [start, end), in chunks. */
+  read(start: number, end: number): Iterable<Buffer>;
+}
+
+function storedView(obj: StoredObject): ServedObject {
+  const sizes = obj.partSizes ?? [obj.bytes.length];
+  return {
+    size: obj.bytes.length,
+    etag: obj.etag,
+    contentType: obj.contentType,
+    lastModifiedMs: obj.lastModifiedMs,
+    checksum: obj.checksum,
+    archived: false,
+    partsCount: obj.partSizes?.length,
+    partRange(partNumber) {
+      if (partNumber > sizes.length) return undefined;
+      const start = sizes.slice(0, partNumber - 1).reduce((sum, n) => sum + n, 0);
+      return { start, end: start + (sizes[partNumber - 1] as number) };
+    },
+    read: (start, end) => [obj.bytes.subarray(start, end)],
+  };
+}
+
+function generatedView(source: GeneratedSource): ServedObject {
+  const content = new GeneratedContent(source.seed, source.sizeBytes);
+  const multipart = source.sizeBytes >= MULTIPART_THRESHOLD_BYTES;
+  return {
+    size: content.size,
+    etag: content.etag,
+    contentType: "application/octet-stream",
+    lastModifiedMs: source.lastModifiedMs,
+    checksum: undefined,
+    archived: source.archived,
+    partsCount: multipart ? content.parts : undefined,
+    partRange(partNumber) {
+      const parts = Math.max(1, content.parts);
+      if (partNumber > parts) return undefined;
+      const start = (partNumber - 1) * content.partBytes;
+      return { start, end: Math.min(content.size, start + content.partBytes) };
+    },
+    read: (start, end) => content.read(start, end),
+  };
 }
 
 export const md5Etag = (bytes: Buffer) => `"${createHash("md5").update(bytes).digest("hex")}"`;
@@ -22,6 +82,7 @@ export class MemoryObjectStore implements ObjectStore {
   readonly region = REGION;
   private readonly objects = new Map<string, StoredObject>();
   private readonly listeners: ((key: string, size: number) => void)[] = [];
+  private generated: (key: string) => GeneratedSource | undefined = () => undefined;
 
   constructor(
     private readonly ctx: Pick<SimContext, "clock" | "timings" | "urls">,
@@ -70,8 +131,20 @@ export class MemoryObjectStore implements ObjectStore {
     return this.save(key, object, true);
   }
 
-  stat(key: string): StoredObject | undefined {
-    return this.objects.get(key);
+  etagOf(key: string): string | undefined {
+    return this.objects.get(key)?.etag;
+  }
+
+  serveGenerated(resolve: (key: string) => GeneratedSource | undefined): void {
+    this.generated = resolve;
+  }
+
+  /** The object GET/HEAD serve for this key: stored bytes first, else generated content, else none. */
+  open(key: string): ServedObject | undefined {
+    const stored = this.objects.get(key);
+    if (stored) return storedView(stored);
+    const source = this.generated(key);
+    return source ? generatedView(source) : undefined;
   }
 
   /** Every object, keys in code-point order. */

@@ -4,6 +4,8 @@ export class S3Error extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Headers S3 sends with this error (a 416 names the object size in Content-Range). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "S3Error";

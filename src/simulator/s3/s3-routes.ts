@@ -1,10 +1,12 @@
+import { Readable } from "node:stream";
 import type { SimClock } from "../clock.js";
 import type { Handler, SimRequest, SimResponse } from "../http/router.js";
 import { BUCKET } from "./assumptions.js";
 import { authenticate, authorize } from "./authenticate.js";
+import { type Selection, selectBytes } from "./byte-range.js";
 import type { CredentialRegistry } from "./credentials.js";
 import type { MultipartUploads } from "./multipart.js";
-import { md5Etag, type MemoryObjectStore, type StoredObject } from "./object-store.js";
+import { md5Etag, type MemoryObjectStore, type ServedObject } from "./object-store.js";
 import { readPayload } from "./payload.js";
 import { S3Error, invalidRequest, notImplemented } from "./s3-error.js";
 import { canonicalPath } from "./sigv4.js";
@@ -42,24 +44,28 @@ function toHandler(operation: Operation, newRequestId: () => string): Handler {
     } catch (err) {
       if (!(err instanceof S3Error)) throw err;
       const body = req.method === "HEAD" ? undefined : errorXml(err, `/${target.bucket}/${target.key}`, requestId);
-      response = { status: err.status, headers: XML, body };
+      response = { status: err.status, headers: { ...XML, ...err.headers }, body };
     }
     return { ...response, headers: { ...response.headers, "x-amz-request-id": requestId } };
   };
 }
 
-function objectHeaders(obj: StoredObject, req: SimRequest): Record<string, string> {
+/** Headers of a GET/HEAD answer for these bytes of `obj`; 206 adds Content-Range. */
+function objectHeaders(obj: ServedObject, bytes: Selection, req: SimRequest): Record<string, string> {
   const headers: Record<string, string> = {
     "content-type": obj.contentType,
-    "content-length": String(obj.bytes.length),
+    "content-length": String(bytes.end - bytes.start),
     etag: obj.etag,
     "last-modified": new Date(obj.lastModifiedMs).toUTCString(),
     "accept-ranges": "bytes",
   };
+  if (bytes.partial) headers["content-range"] = `bytes ${bytes.start}-${bytes.end - 1}/${obj.size}`;
+  if (req.query.has("partNumber") && obj.partsCount !== undefined) headers["x-amz-mp-parts-count"] = String(obj.partsCount);
+  if (obj.archived) headers["x-amz-storage-class"] = "DEEP_ARCHIVE";
   // The SDK validates a GetObject body against the stored checksum when it asks for it (checksum mode,
-  // a header, or a query parameter in a presigned URL).
+  // a header, or a query parameter in a presigned URL); S3 sends no whole-object checksum with a range.
   const mode = req.headers["x-amz-checksum-mode"] ?? req.query.get("x-amz-checksum-mode") ?? "";
-  if (obj.checksum && String(mode).toUpperCase() === "ENABLED") {
+  if (obj.checksum && !bytes.partial && String(mode).toUpperCase() === "ENABLED") {
     headers[`x-amz-checksum-${obj.checksum.algorithm}`] = obj.checksum.value;
   }
   return headers;
@@ -78,11 +84,12 @@ export function s3Routes({ store, uploads, credentials, clock, s3Url }: S3Deps):
     return auth;
   };
 
-  const readObject = (req: SimRequest, target: Target): StoredObject => {
+  /** The object and the bytes the request selects (a part, a Range, or all of it). */
+  const readObject = (req: SimRequest, target: Target): { obj: ServedObject; bytes: Selection } => {
     admit(req, target, "read");
-    const obj = store.stat(target.key);
+    const obj = store.open(target.key);
     if (!obj) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
-    return obj;
+    return { obj, bytes: selectBytes(req, obj) };
   };
 
   const put: Operation = (req, target) => {
@@ -104,11 +111,19 @@ export function s3Routes({ store, uploads, credentials, clock, s3Url }: S3Deps):
 
   const get: Operation = (req, target) => {
     if (req.query.has("uploadId")) throw notImplemented("ListParts is not simulated");
-    const obj = readObject(req, target);
-    return { status: 200, headers: objectHeaders(obj, req), body: obj.bytes };
+    const { obj, bytes } = readObject(req, target);
+    if (obj.archived) throw new S3Error(403, "InvalidObjectState", "The operation is not valid for the object's storage class");
+    return {
+      status: bytes.partial ? 206 : 200,
+      headers: objectHeaders(obj, bytes, req),
+      body: Readable.from(obj.read(bytes.start, bytes.end), { objectMode: false }),
+    };
   };
 
-  const head: Operation = (req, target) => ({ status: 200, headers: objectHeaders(readObject(req, target), req) });
+  const head: Operation = (req, target) => {
+    const { obj, bytes } = readObject(req, target);
+    return { status: bytes.partial ? 206 : 200, headers: objectHeaders(obj, bytes, req) };
+  };
 
   const del: Operation = (req, target) => {
     admit(req, target, "write");
@@ -137,8 +152,8 @@ export function s3Routes({ store, uploads, credentials, clock, s3Url }: S3Deps):
       partNumber: Number(xmlText(part, "PartNumber")),
       etag: xmlText(part, "ETag") ?? "",
     }));
-    const { bytes, etag } = uploads.complete(upload, parts);
-    store.write(target.key, { bytes, etag, contentType: upload.contentType, checksum: undefined });
+    const { bytes, etag, partSizes } = uploads.complete(upload, parts);
+    store.write(target.key, { bytes, etag, contentType: upload.contentType, checksum: undefined, partSizes });
     const location = `${s3Url()}${canonicalPath(target.bucket, target.key)}`;
     return {
       status: 200,

@@ -88,25 +88,25 @@ export function registerDataCreateRoutes(router: Router, rt: IcaRuntime): void {
 
   add("data", (call, project) => {
     const body = readJsonBody(call.req, createData);
-    return vendorJson(201, call.version, toProjectData(project.id, createAt(rt, call, project, body, body.dataType), rt.directory));
+    return vendorJson(201, call.version, toProjectData(project.id, createAt(rt, call, project, body, body.dataType), rt));
   });
   add("data:createFile", (call, project) => {
     const item = createAt(rt, call, project, readJsonBody(call.req, createFile), "FILE");
-    return vendorJson(201, call.version, toProjectData(project.id, item, rt.directory));
+    return vendorJson(201, call.version, toProjectData(project.id, item, rt));
   });
   add("data:createFolder", (call, project) => {
     const item = createAt(rt, call, project, readJsonBody(call.req, createFolder), "FOLDER");
-    return vendorJson(201, call.version, toProjectData(project.id, item, rt.directory));
+    return vendorJson(201, call.version, toProjectData(project.id, item, rt));
   });
   add("data:createFileWithTemporaryCredentials", (call, project) => {
     const body = readJsonBody(call.req, createFileWithCredentials);
     const item = createAt(rt, call, project, body, "FILE");
     const tempCredentials = toTempCredentials(rt.ctx.objects, item, project.id, body.temporaryCredentials ?? {});
-    return vendorJson(201, call.version, { data: toData(item, rt.directory), projectId: project.id, tempCredentials });
+    return vendorJson(201, call.version, { data: toData(item, rt), projectId: project.id, tempCredentials });
   });
   add("data:createFileWithUploadUrl", (call, project) => {
     const item = createAt(rt, call, project, readJsonBody(call.req, createFileWithUploadUrl), "FILE");
     const uploadUrl = rt.ctx.objects.presignedUrl("PUT", objectKeyOf(item));
-    return vendorJson(201, call.version, { data: toData(item, rt.directory), projectId: project.id, uploadUrl });
+    return vendorJson(201, call.version, { data: toData(item, rt), projectId: project.id, uploadUrl });
   });
 }

@@ -30,7 +30,7 @@ export function registerDataRoutes(router: Router, rt: IcaRuntime): void {
       sortFields,
       version: rt.store.version,
     });
-    return pagedJson(call.version, result, (d) => toProjectData(projectId, d, rt.directory));
+    return pagedJson(call.version, result, (d) => toProjectData(projectId, d, rt));
   };
 
   router.add(
@@ -48,7 +48,7 @@ export function registerDataRoutes(router: Router, rt: IcaRuntime): void {
     icaRoute(rt, { media: v3Only }, (call) => {
       const project = requireProject(rt, call);
       const item = requireData(rt, project, call.req.params.dataId ?? "");
-      return vendorJson(200, call.version, toProjectData(project.id, item, rt.directory));
+      return vendorJson(200, call.version, toProjectData(project.id, item, rt));
     }),
   );
 
@@ -62,7 +62,7 @@ export function registerDataRoutes(router: Router, rt: IcaRuntime): void {
       const listing = childrenListing(rt.store.view(project.id), folder, honouredQuery(call.req.query, rt.ctx.assumptions));
       if (call.version === "v4") return page(call, project.id, listing);
       const items: unknown[] = [];
-      for (const item of listing.source.scan(undefined)) if (!listing.filter || listing.filter(item)) items.push(toData(item, rt.directory));
+      for (const item of listing.source.scan(undefined)) if (!listing.filter || listing.filter(item)) items.push(toData(item, rt));
       return vendorJson(200, call.version, { items });
     }),
   );

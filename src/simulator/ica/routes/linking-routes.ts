@@ -55,7 +55,7 @@ export function registerLinkingRoutes(router: Router, rt: IcaRuntime): void {
         sortFields: {},
         version: batch.revision,
       });
-      return pagedJson(call.version, page, (item) => toBatchItem(batch, item, call.version, rt.directory));
+      return pagedJson(call.version, page, (item) => toBatchItem(batch, item, call.version, rt));
     }),
   );
 
@@ -66,7 +66,7 @@ export function registerLinkingRoutes(router: Router, rt: IcaRuntime): void {
       const batch = requireBatch(call);
       const item = batch.items.find((i) => i.id === call.req.params.itemId);
       if (!item) throw notFound(`item ${call.req.params.itemId} is not part of data linking batch ${batch.id}`);
-      return vendorJson(200, call.version, toBatchItem(batch, item, call.version, rt.directory));
+      return vendorJson(200, call.version, toBatchItem(batch, item, call.version, rt));
     }),
   );
 }
