@@ -110,6 +110,8 @@ const dataSchema = z
       status: z.enum(icaDataStatuses),
       dataType: z.enum(["FILE", "FOLDER"]),
       fileSizeInBytes: z.number().int().nullish(),
+      /** The object's ETag as the cloud provider gave it: an MD5, or `<md5>-<parts>` for multipart uploads. */
+      objectETag: z.string().nullish(),
       owningProjectId: z.string(),
       timeCreated: z.string(),
       format: z.object({ code: z.string().nullish() }).nullish(),
@@ -122,6 +124,7 @@ const dataSchema = z
     status: d.details.status,
     dataType: d.details.dataType,
     sizeBytes: d.details.fileSizeInBytes ?? null,
+    objectETag: d.details.objectETag ?? null,
     owningProjectId: d.details.owningProjectId,
     timeCreated: d.details.timeCreated,
     formatCode: d.details.format?.code ?? null,

@@ -133,9 +133,22 @@ describe("a cycle on the demo fixture", () => {
       const local = await readFile(join(state.dir, "manifests", file.name), "utf8");
       expect(uploaded).toBe(local);
       const rows = parse(uploaded, { columns: true }) as Array<Record<string, string>>;
-      expect(uploaded.split("\n")[0]).toBe("file_name,file_path,data_id,project_id");
+      expect(uploaded.split("\n")[0]).toBe(
+        "file_name,file_path,data_id,project_id,size_bytes,checksum,checksum_type,available_until,sample,lane,read",
+      );
       expect(rows.map((r) => r.file_path)).toEqual(expectedMgiPaths(prefix));
       expect(rows.every((r) => r.project_id === destination && r.file_path?.endsWith(`/${r.file_name}`))).toBe(true);
+      // Size and checksum are what ICA lists for the linked file (the simulator's objectETag is what S3 serves).
+      for (const row of rows) {
+        const listed = destFiles.find((f) => f.id === row.data_id) as IcaData;
+        expect(row).toMatchObject({ size_bytes: String(listed.sizeBytes), checksum: listed.objectETag });
+        expect(row.checksum_type).toBe(/^[0-9a-f]{32}$/.test(row.checksum ?? "") ? "md5" : "s3-multipart-etag");
+        expect(row.available_until).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        // Kept at least min_days_after_delivery from today, however old the analysis.
+        expect((row.available_until ?? "") > report.startedAt.slice(0, 10)).toBe(true);
+        expect(`${row.sample}_S`).toBe(row.file_name?.slice(0, (row.sample ?? "").length + 2));
+        expect(row.read).toMatch(/^R[12]$/);
+      }
     }
 
     const table = await readManagedTable(cycleSettings(sim, state.dir).managedTablePath);

@@ -11,6 +11,11 @@ import {
 } from "../../src/orchestrator/plan/fastq-selection.js";
 import { manifestFileName, icaManifestPath, renderManifest } from "../../src/orchestrator/plan/manifest.js";
 
+const PROJECT = "c78835ab-a488-4b97-848d-e606b0f31772";
+const until = new Date("2025-08-01T09:30:00.000Z");
+const context = (destinationProjectId = PROJECT) => ({ destinationProjectId, availableUntil: until });
+const HEADER = "file_name,file_path,data_id,project_id,size_bytes,checksum,checksum_type,available_until,sample,lane,read\n";
+
 const file = (name: string, id = `fil.${name}`): FileRecord => ({
   id,
   name,
@@ -102,30 +107,30 @@ describe("orchestrator/plan/manifest", () => {
         { name: "M1.fastq.gz", path: "/a/Lane_1/M1.fastq.gz", dataId: "fil.1" },
         { name: "M1.fastq.gz", path: "/a/Lane_1/M1.fastq.gz", dataId: "fil.1" },
       ],
-      "c78835ab-a488-4b97-848d-e606b0f31772",
+      context(),
     );
     expect(csv).toBe(
-      "file_name,file_path,data_id,project_id\n" +
-        "M1.fastq.gz,/a/Lane_1/M1.fastq.gz,fil.1,c78835ab-a488-4b97-848d-e606b0f31772\n" +
-        "M2.fastq.gz,/a/Lane_2/M2.fastq.gz,fil.2,c78835ab-a488-4b97-848d-e606b0f31772\n",
+      HEADER +
+        `M1.fastq.gz,/a/Lane_1/M1.fastq.gz,fil.1,${PROJECT},,,,2025-08-01,,,\n` +
+        `M2.fastq.gz,/a/Lane_2/M2.fastq.gz,fil.2,${PROJECT},,,,2025-08-01,,,\n`,
     );
   });
 
   it("quotes commas, quotes and newlines as RFC 4180 says", () => {
-    const csv = renderManifest([{ name: 'M "x", y\nz.fastq.gz', path: "/p/1", dataId: "fil.1" }], "proj");
-    expect(csv).toBe('file_name,file_path,data_id,project_id\n"M ""x"", y\nz.fastq.gz",/p/1,fil.1,proj\n');
-    expect(renderManifest([], "proj")).toBe("file_name,file_path,data_id,project_id\n");
-    expect(() => renderManifest([], " ")).toThrow(/destination project id/);
+    const csv = renderManifest([{ name: 'M "x", y\nz.fastq.gz', path: "/p/1", dataId: "fil.1" }], context("proj"));
+    expect(csv).toBe(`${HEADER}"M ""x"", y\nz.fastq.gz",/p/1,fil.1,proj,,,,2025-08-01,,,\n`);
+    expect(renderManifest([], context("proj"))).toBe(HEADER);
+    expect(() => renderManifest([], context(" "))).toThrow(/destination project id/);
   });
 
   it("property: any names and paths survive a round trip through a CSV parser, in path order", () => {
     const text = fc.string({ unit: fc.constantFrom("a", "Z", ",", '"', "\n", "\r", " ", "é", "/", "😀"), maxLength: 12 });
     fc.assert(
       fc.property(fc.uniqueArray(fc.record({ name: text, path: text, dataId: text }), { selector: (e) => e.dataId, maxLength: 8 }), (entries) => {
-        const rows = parse(renderManifest(entries, "proj-1"), { columns: true }) as Record<string, string>[];
+        const rows = parse(renderManifest(entries, context("proj-1")), { columns: true }) as Record<string, string>[];
         const expected = [...entries]
           .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.dataId < b.dataId ? -1 : a.dataId > b.dataId ? 1 : 0))
-          .map((e) => ({ file_name: e.name, file_path: e.path, data_id: e.dataId, project_id: "proj-1" }));
+          .map((e) => expect.objectContaining({ file_name: e.name, file_path: e.path, data_id: e.dataId, project_id: "proj-1" }));
         expect(rows).toEqual(expected);
       }),
       { numRuns: 500 },

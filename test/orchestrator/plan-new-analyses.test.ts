@@ -118,7 +118,7 @@ describe("orchestrator/plan/link-progress", () => {
 
 /** A planner input with its manifest rendered as the manageNew step renders it. */
 function withManifest(input: Omit<ManageAnalysisPlanInput, "manifestCsv">, destinationProjectId: string): ManageAnalysisPlanInput {
-  return { ...input, manifestCsv: manifestFor(input.selection, destinationProjectId) };
+  return { ...input, manifestCsv: manifestFor(input.selection, { destinationProjectId, availableUntil: new Date("2025-08-01T00:00:00Z") }) };
 }
 
 describe("orchestrator/plan/manage-plan", () => {
@@ -158,7 +158,11 @@ describe("orchestrator/plan/manage-plan", () => {
     expect(step.items[1]).toMatchObject({
       target: { path: "/fastq_manifests/RUN_a912e3_9d578d-BclConvert-x.download_manifest.csv" },
       reason: "replace the incomplete upload (PARTIAL); 2 row(s)",
-      sizeBytes: Buffer.byteLength("file_name,file_path,data_id,project_id\nM1.fastq.gz,/out/M1.fastq.gz,1,dest\nM2.fastq.gz,/out/M2.fastq.gz,2,dest\n"),
+      sizeBytes: Buffer.byteLength(
+        "file_name,file_path,data_id,project_id,size_bytes,checksum,checksum_type,available_until,sample,lane,read\n" +
+          "M1.fastq.gz,/out/M1.fastq.gz,1,dest,1200000000,,,2025-08-01,,,\n" +
+          "M2.fastq.gz,/out/M2.fastq.gz,2,dest,5,,,2025-08-01,,,\n",
+      ),
     });
     expect(step.warnings).toEqual([
       "no MGI FASTQ in ref-2 (saw 1 FASTQ(s), none matching fastq_pattern: Phix.fastq.gz); not recorded and held from archive and delete: widen fastq_pattern or fastq_suffixes, or run mark-managed an-2",

@@ -15,6 +15,8 @@ export interface FileRecord {
   name: string;
   path: string;
   sizeBytes: number | null;
+  /** ICA's `objectETag` (the manifest's checksum); absent or null when ICA gave none. */
+  objectETag?: string | null;
 }
 
 export interface FastqSelection {

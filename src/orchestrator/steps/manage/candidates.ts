@@ -2,6 +2,7 @@ import type { IcaAnalysis, IcaData } from "../../../ica/schemas.js";
 import { forEachFileUnder, OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
 import type { CycleContext } from "../../cycle-context.js";
 import type { ListedCycle } from "../../cycle-facts.js";
+import { sourceAvailableUntil } from "../../plan/available-until.js";
 import { manifestFor } from "../../plan/manifest.js";
 import { createFastqSelector, type FastqSelection, type FastqSelector } from "../../plan/fastq-selection.js";
 import type { DestinationFile } from "../../plan/link-progress.js";
@@ -82,7 +83,7 @@ export async function selectCandidates(
     ctx.projects.source.id,
     withFolders.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
     (analysisId, file) =>
-      selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes }),
+      selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes, objectETag: file.objectETag }),
   );
   const candidates: Candidate[] = withFolders.map((c) => {
     const selection = (selectors.get(c.analysis.id) as FastqSelector).result();
@@ -92,7 +93,15 @@ export async function selectCandidates(
       linkedBefore: new Set<string>(),
       occupied: [],
       missing: missingFromSource(ctx, c.analysis.id, selection.selected),
-      manifestCsv: manifestFor(selection, ctx.projects.destination.id),
+      manifestCsv: manifestFor(selection, {
+        destinationProjectId: ctx.projects.destination.id,
+        // Counted from when its delivery started (a resumed one keeps the first cycle's time, so the same
+        // bytes are rendered again): at most the delivery time itself, so the day is never too late.
+        availableUntil: sourceAvailableUntil(c.analysis, ctx.journal.data.managing[c.analysis.id]?.startedAt ?? ctx.now, {
+          windows: ctx.windows,
+          minDaysAfterDelivery: ctx.settings.minDaysAfterDelivery,
+        }),
+      }),
     };
   });
   // A redelivered analysis may have every file at the destination already: none is linked twice.
