@@ -20,9 +20,9 @@ import { MAX_UPLOAD_PARTS, MULTIPART_THRESHOLD_BYTES, UPLOAD_PART_BYTES } from "
 const BLOCK_BYTES = 8 * 1024 * 1024;
 const TAIL_BYTES = 32;
 /** MD5 states of the block's prefixes are kept every this many bytes: any prefix costs at most this to hash. */
-const CHECKPOINT_BYTES = 4096;
+const CHECKPOINT_BYTES = 512;
 /** Running MD5 states over the part digests are kept every this many parts. */
-const CHAIN_CHECKPOINT_PARTS = 64;
+const CHAIN_CHECKPOINT_PARTS = 16;
 /** Reads hand out views of at most this size, so a consumer's backpressure works at a fine grain. */
 const MAX_CHUNK_BYTES = 1024 * 1024;
 const DIGEST_BYTES = 16;
