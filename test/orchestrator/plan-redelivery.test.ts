@@ -58,9 +58,10 @@ describe("orchestrator/plan/new-analyses with redelivery requests", () => {
 });
 
 describe("orchestrator/plan/plan-manage-new for a redelivery", () => {
+  const dest = { destinationProjectId: "dest", availableUntil: new Date("2025-08-01T00:00:00Z") };
   const input = (over: Partial<ManageAnalysisPlanInput>): ManageAnalysisPlanInput => {
     const selection = selectFastqs([fq("1"), fq("2")]);
-    return { analysis: { id: "an-1", reference: run }, selection, linkedBefore: new Set(), manifest: "absent", manifestCsv: manifestFor(selection, "dest"), ...over };
+    return { analysis: { id: "an-1", reference: run }, selection, linkedBefore: new Set(), manifest: "absent", manifestCsv: manifestFor(selection, dest), ...over };
   };
 
   it("links nothing the destination holds, uploads a manifest of its own and appends no second row", () => {
@@ -76,7 +77,7 @@ describe("orchestrator/plan/plan-manage-new for a redelivery", () => {
 
   it("delivers what remains of a held analysis, warning what is left out; without the request it stays held", () => {
     const selection = selectFastqs([fq("1")]);
-    const held = input({ selection, manifestCsv: manifestFor(selection, "dest"), missing: ["/out/M2.fastq.gz"] });
+    const held = input({ selection, manifestCsv: manifestFor(selection, dest), missing: ["/out/M2.fastq.gz"] });
     const asked = planManageNew({ analyses: [{ ...held, redelivery: { manifest: { runId: run, redelivery: 0 }, inTable: false } }], pending: [], failed: [] });
     expect(asked.items.map((i) => i.action)).toEqual(["link", "upload-manifest", "record"]);
     expect(asked.items[1]?.target.id).toBe(`${run}.download_manifest.csv`);
