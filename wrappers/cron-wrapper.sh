@@ -6,25 +6,40 @@
 # `ica-orchestrator run` unchanged, so the original tool's flags (--source_project_name ..., --dry_run) work.
 #
 # Environment:
-#   ICA_ORCHESTRATOR_BIN       the command to run (default: ica-orchestrator on PATH)
+#   ICA_ORCHESTRATOR_BIN       the command to run (default: ica-orchestrator on PATH, else in the bin/ of
+#                              `npm prefix -g`, wherever npm installed it: /usr, /usr/local, ~/.npm-global, nvm)
 #   ICA_ORCHESTRATOR_CRON_LOG  file collecting the cycle's output (default: ~/.ica-orchestrator/cron.log);
 #                              the tool's own log is orchestrator.log in its state directory
 # Every variable the tool reads (ICA_API_KEY_FILE, ICA_ORCHESTRATOR_CONFIG, ICA_ORCHESTRATOR_STATE_DIR, ...)
 # passes through. Exit status: the tool's (0 done or skipped, 1 failures, 2 configuration), 2 if not installed.
 set -euo pipefail
 
-bin="${ICA_ORCHESTRATOR_BIN:-ica-orchestrator}"
 log="${ICA_ORCHESTRATOR_CRON_LOG:-${HOME}/.ica-orchestrator/cron.log}"
 
-# cron starts jobs with a minimal PATH and in $HOME: add the usual places of a global npm install, and run
-# from $HOME so the default state directory is always ~/.ica-orchestrator.
+# cron starts jobs with a minimal PATH and in $HOME: add the usual places of Node and a global npm install,
+# and run from $HOME so the default state directory is always ~/.ica-orchestrator.
 export PATH="${PATH}:/usr/local/bin:/usr/bin:${HOME}/.npm-global/bin"
 cd "${HOME}"
 
+# The installed command: the override, else the one on PATH, else the one in npm's global prefix (which
+# npm knows even when its bin/ is not on cron's PATH).
+find_bin() {
+  if [ -n "${ICA_ORCHESTRATOR_BIN:-}" ]; then
+    command -v "${ICA_ORCHESTRATOR_BIN}" || true
+  elif command -v ica-orchestrator; then
+    :
+  elif command -v npm >/dev/null 2>&1; then
+    local prefix
+    prefix="$(npm prefix --global 2>/dev/null || true)"
+    if [ -n "${prefix}" ] && [ -x "${prefix}/bin/ica-orchestrator" ]; then echo "${prefix}/bin/ica-orchestrator"; fi
+  fi
+}
+
 mkdir -p "$(dirname "${log}")"
 stamp() { date -u +%FT%TZ; }
-if ! command -v "${bin}" >/dev/null 2>&1; then
-  echo "$(stamp) cron-wrapper: '${bin}' not found on PATH; install it (npm install -g ica-orchestrator) or set ICA_ORCHESTRATOR_BIN" >>"${log}"
+bin="$(find_bin)"
+if [ -z "${bin}" ]; then
+  echo "$(stamp) cron-wrapper: ica-orchestrator not found (${ICA_ORCHESTRATOR_BIN:-not on PATH nor in \$(npm prefix -g)/bin}); install it from its tarball (npm install -g ./ica-orchestrator-<version>.tgz) or set ICA_ORCHESTRATOR_BIN" >>"${log}"
   exit 2
 fi
 

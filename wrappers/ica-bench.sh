@@ -6,8 +6,9 @@
 # ICA_API_KEY (or ICA_API_KEY_FILE) or from ~/.icav2/config.yaml (x-api-key), as the icav2 CLI writes it.
 #
 # Usage: wrappers/ica-bench.sh [install] [ica-orchestrator arguments...]     (no arguments: one cycle, `run`)
-#   ICA_ORCHESTRATOR_PACKAGE       npm package spec or a tarball from `npm pack` (default: ica-orchestrator)
-#   ICA_ORCHESTRATOR_NODE_VERSION  Node.js installed from nodejs.org when the workspace has none >= 20
+#   ICA_ORCHESTRATOR_PACKAGE       the tarball made by `npm pack` (ica-orchestrator-<version>.tgz: the package is
+#                                  not on the npm registry; it carries its dependencies, so no registry is needed)
+#   ICA_ORCHESTRATOR_NODE_VERSION  Node.js installed from nodejs.org when the workspace has none >= 22
 #   ICA_ORCHESTRATOR_NODE_TARBALL  a node-v*-linux-*.tar.xz already downloaded (no network needed for Node)
 #   BENCH_DATA_DIR                 persistent directory (default: /data)
 set -euo pipefail
@@ -16,9 +17,10 @@ data_dir="${BENCH_DATA_DIR:-/data}"
 home="${data_dir}/ica-orchestrator"
 prefix="${home}/npm-global"
 node_dir="${home}/node"
-package="${ICA_ORCHESTRATOR_PACKAGE:-ica-orchestrator}"
-node_version="${ICA_ORCHESTRATOR_NODE_VERSION:-20.19.5}"
-need_node_major=20
+package="${ICA_ORCHESTRATOR_PACKAGE:-}"
+# The image's Node (Dockerfile); the oldest accepted is the lowest in package.json's engines.
+node_version="${ICA_ORCHESTRATOR_NODE_VERSION:-24.21.0}"
+need_node_major=22
 
 export PATH="${node_dir}/bin:${prefix}/bin:${PATH}"
 # State on the persistent disk, unless the caller chose a directory.
@@ -44,6 +46,10 @@ install_node() {
 }
 
 install() {
+  if [ -z "${package}" ]; then
+    echo "ica-bench: ica-orchestrator is not installed under ${prefix}: make a tarball with 'npm pack' where the sources are, copy it to ${data_dir} and set ICA_ORCHESTRATOR_PACKAGE=${data_dir}/ica-orchestrator-<version>.tgz" >&2
+    exit 2
+  fi
   if [ "$(node_major)" -lt "${need_node_major}" ]; then install_node; fi
   mkdir -p "${prefix}" "${ICA_ORCHESTRATOR_STATE_DIR}"
   npm install --global --prefix "${prefix}" --no-audit --no-fund "${package}"
