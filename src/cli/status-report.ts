@@ -1,9 +1,8 @@
-import { access } from "node:fs/promises";
 import { LedgerState, renderLedgerState } from "../assumptions/index.js";
 import type { LocalSettings } from "../config/index.js";
 import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
 import { describeDecision } from "../orchestrator/person-decisions.js";
-import { openJournal, readLatestReport, readManagedTable, statePaths, type JournalData, type ManagedRow } from "../state/index.js";
+import { openJournal, readLatestReport, readManagedTable, requireStateDir, type JournalData, type ManagedRow } from "../state/index.js";
 
 interface ManagedTableStatus {
   path: string;
@@ -15,10 +14,8 @@ interface ManagedTableStatus {
 
 export interface StateStatus {
   stateDir: string;
-  /** False before the first cycle: nothing else is filled. */
-  exists: boolean;
   managedTables: ManagedTableStatus[];
-  journal?: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable" | "redeliveries">;
+  journal: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable" | "redeliveries">;
   lastReport?: { path: string; report: CycleReport };
   /** Each ledger entry as cycles against this account have seen it (confirmed, contradicted, unconfirmed). */
   assumptions?: ReturnType<LedgerState["view"]>;
@@ -26,23 +23,24 @@ export interface StateStatus {
 
 const latestRows = 5;
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
-
-/** Reads the state directory without changing it and without any credential. */
+/**
+ * Reads the state directory without changing it and without any credential. No directory where the
+ * settings point is an error (StateDirError, exit 2), not "0 cycles": it is nearly always the wrong
+ * directory (a relative state_dir read from another working directory).
+ */
 export async function collectStatus(local: readonly LocalSettings[]): Promise<StateStatus> {
   const { stateDir } = local[0] as LocalSettings;
-  const paths = statePaths(stateDir);
-  const tablePaths = [...new Set(local.map((settings) => settings.managedTablePath))];
-  const status: StateStatus = { stateDir: paths.root, exists: await exists(paths.root), managedTables: [] };
-  for (const path of tablePaths) {
+  const paths = await requireStateDir(stateDir);
+  const managedTables: ManagedTableStatus[] = [];
+  for (const path of new Set(local.map((settings) => settings.managedTablePath))) {
     const table = await readManagedTable(path);
-    status.managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
+    managedTables.push({ path, count: table.rows.length, latest: table.rows.slice(-latestRows), warnings: table.warnings });
   }
-  if (!status.exists) return status;
   const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries } = (
     await openJournal(paths.journal, { readOnly: true, cyclesPath: paths.cycles })
   ).data;
-  status.journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries };
+  const journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries };
+  const status: StateStatus = { stateDir: paths.root, managedTables, journal };
   status.assumptions = (await LedgerState.load(paths.root)).view();
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.
@@ -59,10 +57,6 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
     lines.push(`Managed analyses: ${table.count} in ${table.path}`);
     for (const row of table.latest) lines.push(`  ${row.analysisId}  ${row.runId}`);
     for (const warning of table.warnings) lines.push(`  ! ${warning}`);
-  }
-  if (!status.exists || !status.journal) {
-    lines.push("No cycle has run with this state directory yet: try `ica-orchestrator plan`, then `ica-orchestrator run`.");
-    return `${lines.join("\n")}\n`;
   }
   const { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries } = status.journal;
   const last = cycles.lastCycleId === undefined ? "" : `; last ${cycles.lastCycleId} (finished ${cycles.lastFinishedAt ?? "not yet"})`;

@@ -10,8 +10,8 @@ export { acquireStateLock, LockHeldError, LockCompromisedError } from "./lock.js
 export type { StateLock } from "./lock.js";
 export { AuditLog } from "./audit-log.js";
 export type { AuditRecord } from "./audit-log.js";
-export { newCycleId, writeCycleReport, pruneReports, readLatestReport, manifestPath } from "./reports.js";
-export { checkStateWritable, ensureStateDir, statePaths, StateDirError } from "./state-dir.js";
+export { newCycleId, writeCycleReport, pruneReports, readLatestReport, readReportsSince, manifestPath } from "./reports.js";
+export { checkStateWritable, ensureStateDir, requireStateDir, statePaths, StateDirError } from "./state-dir.js";
 export { cycleTempTargets, removeStaleTempFiles } from "./stale-temp-files.js";
 export { notificationLogPath } from "./notification-log.js";
 export type { StatePaths } from "./state-dir.js";

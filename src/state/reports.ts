@@ -61,21 +61,38 @@ export interface StoredReport<T> {
   report: T;
 }
 
-/** The most recent cycle report, validated with the caller's schema; undefined before the first cycle. */
-export async function readLatestReport<T>(paths: StatePaths, schema: z.ZodType<T>): Promise<StoredReport<T> | undefined> {
+/** The cycle ids of the reports kept, oldest first; none before the first cycle. */
+async function reportIds(paths: StatePaths): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(paths.reports);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const latest = names
+  return names
     .filter((name) => name.endsWith(".json") && cycleIdPattern.test(name.slice(0, -5)))
-    .sort()
-    .at(-1);
-  if (latest === undefined) return undefined;
-  const path = join(paths.reports, latest);
+    .map((name) => name.slice(0, -5))
+    .sort();
+}
+
+/** The most recent cycle report, validated with the caller's schema; undefined before the first cycle. */
+export async function readLatestReport<T>(paths: StatePaths, schema: z.ZodType<T>): Promise<StoredReport<T> | undefined> {
+  const latest = (await reportIds(paths)).at(-1);
+  return latest === undefined ? undefined : readReport(paths, latest, schema);
+}
+
+/**
+ * The reports of the cycles that started at or after `since`, newest first: only those files are
+ * read, so a health check every few seconds costs a handful of reads however long the history.
+ */
+export async function readReportsSince<T>(paths: StatePaths, since: Date, schema: z.ZodType<T>): Promise<Array<StoredReport<T>>> {
+  const recent = (await reportIds(paths)).filter((cycleId) => startOf(cycleId) >= since.getTime()).reverse();
+  return Promise.all(recent.map((cycleId) => readReport(paths, cycleId, schema)));
+}
+
+async function readReport<T>(paths: StatePaths, cycleId: string, schema: z.ZodType<T>): Promise<StoredReport<T>> {
+  const path = join(paths.reports, `${cycleId}.json`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(path, "utf8"));
@@ -88,7 +105,7 @@ export async function readLatestReport<T>(paths: StatePaths, schema: z.ZodType<T
     const where = issue?.path.join(".") || "(root)";
     throw new ReportError(`report ${path} does not match this version (${where}: ${issue?.message}): delete it or upgrade`);
   }
-  return { cycleId: latest.slice(0, -5), path, report: result.data };
+  return { cycleId, path, report: result.data };
 }
 
 /** Where the manifest CSV of a run (of its n-th redelivery, named as in the destination) is written before its upload. */

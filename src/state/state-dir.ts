@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 
 /** Every path inside the state directory; nothing else in the code builds these names. */
@@ -34,6 +34,26 @@ export function statePaths(stateDir: string): StatePaths {
 
 export class StateDirError extends Error {
   override name = "StateDirError";
+}
+
+/**
+ * The paths of a state directory that must already exist, for the commands that only read it
+ * (`status`, `health`): none there means no cycle has run with these settings, nearly always because
+ * a relative state_dir (the default `.ica-orchestrator` is one) is read from another directory.
+ */
+export async function requireStateDir(stateDir: string): Promise<StatePaths> {
+  const paths = statePaths(stateDir);
+  const info = await stat(paths.root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw new StateDirError(`cannot read the state directory ${paths.root} (${error.code ?? String(error)}): ${fixFor(error.code ?? "", "--state_dir")}`);
+  });
+  if (!info?.isDirectory()) {
+    throw new StateDirError(
+      `no state directory at ${paths.root}: no cycle has run with it (a relative --state_dir, like the default .ica-orchestrator, ` +
+        "is taken from the current directory); pass the --state_dir or --config the cycles use, or set ICA_ORCHESTRATOR_STATE_DIR",
+    );
+  }
+  return paths;
 }
 
 /** How to fix a path that cannot be written, by error code; `option` is the setting that chooses the path. */

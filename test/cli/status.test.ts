@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { printStatus } from "../../src/cli/commands/status.js";
+import { errorOutcome, exitCodes } from "../../src/cli/errors.js";
+import { runCli } from "../../src/cli/run-cli.js";
 import type { StateStatus } from "../../src/cli/status-report.js";
 import type { StoredCycleReport } from "../../src/orchestrator/cycle-report.js";
-import { addManagedRows, ensureStateDir, newCycleId, openJournal, writeCycleReport } from "../../src/state/index.js";
+import { StateDirError, addManagedRows, ensureStateDir, newCycleId, openJournal, writeCycleReport } from "../../src/state/index.js";
 import { capturedContext, tempDir } from "./helpers.js";
 
 let dir: { path: string; cleanup(): Promise<void> };
@@ -92,22 +94,28 @@ describe("status", () => {
     const status = JSON.parse(context.out()) as StateStatus;
     expect(status).toMatchObject({
       stateDir,
-      exists: true,
       managedTables: [{ count: 2 }],
       journal: { cycles: { count: 1 }, managing: { [inFlight]: { step: "manifest" } }, pendingIcaDeletes: { "fol.77": {} } },
       lastReport: { report: { outcome: "failures", apiCalls: { total: 57 } } },
     });
   });
 
-  it("says no cycle has run yet before the first one, and creates nothing", async () => {
+  it("says there is no state directory where it looks (exit 2 through StateDirError), and creates nothing", async () => {
     const context = capturedContext({ cwd: dir.path });
-    await printStatus(context, {}, { json: false });
-    const stateDir = join(dir.path, ".ica-orchestrator");
-    expect(context.out()).toBe(
-      `State directory: ${stateDir}\n` +
-        `Managed analyses: 0 in ${join(stateDir, "analyses_managed_table.txt")}\n` +
-        "No cycle has run with this state directory yet: try `ica-orchestrator plan`, then `ica-orchestrator run`.\n",
-    );
+    const failure = await printStatus(context, {}, { json: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StateDirError);
+    expect(errorOutcome(failure)).toEqual({
+      code: exitCodes.usage,
+      message: expect.stringMatching(new RegExp(`^no state directory at ${join(dir.path, ".ica-orchestrator")}: no cycle has run with it .*pass the --state_dir or --config the cycles use`)),
+    });
+    expect(context.out()).toBe("");
     expect(await readdir(dir.path)).toEqual([]);
+  });
+
+  it("runs end to end from another directory: exit 2 and the one line on stderr", async () => {
+    const context = capturedContext({ cwd: dir.path });
+    expect(await runCli(["status", "--json"], context)).toBe(exitCodes.usage);
+    expect(context.err()).toMatch(/no state directory at \S+\.ica-orchestrator: /);
+    expect(context.out()).toBe("");
   });
 });
