@@ -3,6 +3,7 @@ import type { CommandScope } from "./command-scope.js";
 import { ackCommand } from "./commands/ack.js";
 import { demoCommand } from "./commands/demo.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { healthCommand } from "./commands/health.js";
 import { markManagedCommand } from "./commands/mark-managed.js";
 import { redeliverCommand } from "./commands/redeliver.js";
 import { planCommand } from "./commands/plan.js";
@@ -32,7 +33,20 @@ export function createProgram(scope: CommandScope): Command {
     ["what a cycle would do, then one cycle", "ica-orchestrator plan --config lab.json && ica-orchestrator run --config lab.json"],
     ["a cycle every 10 minutes until stopped", "ica-orchestrator watch --config lab.json"],
   ]);
-  const commands = [runCommand, planCommand, watchCommand, statusCommand, releaseCommand, markManagedCommand, redeliverCommand, doctorCommand, ackCommand, demoCommand, simulatorCommand];
+  const commands = [
+    runCommand,
+    planCommand,
+    watchCommand,
+    statusCommand,
+    healthCommand,
+    releaseCommand,
+    markManagedCommand,
+    redeliverCommand,
+    doctorCommand,
+    ackCommand,
+    demoCommand,
+    simulatorCommand,
+  ];
   for (const create of commands) {
     const command = create(scope).copyInheritedSettings(program);
     program.addCommand(command, { isDefault: command.name() === "run" });
