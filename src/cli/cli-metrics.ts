@@ -25,7 +25,7 @@ export async function openMetrics(local: readonly LocalSettings[], options: CliM
     exporter = await MetricsExporter.start({
       logger: options.logger,
       ...(shared.metricsFile !== undefined ? { file: shared.metricsFile } : {}),
-      ...(port !== undefined ? { port } : {}),
+      ...(port !== undefined ? { port, host: shared.metricsHost } : {}),
     });
   } catch (error) {
     // Into the log file too, where a container operator looks first.

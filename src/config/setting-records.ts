@@ -467,6 +467,18 @@ export const settingRecords = {
     expects: "a TCP port from 1 to 65535",
     example: "9464",
   },
+  metricsHost: {
+    name: "metrics_host",
+    // Loopback by default: the metrics name projects and counts, which is nobody else's business
+    // unless asked for. The image sets 0.0.0.0 (ICA_ORCHESTRATOR_METRICS_HOST) so a published port works.
+    schema: z.union([z.ipv4(), z.ipv6(), z.hostname()]),
+    default: "127.0.0.1",
+    valueName: "address",
+    env: "ICA_ORCHESTRATOR_METRICS_HOST",
+    description: "watch: the address metrics_port listens on; 0.0.0.0 for every interface",
+    expects: "an IP address or a host name of this machine",
+    example: "0.0.0.0",
+  },
 } as const satisfies Record<string, SettingRecord>;
 
 export type SettingKey = keyof typeof settingRecords;

@@ -11,7 +11,7 @@ export interface MetricsExporterOptions {
   file?: string;
   /** `--metrics_port` (watch): serves the same text at /metrics. */
   port?: number;
-  /** Default 0.0.0.0, so a Prometheus outside the container can scrape it. */
+  /** The address the port listens on (`--metrics_host`); loopback unless told otherwise. */
   host?: string;
   logger: Logger;
 }
@@ -46,7 +46,7 @@ export class MetricsExporter {
   static async start(options: MetricsExporterOptions): Promise<MetricsExporter> {
     const exporter = new MetricsExporter(options);
     if (options.file !== undefined) await exporter.load(options.file);
-    if (options.port !== undefined) await exporter.listen(options.port, options.host ?? "0.0.0.0");
+    if (options.port !== undefined) await exporter.listen(options.port, options.host ?? "127.0.0.1");
     return exporter;
   }
 

@@ -63,7 +63,7 @@ describe("metrics", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o644);
   });
 
-  it("watch --metrics_port serves /metrics after each cycle, and stops serving when watch stops", async () => {
+  it("watch --metrics_port serves /metrics on the loopback after each cycle, and stops serving when watch stops", async () => {
     const free = await holdPort();
     await free.close();
     const context = capturedContext({ cwd: dir.path });
@@ -72,16 +72,17 @@ describe("metrics", () => {
     const response = await fetch(`http://127.0.0.1:${free.port}/metrics`);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(sampleValue(await response.text(), "cycle_outcome", { outcome: "ok" })).toBe(1);
-    expect(context.err()).toContain(`serving metrics at http://0.0.0.0:${free.port}/metrics`);
+    expect(context.err()).toContain(`serving metrics at http://127.0.0.1:${free.port}/metrics`);
     context.shutdown();
     expect(await watching).toBe(0);
     await expect(fetch(`http://127.0.0.1:${free.port}/metrics`)).rejects.toThrow();
   });
 
-  it("watch exits 2 with one line when the metrics port is taken, before any cycle", async () => {
+  it("watch exits 2 with one line when the metrics port is taken, before any cycle; the address comes from metrics_host", async () => {
     const taken = await holdPort();
     try {
-      const context = capturedContext({ cwd: dir.path });
+      // The image's setting: every interface, so a published port reaches it (taken here: nothing listens).
+      const context = capturedContext({ cwd: dir.path, env: { ICA_ORCHESTRATOR_METRICS_HOST: "0.0.0.0" } });
       expect(await runCli(["watch", "--metrics_port", String(taken.port), ...args], context)).toBe(2);
       expect(context.err()).toContain(`cannot serve metrics on 0.0.0.0:${taken.port} (EADDRINUSE): choose another --metrics_port`);
       expect(context.out()).toBe("");

@@ -54,6 +54,7 @@ describe("config/load-settings precedence", () => {
       notifyPendingDays: 3,
       notifyRepeatHours: 24,
       notifyDigestHour: null,
+      metricsHost: "127.0.0.1",
     });
   });
 
@@ -276,7 +277,7 @@ describe("config/load-settings loadLocalSettings", () => {
   it("resolves the state directory and logging without any credential", async () => {
     const local = await loadLocalSettings(box.input({ state_dir: "st", log_format: "json" }));
     expect(local).toEqual([
-      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", dryRun: false },
+      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", dryRun: false, metricsHost: "127.0.0.1" },
     ]);
   });
 });

@@ -81,6 +81,7 @@ const cases: Array<[string, FlagInput, Environment, string | RegExp]> = [
   ["stuck hours zero", { ...withKey, notify_stuck_hours: "0" }, {}, /^notify_stuck_hours .* expected a whole number of hours \(1 or more\)/],
   ["metrics file not .prom", { ...withKey, metrics_file: "metrics.txt" }, {}, /^metrics_file \(from --metrics_file\): expected a file path ending in \.prom \(node_exporter's textfile collector reads only those\), got ".*metrics\.txt"; e\.g\./],
   ["metrics port out of range", { ...withKey, metrics_port: "70000" }, {}, 'metrics_port (from --metrics_port): expected a TCP port from 1 to 65535, got "70000"; e.g. --metrics_port 9464'],
+  ["metrics host not an address", { ...withKey }, { ICA_ORCHESTRATOR_METRICS_HOST: "http://0.0.0.0" }, 'metrics_host (from ICA_ORCHESTRATOR_METRICS_HOST): expected an IP address or a host name of this machine, got "http://0.0.0.0"; e.g. --metrics_host 0.0.0.0'],
   ["one project flag with several pairs", { api_key_file: "key", config: "many.json", source_project_name: "X" }, {}, /^the config file lists 2 pairs, so a project flag must come with its counterpart/],
 ];
 
