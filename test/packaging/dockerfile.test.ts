@@ -38,15 +38,23 @@ describe("Dockerfile", () => {
     }
   });
 
-  it("is multi-stage: a build stage, then a slim Node 20 runtime with production dependencies only", () => {
-    expect(stages).toEqual(["FROM node:20-bookworm-slim AS build", "FROM node:20-bookworm-slim AS runtime"]);
+  it("is multi-stage: a build stage, then a slim runtime with production dependencies only, both on one pinned Node LTS within engines", async () => {
+    const [image] = new Set(stages.map((line) => line.split(/\s+/)[1]));
+    expect(stages).toEqual([`FROM ${image} AS build`, `FROM ${image} AS runtime`]);
+    // major.minor pinned (a rebuild keeps its Node), an even major (an LTS line), not below package.json's engines.
+    const [, major, minor] = /^node:(\d+)\.(\d+)-bookworm-slim$/.exec(image ?? "") ?? [];
+    expect(Number(major) % 2, `${image} is not an LTS line`).toBe(0);
+    const { engines } = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { engines: { node: string } };
+    const [, lowMajor, lowMinor] = /^>=(\d+)\.(\d+)$/.exec(engines.node) ?? [];
+    expect(Number(major) * 1000 + Number(minor)).toBeGreaterThanOrEqual(Number(lowMajor) * 1000 + Number(lowMinor));
     expect(runtime.some((line) => /npm ci --omit=dev/.test(line))).toBe(true);
     expect(runtime.filter((line) => line.startsWith("COPY --from=build"))).toEqual(["COPY --from=build /app/dist/src ./dist/src"]);
   });
 
-  it("runs `watch` as a non-root user, with the entrypoint the CLI accepts", async () => {
+  it("runs `watch` as a non-root user under tini, with the entrypoint the CLI accepts", async () => {
     expect(lastOf("USER")).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
-    expect(lastOf("ENTRYPOINT")).toBe('ENTRYPOINT ["ica-orchestrator"]');
+    expect(runtime.some((line) => /^RUN apt-get update .*apt-get install -y --no-install-recommends tini\b/.test(line))).toBe(true);
+    expect(lastOf("ENTRYPOINT")).toBe('ENTRYPOINT ["/usr/bin/tini", "--", "ica-orchestrator"]');
     const cmd = JSON.parse(lastOf("CMD")?.slice(4) ?? "[]") as string[];
     expect(cmd).toEqual(["watch"]);
     expect(await parseWithCli(cmd)).toBe("watch");
@@ -62,7 +70,28 @@ describe("Dockerfile", () => {
       [environmentVariables.apiKeyFile]: "/run/secrets/ica_api_key",
       [environmentVariables.basespaceConfig]: "/run/secrets/basespace.cfg",
       [environmentVariables.stateDir]: "/var/lib/ica-orchestrator",
+      // Published ports reach `watch --metrics_port` only on every interface; outside the image the default is loopback.
+      [environmentVariables.metricsHost]: "0.0.0.0",
     });
+  });
+
+  it("checks its health with `health`, on the state volume, after a start period for a long first cycle", async () => {
+    const healthcheck = /^HEALTHCHECK ((?:--\S+ )*)CMD (\[.*\])$/.exec(lastOf("HEALTHCHECK") ?? "");
+    const options = Object.fromEntries((healthcheck?.[1] ?? "").trim().split(" ").map((option) => option.slice(2).split("=")));
+    expect(options).toMatchObject({ "start-period": "1h", retries: "1" });
+    const [bin, ...args] = JSON.parse(healthcheck?.[2] ?? "[]") as string[];
+    expect(bin).toBe("ica-orchestrator");
+    expect(await parseWithCli(args)).toBe("health");
+  });
+
+  it("gives SIGTERM the same 15 minutes as the systemd unit and the CronJob, and the README says so", async () => {
+    expect(lastOf("STOPSIGNAL")).toBe("STOPSIGNAL SIGTERM");
+    const service = await readFile(join(root, "wrappers/systemd/ica-orchestrator.service"), "utf8");
+    expect(service).toMatch(/^TimeoutStopSec=15min$/m);
+    expect(await readFile(join(root, "wrappers/kubernetes/cronjob.yaml"), "utf8")).toMatch(/^ {10}terminationGracePeriodSeconds: 900$/m);
+    expect(dockerfile).toContain("docker run --stop-timeout 900");
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    expect(readme).toMatch(/docker run .*--stop-timeout 900 .*ica-orchestrator watch/);
   });
 });
 
