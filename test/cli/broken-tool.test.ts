@@ -42,9 +42,9 @@ async function metric(key: Parameters<typeof metricName>[0], labels: Record<stri
     ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 }
 
-/** A server that answers every request with a login page, as a proxy in front of the wrong URL does. */
-async function loginPage(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Sign in</body></html>"));
+/** A server that answers every request the same way: a login page, as a proxy in front of the wrong URL does, or another API. */
+async function notIca(status = 200, type = "text/html", body = "<html><body>Sign in</body></html>"): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_req, res) => res.writeHead(status, { "content-type": type }).end(body));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -76,14 +76,34 @@ describe("a broken tool is never silent (CLI, simulator, webhook)", () => {
     expect((await cli(withFlag(args, "--source_project_name", "renamed-runs"))).code).toBe(2);
     expect(texts().at(-1)).toMatch(/\[resolve\] resolve stopped: No ICA project is named exactly "renamed-runs"/);
 
-    const page = await loginPage();
+    const page = await notIca();
     try {
-      expect((await cli(withFlag(args, "--server_url", page.url))).code).toBe(2);
+      const result = await cli(withFlag(args, "--server_url", page.url));
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(`--server_url ${page.url}/ answers, but not as the ICA API (ICA GET /api/projects failed with HTTP 200: field \`(response body)\``);
     } finally {
       await page.close();
     }
-    expect(texts().at(-1)).toMatch(/\[resolve\] resolve stopped: ICA GET \S+ failed with HTTP 200: field `\(response body\)`/);
+    expect(texts().at(-1)).toMatch(/\[resolve\] resolve stopped: --server_url \S+ answers, but not as the ICA API \(ICA GET \S+ failed with HTTP 200: field `\(response body\)`/);
     expect(webhook.posts).toHaveLength(2);
     expect(await metric("cycle_outcome", { outcome: "failures" })).toBe(1);
+  });
+
+  it("a server_url naming another API is a configuration error naming the URL, whatever it answers", async () => {
+    const answers: Array<[number, string, string]> = [
+      [404, "application/json", '{"error":"no route"}'],
+      [405, "text/plain", "Method Not Allowed"],
+      [200, "application/json", '{"status":"ok","version":"2.3"}'],
+    ];
+    for (const [status, type, body] of answers) {
+      const other = await notIca(status, type, body);
+      try {
+        const result = await cli(withFlag(args, "--server_url", other.url));
+        expect(result.code, `HTTP ${status}`).toBe(2);
+        expect(result.err).toMatch(new RegExp(`--server_url ${other.url}/ answers, but not as the ICA API \\(ICA GET /api/projects failed with HTTP ${status}.*set server_url to the ICA server itself`));
+      } finally {
+        await other.close();
+      }
+    }
   });
 });

@@ -41,12 +41,16 @@ describe("launch: projects", () => {
     expect(ica.stats.snapshot().routes["ica GET /api/projects"]?.requests).toBe(visible.length);
   });
 
-  it("explains a name that matches nothing exactly, listing what the search found", async () => {
+  it("explains a name that matches nothing exactly, listing the closest names the key can see, a typo's first", async () => {
     const ica = icaClientFor(sim);
-    const error = await resolveProject(ica, "core-bssh").catch((e: unknown) => e);
+    // A typo: ICA's free-text search finds nothing for it, the edit distance does.
+    const error = await resolveProject(ica, "Core-BSH-runs").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProjectResolutionError);
-    expect((error as Error).message).toMatch(/No ICA project is named exactly "core-bssh"; the search found "core-bssh-runs" \(/);
-    await expect(resolveProject(ica, "no-such-project-anywhere")).rejects.toThrow(/the search found no project/);
+    expect((error as Error).message).toMatch(
+      /^No ICA project is named exactly "Core-BSH-runs"; the closest names this key can see: "core-bssh-runs" \([^)]+\), "mgi-fastq-delivery" \(/,
+    );
+    expect((error as ProjectResolutionError).candidates[0]?.name).toBe(SOURCE_PROJECT_NAME);
+    expect((error as Error).message).not.toContain("neighbour-lab-private");
     // A project of another tenant is invisible, whether asked by name or id.
     await expect(resolveProject(ica, "neighbour-lab-private")).rejects.toThrow(ProjectResolutionError);
   });

@@ -1,3 +1,4 @@
+import { distance } from "fastest-levenshtein";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaProject } from "../../ica/schemas.js";
 import { NotFoundError } from "../../http/errors.js";
@@ -6,6 +7,8 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** Candidates named in a message; the rest are counted. */
 const maxListed = 10;
+/** How many of the closest names a "not found" message offers. */
+const closestListed = 5;
 
 /** A project name that matches no project, or several. Carries what the search found. */
 export class ProjectResolutionError extends Error {
@@ -27,8 +30,8 @@ function describe(projects: readonly Pick<IcaProject, "id" | "name">[]): string 
 
 /**
  * A project by id (a UUID) or by exact, case-sensitive name. ICA's `search` is a free-text filter and
- * names are not unique, so the search result is narrowed to exact matches here: none or several is an
- * error that lists what was found, so the operator can pick an id.
+ * names are not unique, so the search result is narrowed to exact matches here: several is an error
+ * that lists them, so the operator can pick an id; none lists the closest names the key can see.
  */
 export async function resolveProject(ica: IcaClient, nameOrId: string): Promise<IcaProject> {
   if (uuidPattern.test(nameOrId)) {
@@ -50,10 +53,23 @@ export async function resolveProject(ica: IcaClient, nameOrId: string): Promise<
       exact,
     );
   }
-  const seen = found.length > 0 ? `; the search found ${describe(found)}` : "; the search found no project";
+  const closest = await closestProjects(ica, nameOrId);
+  const seen = closest.length > 0 ? `; the closest names this key can see: ${describe(closest)}` : "; this key can see no project at all";
   throw new ProjectResolutionError(
     `No ICA project is named exactly "${nameOrId}"${seen}. Check the name (case-sensitive) or pass the project id`,
     nameOrId,
-    found,
+    closest,
   );
+}
+
+/**
+ * The projects whose names are nearest to `query` (edit distance, ignoring case), from every project
+ * the key can see: ICA's search only finds names that contain the text, so it misses a typo.
+ */
+async function closestProjects(ica: IcaClient, query: string): Promise<IcaProject[]> {
+  const wanted = query.toLowerCase();
+  const ranked: Array<{ project: IcaProject; edits: number }> = [];
+  for await (const project of ica.listProjects()) ranked.push({ project, edits: distance(wanted, project.name.toLowerCase()) });
+  ranked.sort((a, b) => a.edits - b.edits || a.project.name.localeCompare(b.project.name));
+  return ranked.slice(0, closestListed).map(({ project }) => project);
 }
