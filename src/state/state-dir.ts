@@ -49,8 +49,8 @@ export async function requireStateDir(stateDir: string): Promise<StatePaths> {
   });
   if (!info?.isDirectory()) {
     throw new StateDirError(
-      `no state directory at ${paths.root}: no cycle has run with it (a relative --state_dir, like the default .ica-orchestrator, ` +
-        "is taken from the current directory); pass the --state_dir or --config the cycles use, or set ICA_ORCHESTRATOR_STATE_DIR",
+      `no state directory at ${paths.root}: no cycle has run with it (a relative --state_dir, like the default, is taken ` +
+        "from the current directory); pass the --state_dir or --config the cycles use",
     );
   }
   return paths;
