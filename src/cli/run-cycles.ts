@@ -1,4 +1,4 @@
-import { ConfigError, loadSettings, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
+import { ConfigError, loadSettings, pairLabel, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
 import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
@@ -15,11 +15,6 @@ export interface RunCyclesResult {
   code: ExitCode;
   reports: CycleReport[];
 }
-
-const pairLabel = (settings: Settings): string => {
-  const name = (ref: Settings["source"]): string => ("id" in ref ? ref.id : ref.name);
-  return `${name(settings.source)} -> ${name(settings.destination)}`;
-};
 
 /**
  * Loads the settings (one per configured pair) and runs one cycle for each, in turn, printing the

@@ -1,6 +1,6 @@
 export { loadSettings, loadLocalSettings } from "./load-settings.js";
 export type { LoadSettingsInput } from "./load-settings.js";
-export { settingsSchema, settingDefaults, settingsSecrets } from "./settings.js";
+export { settingsSchema, settingDefaults, settingsSecrets, pairLabel } from "./settings.js";
 export type { Settings, LocalSettings, SettingsDraft } from "./settings.js";
 export { configLocations, emptyTrashModes } from "./setting-records.js";
 export { settingFlags } from "./setting-views.js";

@@ -84,6 +84,12 @@ export type SettingsDraft = z.input<typeof settingsSchema>;
 export type Settings = z.output<typeof settingsSchema>;
 
 /** The secret values in `settings`, to register with the SecretRedactor. */
+/** `source -> destination` as configured (names or ids): the pair in log lines and headings. */
+export function pairLabel(settings: Pick<Settings, "source" | "destination">): string {
+  const name = (ref: Settings["source"]): string => ("id" in ref ? ref.id : ref.name);
+  return `${name(settings.source)} -> ${name(settings.destination)}`;
+}
+
 export function settingsSecrets(settings: Settings): string[] {
   return [
     settings.apiKey,

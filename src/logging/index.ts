@@ -1,4 +1,4 @@
 export { SecretRedactor } from "./redact.js";
 export { createLogger, closeLogger } from "./logger.js";
-export { startProgress } from "./progress.js";
+export { ProgressBoard } from "./progress.js";
 export type { Progress, ProgressOptions } from "./progress.js";

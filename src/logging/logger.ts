@@ -48,29 +48,71 @@ const redactRendered = (redactor: SecretRedactor): winston.Logform.Format =>
     return info;
   })();
 
-const hiddenFields = new Set(["level", "message", "timestamp", "scope", "stack"]);
+/**
+ * Not printed as `key=value` on a text line: the prefix shows them (`[step]`), the cycle's first and
+ * last lines do (`cycleId`, `pair`), or the message says how many and where the list is (`ids`).
+ * JSON lines carry every one of them as a field.
+ */
+const hiddenFields = new Set(["level", "message", "timestamp", "scope", "step", "cycleId", "pair", "ids", "stack"]);
+
+/**
+ * A rendered line longer than this is cut: lists belong in the cycle report, not in the log.
+ * @internal exported for the tests
+ */
+export const maxLineLength = 200;
+/** However long the prefix and fields, a message keeps at least this much. */
+const minMessageLength = 80;
+
+/**
+ * `message` cut to `budget` characters. A cut inside a comma-separated list says how many entries
+ * were left out; any other cut says how many characters.
+ * @internal exported for the tests
+ */
+export function fitMessage(message: string, budget: number): string {
+  if (message.length <= budget) return message;
+  const cutAt = (suffixLength: number) => Math.max(0, budget - suffixLength);
+  const listCut = message.lastIndexOf(", ", cutAt(24));
+  if (listCut > 0) {
+    const more = message.slice(listCut + 2).split(", ").length;
+    return `${message.slice(0, listCut)}, … (${more} more, see report)`;
+  }
+  const rest = message.length - cutAt(26);
+  return `${message.slice(0, cutAt(26))}… (${rest} more characters)`;
+}
 
 function formatValue(value: unknown): string {
   if (typeof value === "string") return /[\s="]/.test(value) ? JSON.stringify(value) : value;
   return JSON.stringify(value) ?? String(value);
 }
 
-/** `2025-06-01T10:00:00.000Z info [manageNew] linked 12 files analysisId=… batchId=…` */
+/**
+ * `2025-06-01T10:00:00.000Z info [manageNew] linked 12 files analysisId=… batchId=…`, the message cut so
+ * that the line stays within maxLineLength (a stack trace follows on its own lines).
+ */
 const textLine = winston.format.printf((info) => {
-  const scope = typeof info.scope === "string" ? ` [${info.scope}]` : "";
+  const label = typeof info.step === "string" ? info.step : info.scope;
+  const scope = typeof label === "string" ? ` [${label}]` : "";
   const message = typeof info.message === "string" ? info.message : formatValue(info.message);
   const fields = Object.entries(info)
     .filter(([key, value]) => !hiddenFields.has(key) && value !== undefined)
     .map(([key, value]) => ` ${key}=${formatValue(value)}`)
     .join("");
+  const prefix = `${String(info.timestamp)} ${info.level}${scope} `;
+  const budget = Math.max(minMessageLength, maxLineLength - prefix.length - fields.length);
   const stack = typeof info.stack === "string" ? `\n${info.stack}` : "";
-  return `${String(info.timestamp)} ${info.level}${scope} ${message}${fields}${stack}`;
+  return `${prefix}${fitMessage(message, budget)}${fields}${stack}`;
 });
+
+/** JSON lines keep their fields whole (machines read them); only the message is cut. */
+const fitJsonMessage = winston.format((info) => {
+  if (typeof info.message === "string") info.message = fitMessage(info.message, maxLineLength);
+  return info;
+})();
 
 function transportFormat(redactor: SecretRedactor, format: LogFormat, colors: boolean): winston.Logform.Format {
   const render =
     format === "json"
-      ? winston.format.json()
+      ? winston.format.combine(fitJsonMessage, winston.format.json())
       : winston.format.combine(...(colors ? [winston.format.colorize({ level: true })] : []), textLine);
   return winston.format.combine(
     redactEntry(redactor),

@@ -4,12 +4,13 @@ import type { Settings } from "../config/index.js";
 import { RequestStats } from "../http/request-stats.js";
 import type { RetryPolicy } from "../http/retry-policy.js";
 import { IcaClient } from "../ica/client.js";
-import type { Progress } from "../logging/index.js";
+import type { ProgressBoard } from "../logging/index.js";
 import type { PollOptions } from "../modules/data-transfer/index.js";
 import type { Journal, StatePaths } from "../state/index.js";
 import type { ActionLog } from "./action-log.js";
 import type { JournalWriter } from "./journal-writer.js";
 import type { LifecycleWindows } from "./plan/age.js";
+import type { WarningGate } from "./warning-gate.js";
 import type { ProtectList } from "./plan/protect.js";
 
 /** What every step of one cycle works with. Built once by runCycle; steps get their inputs as arguments. */
@@ -28,13 +29,16 @@ export interface CycleContext {
   /** Absent in a dry run: the apply half of each step needs it, so a dry run cannot mutate anything. */
   readonly actions: ActionLog | undefined;
   readonly paths: StatePaths;
+  /** Carries `cycleId` and `pair` as fields of every line; each step's adds `step`. */
   readonly logger: Logger;
+  /** Which warnings reach the log now (once a day while they last); every one goes to the report. */
+  readonly warnings: WarningGate;
   readonly windows: LifecycleWindows;
   readonly protect: ProtectList;
   /** How long and how often to wait for linking batches. */
   readonly linkPoll: PollOptions;
-  /** For long waits and listings: a live line on a terminal, a log line every 30 s otherwise. */
-  progress(logger: Logger, label: string): Progress;
+  /** For long steps, waits and listings: a live line on a terminal, a log line at least every 10 s otherwise. */
+  readonly progress: ProgressBoard;
 }
 
 export interface ClientOptions {

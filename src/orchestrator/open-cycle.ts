@@ -1,6 +1,6 @@
 import type { Logger } from "winston";
-import { settingsSecrets, type Settings } from "../config/index.js";
-import { startProgress, type ProgressOptions, type SecretRedactor } from "../logging/index.js";
+import { pairLabel, settingsSecrets, type Settings } from "../config/index.js";
+import { ProgressBoard, type ProgressOptions, type SecretRedactor } from "../logging/index.js";
 import {
   acquireStateLock,
   AuditLog,
@@ -13,6 +13,7 @@ import {
   removeStaleTempFiles,
   statePaths,
   unreadableTableError,
+  WarningMemory,
   type ParsedManagedTable,
   type StateLock,
 } from "../state/index.js";
@@ -21,6 +22,7 @@ import { createClients, type ClientOptions, type CycleContext } from "./cycle-co
 import { JournalWriter } from "./journal-writer.js";
 import { lifecycleWindows } from "./plan/age.js";
 import { compileProtectList } from "./plan/protect.js";
+import { WarningGate } from "./warning-gate.js";
 
 export interface OpenCycleOptions extends ClientOptions {
   logger: Logger;
@@ -29,8 +31,10 @@ export interface OpenCycleOptions extends ClientOptions {
   clock: () => Date;
   /** SIGTERM/SIGINT: ends the waits for linking batches at once (the journal keeps the batches). */
   signal?: AbortSignal;
-  /** Where live progress lines go when it is a terminal; without it progress is logged every 30 s. */
+  /** Where live progress lines go when it is a terminal; without one, long steps log a line every 10 s. */
   progressStream?: ProgressOptions["stream"];
+  /** Tests drive the heartbeat of long steps by hand. */
+  progressRepeat?: ProgressOptions["repeat"];
 }
 
 export interface OpenedCycle {
@@ -47,12 +51,19 @@ export interface OpenedCycle {
  * read-only and never writes into the state directory. Throws LockHeldError when another cycle runs.
  */
 export async function openCycle(settings: Settings, options: OpenCycleOptions): Promise<OpenedCycle> {
-  const { logger, redactor, clock } = options;
+  const { redactor, clock } = options;
+  const cycleId = newCycleId(options.now);
+  const pair = pairLabel(settings);
+  // Every line of the cycle carries these as fields (JSON) rather than inside its message.
+  const logger = options.logger.child({ cycleId, pair });
   settingsSecrets(settings).forEach((secret) => redactor.add(secret));
   const windows = lifecycleWindows(settings.daysToArchive, settings.daysToDelete);
   const protect = compileProtectList(settings.protect);
   const dryRun = settings.dryRun;
-  const progress: ProgressOptions = options.progressStream ? { stream: options.progressStream } : { isTTY: false };
+  const progress = new ProgressBoard({
+    ...(options.progressStream ? { stream: options.progressStream } : { isTTY: false }),
+    ...(options.progressRepeat ? { repeat: options.progressRepeat } : {}),
+  });
   const paths = dryRun ? statePaths(settings.stateDir) : await ensureStateDir(settings.stateDir);
   const lock = dryRun ? undefined : await acquireStateLock(settings.stateDir, { onCompromised: (error) => logger.error(error.message) });
   try {
@@ -66,7 +77,9 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
     const table = await readManagedTable(settings.managedTablePath);
     const unreadable = unreadableTableError(settings.managedTablePath, table);
     if (unreadable) throw unreadable;
-    const cycleId = newCycleId(options.now);
+    const remembered = lock ? await WarningMemory.open(paths.warnings) : undefined;
+    if (remembered?.problem !== undefined) logger.warn(remembered.problem);
+    const reportHint = dryRun ? "the plan (a dry run writes no report)" : `reports/${cycleId}.json`;
     const clients = createClients(settings, options);
     const journalWriter = new JournalWriter(journal);
     const audit = (held: StateLock) =>
@@ -82,10 +95,11 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       actions: lock ? new ActionLog(audit(lock), lock, journalWriter) : undefined,
       paths,
       logger,
+      warnings: new WarningGate(remembered?.memory, pair, options.now, reportHint),
       windows,
       protect,
       linkPoll: { deadlineMs: settings.linkDeadlineMs, ...(options.signal ? { signal: options.signal } : {}) },
-      progress: (scoped, label) => startProgress(scoped, label, progress),
+      progress,
     };
     journal.beginCycle(cycleId);
     return { ctx, table, close: () => release(lock) };

@@ -37,8 +37,10 @@ export interface CycleOptions {
   retry?: { baseDelayMs?: number; retries?: number };
   /** Gets the figures of every finished cycle that is not a dry run (`--metrics_file`, `--metrics_port`). */
   metrics?: MetricsExporter;
-  /** The CLI's stderr: live progress lines when it is a terminal. Without it, long steps log a line every 30 s. */
+  /** The CLI's stderr: live progress lines when it is a terminal. Without one, long steps log a line at least every 10 s. */
   progressStream?: ProgressOptions["stream"];
+  /** Tests drive the heartbeat of long steps by hand. */
+  progressRepeat?: ProgressOptions["repeat"];
 }
 
 /**
@@ -94,7 +96,10 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
     const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
     const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
     if (retirable) reportUnmatchedProtect(retirable, retirable.analyses, (warning) => run.warn(warning));
-    await run.step("record", null, () => closeJournal(ctx));
+    await run.step("record", null, async () => {
+      await closeJournal(ctx);
+      await ctx.warnings.save(() => ctx.actions?.assertLockHeld(), ctx.logger);
+    });
 
     const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
     const report = await recordReport(ctx, run, frame);

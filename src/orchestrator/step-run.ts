@@ -15,9 +15,10 @@ export class StepRun {
     private readonly signal: AbortSignal | undefined,
   ) {}
 
+  /** A warning of the cycle rather than of one step (the managed table, the protect list). */
   warn(message: string): void {
     this.warnings.push(message);
-    this.ctx.logger.warn(message);
+    this.ctx.warnings.warn(this.ctx.logger, "cycle", message);
   }
 
   /**
@@ -31,8 +32,24 @@ export class StepRun {
     body: (rec: StepRecorder) => Promise<T>,
     options: { fatal?: ReadonlyArray<abstract new (...args: never[]) => Error> } = {},
   ): Promise<T | undefined> {
-    const rec = new StepRecorder(name, this.ctx.logger);
+    const rec = new StepRecorder(name, this.ctx.logger, this.ctx.warnings);
     this.recorders.push(rec);
+    const phase = this.ctx.progress.phase(rec.logger, name);
+    try {
+      return await this.runStep(rec, skipBecause, body, options);
+    } finally {
+      phase.end();
+      rec.finish();
+    }
+  }
+
+  private async runStep<T>(
+    rec: StepRecorder,
+    skipBecause: string | null,
+    body: (rec: StepRecorder) => Promise<T>,
+    options: { fatal?: ReadonlyArray<abstract new (...args: never[]) => Error> },
+  ): Promise<T | undefined> {
+    const { name } = rec;
     if (this.signal?.aborted && name !== "record") {
       this.aborted = true;
       rec.warn("skipped: shutdown requested");

@@ -14,5 +14,6 @@ export { newCycleId, writeCycleReport, pruneReports, readLatestReport, readRepor
 export { checkStateWritable, ensureStateDir, requireStateDir, statePaths, StateDirError } from "./state-dir.js";
 export { cycleTempTargets, removeStaleTempFiles } from "./stale-temp-files.js";
 export { notificationLogPath } from "./notification-log.js";
+export { WarningMemory } from "./warning-memory.js";
 export type { StatePaths } from "./state-dir.js";
 export type { PersonDecision } from "./person-decision-schema.js";

@@ -65,10 +65,10 @@ async function listNames(dir: string): Promise<string[]> {
   }
 }
 
-/** Everything a cycle writes atomically: its journal, the managed table, the notification log, reports and manifests. */
+/** Everything a cycle writes atomically: its journal, the managed table, the notification and warning logs, reports and manifests. */
 export function cycleTempTargets(paths: StatePaths, managedTablePath: string): StaleTempTargets {
   return {
-    files: [paths.journal, paths.cycles, resolve(managedTablePath), notificationLogPath(paths)],
+    files: [paths.journal, paths.cycles, resolve(managedTablePath), notificationLogPath(paths), paths.warnings],
     dirs: [
       { dir: paths.reports, suffix: ".json" },
       { dir: paths.manifests, suffix: ".csv" },

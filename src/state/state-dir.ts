@@ -15,6 +15,8 @@ export interface StatePaths {
   reports: string;
   manifests: string;
   log: string;
+  /** Which warnings were logged when (WarningMemory): a warning that repeats every cycle is logged once a day. */
+  warnings: string;
 }
 
 export function statePaths(stateDir: string): StatePaths {
@@ -29,6 +31,7 @@ export function statePaths(stateDir: string): StatePaths {
     reports: join(root, "reports"),
     manifests: join(root, "manifests"),
     log: join(root, "orchestrator.log"),
+    warnings: join(root, "warnings.json"),
   };
 }
 

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { closeLogger, createLogger } from "../../src/logging/logger.js";
+import { closeLogger, createLogger, fitMessage, maxLineLength } from "../../src/logging/logger.js";
 import { SecretRedactor } from "../../src/logging/redact.js";
-import { startProgress } from "../../src/logging/progress.js";
+import { ProgressBoard } from "../../src/logging/progress.js";
 
 const apiKey = "ICAKEY-0a1b2c3d4e5f6789";
 const token = "bsTOKEN9f8e7d6c5b4a";
@@ -93,6 +93,38 @@ describe("logging/logger createLogger", () => {
     expect(typeof entry.timestamp).toBe("string");
   });
 
+  it("cuts a long message so that no text line exceeds 200 characters, saying how many list entries it left out", async () => {
+    const console = captureStream();
+    const logger = createLogger({ redactor: new SecretRedactor(), console });
+    const names = Array.from({ length: 60 }, (_, i) => `SAMPLE-${i}_S${i}_L001_R1_001.fastq.gz`);
+    logger.child({ step: "manageNew" }).warn(`saw ${names.length} FASTQs: ${names.join(", ")}`, { analysisId: "a0000003" });
+    logger.info("x".repeat(500));
+    await closeLogger(logger);
+    const [list, plain] = console.text().trim().split("\n");
+    for (const line of [list, plain]) expect(line?.length).toBeLessThanOrEqual(maxLineLength);
+    const shown = /FASTQs: (.*), … \((\d+) more, see report\) analysisId=a0000003$/.exec(list ?? "");
+    expect(shown).not.toBeNull();
+    expect((shown?.[1] ?? "").split(", ").length + Number(shown?.[2])).toBe(names.length);
+    expect(plain).toMatch(/x… \(\d+ more characters\)$/);
+    expect(fitMessage("short, list", 200)).toBe("short, list");
+  });
+
+  it("carries the cycle, pair, step and analysis as JSON fields, and keeps them out of the text line's message", async () => {
+    const json = captureStream();
+    const text = captureStream();
+    const context = { cycleId: "2025-11-21T12-00-00.000Z-abcd", pair: "core-bssh-runs -> mgi-fastq-delivery" };
+    for (const [stream, format] of [[json, "json"], [text, "text"]] as const) {
+      const logger = createLogger({ redactor: new SecretRedactor(), console: stream, format });
+      logger.child(context).child({ step: "classifyAged" }).warn("left alone", { analysisId: "a1", ids: ["a1", "a2"] });
+      logger.warn("y".repeat(400));
+      await closeLogger(logger);
+    }
+    const [entry, long] = json.text().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entry).toMatchObject({ level: "warn", message: "left alone", step: "classifyAged", analysisId: "a1", ids: ["a1", "a2"], ...context });
+    expect(String(long?.message).length).toBeLessThanOrEqual(maxLineLength);
+    expect(text.text()).toMatch(/^\S+ warn \[classifyAged\] left alone analysisId=a1\n/);
+  });
+
   it("keeps every line of a burst in the file, across restarts of the logger", async () => {
     const logPath = join(dir, "orchestrator.log");
     for (const run of [1, 2]) {
@@ -122,13 +154,13 @@ describe("logging/logger createLogger", () => {
   });
 });
 
-describe("logging/progress startProgress", () => {
+describe("logging/progress ProgressBoard", () => {
   it("draws a live line on a TTY and logs one summary", async () => {
     const out = captureStream(true);
     const log = captureStream();
     const logger = createLogger({ redactor: new SecretRedactor(), console: log });
     let clock = 0;
-    const progress = startProgress(logger, "listing", { stream: out.stream, now: () => clock });
+    const progress = new ProgressBoard({ stream: out.stream, now: () => clock }).start(logger, "listing");
     progress.update(10, 100);
     clock += 50;
     progress.update(20, 100); // within the redraw interval: skipped
@@ -143,19 +175,41 @@ describe("logging/progress startProgress", () => {
     expect(log.text()).not.toContain("10/100");
   });
 
-  it("logs periodic lines without a TTY", async () => {
+  it("without a TTY, a running phase logs a line on every heartbeat, with the latest progress, until it ends", async () => {
     const log = captureStream();
     const logger = createLogger({ redactor: new SecretRedactor(), console: log });
     let clock = 0;
-    const progress = startProgress(logger, "waiting for batch", { isTTY: false, logIntervalMs: 1_000, now: () => clock });
-    progress.update(1);
-    clock += 1_000;
-    progress.update(2);
-    clock += 500;
-    progress.update(3);
+    const ticks: Array<{ ms: number; tick: () => void; stopped: boolean }> = [];
+    const repeat = (ms: number, tick: () => void) => {
+      const timer = { ms, tick, stopped: false };
+      ticks.push(timer);
+      return () => void (timer.stopped = true);
+    };
+    const board = new ProgressBoard({ isTTY: false, now: () => clock, repeat });
+    const phase = board.phase(logger, "manageNew");
+    expect(ticks.map((t) => t.ms)).toEqual([10_000]);
+    clock += 10_000;
+    ticks[0]?.tick();
+    const linking = board.start(logger, "linking 25 file(s)");
+    linking.update(5, 25); // recorded, not logged: the heartbeat says it
+    clock += 10_000;
+    ticks[0]?.tick();
+    linking.finish("25 linked, 0 not");
+    phase.end();
     await closeLogger(logger);
-    expect(log.text()).not.toContain("waiting for batch: 1\n");
-    expect(log.text()).toContain("waiting for batch: 2\n");
-    expect(log.text()).not.toContain("waiting for batch: 3");
+    const lines = log.text().trim().split("\n");
+    expect(lines.map((line) => line.replace(/^\S+ /, ""))).toEqual([
+      "info manageNew: still working after 10 s",
+      "info manageNew: still working after 20 s (linking 25 file(s): 5/25)",
+      "info linking 25 file(s): 25 linked, 0 not",
+    ]);
+    expect(ticks[0]?.stopped).toBe(true);
+  });
+
+  it("starts no heartbeat on a terminal, whose live line shows the work", () => {
+    let started = 0;
+    const board = new ProgressBoard({ isTTY: true, stream: captureStream(true).stream, repeat: () => ((started += 1), () => undefined) });
+    board.phase(createLogger({ redactor: new SecretRedactor(), console: false }), "listAnalyses").end();
+    expect(started).toBe(0);
   });
 });

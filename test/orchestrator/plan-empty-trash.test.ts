@@ -51,14 +51,14 @@ describe("orchestrator/plan/empty-trash", () => {
     expect(d.foreign.map((f) => f.name)).toEqual(["n-ds.1", "Old project"]);
     expect(d.item?.action).toBe("skip");
     expect(d.warning).toBe(
-      "BaseSpace trash not emptied: 2 item(s) in it were not put there by this tool: n-ds.1 (run ds.1), " +
-        "Old project (other t-other-null); empty it by hand or set empty_trash to always",
+      "BaseSpace trash not emptied: 2 item(s) in it were not put there by this tool; empty it by hand or set empty_trash to always: " +
+        "n-ds.1 (run ds.1), Old project (other t-other-null)",
     );
   });
 
   it("lists at most ten others", () => {
     const d = decide(Array.from({ length: 13 }, (_, i) => entry("dataset", `x${i}`)));
-    expect(d.warning).toMatch(/n-x9 \(dataset x9\) and 3 more;/);
+    expect(d.warning).toMatch(/n-x9 \(dataset x9\) and 3 more$/);
   });
 
   it("always empties a non-empty trash, never never does, an empty trash is left alone", () => {
@@ -76,7 +76,7 @@ describe("orchestrator/plan/empty-trash", () => {
     const guarded = decide([entry("dataset", "keep")], { mode: "always", protect: compileProtectList(["n-ke*"]) });
     expect(guarded.empty).toBe(false);
     expect(guarded.item?.action).toBe("skip-protected");
-    expect(guarded.warning).toMatch(/holds protected item\(s\) n-keep \(dataset keep\)/);
+    expect(guarded.warning).toMatch(/holds protected item\(s\); .*: n-keep \(dataset keep\)$/);
   });
 
   it("safety: own-only never empties a trash with a foreign item; nothing empties with a protected one", () => {

@@ -83,7 +83,7 @@ export function decideEmptyTrash(input: EmptyTrashPlanInput): EmptyTrashDecision
     return skip(
       "skip-protected",
       `the trash holds protected item(s): ${list}`,
-      `BaseSpace trash not emptied: it holds protected item(s) ${list}; restore them from the trash or change the protect list`,
+      `BaseSpace trash not emptied: it holds protected item(s); restore them from the trash or change the protect list: ${list}`,
     );
   }
   if (mode === "own-only" && foreign.length > 0) {
@@ -92,8 +92,7 @@ export function decideEmptyTrash(input: EmptyTrashPlanInput): EmptyTrashDecision
     return skip(
       "skip",
       `${count} item(s) in the trash were not put there by this tool`,
-      `BaseSpace trash not emptied: ${count} item(s) in it were not put there by this tool: ${list}; ` +
-        "empty it by hand or set empty_trash to always",
+      `BaseSpace trash not emptied: ${count} item(s) in it were not put there by this tool; empty it by hand or set empty_trash to always: ${list}`,
     );
   }
   const reason =

@@ -44,15 +44,26 @@ export function planManageNew(input: ManageNewPlanInput): StepPlan {
   for (const analysis of input.failed) {
     items.push(analysisItem(analysis, "skip", `BCLConvert analysis ${analysis.status}; not managed`));
   }
-  const warnings = input.analyses.map(warningOf).filter((warning) => warning !== null);
+  const warnings = input.analyses.flatMap((a) => heldWarning(a)?.message ?? []);
   return { step: "manageNew", items, warnings };
 }
 
-function warningOf(input: ManageAnalysisPlanInput): string | null {
+/**
+ * Why an analysis is not delivered as selected (paths taken in the destination, FASTQs gone, none
+ * at all), with the key its warning is logged under: the same for every analysis of that reason.
+ */
+export function heldWarning(input: ManageAnalysisPlanInput): { key: string; message: string } | null {
   const { analysis, missing = [], redelivery } = input;
-  if (input.occupied?.length) return occupiedPathsMessage(analysis, input.occupied);
-  if (missing.length === 0) return noMgiFastqWarning(analysis, input.selection);
-  return redelivery ? leftOutMessage(analysis.reference, missing) : missingFastqMessage(analysis, missing);
+  if (input.occupied?.length) {
+    return { key: "not delivered: the destination holds other data at FASTQ paths", message: occupiedPathsMessage(analysis, input.occupied) };
+  }
+  if (missing.length === 0) {
+    const message = noMgiFastqWarning(analysis, input.selection);
+    return message === null ? null : { key: "no MGI FASTQ matching fastq_pattern: held (widen it or run mark-managed)", message };
+  }
+  return redelivery
+    ? { key: "redelivered without the selected FASTQs gone from the source", message: leftOutMessage(analysis.reference, missing) }
+    : { key: "not delivered: selected FASTQs gone from the source before they were linked", message: missingFastqMessage(analysis, missing) };
 }
 
 function planManageAnalysis(input: ManageAnalysisPlanInput): PlanItem[] {

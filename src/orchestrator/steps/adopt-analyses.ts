@@ -3,6 +3,7 @@ import { addManagedRows } from "../../state/index.js";
 import { listedCycle, type ListedCycle } from "../cycle-facts.js";
 import { describeOld, planAdoption } from "../plan/adoption.js";
 import type { StepRecorder } from "../step-recorder.js";
+import { idsField } from "../warning-gate.js";
 
 /** The adoption guard refused the cycle: a configuration decision is missing, so the CLI exits 2. */
 export class AdoptionRequiredError extends ConfigError {
@@ -37,7 +38,7 @@ export async function adoptAnalyses(cycle: ListedCycle, table: { path: string; i
   }
   rec.count("adopted", plan.old.length);
   if (plan.kind === "deliver") {
-    rec.logger.info(`--adopt deliver: ${plan.old.length} analyses older than ${threshold} are delivered as new: ${names}`);
+    rec.logger.info(`--adopt deliver: ${plan.old.length} analyses older than ${threshold} are delivered as new; each is in ${cycle.warnings.reportHint}`, idsField(plan.old.map((analysis) => analysis.id)));
     return cycle;
   }
   const verb = cycle.dryRun ? "would be recorded" : "recorded";
@@ -45,7 +46,7 @@ export async function adoptAnalyses(cycle: ListedCycle, table: { path: string; i
     const rows = plan.old.map((analysis) => ({ analysisId: analysis.id, runId: analysis.reference }));
     await addManagedRows(table.path, rows, { fence: () => cycle.actions?.assertLockHeld() });
   }
-  rec.logger.info(`--adopt record: ${plan.old.length} analyses older than ${threshold} ${verb} as managed without delivery: ${names}`);
+  rec.logger.info(`--adopt record: ${plan.old.length} analyses older than ${threshold} ${verb} as managed without delivery in ${table.path}`, idsField(plan.old.map((analysis) => analysis.id)));
   const managed = new Set([...table.ids, ...plan.old.map((analysis) => analysis.id)]);
   return listedCycle(cycle, cycle.projects, cycle.analyses, managed);
 }

@@ -37,7 +37,7 @@ export async function classifyAged(ctx: ListedCycle, rec: StepRecorder): Promise
   for (const analysis of unknown) {
     const folder = folders.get(analysis.id);
     if (folder instanceof OutputFolderNotFoundError) {
-      remember(ctx, rec, analysis, { kind: "unknown" }, `${analysis.reference}: cannot determine who manages it: ${folder.message}; left alone`);
+      remember(ctx, rec, analysis, { kind: "unknown" }, { key: undeterminedKey, message: `${analysis.reference}: cannot determine who manages it: ${folder.message}; left alone` });
     } else if (folder === undefined || folder instanceof Error) {
       rec.error(`${analysis.reference}: not classified: ${folder?.message ?? "no output folder"}; tried again next cycle`);
     } else {
@@ -58,6 +58,9 @@ export async function classifyAged(ctx: ListedCycle, rec: StepRecorder): Promise
   await ctx.journalWriter.save();
 }
 
+/** The key of every "cannot determine who manages it" warning: one log line for all of them. */
+const undeterminedKey = "cannot determine who manages these aged analyses; left alone";
+
 async function classifyOne(
   ctx: CycleContext,
   sourceId: string,
@@ -69,8 +72,9 @@ async function classifyOne(
   const where = { outputFolderId: folder.id, outputFolderPath: folder.path };
   if (markers.bsshOutput && markers.bsshOutput.status !== "AVAILABLE") {
     // Only AVAILABLE files can be downloaded; an archived output would fail here every cycle.
-    const warning = `${analysis.reference}: BaseSpace-managed, but its ${markerFileNames.bsshOutput} is ${markers.bsshOutput.status}, so the BaseSpace projects it names cannot be read; they are left alone`;
-    remember(ctx, rec, analysis, { kind: "bssh", ...where }, warning);
+    const message = `${analysis.reference}: BaseSpace-managed, but its ${markerFileNames.bsshOutput} is ${markers.bsshOutput.status}, so the BaseSpace projects it names cannot be read; they are left alone`;
+    const key = `BaseSpace-managed, but ${markerFileNames.bsshOutput} is ${markers.bsshOutput.status}: their BaseSpace projects are left alone`;
+    remember(ctx, rec, analysis, { kind: "bssh", ...where }, { key, message });
     return;
   }
   if (markers.bsshOutput) {
@@ -93,7 +97,10 @@ async function classifyOne(
     rec,
     analysis,
     { kind: "unknown", ...where },
-    `${analysis.reference}: cannot determine who manages it (neither ${markerFileNames.bsshOutput} nor ${markerFileNames.tags} under ${folder.path}); left alone`,
+    {
+      key: undeterminedKey,
+      message: `${analysis.reference}: cannot determine who manages it (neither ${markerFileNames.bsshOutput} nor ${markerFileNames.tags} under ${folder.path}); left alone`,
+    },
   );
 }
 
@@ -102,10 +109,10 @@ function remember(
   rec: StepRecorder,
   analysis: IcaAnalysis,
   classification: Parameters<CycleContext["journal"]["classify"]>[1],
-  warning?: string,
+  warning?: { key: string; message: string },
 ): void {
   ctx.journal.classify(analysis.id, classification);
   rec.count(classification.kind === "unknown" ? "undetermined" : classification.kind);
   rec.count("classified");
-  if (warning !== undefined) rec.warn(warning);
+  if (warning !== undefined) rec.warn(warning.message, { key: warning.key, analysisId: analysis.id });
 }

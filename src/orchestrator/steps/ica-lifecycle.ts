@@ -67,14 +67,17 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
     const folder = listed && (await withStatusOfItsFiles(ctx, ctx.projects.source.id, analysis.id, listed, rec));
     if (folder && listed && folder.status !== listed.status) judgedByFiles.add(folder.id);
     if (!folder) {
-      rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`);
+      rec.warn(`${analysis.reference}: output folder ${folderId} is gone from the source project; nothing left to do`, {
+        key: "output folder gone from the source project: nothing left to do",
+        analysisId: analysis.id,
+      });
       ctx.journal.recordOutputStatus(analysis.id, "DELETED");
       ctx.journal.clearIcaDelete(folderId);
       continue;
     }
     const moved = movedFolderProblem(analysis.reference, folderPath, folder);
     if (moved !== null) {
-      rec.warn(moved);
+      rec.warn(moved, { key: "output folder moved or renamed: left alone", analysisId: analysis.id });
       continue;
     }
     if (heldIcaFolder(ctx, analysis.id, known, folder, rec)) continue;

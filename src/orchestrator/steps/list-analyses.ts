@@ -16,7 +16,7 @@ export async function listAnalyses(
   managedIds: ReadonlySet<string>,
   rec: StepRecorder,
 ): Promise<ListedCycle> {
-  const progress = ctx.progress(rec.logger, "listing analyses");
+  const progress = ctx.progress.start(rec.logger, "listing analyses");
   const analyses = await projectAnalysesSnapshot(ctx.ica, projects.source.id);
   progress.finish(`${analyses.length} analyses`);
   rec.count("analyses", analyses.length);

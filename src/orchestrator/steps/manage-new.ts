@@ -7,7 +7,7 @@ import { assessLinking, destinationProblems, recordReadiness, type DestinationFi
 import { supersededItems } from "../plan/delivery-policy.js";
 import { icaManifestPath } from "../plan/manifest.js";
 import { noMgiFastqWarning } from "../plan/fastq-selection.js";
-import { leftOutMessage, missingFastqMessage, occupiedPathsMessage, planManageNew } from "../plan/plan-manage-new.js";
+import { heldWarning, leftOutMessage, missingFastqMessage, occupiedPathsMessage, planManageNew } from "../plan/plan-manage-new.js";
 import { unavailableRedelivery } from "../plan/redelivery.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
@@ -65,26 +65,27 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
   );
   const runDeliveredAs = new Map(found.toManage.flatMap(({ analysis, runDeliveredAs: first }) => (first ? [[analysis.id, first.reference] as const] : [])));
   await nameRedeliveryManifests(ctx, ctx.projects.destination.id, candidates, runDeliveredAs);
-  const plan = planManageNew({
-    analyses: candidates.map((c) => ({
-      analysis: c.analysis,
-      selection: c.selection,
-      linkedBefore: c.linkedBefore,
-      manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
-      missing: c.missing.map((file) => file.path),
-      occupied: c.occupied,
-      manifestCsv: c.manifestCsv,
-      ...(c.redelivery ? { redelivery: { manifest: c.manifestName, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
-    })),
-    pending: found.pending,
-    failed: found.failed,
-  });
+  const analyses = candidates.map((c) => ({
+    analysis: c.analysis,
+    selection: c.selection,
+    linkedBefore: c.linkedBefore,
+    manifest: manifestState(ctx.journal.data.managing[c.analysis.id]),
+    missing: c.missing.map((file) => file.path),
+    occupied: c.occupied,
+    manifestCsv: c.manifestCsv,
+    ...(c.redelivery ? { redelivery: { manifest: c.manifestName, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
+  }));
+  const plan = planManageNew({ analyses, pending: found.pending, failed: found.failed });
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
   rec.count("superseded", found.superseded.length);
   plan.items.push(...supersededItems(found.superseded));
   plan.warnings.push(...found.unavailableRedeliveries.map(({ analysisId, why }) => unavailableRedelivery(analysisId, why)));
   // Alerted on through the apply step (holdUndeliverable), so a dry run only warns.
-  plan.warnings.forEach((warning) => rec.warn(warning));
+  for (const input of analyses) {
+    const held = heldWarning(input);
+    if (held) rec.warn(held.message, { key: held.key, analysisId: input.analysis.id });
+  }
+  for (const { analysisId, why } of found.unavailableRedeliveries) rec.warn(unavailableRedelivery(analysisId, why), { analysisId });
   return {
     plan,
     candidates,
@@ -173,7 +174,7 @@ async function finishRound(
   rec: StepRecorder,
 ): Promise<string[]> {
   const limit = twoGateLimit(ctx.settings.concurrency);
-  const progress = ctx.progress(rec.logger, "uploading manifests");
+  const progress = ctx.progress.start(rec.logger, "uploading manifests");
   let done = 0;
   const uploaded = await Promise.all(
     verified.map((seen) =>

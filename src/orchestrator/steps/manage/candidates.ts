@@ -58,7 +58,7 @@ export async function selectCandidates(
     const folder = folders.get(analysis.id);
     if (folder instanceof OutputFolderNotFoundError) {
       // A SUCCEEDED analysis without outputs has nothing to deliver, now or later.
-      rec.warn(`${analysis.reference}: ${folder.message}; nothing to deliver`);
+      rec.warn(`${analysis.reference}: ${folder.message}; nothing to deliver`, { key: "no output folder: nothing to deliver", analysisId: analysis.id });
       withoutFolder.push({
         analysis,
         resumed,

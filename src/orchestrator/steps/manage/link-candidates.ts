@@ -99,7 +99,7 @@ export async function linkMissing(
     paths: batchIds.map((id) => paths.get(id) ?? ""),
   });
   const created = new Set<string>();
-  const progress = ctx.progress(ctx.logger, `linking ${ids.length} file(s)`);
+  const progress = ctx.progress.start(ctx.logger, `linking ${ids.length} file(s)`);
   let settled = 0;
   actions.assertHeld();
   try {
