@@ -10,6 +10,8 @@ type LogFormat = (typeof logFormats)[number];
 
 /** winston's key for the rendered line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for("message");
+/** winston's key for the level before colouring (triple-beam's LEVEL). */
+const LEVEL = Symbol.for("level");
 
 export interface LoggerOptions {
   redactor: SecretRedactor;
@@ -71,11 +73,10 @@ const minMessageLength = 80;
 export function fitMessage(message: string, budget: number): string {
   if (message.length <= budget) return message;
   const cutAt = (suffixLength: number) => Math.max(0, budget - suffixLength);
-  const listCut = message.lastIndexOf(", ", cutAt(24));
-  if (listCut > 0) {
-    const more = message.slice(listCut + 2).split(", ").length;
-    return `${message.slice(0, listCut)}, … (${more} more, see report)`;
-  }
+  const listCut = message.lastIndexOf(", ", cutAt(30));
+  const more = listCut > 0 ? message.slice(listCut + 2).split(", ").length : 0;
+  // One comma is prose ("…, see"); a list leaves at least two entries behind the cut.
+  if (more >= 2) return `${message.slice(0, listCut)}, … (${more} more, see report)`;
   const rest = message.length - cutAt(26);
   return `${message.slice(0, cutAt(26))}… (${rest} more characters)`;
 }
@@ -100,12 +101,18 @@ const textLine = winston.format.printf((info) => {
   const prefix = `${String(info.timestamp)} ${info.level}${scope} `;
   const budget = Math.max(minMessageLength, maxLineLength - prefix.length - fields.length);
   const stack = typeof info.stack === "string" ? `\n${info.stack}` : "";
-  return `${prefix}${fitMessage(message, budget)}${fields}${stack}`;
+  return `${prefix}${isError(info) ? message : fitMessage(message, budget)}${fields}${stack}`;
 });
+
+/**
+ * Errors are never cut: one ends a command or fails an item, and must say everything needed to fix
+ * it. They are few; the long lines were warnings and notices listing items.
+ */
+const isError = (info: winston.Logform.TransformableInfo): boolean => info[LEVEL] === "error";
 
 /** JSON lines keep their fields whole (machines read them); only the message is cut. */
 const fitJsonMessage = winston.format((info) => {
-  if (typeof info.message === "string") info.message = fitMessage(info.message, maxLineLength);
+  if (typeof info.message === "string" && !isError(info)) info.message = fitMessage(info.message, maxLineLength);
   return info;
 })();
 

@@ -64,13 +64,13 @@ export class ProgressBoard {
     this.repeat = options.repeat ?? everyMs;
   }
 
-  /** Until `end()`, a line on `logger` at least every heartbeatMs when there is no terminal. */
-  phase(logger: Logger, label: string): Phase {
+  /** Until `end()`, a line on `logger` (a step's: it names the step) at least every heartbeatMs when there is no terminal. */
+  phase(logger: Logger): Phase {
     if (this.tty) return { end: () => undefined };
     const startedAt = this.now();
     const stop = this.repeat(this.heartbeatMs, () => {
       const seconds = Math.round((this.now() - startedAt) / 1000);
-      logger.info(`${label}: still working after ${seconds} s${this.latest !== undefined ? ` (${this.latest})` : ""}`);
+      logger.info(`still working after ${seconds} s${this.latest !== undefined ? ` (${this.latest})` : ""}`);
     });
     return { end: stop };
   }

@@ -70,7 +70,9 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
     if (lock) {
       await checkStateWritable(paths, settings.managedTablePath);
       const removed = await removeStaleTempFiles(cycleTempTargets(paths, settings.managedTablePath));
-      if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left: ${removed.join(", ")}`);
+      // The count at info, each path at debug: a killed first cycle can leave a temporary file per manifest.
+      removed.forEach((path) => logger.debug(`removed ${path}`));
+      if (removed.length > 0) logger.info(`removed ${removed.length} temporary file(s) a killed cycle left beside the state's files`);
     }
     const fence = lock ? () => lock.assertHeld() : undefined;
     const journal = await openJournal(paths.journal, { readOnly: dryRun, now: clock, cyclesPath: paths.cycles, ...(fence ? { fence } : {}) });

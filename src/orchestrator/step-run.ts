@@ -34,7 +34,7 @@ export class StepRun {
   ): Promise<T | undefined> {
     const rec = new StepRecorder(name, this.ctx.logger, this.ctx.warnings);
     this.recorders.push(rec);
-    const phase = this.ctx.progress.phase(rec.logger, name);
+    const phase = this.ctx.progress.phase(rec.logger);
     try {
       return await this.runStep(rec, skipBecause, body, options);
     } finally {

@@ -46,7 +46,7 @@ export class WarningGate {
     const key = `${this.pairKey}|${step}|${options.key ?? defaultKey(message)}`;
     const due = this.memory?.shouldLog(key, options.fingerprint ?? key, this.now) ?? true;
     if (due) logger.warn(message, options.fields);
-    else logger.debug(`${message} (logged at most once a day while it lasts; every cycle's report has it)`, options.fields);
+    else logger.debug(`repeated (logged once a day): ${message}`, options.fields);
   }
 
   /**

@@ -154,7 +154,9 @@ describe("every FASTQ form", () => {
     expect(plan.out).toMatch(/skip .*no recognisable MGI FASTQ; held from archive and delete/);
     const run = await cli(["run", ...narrow]);
     expect(run.code).toBe(0);
-    expect(run.err).toContain(`no MGI FASTQ in ${a1.reference} (saw no recognisable FASTQ at all)`);
+    // The log says how many and where; the cycle report and the journal have the analysis and why.
+    expect(run.err).toMatch(/warn \[manageNew\] no MGI FASTQ matching fastq_pattern: held \(widen it or run mark-managed\): \d+ analys[ie]s, see reports\/\S+\.json/);
+    expect((await journal()).undeliverable[a1.id]?.detail).toContain(`no MGI FASTQ in ${a1.reference} (saw no recognisable FASTQ at all)`);
     expect(await managed()).not.toContain("a0000001");
     expect((await journal()).undeliverable[a1.id]?.reason).toBe("no-fastq");
   });

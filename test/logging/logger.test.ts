@@ -107,6 +107,8 @@ describe("logging/logger createLogger", () => {
     expect((shown?.[1] ?? "").split(", ").length + Number(shown?.[2])).toBe(names.length);
     expect(plain).toMatch(/x… \(\d+ more characters\)$/);
     expect(fitMessage("short, list", 200)).toBe("short, list");
+    // One comma is prose, not a list.
+    expect(fitMessage(`held: 53 analyses, see ${"r".repeat(100)}`, 60)).toMatch(/^held: 53 analyses, see r+… \(\d+ more characters\)$/);
   });
 
   it("carries the cycle, pair, step and analysis as JSON fields, and keeps them out of the text line's message", async () => {
@@ -186,7 +188,7 @@ describe("logging/progress ProgressBoard", () => {
       return () => void (timer.stopped = true);
     };
     const board = new ProgressBoard({ isTTY: false, now: () => clock, repeat });
-    const phase = board.phase(logger, "manageNew");
+    const phase = board.phase(logger.child({ step: "manageNew" }));
     expect(ticks.map((t) => t.ms)).toEqual([10_000]);
     clock += 10_000;
     ticks[0]?.tick();
@@ -199,8 +201,8 @@ describe("logging/progress ProgressBoard", () => {
     await closeLogger(logger);
     const lines = log.text().trim().split("\n");
     expect(lines.map((line) => line.replace(/^\S+ /, ""))).toEqual([
-      "info manageNew: still working after 10 s",
-      "info manageNew: still working after 20 s (linking 25 file(s): 5/25)",
+      "info [manageNew] still working after 10 s",
+      "info [manageNew] still working after 20 s (linking 25 file(s): 5/25)",
       "info linking 25 file(s): 25 linked, 0 not",
     ]);
     expect(ticks[0]?.stopped).toBe(true);
@@ -209,7 +211,7 @@ describe("logging/progress ProgressBoard", () => {
   it("starts no heartbeat on a terminal, whose live line shows the work", () => {
     let started = 0;
     const board = new ProgressBoard({ isTTY: true, stream: captureStream(true).stream, repeat: () => ((started += 1), () => undefined) });
-    board.phase(createLogger({ redactor: new SecretRedactor(), console: false }), "listAnalyses").end();
+    board.phase(createLogger({ redactor: new SecretRedactor(), console: false })).end();
     expect(started).toBe(0);
   });
 });

@@ -62,7 +62,7 @@ describe("state directory hygiene", () => {
     const after = await listing();
     for (const file of left) expect(after).not.toContain(file);
     expect(after).toEqual(expect.arrayContaining([...kept, "analyses_managed_table.txt.4242", "journal.json"]));
-    expect(sink.text).toContain(`removed ${left.length} temporary file(s) a killed cycle left: `);
+    expect(sink.text).toContain(`removed ${left.length} temporary file(s) a killed cycle left beside the state's files`);
     expect(sink.text).toContain(join(statePaths(state.dir).root, "journal.json.3120437951"));
   });
 });
