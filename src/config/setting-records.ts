@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { logFormats, logLevels } from "../logging/logger.js";
+import { logConsoleModes, logFormats, logLevels } from "../logging/logger.js";
 import { patternSchema } from "./pattern.js";
 import {
   daysOrOff,
@@ -331,6 +331,15 @@ export const settingRecords = {
     description: "text or json",
     expects: "one of text, json",
     example: "json",
+  },
+  logConsole: {
+    name: "log_console",
+    schema: z.enum(logConsoleModes),
+    default: "all",
+    valueName: "lines",
+    description: "log lines also on stderr: all, warnings (and errors) or none; the log file gets all of them",
+    expects: "one of all, warnings, none",
+    example: "none",
   },
   keepReportsDays: {
     name: "keep_reports_days",

@@ -7,6 +7,8 @@ export const logLevels = ["error", "warn", "info", "debug"] as const;
 type LogLevel = (typeof logLevels)[number];
 export const logFormats = ["text", "json"] as const;
 type LogFormat = (typeof logFormats)[number];
+/** Which lines the console gets besides the log file (`--log_console`). */
+export const logConsoleModes = ["all", "warnings", "none"] as const;
 
 /** winston's key for the rendered line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for("message");
@@ -17,8 +19,11 @@ export interface LoggerOptions {
   redactor: SecretRedactor;
   level?: LogLevel;
   format?: LogFormat;
-  /** Console output; `false` for none. Colour defaults to whether the stream is a TTY. */
-  console?: false | { stream?: Writable & { isTTY?: boolean }; colors?: boolean };
+  /**
+   * Console output; `false` for none. Colour defaults to whether the stream is a TTY; `level` (at most
+   * the logger's) keeps the console quieter than the file.
+   */
+  console?: false | { stream?: Writable & { isTTY?: boolean }; colors?: boolean; level?: LogLevel };
   /** Size-rotated log file, normally `<state>/orchestrator.log`. */
   file?: { path: string; maxSizeBytes?: number; maxFiles?: number };
 }
@@ -140,7 +145,10 @@ export function createLogger(options: LoggerOptions): winston.Logger {
   if (options.console !== false) {
     const stream = options.console?.stream ?? process.stdout;
     const colors = options.console?.colors ?? (stream as { isTTY?: boolean }).isTTY === true;
-    transports.push(new winston.transports.Stream({ stream, format: transportFormat(redactor, format, colors) }));
+    const consoleLevel = options.console?.level;
+    transports.push(
+      new winston.transports.Stream({ stream, format: transportFormat(redactor, format, colors), ...(consoleLevel ? { level: consoleLevel } : {}) }),
+    );
   }
   if (options.file) {
     const { path, maxSizeBytes, maxFiles } = { ...fileDefaults, ...options.file };
