@@ -12,7 +12,10 @@ const memorySchema = z.strictObject({
 });
 type MemoryData = z.infer<typeof memorySchema>;
 
-/** A warning that goes on is logged again after this long, so a daily look at the log still sees it. */
+/**
+ * A warning that goes on is logged again after this long, so a daily look at the log still sees it.
+ * @internal exported for the tests
+ */
 export const warningRepeatMs = 86_400_000;
 
 /**
