@@ -93,14 +93,17 @@ describe("logging/logger createLogger", () => {
     expect(typeof entry.timestamp).toBe("string");
   });
 
-  it("cuts a long message so that no text line exceeds 200 characters, saying how many list entries it left out", async () => {
+  it("cuts a long message (not an error's) so that no text line exceeds 200 characters, saying how many list entries it left out", async () => {
     const console = captureStream();
     const logger = createLogger({ redactor: new SecretRedactor(), console });
     const names = Array.from({ length: 60 }, (_, i) => `SAMPLE-${i}_S${i}_L001_R1_001.fastq.gz`);
     logger.child({ step: "manageNew" }).warn(`saw ${names.length} FASTQs: ${names.join(", ")}`, { analysisId: "a0000003" });
     logger.info("x".repeat(500));
+    logger.error(`cannot go on: ${"z".repeat(300)} — fix it with --flag`);
     await closeLogger(logger);
-    const [list, plain] = console.text().trim().split("\n");
+    const [list, plain, error] = console.text().trim().split("\n");
+    // An error is never cut: it must say how to fix it.
+    expect(error).toMatch(/z{300} — fix it with --flag$/);
     for (const line of [list, plain]) expect(line?.length).toBeLessThanOrEqual(maxLineLength);
     const shown = /FASTQs: (.*), … \((\d+) more, see report\) analysisId=a0000003$/.exec(list ?? "");
     expect(shown).not.toBeNull();
