@@ -1,4 +1,4 @@
-import { ConfigError, loadSettings, pairLabel, settingsSecrets, sourcesLine, type FlagInput, type Settings } from "../config/index.js";
+import { ConfigError, loadSettings, pairLabel, settingsSecrets, sourcesLines, type FlagInput, type Settings } from "../config/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
 import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
@@ -45,7 +45,7 @@ export async function runCycles(
     if (watching) watching.lastLoaded = loaded.settings;
     loaded.warnings.forEach((warning) => logger.warn(warning));
     loaded.overrides.forEach((warning) => logging.logOnce("warn", warning));
-    loaded.sources.forEach((sources) => logging.logOnce("debug", sourcesLine(sources)));
+    loaded.sources.forEach((sources) => sourcesLines(sources).forEach((line) => logging.logOnce("debug", line)));
     for (const settings of loaded.settings) settingsSecrets(settings).forEach((secret) => redactor.add(secret));
     for (const settings of loaded.settings) {
       if (loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);

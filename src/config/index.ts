@@ -7,7 +7,7 @@ export { settingFlags } from "./setting-views.js";
 export type { SettingFlag } from "./setting-views.js";
 export type { ProjectRef } from "./value-schemas.js";
 export type { UserPattern } from "./user-pattern.js";
-export { sourceLines, sourcesLine } from "./setting-sources.js";
+export { sourceLines, sourcesLines } from "./setting-sources.js";
 export type { SettingSource } from "./setting-sources.js";
 export { environmentVariables } from "./environment.js";
 export type { Environment } from "./environment.js";

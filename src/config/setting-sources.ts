@@ -27,9 +27,9 @@ export function settingSources(merged: MergedDraft): SettingSource[] {
 const where = (source: SettingSource): string => `${source.source}${source.kind === undefined ? "" : ` (${source.kind})`}`;
 
 /** One line for the start-up debug log: names and sources, no values. */
-export function sourcesLine(sources: readonly SettingSource[]): string {
-  const set = sources.map((source) => `${source.name} from ${where(source)}`);
-  return `settings not at their defaults: ${set.length === 0 ? "none" : set.join(", ")}`;
+export function sourcesLines(sources: readonly SettingSource[]): string[] {
+  // One line each: all of them on one line made it longer than a log line may be.
+  return [`settings not at their defaults: ${sources.length}`, ...sources.map((source) => `setting ${source.name} from ${where(source)}`)];
 }
 
 /** One line per setting for doctor: name, value (never a secret's) and source. */
@@ -42,5 +42,5 @@ export function sourceLines(sources: readonly SettingSource[]): string[] {
 
 /** The warning for an environment variable hiding a config-file value: both named, neither value shown. */
 export function overrideWarning(override: EnvironmentOverride): string {
-  return `${override.variable} overrides ${override.configEntry}: the environment wins; unset the variable or remove the key, whichever is stale`;
+  return `${override.variable} overrides ${override.configEntry} (the environment wins): unset the stale one`;
 }

@@ -43,6 +43,7 @@ describe("config/load-settings precedence", () => {
       linkDeadlineMs: 900_000,
       logLevel: "info",
       logFormat: "text",
+      logConsole: "all",
       requeueFailed: false,
       maxRequeues: 1,
       maxRequeuesPerCycle: 3,
@@ -277,7 +278,7 @@ describe("config/load-settings loadLocalSettings", () => {
   it("resolves the state directory and logging without any credential", async () => {
     const local = await loadLocalSettings(box.input({ state_dir: "st", log_format: "json" }));
     expect(local).toEqual([
-      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", dryRun: false, metricsHost: "127.0.0.1" },
+      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", logConsole: "all", dryRun: false, metricsHost: "127.0.0.1" },
     ]);
   });
 });

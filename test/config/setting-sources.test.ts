@@ -33,8 +33,8 @@ describe("config/setting sources", () => {
     const env = { ICA_ORCHESTRATOR_STATE_DIR: "env-state", ICA_BASE_URL: "https://ica.illumina.com" };
     const { overrides } = await box.load({ ...projects, config: "lab.json" }, env);
     expect(overrides).toEqual([
-      `ICA_BASE_URL overrides config ${config} server_url: the environment wins; unset the variable or remove the key, whichever is stale`,
-      `ICA_ORCHESTRATOR_STATE_DIR overrides config ${config} state_dir: the environment wins; unset the variable or remove the key, whichever is stale`,
+      `ICA_BASE_URL overrides config ${config} server_url (the environment wins): unset the stale one`,
+      `ICA_ORCHESTRATOR_STATE_DIR overrides config ${config} state_dir (the environment wins): unset the stale one`,
     ]);
   });
 
