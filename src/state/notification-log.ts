@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import type { StatePaths } from "./state-dir.js";
+import { readStateFile } from "./state-file.js";
 
 const logSchema = z.strictObject({
   version: z.literal(1),
@@ -28,25 +28,11 @@ export class NotificationLog {
   ) {}
 
   static async open(path: string): Promise<{ log: NotificationLog; warning?: string }> {
-    const fresh = (problem?: string) => ({
-      log: new NotificationLog(path, { version: 1, sent: {} }),
+    const { data, problem } = await readStateFile(path, logSchema);
+    return {
+      log: new NotificationLog(path, data ?? { version: 1, sent: {} }),
       ...(problem ? { warning: `${path} ${problem}: starting it afresh, so alerts may repeat once` } : {}),
-    });
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return code === "ENOENT" ? fresh() : fresh(`cannot be read (${code})`);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      return fresh(`is not JSON (${(error as Error).message})`);
-    }
-    const parsed = logSchema.safeParse(raw);
-    return parsed.success ? { log: new NotificationLog(path, parsed.data) } : fresh("has an unknown shape");
+    };
   }
 
   lastSent(key: string): Date | undefined {

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { writeFileFenced, type Fence } from "./fenced-write.js";
+import { readStateFile } from "./state-file.js";
 
 const memorySchema = z.strictObject({
   version: z.literal(1),
@@ -34,25 +34,11 @@ export class WarningMemory {
   ) {}
 
   static async open(path: string): Promise<{ memory: WarningMemory; problem?: string }> {
-    const fresh = (problem?: string) => ({
-      memory: new WarningMemory(path, { version: 1, warnings: {} }),
+    const { data, problem } = await readStateFile(path, memorySchema);
+    return {
+      memory: new WarningMemory(path, data ?? { version: 1, warnings: {} }),
       ...(problem ? { problem: `${path} ${problem}: starting it afresh, so each warning is logged once more` } : {}),
-    });
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return code === "ENOENT" ? fresh() : fresh(`cannot be read (${code})`);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      return fresh(`is not JSON (${(error as Error).message})`);
-    }
-    const parsed = memorySchema.safeParse(raw);
-    return parsed.success ? { memory: new WarningMemory(path, parsed.data) } : fresh("has an unknown shape");
+    };
   }
 
   /**

@@ -6,7 +6,6 @@ import type { SourceAnalysis } from "./new-analyses.js";
 import type { ManifestName } from "./redelivery.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
 
-/** @internal exported for the tests */
 export interface ManageAnalysisPlanInput {
   analysis: Pick<SourceAnalysis, "id" | "reference">;
   selection: FastqSelection;
