@@ -1,11 +1,12 @@
+import { createHash } from "node:crypto";
 import type { Logger } from "winston";
 import type { WarningMemory } from "../state/index.js";
 
 /** How a step's warning is told apart from others across cycles, and what it is about. */
 export interface WarningOptions {
   /**
-   * What the warning is, the same every cycle (no counts, ids or names): "held: no MGI FASTQ". By
-   * default the message with its numbers and ids blanked.
+   * What the warning is, the same every cycle (no counts, ids or names): "no MGI FASTQ matching
+   * fastq_pattern: held". By default the message with its numbers and ids blanked.
    */
   key?: string;
   /**
@@ -35,7 +36,7 @@ export class WarningGate {
   constructor(
     private readonly memory: WarningMemory | undefined,
     /** Prefix of this pair's keys in the memory. */
-    readonly pairKey: string,
+    private readonly pairKey: string,
     private readonly now: Date,
     /** Where the cycle's lists end up: "reports/<cycle>.json", or the plan in a dry run. */
     readonly reportHint: string,
@@ -56,7 +57,9 @@ export class WarningGate {
   warnGroup(logger: Logger, step: string, key: string, items: ReadonlyArray<{ message: string; analysisId: string }>): void {
     const ids = items.map((item) => item.analysisId);
     const count = items.length === 1 ? "1 analysis" : `${items.length} analyses`;
-    this.warn(logger, step, `${key}: ${count}, see ${this.reportHint}`, { key, fingerprint: [...ids].sort().join(","), fields: idsField(ids) });
+    // A digest of the set: thousands of held analyses would otherwise make warnings.json megabytes.
+    const fingerprint = createHash("sha256").update([...ids].sort().join(",")).digest("hex").slice(0, 32);
+    this.warn(logger, step, `${key}: ${count}, see ${this.reportHint}`, { key, fingerprint, fields: idsField(ids) });
   }
 
   /** Writes the memory (not in a dry run); a failure only means warnings are logged once more. */
