@@ -41,7 +41,7 @@ describe("orchestrator/warning-gate", () => {
     const changed = await cycle(20, steady(["a", "b", "c"]));
     expect(changed).toHaveLength(1);
     expect(changed[0]).toMatch(/\[manageNew\] no MGI FASTQ matching fastq_pattern: held: 3 analyses, see reports\/x\.json$/);
-    expect(await cycle(24 * 60, steady(["a", "b", "c"]))).toHaveLength(2);
+    expect(await cycle(20 + 24 * 60, steady(["a", "b", "c"]))).toHaveLength(2);
   });
 
   it("logs every warning without a memory (a dry run)", async () => {
