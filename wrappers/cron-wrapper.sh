@@ -4,12 +4,16 @@
 # Overlap is handled by the tool's own lock in the state directory: a cycle that finds another one running
 # exits 0 with a one-line message, so this wrapper needs no flock of its own. All arguments are passed to
 # `ica-orchestrator run` unchanged, so the original tool's flags (--source_project_name ..., --dry_run) work.
+# The tool's full log is orchestrator.log in its state directory; cron.log only gets the cycle's summary and its
+# warnings and errors (--log_console warnings, which an argument of your own overrides), and it is kept to
+# about two times ICA_ORCHESTRATOR_CRON_LOG_BYTES (the current file and one older, cron.log.1).
 #
 # Environment:
 #   ICA_ORCHESTRATOR_BIN       the command to run (default: ica-orchestrator on PATH, else in the bin/ of
 #                              `npm prefix -g`, wherever npm installed it: /usr, /usr/local, ~/.npm-global, nvm)
 #   ICA_ORCHESTRATOR_CRON_LOG  file collecting the cycle's output (default: ~/.ica-orchestrator/cron.log);
 #                              the tool's own log is orchestrator.log in its state directory
+#   ICA_ORCHESTRATOR_CRON_LOG_BYTES  size past which cron.log is moved to cron.log.1 (default 1048576)
 # Every variable the tool reads (ICA_API_KEY_FILE, ICA_ORCHESTRATOR_CONFIG, ICA_ORCHESTRATOR_STATE_DIR, ...)
 # passes through. Exit status: the tool's (0 done or skipped, 1 failures, 2 configuration), 2 if not installed.
 set -euo pipefail
@@ -36,6 +40,10 @@ find_bin() {
 }
 
 mkdir -p "$(dirname "${log}")"
+# Bounded: one older generation is kept, so the file never grows without end under cron.
+if [ -f "${log}" ] && [ "$(wc -c <"${log}")" -gt "${ICA_ORCHESTRATOR_CRON_LOG_BYTES:-1048576}" ]; then
+  mv -f "${log}" "${log}.1"
+fi
 stamp() { date -u +%FT%TZ; }
 bin="$(find_bin)"
 if [ -z "${bin}" ]; then
@@ -44,7 +52,7 @@ if [ -z "${bin}" ]; then
 fi
 
 status=0
-"${bin}" run "$@" >>"${log}" 2>&1 || status=$?
+"${bin}" run --log_console warnings "$@" >>"${log}" 2>&1 || status=$?
 if [ "${status}" -ne 0 ]; then
   echo "$(stamp) cron-wrapper: cycle exited with status ${status}; see orchestrator.log in the state directory" >>"${log}"
 fi

@@ -86,9 +86,25 @@ describe("wrappers", () => {
       const log = join(dir, "logs", "cron.log");
       const args = ["--source_project_name", "BSSH Runs 2025", "--destination-project-name", "MGI_Delivery", "--dry_run", "--protect", "*_KEEP*"];
       await run(join(wrappers, "cron-wrapper.sh"), args, { env: { PATH: process.env.PATH, HOME: dir, ICA_ORCHESTRATOR_BIN: fake.bin, ICA_ORCHESTRATOR_CRON_LOG: log } });
-      expect(await fake.argv()).toEqual(["run", ...args]);
+      // Only warnings reach cron.log: orchestrator.log has the rest. Later flags win, so an operator can override it.
+      expect(await fake.argv()).toEqual(["run", "--log_console", "warnings", ...args]);
       expect(await readFile(log, "utf8")).toBe("cycle output\n");
       await parseWithCli(await fake.argv());
+    });
+  });
+
+  it("cron-wrapper keeps cron.log bounded: past the size it becomes cron.log.1, replacing the older one", async () => {
+    await inTemp(async (dir) => {
+      const fake = await recordingBin(dir);
+      const log = join(dir, "cron.log");
+      const env = { PATH: process.env.PATH, HOME: dir, ICA_ORCHESTRATOR_BIN: fake.bin, ICA_ORCHESTRATOR_CRON_LOG: log, ICA_ORCHESTRATOR_CRON_LOG_BYTES: "20" };
+      await writeFile(`${log}.1`, "oldest\n");
+      await writeFile(log, "an older cycle's output, over 20 bytes\n");
+      await run(join(wrappers, "cron-wrapper.sh"), [], { env });
+      expect(await readFile(`${log}.1`, "utf8")).toBe("an older cycle's output, over 20 bytes\n");
+      expect(await readFile(log, "utf8")).toBe("cycle output\n");
+      await run(join(wrappers, "cron-wrapper.sh"), [], { env });
+      expect(await readFile(log, "utf8")).toBe("cycle output\ncycle output\n");
     });
   });
 
@@ -127,7 +143,7 @@ describe("wrappers", () => {
       await chmod(join(tools, "npm"), 0o755);
       const env = { PATH: `${tools}:/usr/bin:/bin`, HOME: dir };
       await run(join(wrappers, "cron-wrapper.sh"), ["--dry_run"], { env });
-      expect(await fake.argv()).toEqual(["run", "--dry_run"]);
+      expect(await fake.argv()).toEqual(["run", "--log_console", "warnings", "--dry_run"]);
 
       const noNpm = await run(join(wrappers, "cron-wrapper.sh"), [], { env: { ...env, PATH: "/usr/bin:/bin" } }).catch((error: unknown) => error);
       expect(exitOf(noNpm)).toBe(2);
