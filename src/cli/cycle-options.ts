@@ -14,6 +14,8 @@ function option(flag: SettingFlag, name: string): Option {
 export interface CycleOptionsChoice {
   /** Options the command fixes itself (`plan` is always a dry run). */
   omit?: readonly string[];
+  /** The only setting options the command takes (`download` needs no BaseSpace token, no lifecycle). */
+  only?: readonly string[];
 }
 
 /**
@@ -23,10 +25,11 @@ export interface CycleOptionsChoice {
  */
 export function addCycleOptions(command: Command, choice: CycleOptionsChoice = {}): Command {
   const omit = new Set(choice.omit ?? []);
+  const only = choice.only === undefined ? undefined : new Set(choice.only);
   const { config } = configLocations;
   command.option(`--${config.flag} <${config.valueName}>`, `${config.description} (or ${config.env})`);
   for (const flag of settingFlags) {
-    if (omit.has(flag.flag)) continue;
+    if (omit.has(flag.flag) || (only !== undefined && !only.has(flag.flag))) continue;
     command.addOption(option(flag, flag.flag));
     if (kebab(flag.flag) !== flag.flag) command.addOption(option(flag, kebab(flag.flag)).hideHelp());
   }

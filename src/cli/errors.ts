@@ -1,5 +1,6 @@
 import { CommanderError } from "commander";
 import { MetricsServeError } from "../metrics/index.js";
+import { DownloadInputError } from "../modules/data-transfer/index.js";
 import { cycleConfigurationErrors } from "../orchestrator/index.js";
 import { FixtureError } from "../simulator/fixtures/resolve.js";
 import { LockHeldError, ManagedTableError, StateDirError } from "../state/index.js";
@@ -20,6 +21,7 @@ const configurationErrors = [
   ManagedTableError,
   FixtureError,
   MetricsServeError,
+  DownloadInputError,
 ] as const;
 
 export interface ErrorOutcome {

@@ -3,6 +3,7 @@ import type { CommandScope } from "./command-scope.js";
 import { ackCommand } from "./commands/ack.js";
 import { demoCommand } from "./commands/demo.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { downloadCommand } from "./commands/download.js";
 import { healthCommand } from "./commands/health.js";
 import { markManagedCommand } from "./commands/mark-managed.js";
 import { redeliverCommand } from "./commands/redeliver.js";
@@ -32,6 +33,7 @@ export function createProgram(scope: CommandScope): Command {
     ["check credentials, scopes and projects", "ica-orchestrator doctor --config lab.json"],
     ["what a cycle would do, then one cycle", "ica-orchestrator plan --config lab.json && ica-orchestrator run --config lab.json"],
     ["a cycle every 10 minutes until stopped", "ica-orchestrator watch --config lab.json"],
+    ["a recipient: download and verify what a manifest lists", "ica-orchestrator download RUN42.download_manifest.csv --dest ./RUN42"],
   ]);
   const commands = [
     runCommand,
@@ -42,6 +44,7 @@ export function createProgram(scope: CommandScope): Command {
     releaseCommand,
     markManagedCommand,
     redeliverCommand,
+    downloadCommand,
     doctorCommand,
     ackCommand,
     demoCommand,

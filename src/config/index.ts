@@ -1,4 +1,4 @@
-export { loadSettings, loadLocalSettings } from "./load-settings.js";
+export { loadSettings, loadLocalSettings, loadTransferSettings } from "./load-settings.js";
 export type { LoadSettingsInput } from "./load-settings.js";
 export { settingsSchema, settingDefaults, settingsSecrets, pairLabel } from "./settings.js";
 export type { Settings, LocalSettings, SettingsDraft } from "./settings.js";

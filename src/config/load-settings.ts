@@ -14,8 +14,10 @@ import {
   localSettingsSchema,
   settingsSchema,
   settingsShape,
+  transferSettingsSchema,
   type LocalSettings,
   type Settings,
+  type TransferSettings,
 } from "./settings.js";
 
 export interface LoadSettingsInput {
@@ -121,9 +123,24 @@ export async function loadSettings(input: LoadSettingsInput): Promise<LoadedSett
  * secret file. Several pairs may share one state directory, so this returns one per cycle too.
  */
 export async function loadLocalSettings(input: LoadSettingsInput): Promise<LocalSettings[]> {
+  return loadPicked(input, localSettingsSchema, Object.keys(localSettingsSchema.in.shape) as SettingKey[]);
+}
+
+/**
+ * What `download` needs (ICA key, server, destination project if given), with the same precedence;
+ * reads no BaseSpace file and needs no source project. The key and server are the same for every
+ * pair of a config file; the destination is left out when the pairs name different ones.
+ */
+export async function loadTransferSettings(input: LoadSettingsInput): Promise<TransferSettings> {
+  const [first, ...others] = await loadPicked(input, transferSettingsSchema, Object.keys(transferSettingsSchema.shape) as SettingKey[]);
+  if (!first) throw new ConfigError("no settings to load");
+  const same = others.every((other) => JSON.stringify(other.destination) === JSON.stringify(first.destination));
+  return same ? first : { apiKey: first.apiKey, icaBaseUrl: first.icaBaseUrl };
+}
+
+async function loadPicked<S extends z.ZodType>(input: LoadSettingsInput, schema: S, keys: SettingKey[]): Promise<z.output<S>[]> {
   const { cycles } = await resolveLayers(input);
-  const keys = Object.keys(localSettingsSchema.in.shape) as SettingKey[];
-  const local: LocalSettings[] = [];
-  for (const layers of cycles) local.push((await validated(localSettingsSchema, layers, keys)).data);
-  return local;
+  const picked: z.output<S>[] = [];
+  for (const layers of cycles) picked.push((await validated(schema, layers, keys)).data);
+  return picked;
 }

@@ -78,6 +78,15 @@ export const localSettingsSchema = settingsShape
   }));
 export type LocalSettings = z.output<typeof localSettingsSchema>;
 
+/**
+ * What `download` needs: an ICA key and server, and the destination project when the manifest is
+ * read from ICA. The same field schemas, picked; the destination may be absent.
+ */
+export const transferSettingsSchema = settingsShape
+  .pick({ apiKey: true, icaBaseUrl: true })
+  .extend({ destination: settingsShape.shape.destination.optional() });
+export type TransferSettings = z.output<typeof transferSettingsSchema>;
+
 /** What the merged layers provide before validation (values may still be strings). */
 export type SettingsDraft = z.input<typeof settingsSchema>;
 /** The complete, validated settings of one cycle. */

@@ -12,7 +12,6 @@ export interface CreatedFile {
 /**
  * The file at exactly this path. ICA's exact-path filter ignores case and can return several files that
  * differ only in case (spec, filePathMatchMode), so the case is compared here.
- * @internal exported for the tests
  */
 export async function findFileByPath(ica: IcaClient, projectId: string, path: string): Promise<IcaData | undefined> {
   const matches = ica.listData(projectId, { filePath: [path], filePathMatchMode: "FULL_CASE_INSENSITIVE", type: "FILE" });

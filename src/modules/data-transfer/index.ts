@@ -5,3 +5,4 @@ export * from "./linking.js";
 export * from "./poll.js";
 export * from "./presigned-transfer.js";
 export * from "./two-gate-limit.js";
+export * from "./download/index.js";

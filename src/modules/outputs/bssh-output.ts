@@ -8,7 +8,6 @@ const defaultMaxDownloadBytes = 1024 * 1024;
 /**
  * Content of a small file: `:createDownloadUrl` then a GET of the presigned URL (no API key sent there).
  * The size is checked first so a mistaken id cannot pull gigabytes into memory.
- * @internal exported for the tests
  */
 export async function downloadSmallFile(
   ica: IcaClient,

@@ -1,0 +1,182 @@
+import { open, rename, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import type { LimitFunction } from "p-limit";
+import { parseChecksum, verifyChecksum, type Verification } from "./checksum.js";
+import { DownloadUrl } from "./download-url.js";
+import { readPartsDone, readStamp, recordPartDone, removeState, startPartsLog, statePaths, writeStamp, type FileIdentity } from "./file-state.js";
+import { getRangeInto, TransientTransferError, UrlRefusedError } from "./ranged-get.js";
+
+/** A file to fetch: where it goes, what it must be, and how to get a URL for it. */
+export interface FileTarget {
+  fileName: string;
+  dataId: string;
+  size: number;
+  /** As ICA gives it (objectETag): an MD5, a multipart ETag, or "" when there is none. */
+  checksum: string;
+  createUrl: () => Promise<string>;
+}
+
+export interface TransferOptions {
+  dest: string;
+  /** Bytes per ranged GET; also what a resume may fetch again per part that was in flight. */
+  partSize: number;
+  /** Shared by every file: how many ranged GETs are in flight at once. */
+  gate: LimitFunction;
+  signal: AbortSignal;
+  /** Bytes done, as each part completes or is found done on disk (progress display). */
+  onBytes: (bytes: number) => void;
+  /** Tries of a part that fails transiently (reset, stall, 5xx, short body) before the file fails. */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type FileOutcome =
+  | { status: "present"; method: string }
+  | { status: "verified"; method: string; fetchedBytes: number; urlRefreshes: number; redownloaded?: string }
+  | { status: "failed"; why: string; fetchedBytes: number };
+
+const defaultAttempts = 5;
+const backoffMs = (attempt: number): number => Math.min(8_000, 250 * 2 ** attempt);
+
+/**
+ * One manifest file into `<dest>/<name>`: kept when it is already there and verified; otherwise
+ * fetched in ranged parts into `.ica-download/<name>.partial` (continuing from the parts a killed
+ * run finished), verified against ICA's size and checksum, then renamed into place. A file that
+ * fails verification is fetched once more from scratch, then reported.
+ */
+export async function downloadFile(target: FileTarget, options: TransferOptions): Promise<FileOutcome> {
+  const final = join(options.dest, target.fileName);
+  const paths = statePaths(options.dest, target.fileName);
+  const present = await presentCheck(final, paths.stamp, target);
+  if (present.ok) return { status: "present", method: present.method };
+
+  const url = new DownloadUrl(target.createUrl);
+  let fetchedBytes = 0;
+  const fetchAndVerify = async (): Promise<Verification> => {
+    fetchedBytes += await fetchParts(target, paths, url, options);
+    return verifyAt(paths.partial, target);
+  };
+  try {
+    let verification = await fetchAndVerify();
+    const firstFailure = verification.ok ? undefined : verification.why;
+    if (!verification.ok) {
+      await removeState([paths.partial, paths.parts]);
+      verification = await fetchAndVerify();
+    }
+    if (!verification.ok) {
+      await removeState([paths.partial, paths.parts]);
+      return { status: "failed", why: `${verification.why} (downloaded twice; the first time: ${firstFailure ?? "?"})`, fetchedBytes };
+    }
+    await rename(paths.partial, final);
+    const { mtimeMs } = await stat(final);
+    await writeStamp(paths.stamp, { dataId: target.dataId, size: target.size, checksum: target.checksum, method: verification.method, mtimeMs });
+    await removeState([paths.parts]);
+    return {
+      status: "verified",
+      method: verification.method,
+      fetchedBytes,
+      urlRefreshes: url.refreshes,
+      ...(firstFailure !== undefined ? { redownloaded: firstFailure } : {}),
+    };
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    return { status: "failed", why: error instanceof Error ? error.message : String(error), fetchedBytes };
+  }
+}
+
+/** A file already at its place: verified earlier (unchanged since), or verified now. */
+async function presentCheck(final: string, stampPath: string, target: FileTarget): Promise<Verification> {
+  const info = await stat(final).catch(() => undefined);
+  if (!info?.isFile() || info.size !== target.size) return { ok: false, why: "absent" };
+  const stamp = await readStamp(stampPath);
+  if (stamp && stamp.dataId === target.dataId && stamp.size === target.size && stamp.checksum === target.checksum && stamp.mtimeMs === info.mtimeMs) {
+    return { ok: true, method: stamp.method };
+  }
+  const verification = await verifyChecksum(final, target.size, parseChecksum(target.checksum));
+  if (verification.ok) {
+    await writeStamp(stampPath, { dataId: target.dataId, size: target.size, checksum: target.checksum, method: verification.method, mtimeMs: info.mtimeMs });
+  }
+  return verification;
+}
+
+async function verifyAt(path: string, target: FileTarget): Promise<Verification> {
+  const { size } = await stat(path);
+  if (size !== target.size) return { ok: false, why: `${size} bytes on disk, ICA lists ${target.size}` };
+  return verifyChecksum(path, target.size, parseChecksum(target.checksum));
+}
+
+/** Fetches the parts not done yet into the partial file; resolves to the bytes fetched. */
+async function fetchParts(
+  target: FileTarget,
+  paths: ReturnType<typeof statePaths>,
+  url: DownloadUrl,
+  options: TransferOptions,
+): Promise<number> {
+  const identity: FileIdentity = { dataId: target.dataId, size: target.size, checksum: target.checksum, partSize: options.partSize };
+  let done = await readPartsDone(paths.parts, identity);
+  const partialExists = await stat(paths.partial).then((info) => info.size === target.size, () => false);
+  if (!partialExists) done = new Set();
+  if (done.size === 0) await startPartsLog(paths.parts, identity);
+  // Parts a killed run finished count as done, for the progress display.
+  for (const part of done) options.onBytes(Math.min(options.partSize, target.size - part * options.partSize));
+  const handle = await open(paths.partial, done.size === 0 ? "w" : "r+");
+  // One failed part stops the file's other parts: the file is reported, nothing more is fetched for it.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  let fetched = 0;
+  try {
+    await handle.truncate(target.size);
+    const count = Math.max(1, Math.ceil(target.size / options.partSize));
+    const todo = Array.from({ length: count }, (_, part) => part).filter((part) => !done.has(part));
+    const fetchOne = async (part: number): Promise<void> => {
+      signal.throwIfAborted();
+      const start = part * options.partSize;
+      const end = Math.min(target.size, start + options.partSize) - 1;
+      await fetchRange(url, { start, end, total: target.size }, handle, signal, options);
+      await recordPartDone(paths.parts, part);
+      fetched += end - start + 1;
+      options.onBytes(end - start + 1);
+    };
+    const parts = todo.map((part) => options.gate(() => fetchOne(part)));
+    try {
+      await Promise.all(parts);
+    } catch (error) {
+      stop.abort(error);
+      await Promise.allSettled(parts);
+      throw error;
+    }
+  } finally {
+    await handle.close();
+  }
+  return fetched;
+}
+
+/** One part, tried again after transient failures and with a new URL after a refusal. */
+async function fetchRange(
+  url: DownloadUrl,
+  range: { start: number; end: number; total: number },
+  handle: Awaited<ReturnType<typeof open>>,
+  signal: AbortSignal,
+  options: TransferOptions,
+): Promise<void> {
+  const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));
+  let failures = 0;
+  for (;;) {
+    signal.throwIfAborted();
+    const current = await url.current();
+    try {
+      await getRangeInto(current, range, handle, signal);
+      url.progressed();
+      return;
+    } catch (error) {
+      if (error instanceof UrlRefusedError) {
+        await url.refresh(current, error);
+        continue;
+      }
+      failures += 1;
+      if (!(error instanceof TransientTransferError) || failures >= (options.attempts ?? defaultAttempts)) throw error;
+      await sleep(backoffMs(failures));
+    }
+  }
+}
