@@ -1,4 +1,4 @@
-import { scenarioNames, type BenchResults } from "./results.js";
+import { cycleScenarioNames, type BenchResults } from "./results.js";
 
 /** `--check` fails on a figure more than 20 % worse than the committed one. */
 const regressionTolerance = 0.2;
@@ -40,7 +40,7 @@ export function findRegressions(baseline: BenchResults, current: BenchResults, t
       found.push({ where, metric, baseline: before, current: after });
     }
   };
-  for (const name of scenarioNames) {
+  for (const name of cycleScenarioNames) {
     const before = baseline.scenarios[name];
     const after = current.scenarios[name];
     if (!before || !after) continue;

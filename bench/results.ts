@@ -2,7 +2,10 @@ import { readFile } from "node:fs/promises";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 
-export const scenarioNames = ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"] as const;
+/** Scenarios that measure a cycle (results in `scenarios`); `download` measures the download command (in `download`). */
+export const cycleScenarioNames = ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"] as const;
+export type CycleScenarioName = (typeof cycleScenarioNames)[number];
+export const scenarioNames = [...cycleScenarioNames, "download"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const count = z.int().nonnegative();
@@ -30,6 +33,34 @@ const simulatorFiguresSchema = z.strictObject({
   page1000Ms: z.number().nonnegative(),
 });
 
+const transferSchema = z.strictObject({ wallMs: count, mbPerS: z.number().nonnegative() });
+
+/** `download`: the command against curl on the same presigned URLs, its memory, and what a resume fetches again. */
+const downloadResultSchema = z.strictObject({
+  date: z.iso.datetime(),
+  files: count,
+  bytes: count,
+  concurrency: count,
+  partBytes: count,
+  tool: transferSchema.extend({ peakRssMb: z.number().nonnegative(), exitCode: z.int() }),
+  /** One curl process fetching the URLs one after the other, and `xargs -P <concurrency>` curls; null when curl is absent. */
+  curlSequential: transferSchema.nullable(),
+  curlParallel: transferSchema.nullable(),
+  curlSkipped: z.string().optional(),
+  resume: z.strictObject({
+    /** Parts recorded done (on disk) when the first run was killed, of all parts. */
+    partsDoneAtKill: count,
+    parts: count,
+    /** GETs the store had received when the kill came, minus the parts done: those in flight, fetched again. */
+    partsInFlightAtKill: count,
+    /** GETs of the resumed run, and the parts it had left to fetch. */
+    partsFetchedOnResume: count,
+    partsLeft: count,
+    exitCode: z.int(),
+  }),
+});
+export type DownloadResult = z.infer<typeof downloadResultSchema>;
+
 /** @internal exported for the tests */
 export const benchResultsSchema = z.strictObject({
   machine: z.strictObject({ os: z.string(), cpus: z.string(), cpuCount: count, memoryGb: z.number(), node: z.string() }),
@@ -37,7 +68,8 @@ export const benchResultsSchema = z.strictObject({
   latencyMs: count,
   latencyJitterMs: count,
   simulator: simulatorFiguresSchema,
-  scenarios: z.partialRecord(z.enum(scenarioNames), scenarioResultSchema),
+  scenarios: z.partialRecord(z.enum(cycleScenarioNames), scenarioResultSchema),
+  download: downloadResultSchema.optional(),
 });
 export type BenchResults = z.infer<typeof benchResultsSchema>;
 
@@ -56,13 +88,27 @@ export async function readResults(path: string): Promise<BenchResults> {
   return parsed.data;
 }
 
+/**
+ * What a run leaves in the results file: its own figures, and the figures of scenarios it did not run
+ * as the file had them, so `--scenarios download` does not erase the cycles' results.
+ */
+export function mergeResults(previous: BenchResults | undefined, current: BenchResults): BenchResults {
+  if (!previous) return current;
+  return {
+    ...current,
+    simulator: { ...previous.simulator, ...current.simulator },
+    scenarios: { ...previous.scenarios, ...current.scenarios },
+    ...(current.download ?? previous.download ? { download: current.download ?? previous.download } : {}),
+  };
+}
+
 export async function writeResults(path: string, results: BenchResults): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(benchResultsSchema.parse(results), null, 2)}\n`);
 }
 
 /** The markdown table printed after a run. */
 export function renderResultsTable(results: BenchResults): string {
-  const rows = scenarioNames.flatMap((name) => {
+  const rows = cycleScenarioNames.flatMap((name) => {
     const r = results.scenarios[name];
     if (!r) return [];
     return [
@@ -70,6 +116,7 @@ export function renderResultsTable(results: BenchResults): string {
     ];
   });
   const sim = results.simulator;
+  const download = results.download ? ["", ...renderDownload(results.download)] : [];
   return [
     `latency ${results.latencyMs} ms (+0–${results.latencyJitterMs} ms jitter) · ${results.machine.cpuCount} × ${results.machine.cpus} · node ${results.machine.node} · ${results.date}`,
     "",
@@ -80,7 +127,26 @@ export function renderResultsTable(results: BenchResults): string {
     `simulator: lab-year loads in ${sim.labYearLoadMs} ms` +
       (sim.scale1mLoadMs === undefined ? "" : `, scale-1m in ${sim.scale1mLoadMs} ms`) +
       `; a 1,000-item data page is served in ${sim.page1000Ms.toFixed(1)} ms (median, no latency)`,
+    ...download,
   ].join("\n");
+}
+
+function renderDownload(d: DownloadResult): string[] {
+  const row = (what: string, t: z.infer<typeof transferSchema> | null, note = "") =>
+    t ? `| ${what} | ${(t.wallMs / 1000).toFixed(1)} | ${t.mbPerS.toFixed(0)} | ${note} |` : `| ${what} | – | – | ${d.curlSkipped ?? ""} |`;
+  const r = d.resume;
+  return [
+    `download: ${d.files} files, ${(d.bytes / 1e9).toFixed(2)} GB over loopback, concurrency ${d.concurrency}, ${d.partBytes / 2 ** 20} MiB parts`,
+    "",
+    "| client | s | MB/s | notes |",
+    "|---|---:|---:|---|",
+    row("ica-orchestrator download", d.tool, `peak RSS ${d.tool.peakRssMb.toFixed(0)} MB, exit ${d.tool.exitCode}, verified`),
+    row("curl, sequential", d.curlSequential),
+    row(`curl, xargs -P ${d.concurrency}`, d.curlParallel),
+    "",
+    `resume after SIGKILL at ${Math.round((100 * r.partsDoneAtKill) / r.parts)} %: ${r.partsDoneAtKill} of ${r.parts} parts on disk, ` +
+      `${r.partsInFlightAtKill} in flight (fetched again); the resume fetched ${r.partsFetchedOnResume} parts for the ${r.partsLeft} left, exit ${r.exitCode}`,
+  ];
 }
 
 /** The routes where a scenario spent the most calls, for the console. */

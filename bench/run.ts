@@ -8,7 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeRegression, findRegressions } from "./check.js";
 import { parseBenchOptions, type BenchOptions } from "./options.js";
-import { readResults, renderResultsTable, topRoutes, writeResults, type BenchResults, type ScenarioName, type ScenarioResult } from "./results.js";
+import { runDownload } from "./download-scenario.js";
+import {
+  mergeResults,
+  readResults,
+  renderResultsTable,
+  topRoutes,
+  writeResults,
+  type BenchResults,
+  type CycleScenarioName,
+  type ScenarioResult,
+} from "./results.js";
 import { runLabYear, runScale } from "./scenarios.js";
 
 function machine(): BenchResults["machine"] {
@@ -24,7 +34,7 @@ function machine(): BenchResults["machine"] {
 
 const progress = (line: string): void => console.error(line);
 
-function report(name: ScenarioName, result: ScenarioResult): void {
+function report(name: CycleScenarioName, result: ScenarioResult): void {
   progress(
     `${name}: ${result.wallMs} ms, ${result.calls} calls (bound ${result.lowerBound}, ×${result.ratio}), ` +
       `${result.peakRssMb} MB peak RSS, ${result.mutatingCalls} changing, outcome ${result.outcome}`,
@@ -39,13 +49,14 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
     workDir,
     selected: options.scenarios,
     progress,
-    record: (name: ScenarioName, result: ScenarioResult) => {
+    record: (name: CycleScenarioName, result: ScenarioResult) => {
       scenarios[name] = result;
       report(name, result);
     },
   };
   const labYear = await runLabYear(ctx);
   const scale = options.scenarios.has("scale-1m-steady") ? await runScale(ctx) : undefined;
+  const download = options.scenarios.has("download") ? await runDownload(ctx) : undefined;
   return {
     machine: machine(),
     date: new Date().toISOString(),
@@ -53,6 +64,7 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
     latencyJitterMs: options.latencyJitterMs,
     simulator: { ...labYear, ...scale },
     scenarios,
+    ...(download ? { download } : {}),
   };
 }
 
@@ -71,7 +83,9 @@ async function main(): Promise<number> {
   if (!options.keep) await rm(workDir, { recursive: true, force: true });
   else progress(`work directory: ${workDir}`);
 
-  await writeResults(options.out, results);
+  // A run of some scenarios keeps the others' figures from the file it writes.
+  const previous = await readResults(options.out).catch(() => undefined);
+  await writeResults(options.out, mergeResults(previous, results));
   console.log(renderResultsTable(results));
   console.log(`\nresults written to ${options.out}`);
   if (!baseline) return 0;

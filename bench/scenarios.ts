@@ -5,7 +5,7 @@ import { SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../src/simulator/index.js";
 import { benchSettingsDraft, parseBenchSettings } from "./cycle-spec.js";
 import { converge, measureScenario, type Latency } from "./measure.js";
-import type { ScenarioName, ScenarioResult } from "./results.js";
+import type { CycleScenarioName, ScenarioName, ScenarioResult } from "./results.js";
 import { writeManagedTable } from "./scale-state.js";
 import { measureDataPageMs, startTimed } from "./simulator-figures.js";
 
@@ -15,7 +15,7 @@ export interface GroupContext {
   selected: ReadonlySet<ScenarioName>;
   progress: (line: string) => void;
   /** Called as soon as a scenario is measured, so a later failure does not lose it. */
-  record: (name: ScenarioName, result: ScenarioResult) => void;
+  record: (name: CycleScenarioName, result: ScenarioResult) => void;
 }
 
 /**

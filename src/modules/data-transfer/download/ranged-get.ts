@@ -80,7 +80,12 @@ export async function getRangeInto(url: string, range: ByteRange, handle: FileHa
     request.on("error", (error) => reject(signal.aborted ? signal.reason : asTransient(error)));
   });
   const status = response.statusCode ?? 0;
-  if (status === 403) throw new UrlRefusedError(`the store refused the download URL (${await errorCode(response)})`);
+  if (status === 403) {
+    const code = await errorCode(response);
+    // S3's answer for an object in an archive tier: no new URL helps until it is restored.
+    if (code === "InvalidObjectState") throw new FatalTransferError("the file is archived: ask the sender to unarchive it, then run again");
+    throw new UrlRefusedError(`the store refused the download URL (${code})`);
+  }
   if (status === 404) throw new FatalTransferError(`the store has no such object (${await errorCode(response)}): it was archived or deleted`);
   if (status === 416) throw new FatalTransferError(`the store holds fewer bytes than the ${range.total} ICA lists (${await errorCode(response)})`);
   if (status >= 400) {

@@ -1,0 +1,27 @@
+/**
+ * `ica-orchestrator download …` in a process of its own, so its peak RSS is the command's alone (the
+ * simulator lives in the bench process). Usage: node dist/bench/download-child.js <result.json> <cli args…>
+ */
+import writeFileAtomic from "write-file-atomic";
+import { runCli } from "../src/cli/run-cli.js";
+
+async function main(resultPath: string, argv: readonly string[]): Promise<number> {
+  const code = await runCli(argv);
+  await writeFileAtomic(resultPath, JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS }));
+  return code;
+}
+
+const [resultPath, ...argv] = process.argv.slice(2);
+if (!resultPath) {
+  console.error("usage: node dist/bench/download-child.js <result.json> <cli args…>");
+  process.exit(2);
+}
+main(resultPath, argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`bench download failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);
