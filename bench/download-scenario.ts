@@ -32,7 +32,7 @@ export interface DownloadContext {
  */
 async function writeManifest(ica: IcaClient, projectId: string, path: string): Promise<IcaData[]> {
   const fastqs: IcaData[] = [];
-  for await (const file of ica.listData(projectId, { type: "FILE" })) if (/\.fastq\.gz$/i.test(file.name) && file.sizeBytes) fastqs.push(file);
+  for await (const file of ica.listData(projectId, { type: "FILE", status: ["AVAILABLE"] })) if (/\.fastq\.gz$/i.test(file.name) && file.sizeBytes) fastqs.push(file);
   fastqs.sort((a, b) => (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0));
   const chosen: IcaData[] = [];
   for (const file of fastqs) {

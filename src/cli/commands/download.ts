@@ -25,10 +25,11 @@ function concurrency(value: string): number {
 function summaryLine(results: readonly FileResult[], dest: string, elapsedMs: number): string {
   const count = (status: string) => results.filter((result) => result.outcome.status === status).length;
   const fetched = results.reduce((sum, result) => sum + ("fetchedBytes" in result.outcome ? result.outcome.fetchedBytes : 0), 0);
-  if (count("present") === results.length) return `all ${results.length} files already present and verified in ${dest}; nothing downloaded`;
+  const files = `${results.length} file${results.length === 1 ? "" : "s"}`;
+  if (count("present") === results.length) return `all ${files} already present and verified in ${dest}; nothing downloaded`;
   const seconds = elapsedMs / 1000;
   return (
-    `${results.length} files in ${dest}: ${count("verified")} downloaded and verified, ${count("present")} already present, ` +
+    `${files} in ${dest}: ${count("verified")} downloaded and verified, ${count("present")} already present, ` +
     `${count("failed")} failed; ${humanBytes(fetched)} fetched in ${seconds.toFixed(1)} s (${humanBytes(fetched / Math.max(seconds, 0.001))}/s)`
   );
 }

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 
 /**
  * What a file's checksum from ICA (`objectETag`, or the manifest's `checksum` column) lets us check.
@@ -79,8 +79,17 @@ class LayoutHasher {
 /** The part MD5s each part size gives the file at `path`, from one read of it. */
 async function partDigestsOf(path: string, partSizes: readonly number[]): Promise<Map<number, Buffer[]>> {
   const hashers = partSizes.map((size) => new LayoutHasher(size));
-  for await (const chunk of createReadStream(path, { highWaterMark: MiB })) {
-    for (const hasher of hashers) hasher.update(chunk as Buffer);
+  // One buffer read into again and again: a multi-GB file allocates nothing per read.
+  const buffer = Buffer.allocUnsafe(MiB);
+  const handle = await open(path, "r");
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      for (const hasher of hashers) hasher.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
   return new Map(hashers.map((hasher) => [hasher.partSize, hasher.finish()]));
 }
