@@ -16,7 +16,7 @@ export function humanBytes(bytes: number): string {
 }
 
 /** One line per file on stdout: what happened to it and how it was checked. */
-export function fileLine(result: FileResult): string {
+function fileLine(result: FileResult): string {
   const { row, size, outcome } = result;
   const sizeText = size === null ? "" : `  ${humanBytes(size)}`;
   switch (outcome.status) {

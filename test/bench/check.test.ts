@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeRegression, findRegressions } from "../../bench/check.js";
 import { parseBenchOptions } from "../../bench/options.js";
-import { benchResultsSchema, renderResultsTable, type BenchResults, type ScenarioResult } from "../../bench/results.js";
+import { benchResultsSchema, mergeResults, renderResultsTable, type BenchResults, type ScenarioResult } from "../../bench/results.js";
 
 const scenario = (over: Partial<ScenarioResult> = {}): ScenarioResult => ({
   wallMs: 2_000,
@@ -61,11 +61,35 @@ describe("parseBenchOptions and the table", () => {
       latencyJitterMs: 10,
       out: "bench/results.json",
       check: false,
-      scenarios: ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"],
+      scenarios: ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady", "download"],
     });
     expect(parseBenchOptions(["--check"]).out).toBe("bench/results.local.json");
-    expect([...parseBenchOptions(["--quick", "--latency-ms", "5"]).scenarios]).not.toContain("scale-1m-steady");
+    expect([...parseBenchOptions(["--quick", "--latency-ms", "5"]).scenarios]).toEqual(["lab-year-first", "lab-year-steady", "lab-year-dry"]);
+    expect([...parseBenchOptions(["--scenarios", "download"]).scenarios]).toEqual(["download"]);
     expect([...parseBenchOptions(["--scenarios", "lab-year-dry, scale-1m-steady"]).scenarios]).toEqual(["lab-year-dry", "scale-1m-steady"]);
+  });
+
+  it("a run of some scenarios keeps the others' figures, and prints the download's beside curl", () => {
+    const download: NonNullable<BenchResults["download"]> = {
+      date: "2026-12-06T06:00:00.000Z",
+      files: 2,
+      bytes: 2_200_000_000,
+      concurrency: 8,
+      partBytes: 8 * 2 ** 20,
+      tool: { wallMs: 10_000, mbPerS: 220, peakRssMb: 120, exitCode: 0 },
+      curlSequential: { wallMs: 8_000, mbPerS: 275 },
+      curlParallel: null,
+      curlSkipped: "curl is not installed",
+      resume: { partsDoneAtKill: 131, parts: 263, partsInFlightAtKill: 8, partsFetchedOnResume: 132, partsLeft: 132, exitCode: 0 },
+    };
+    const previous = { ...results(), simulator: { ...results().simulator, scale1mLoadMs: 19_000 } };
+    const merged = mergeResults(previous, { ...results(), scenarios: {}, download });
+    expect(Object.keys(merged.scenarios)).toEqual(Object.keys(previous.scenarios));
+    expect(merged.simulator.scale1mLoadMs).toBe(19_000);
+    const table = renderResultsTable(merged);
+    expect(table).toContain("| ica-orchestrator download | 10.0 | 220 | peak RSS 120 MB, exit 0, verified |");
+    expect(table).toContain("| curl, xargs -P 8 | – | – | curl is not installed |");
+    expect(table).toContain("resume after SIGKILL at 50 %: 131 of 263 parts on disk, 8 in flight (fetched again); the resume fetched 132 parts for the 132 left");
   });
 
   it("prints one row per scenario and the simulator figures", () => {

@@ -28,6 +28,7 @@ const usualPartSizes = [8, 16, 5, 32, 64, 10, 100, 128, 256, 512, 15, 25, 50].ma
  * the usual ones first, then any other whole MiB, then any whole MB. Few sizes qualify for a large
  * file (with 8 MiB parts, only one whole MiB fits); small part counts leave several, which the
  * verification tries in turn.
+ * @internal exported for the tests
  */
 export function partSizeCandidates(size: number, parts: number): number[] {
   if (parts < 1 || size < parts) return [];

@@ -1,2 +1,2 @@
 export { downloadManifest, type FileResult } from "./download-manifest.js";
-export { DownloadInputError, parseManifest, type ManifestRow } from "./manifest-rows.js";
+export { DownloadInputError, parseManifest } from "./manifest-rows.js";
