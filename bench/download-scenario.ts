@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as delay } from "node:timers/promises";
@@ -31,9 +31,12 @@ export interface DownloadContext {
  * at least, so files run side by side): a manifest with the newer columns.
  */
 async function writeManifest(ica: IcaClient, projectId: string, path: string): Promise<IcaData[]> {
-  const fastqs: IcaData[] = [];
-  for await (const file of ica.listData(projectId, { type: "FILE", status: ["AVAILABLE"] })) if (/\.fastq\.gz$/i.test(file.name) && file.sizeBytes) fastqs.push(file);
-  fastqs.sort((a, b) => (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0));
+  // By name: a manifest saves each file under its name, and Undetermined_* names repeat across runs.
+  const byName = new Map<string, IcaData>();
+  for await (const file of ica.listData(projectId, { type: "FILE", status: ["AVAILABLE"] })) {
+    if (/\.fastq\.gz$/i.test(file.name) && file.sizeBytes && !byName.has(file.name)) byName.set(file.name, file);
+  }
+  const fastqs = [...byName.values()].sort((a, b) => (a.sizeBytes ?? 0) - (b.sizeBytes ?? 0));
   const chosen: IcaData[] = [];
   for (const file of fastqs) {
     if (chosen.length >= 2 && chosen.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0) >= minManifestBytes) break;
@@ -47,17 +50,30 @@ async function writeManifest(ica: IcaClient, projectId: string, path: string): P
 const gets = (sim: Simulator): number => sim.stats().byRoute[objectRoute] ?? 0;
 
 /** The download command in a child process; `onRunning` may kill it. */
-async function runTool(sim: Simulator, workDir: string, label: string, args: readonly string[], onRunning?: (pid: number) => Promise<void>) {
+async function runTool(
+  sim: Simulator,
+  workDir: string,
+  label: string,
+  args: readonly string[],
+  onRunning?: (pid: number, running: () => boolean) => Promise<void>,
+) {
   const resultPath = join(workDir, `${label}.result.json`);
   const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
   const started = performance.now();
-  const child = spawn(process.execPath, [childScript, resultPath, ...cliArgs], { stdio: "ignore" });
+  const log = await open(join(workDir, `${label}.log`), "w");
+  const child = spawn(process.execPath, [childScript, resultPath, ...cliArgs], { stdio: ["ignore", log.fd, log.fd] });
+  let running = true;
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (code) => resolve(code));
+    child.on("exit", (code) => {
+      running = false;
+      resolve(code);
+    });
   });
-  if (onRunning && child.pid !== undefined) await onRunning(child.pid);
+  if (onRunning && child.pid !== undefined) await onRunning(child.pid, () => running);
   const code = await exited;
+  await log.close();
+  if (code !== 0 && !(code === null && onRunning)) throw new Error(`${label} exited with ${code ?? "a signal"}; see ${join(workDir, `${label}.log`)}`);
   const wallMs = performance.now() - started;
   const result = code === null ? undefined : childResultSchema.parse(JSON.parse(await readFile(resultPath, "utf8")));
   return { wallMs, code, result };
@@ -132,12 +148,12 @@ export async function runDownload(ctx: DownloadContext): Promise<DownloadResult>
     await rm(dest, { recursive: true, force: true });
 
     sim.resetStats();
-    let getsAtKill = 0;
-    await runTool(sim, ctx.workDir, "download-killed", [manifest, "--dest", dest], async (pid) => {
-      while ((await partsDone(dest, files)) < parts / 2) await delay(25);
+    await runTool(sim, ctx.workDir, "download-killed", [manifest, "--dest", dest], async (pid, running) => {
+      while (running() && (await partsDone(dest, files)) < parts / 2) await delay(25);
+      if (!running()) throw new Error("the download to be killed half-way finished first");
       process.kill(pid, "SIGKILL");
     });
-    getsAtKill = gets(sim);
+    const getsAtKill = gets(sim);
     const doneAtKill = await partsDone(dest, files);
     sim.resetStats();
     const resumed = await runTool(sim, ctx.workDir, "download-resumed", [manifest, "--dest", dest]);
