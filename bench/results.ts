@@ -90,10 +90,12 @@ export async function readResults(path: string): Promise<BenchResults> {
 
 /**
  * What a run leaves in the results file: its own figures, and the figures of scenarios it did not run
- * as the file had them, so `--scenarios download` does not erase the cycles' results.
+ * as the file had them, so `--scenarios download` does not erase the cycles' results. A run of no cycle
+ * scenario keeps the file's machine, date and simulator figures too: they describe the cycles' run.
  */
 export function mergeResults(previous: BenchResults | undefined, current: BenchResults): BenchResults {
   if (!previous) return current;
+  if (Object.keys(current.scenarios).length === 0) return { ...previous, ...(current.download ? { download: current.download } : {}) };
   return {
     ...current,
     simulator: { ...previous.simulator, ...current.simulator },

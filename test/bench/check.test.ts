@@ -83,9 +83,11 @@ describe("parseBenchOptions and the table", () => {
       resume: { partsDoneAtKill: 131, parts: 263, partsInFlightAtKill: 8, partsFetchedOnResume: 132, partsLeft: 132, exitCode: 0 },
     };
     const previous = { ...results(), simulator: { ...results().simulator, scale1mLoadMs: 19_000 } };
-    const merged = mergeResults(previous, { ...results(), scenarios: {}, download });
-    expect(Object.keys(merged.scenarios)).toEqual(Object.keys(previous.scenarios));
-    expect(merged.simulator.scale1mLoadMs).toBe(19_000);
+    const merged = mergeResults(previous, { ...results(), date: "2026-12-06T06:00:00.000Z", scenarios: {}, download });
+    expect(merged).toEqual({ ...previous, download });
+    const cycles = mergeResults(previous, { ...results(), scenarios: { "lab-year-dry": scenario() } });
+    expect(Object.keys(cycles.scenarios).sort()).toEqual(["lab-year-dry", "lab-year-steady"]);
+    expect(cycles.simulator.scale1mLoadMs).toBe(19_000);
     const table = renderResultsTable(merged);
     expect(table).toContain("| ica-orchestrator download | 10.0 | 220 | peak RSS 120 MB, exit 0, verified |");
     expect(table).toContain("| curl, xargs -P 8 | – | – | curl is not installed |");

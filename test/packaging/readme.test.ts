@@ -58,7 +58,7 @@ describe("README", () => {
     expect(commandLines.length).toBeGreaterThanOrEqual(8);
     const commands = new Set<string>();
     for (const argv of commandLines) commands.add(await parseWithCli(argv));
-    expect([...commands].sort()).toEqual(["doctor", "health", "plan", "run", "simulator", "watch"]);
+    expect([...commands].sort()).toEqual(["doctor", "download", "health", "plan", "run", "simulator", "watch"]);
   });
 
   it("shows a config file the config layer accepts", async () => {
