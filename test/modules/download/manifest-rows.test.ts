@@ -3,10 +3,26 @@ import { DownloadInputError, parseManifest } from "../../../src/modules/data-tra
 import { renderManifest } from "../../../src/orchestrator/plan/manifest.js";
 
 describe("parseManifest", () => {
-  it("reads the original four-column manifest the cycle writes", () => {
-    const csv = renderManifest([{ name: "M-1_S1_L001_R1_001.fastq.gz", path: "/out/M-1_S1_L001_R1_001.fastq.gz", dataId: "fil.1" }], "prj-d");
+  it("reads the manifest a cycle writes: size and checksum from its later columns", () => {
+    const csv = renderManifest(
+      [{ name: "M-1_S1_L001_R1_001.fastq.gz", path: "/out/M-1_S1_L001_R1_001.fastq.gz", dataId: "fil.1", sizeBytes: 12, objectETag: '"0123456789abcdef0123456789abcdef-2"' }],
+      { destinationProjectId: "prj-d", availableUntil: new Date("2027-01-01T00:00:00Z") },
+    );
     expect(parseManifest(csv, "m.csv")).toEqual([
-      { fileName: "M-1_S1_L001_R1_001.fastq.gz", filePath: "/out/M-1_S1_L001_R1_001.fastq.gz", dataId: "fil.1", projectId: "prj-d" },
+      {
+        fileName: "M-1_S1_L001_R1_001.fastq.gz",
+        filePath: "/out/M-1_S1_L001_R1_001.fastq.gz",
+        dataId: "fil.1",
+        projectId: "prj-d",
+        sizeBytes: 12,
+        checksum: "0123456789abcdef0123456789abcdef-2",
+      },
+    ]);
+  });
+
+  it("reads the original four-column manifest", () => {
+    expect(parseManifest("file_name,file_path,data_id,project_id\na.fq,/o/a.fq,fil.a,p\n", "m.csv")).toEqual([
+      { fileName: "a.fq", filePath: "/o/a.fq", dataId: "fil.a", projectId: "p" },
     ]);
   });
 
