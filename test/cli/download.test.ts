@@ -7,7 +7,8 @@ import type { IcaData } from "../../src/ica/schemas.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
 import { MultipartUploads } from "../../src/simulator/s3/multipart.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { runCliIn, spawnCli, tempDir, until } from "./helpers.js";
+import { runCli } from "../../src/cli/run-cli.js";
+import { capturedContext, runCliIn, spawnCli, tempDir, until } from "./helpers.js";
 import { simulatorArgs, startCliSimulator } from "./sim-setup.js";
 
 /** Issue 16 item 3: `download <manifest> --dest DIR`, through the CLI against the simulator's bytes. */
@@ -195,6 +196,29 @@ describe("download", () => {
     expect(result.code).toBe(1);
     expect(result.out).toContain("FAILED    gone.fastq.gz  ICA GET");
     expect(result.out).toMatch(/1 downloaded and verified, 0 already present, 1 failed/);
+  });
+
+  it("a file ICA will not hand out (archived) fails alone and leaves no placeholder behind", async () => {
+    const ica = new IcaClient({ serverUrl: sim.icaUrl, apiKey: sim.apiKey });
+    let archived: IcaData | undefined;
+    for await (const file of ica.listData(sourceId(), { type: "FILE", status: ["ARCHIVED"] })) archived ??= file;
+    if (!archived) throw new Error("the demo fixture has no archived file");
+    const result = await download(await writeManifest([archived]), "--dest", dest());
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/FAILED .* is ARCHIVED, only AVAILABLE files can be downloaded; unarchive it first/);
+    expect(await readdir(join(dest(), ".ica-download"))).toEqual([]);
+  });
+
+  it("SIGINT/SIGTERM stop the transfers at once, keep what was written and exit 1", async () => {
+    const manifest = await writeManifest((await sourceFiles()).slice(0, 1));
+    sim.setFaults({ rules: [{ route: objectRoute, rate: 1, kinds: ["slow"], slowMs: 1_000 }] });
+    const context = capturedContext({ cwd: dir.path });
+    const running = runCli(["download", manifest, "--dest", dest(), ...credentials()], context);
+    await until(() => sim.stats().faulted > 0);
+    context.shutdown("SIGINT");
+    expect(await running).toBe(1);
+    expect(context.err()).toContain("SIGINT received: stopped; the parts written are kept, run the same command again to continue");
+    expect(await readdir(join(dest(), ".ica-download"))).toEqual(expect.arrayContaining([expect.stringMatching(/\.parts$/)]));
   });
 
   it.each([

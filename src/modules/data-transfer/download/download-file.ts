@@ -81,9 +81,20 @@ export async function downloadFile(target: FileTarget, options: TransferOptions)
     };
   } catch (error) {
     if (options.signal.aborted) throw error;
+    // Nothing to continue from (no URL, an archived file): no empty placeholder is left behind.
+    if (fetchedBytes === 0 && (await readPartsDone(paths.parts, identityOf(target, options))).size === 0) {
+      await removeState([paths.partial, paths.parts]);
+    }
     return { status: "failed", why: error instanceof Error ? error.message : String(error), fetchedBytes };
   }
 }
+
+const identityOf = (target: FileTarget, options: TransferOptions): FileIdentity => ({
+  dataId: target.dataId,
+  size: target.size,
+  checksum: target.checksum,
+  partSize: options.partSize,
+});
 
 /** A file already at its place: verified earlier (unchanged since), or verified now. */
 async function presentCheck(final: string, stampPath: string, target: FileTarget): Promise<Verification> {
@@ -113,7 +124,7 @@ async function fetchParts(
   url: DownloadUrl,
   options: TransferOptions,
 ): Promise<number> {
-  const identity: FileIdentity = { dataId: target.dataId, size: target.size, checksum: target.checksum, partSize: options.partSize };
+  const identity = identityOf(target, options);
   let done = await readPartsDone(paths.parts, identity);
   const partialExists = await stat(paths.partial).then((info) => info.size === target.size, () => false);
   if (!partialExists) done = new Set();
