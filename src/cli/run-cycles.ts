@@ -5,6 +5,7 @@ import type { CliLogging } from "./cli-logging.js";
 import type { CommandScope } from "./command-scope.js";
 import { publishConfigFailure } from "./config-failure.js";
 import { exitCodes, markReported, type ExitCode } from "./errors.js";
+import type { OutputChoice } from "./output-options.js";
 
 /** What `watch` keeps between ticks: the settings that last loaded, to alert with when the configuration breaks. */
 export interface WatchMemory {
@@ -30,6 +31,7 @@ export async function runCycles(
   signal: AbortSignal,
   metrics?: MetricsExporter,
   watching?: WatchMemory,
+  output: OutputChoice = { format: "table", verbose: false },
 ): Promise<RunCyclesResult> {
   const { context, redactor } = scope;
   const { logger } = logging;
@@ -48,13 +50,22 @@ export async function runCycles(
     loaded.sources.forEach((sources) => sourcesLines(sources).forEach((line) => logging.logOnce("debug", line)));
     for (const settings of loaded.settings) settingsSecrets(settings).forEach((secret) => redactor.add(secret));
     for (const settings of loaded.settings) {
-      if (loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);
-      const report = await runCycle(settings, { logger, redactor, signal, progressStream: context.stderr, ...(metrics ? { metrics } : {}) });
+      const table = output.format === "table";
+      if (table && loaded.settings.length > 1) context.stdout.write(`\n== ${pairLabel(settings)} ==\n`);
+      const report = await runCycle(settings, {
+        logger,
+        redactor,
+        signal,
+        progressStream: context.stderr,
+        ...(metrics ? { metrics } : {}),
+        ...(output.asOf ? { asOf: output.asOf } : {}),
+      });
       reports.push(report);
       // The cycle has logged the one line saying who holds the lock; the other pairs share it.
       if (report.outcome === "skipped-locked") break;
-      context.stdout.write(settings.dryRun ? renderPlanTable(report.plan) : renderCycleReport(report));
-      if (report.outcome === "failures" && !settings.dryRun) code = exitCodes.failures;
+      if (table) context.stdout.write(settings.dryRun ? renderDryRun(report, output.verbose) : renderCycleReport(report));
+      // A dry run that could not read everything has an incomplete plan, not an empty one: exit 1 too.
+      if (report.outcome === "failures") code = exitCodes.failures;
       if (report.outcome === "aborted") {
         logger.info("stopped on request; the next cycle resumes from the journal");
         break;
@@ -67,4 +78,20 @@ export async function runCycles(
     throw error;
   }
   return { code, reports };
+}
+
+/** The plan table, and when the cycle failed to read something, that the plan is incomplete and why. */
+function renderDryRun(report: CycleReport, verbose: boolean): string {
+  const plan = renderPlanTable(report.plan, { verbose, source: report.source, destination: report.destination });
+  if (report.outcome !== "failures") return plan;
+  const shown = verbose ? report.errors : report.errors.slice(0, 5);
+  const more = report.errors.length - shown.length;
+  return [
+    plan.trimEnd(),
+    "",
+    `INCOMPLETE PLAN: ${report.errors.length} error(s) kept the cycle from reading what it needs; what it could not read is not planned:`,
+    ...shown.map((error) => `  - ${error}`),
+    ...(more > 0 ? [`  … and ${more} more (--verbose, or -o json)`] : []),
+    "",
+  ].join("\n");
 }

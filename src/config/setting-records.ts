@@ -3,6 +3,7 @@ import { logConsoleModes, logFormats, logLevels } from "../logging/logger.js";
 import { patternSchema } from "./pattern.js";
 import {
   daysOrOff,
+  decimalNumber,
   emailAddress,
   httpUrl,
   list,
@@ -20,6 +21,8 @@ export type BasespaceRunMode = (typeof basespaceRunsModes)[number];
 export const emptyTrashModes = ["own-only", "always", "never"] as const;
 /** How a first cycle takes over old analyses when the managed table is empty (the adoption guard). */
 const adoptModes = ["record", "deliver"] as const;
+/** `cost-aware` leaves data unarchived when archiving it would cost more than it saves before deletion. */
+const archivePolicies = ["standard", "cost-aware"] as const;
 /** The BaseSpace API server when neither the environment nor a bs config file names one. */
 const defaultBasespaceApiServer = "https://api.basespace.illumina.com";
 
@@ -71,6 +74,18 @@ export interface SettingRecord {
   /** A config file's pair may set it too, for its own cycle. */
   perPair?: true;
 }
+
+/** A price of Illumina's (docs/cost.md): the defaults are the published list prices. */
+const icreditRate = (name: string, fallback: number, description: string) =>
+  ({
+    name,
+    schema: decimalNumber,
+    default: fallback,
+    valueName: "icredits",
+    description,
+    expects: "a number of iCredits (0 or more, e.g. 22.5)",
+    example: String(fallback),
+  }) as const satisfies SettingRecord;
 
 const project = (side: "source" | "destination", description: string) =>
   ({
@@ -280,6 +295,20 @@ export const settingRecords = {
     expects: "one of own-only, always, never",
     example: "own-only",
   },
+  archivePolicy: {
+    name: "archive_policy",
+    schema: z.enum(archivePolicies),
+    default: "standard",
+    valueName: "policy",
+    perPair: true,
+    description: "standard: archive at days_to_archive; cost-aware: not when it costs more than it saves before deletion",
+    expects: "one of standard, cost-aware",
+    example: "cost-aware",
+  },
+  icreditsStandardTbMonth: icreditRate("icredits_standard_tb_month", 22.5, "iCredits per TB-month of standard storage"),
+  icreditsArchiveTbMonth: icreditRate("icredits_archive_tb_month", 2, "iCredits per TB-month of archive storage"),
+  icreditsArchivePerTb: icreditRate("icredits_archive_per_tb", 20, "iCredits per TB moved to archive"),
+  icreditsRestorePerTb: icreditRate("icredits_restore_per_tb", 30, "iCredits per TB restored (unarchived)"),
   dryRun: {
     name: "dry_run",
     schema: onOff,

@@ -11,6 +11,12 @@ const fromNumericString = (value: unknown): unknown =>
 export const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(fromNumericString, z.int().min(min).max(max));
 
+/** A non-negative decimal number (prices): flags and the environment give text such as "22.5". */
+export const decimalNumber = z.preprocess(
+  (value) => (typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
+  z.number().min(0).max(1_000_000),
+);
+
 const offWords = new Set(["off", "none", "false", "never"]);
 export const numberOrOff = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(

@@ -13,6 +13,7 @@ export interface MetricsReportFacts {
   steps: readonly { name: string; counts: Readonly<Record<string, number>> }[];
   actions: readonly { action: string; ids: readonly string[]; result: string }[];
   apiCalls: { total: number; byRoute: Readonly<Record<string, number>> };
+  storage?: { standardTB: number; archivedTB: number; estimatedMonthlyIcredits: number };
 }
 
 export interface CycleMetricsInput {
@@ -38,6 +39,8 @@ export const metricHelp = {
   cycle_actions: "Items acted on by the last cycle's mutating calls (link, archive, delete, restore, trash...), by result.",
   cycle_step_count: "Counts the last cycle's steps reported (linked, pending, archived...).",
   pending: "Work waiting on ICA or BaseSpace after the last cycle, by kind.",
+  storage_managed_terabytes: "Storage under management after the last cycle, in TB, by class (standard, archived); see docs/cost.md.",
+  storage_estimated_monthly_icredits: "Estimated iCredits a month the storage under management costs at the configured prices.",
 } as const;
 export type MetricKey = keyof typeof metricHelp;
 
@@ -94,6 +97,11 @@ export function cycleSamples(input: CycleMetricsInput): Map<MetricKey, Sample[]>
     for (const [count, n] of Object.entries(step.counts)) add("cycle_step_count", n, { step: step.name, count });
   }
   for (const [kind, n] of Object.entries(input.pending).sort()) add("pending", n, { kind });
+  if (report.storage) {
+    add("storage_managed_terabytes", report.storage.standardTB, { class: "standard" });
+    add("storage_managed_terabytes", report.storage.archivedTB, { class: "archived" });
+    add("storage_estimated_monthly_icredits", report.storage.estimatedMonthlyIcredits);
+  }
   return out;
 }
 

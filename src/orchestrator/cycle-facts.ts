@@ -4,6 +4,7 @@ import type { ManagingEntry } from "../state/index.js";
 import type { CycleContext } from "./cycle-context.js";
 import type { ActionRecord } from "./cycle-report.js";
 import type { ScopeGate } from "./plan/basespace-scopes.js";
+import type { StorageUnderManagement } from "./plan/cost.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
 import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";
 
@@ -42,6 +43,8 @@ export interface ListedCycle extends CycleContext {
   readonly budget: CycleBudget;
   /** New analyses manageNew appended to the managed table (in a dry run: would append); set when it finishes. */
   delivered: ReadonlySet<string>;
+  /** Bytes of the BaseSpace items the BaseSpace lifecycle listed, for the report's storage; set when it lists. */
+  basespaceStorage: StorageUnderManagement;
 }
 
 /** The facts of a cycle from its resolved projects, its analysis listing and the managed table. */
@@ -67,6 +70,7 @@ export function listedCycle(
     outputFolders: new OutputFolders(ctx.ica, projects.source.id, ctx.settings.concurrency),
     budget: new CycleBudget(deletionBudget(ctx.settings.deleteCap)),
     delivered: new Set(),
+    basespaceStorage: { standardBytes: 0, archivedBytes: 0 },
   };
 }
 

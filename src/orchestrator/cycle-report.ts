@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { alignColumns } from "./plan/format.js";
+import { planTotals } from "./plan/plan-totals.js";
+import { describeProject, formatIcredits } from "./plan/render-plan.js";
 import type { Plan } from "./plan/plan-types.js";
 
 const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
@@ -52,6 +54,8 @@ export const cycleReportSchema = z.object({
   /** The mutating calls made (none in a dry run), in the order they finished. */
   actions: z.array(actionRecordSchema),
   apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),
+  /** Storage under management at the end of the cycle and its estimated monthly iCredits (storage-managed.ts). */
+  storage: z.object({ standardTB: z.number(), archivedTB: z.number(), estimatedMonthlyIcredits: z.number() }).optional(),
   reportPath: z.string().optional(),
 });
 /** @internal exported for the tests */
@@ -79,16 +83,17 @@ export function renderCycleReport(report: CycleReport): string {
   ]);
   if (rows.length > 0) lines.push(...alignColumns([["STEP", "COUNTS", "WARN", "ERR"], ...rows]).map((line) => `  ${line}`));
   lines.push(`  API calls: ${report.apiCalls.total}${callsByService(report.apiCalls.byRoute)}`);
+  const planned = planTotals(report.plan).icredits;
+  if (planned.once !== 0 || planned.perMonth !== 0) lines.push(`  Estimated iCredits of the planned actions: ${formatIcredits(planned)}`);
+  if (report.storage) {
+    const { standardTB, archivedTB, estimatedMonthlyIcredits } = report.storage;
+    lines.push(`  Storage under management: ${standardTB} TB standard, ${archivedTB} TB archived; est. ${estimatedMonthlyIcredits} iCredits/month`);
+  }
   const failed = report.actions.filter((a) => a.result === "failed").length;
   if (report.actions.length > 0) lines.push(`  Mutating calls: ${report.actions.length}${failed ? ` (${failed} failed)` : ""}`);
   lines.push(...listed("Warnings", report.warnings), ...listed("Errors", report.errors));
   if (report.reportPath) lines.push(`  Report: ${report.reportPath}`);
   return `${lines.join("\n")}\n`;
-}
-
-function describeProject(project: { id: string; name: string }): string {
-  if (project.name && project.id) return `${project.name} (${project.id})`;
-  return project.name || project.id || "?";
 }
 
 function callsByService(byRoute: Record<string, number>): string {

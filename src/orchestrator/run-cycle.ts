@@ -10,6 +10,7 @@ import { openCycle } from "./open-cycle.js";
 import { publishCycle } from "./publish-cycle.js";
 import { reportUnmatchedProtect } from "./protect-report.js";
 import { StepRun } from "./step-run.js";
+import { storageUnderManagement } from "./storage-managed.js";
 import { basespaceLifecycle } from "./steps/basespace-lifecycle.js";
 import { checkClock } from "./steps/check-clock.js";
 import { classifyAged } from "./steps/classify-aged.js";
@@ -37,6 +38,8 @@ export interface CycleOptions {
   retry?: { baseDelayMs?: number; retries?: number };
   /** Gets the figures of every finished cycle that is not a dry run (`--metrics_file`, `--metrics_port`). */
   metrics?: MetricsExporter;
+  /** `plan --as-of` (dry runs only): ages, windows and holds are computed at this instant instead of now. */
+  asOf?: Date;
   /** The CLI's stderr: live progress lines when it is a terminal. Without one, long steps log a line at least every 10 s. */
   progressStream?: ProgressOptions["stream"];
   /** Tests drive the heartbeat of long steps by hand. */
@@ -79,6 +82,8 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       checkClock(ctx.stats.serverClock, { cycleNow: ctx.now, localNow: clock() }, rec),
     );
     if (clockCheck) ctx = { ...ctx, now: clockCheck.now };
+    // After the clock check, which compares the real clocks; a dry run only, so nothing acts on a chosen date.
+    if (options.asOf && ctx.dryRun) ctx = { ...ctx, now: options.asOf };
     // The adoption guard runs on the listing, before any step that changes something.
     const cycle = await run.stepOn(
       "listAnalyses",
@@ -101,7 +106,16 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       await ctx.warnings.save(() => ctx.actions?.assertLockHeld(), ctx.logger);
     });
 
-    const frame = { projects, plans: [requeue, manage, ica, basespace], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs };
+    const storage = cycle ? storageUnderManagement(cycle.analyses, ctx.journal.data, cycle.basespaceStorage) : undefined;
+    const frame = {
+      projects,
+      plans: [requeue, manage, ica, basespace],
+      startedAt,
+      finishedAt: clock(),
+      durationMs: performance.now() - startedMs,
+      ...(storage ? { storage } : {}),
+      asOf: options.asOf !== undefined && ctx.dryRun,
+    };
     const report = await recordReport(ctx, run, frame);
     const pending = cycle?.newAnalyses.pending ?? [];
     await publishCycle(ctx, report, pending, publishing);

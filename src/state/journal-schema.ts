@@ -162,6 +162,11 @@ const journalSchema = z.strictObject({
   undeliverable: z.record(id, undeliverableSchema).default({}),
   /** By analysis id: operator requests to deliver again; journals written before `redeliver` lack the key. */
   redeliveries: z.record(id, redeliverySchema).default({}),
+  /**
+   * By analysis id: the bytes of its output folder's files, summed when delivery listed them. ICA gives
+   * folders no size, so plans and cost estimates take it from here. Journals written before lack the key.
+   */
+  outputBytes: z.record(id, z.int().nonnegative()).default({}),
 });
 export type JournalData = z.infer<typeof journalSchema>;
 
@@ -189,5 +194,6 @@ export function emptyJournal(): JournalData {
     delivered: {},
     undeliverable: {},
     redeliveries: {},
+    outputBytes: {},
   };
 }

@@ -286,6 +286,11 @@ export class Journal {
     delete this.state.undeliverable[analysisId];
   }
 
+  /** The output folder's size as its listing summed it (see journal-schema `outputBytes`). */
+  recordOutputBytes(analysisId: string, bytes: number): void {
+    this.state.outputBytes[analysisId] = bytes;
+  }
+
   /** Held for an operator; `since` is kept while the reason stays the same (an alert goes out once). */
   holdUndeliverable(analysisId: string, hold: Omit<UndeliverableEntry, "since">): void {
     const known = this.state.undeliverable[analysisId];

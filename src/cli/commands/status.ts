@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { loadLocalSettings, type FlagInput } from "../../config/index.js";
 import { renderCycleReport } from "../../orchestrator/index.js";
 import type { CliContext } from "../cli-context.js";
@@ -6,6 +6,8 @@ import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
+import { statusDocument, toJsonText } from "../output-document.js";
+import { addOutputOptions, outputChoice } from "../output-options.js";
 import { collectStatus, renderStatus } from "../status-report.js";
 
 export function statusCommand(scope: CommandScope): Command {
@@ -17,14 +19,15 @@ export function statusCommand(scope: CommandScope): Command {
         "BaseSpace restores, trash), and the last cycle's report. Accepts the same options as run, so the same " +
         "command line (or config file) finds the same state directory.",
     )
-    .option("--json", "print the status as one JSON document");
+    .addOption(new Option("--json", "the same as --output json").hideHelp());
+  addOutputOptions(command);
   addCycleOptions(command);
   withExamples(command, [
     ["the state next to the current directory (./.ica-orchestrator)", "ica-orchestrator status"],
-    ["the container's state volume, for a script", "ica-orchestrator status --state_dir /var/lib/ica-orchestrator --json"],
+    ["the container's state volume, for a script", "ica-orchestrator status --state_dir /var/lib/ica-orchestrator -o json"],
   ]);
   return command.action(async (own: { json?: boolean }) => {
-    await printStatus(scope.context, cycleFlags(command), { json: own.json === true });
+    await printStatus(scope.context, cycleFlags(command), { json: own.json === true || outputChoice(command).format === "json" });
     scope.setExitCode(exitCodes.ok);
   });
 }
@@ -33,5 +36,5 @@ export function statusCommand(scope: CommandScope): Command {
 export async function printStatus(context: CliContext, flags: FlagInput, options: { json: boolean }): Promise<void> {
   const local = await loadLocalSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd });
   const status = await collectStatus(local);
-  context.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status, renderCycleReport));
+  context.stdout.write(options.json ? toJsonText(statusDocument(status)) : renderStatus(status, renderCycleReport));
 }

@@ -19,3 +19,4 @@ export * from "./plan-types.js";
 export * from "./protect.js";
 export * from "./render-plan.js";
 export * from "./run-folder.js";
+export * from "./plan-totals.js";

@@ -3,6 +3,7 @@ import type { DeletionBudget } from "./cap.js";
 import type { StorageState } from "./lifecycle-decision.js";
 import { planLifecycle, type LifecyclePlan, type LifecycleSubject } from "./plan-lifecycle.js";
 import type { ProtectList } from "./protect.js";
+import type { LifecycleCost } from "./cost.js";
 import type { ScopeGate } from "./basespace-scopes.js";
 
 /** Ids per BaseSpace kind, as the journal keeps them and `POST /v2/archive|restore` take them. */
@@ -49,6 +50,8 @@ export interface BasespaceLifecyclePlanInput {
   budget: DeletionBudget;
   protect: ProtectList;
   scopes: Pick<ScopeGate, "blockedBy">;
+  /** Prices the items and, under `cost-aware`, skips archives that lose iCredits. */
+  cost?: LifecycleCost;
   /**
    * The token's user. Items another user owns are only shared with the account: BaseSpace refuses to
    * archive them ([ARCH]; a bulk request with one ineligible id can fail as a whole) and they are not
@@ -86,6 +89,7 @@ export function planBasespaceLifecycle(input: BasespaceLifecyclePlanInput): Life
     windows: input.windows,
     protect: input.protect,
     budget: input.budget,
+    ...(input.cost ? { cost: input.cost } : {}),
     verbs: { archive: "archive", restore: "restore", remove: "trash" },
     blockedBy: (action) => input.scopes.blockedBy(action),
   });

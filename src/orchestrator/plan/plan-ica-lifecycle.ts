@@ -4,6 +4,7 @@ import type { DeletionBudget } from "./cap.js";
 import type { StorageState } from "./lifecycle-decision.js";
 import { planLifecycle, type LifecyclePlan, type LifecycleSubject } from "./plan-lifecycle.js";
 import type { ProtectList } from "./protect.js";
+import type { LifecycleCost } from "./cost.js";
 
 
 /** An aged analysis classified ICA-managed (its output holds `_tags.json`). */
@@ -32,6 +33,8 @@ export interface IcaLifecyclePlanInput {
   unarchiveRequested: ReadonlySet<string>;
   budget: DeletionBudget;
   protect: ProtectList;
+  /** Prices the items and, under `cost-aware`, skips archives that lose iCredits. */
+  cost?: LifecycleCost;
 }
 
 /**
@@ -60,6 +63,7 @@ export function planIcaLifecycle(input: IcaLifecyclePlanInput): LifecyclePlan {
     windows: input.windows,
     protect: input.protect,
     budget: input.budget,
+    ...(input.cost ? { cost: input.cost } : {}),
     verbs: { archive: "archive", restore: "unarchive", remove: "delete" },
   });
 }

@@ -1,6 +1,7 @@
 import { classifyAge, type LifecycleWindows } from "./age.js";
 import { applyDeletionCap, capWarning, type DeletionBudget } from "./cap.js";
 import { compareText } from "./compare-text.js";
+import { actionEffect, archiveSavingPerTb, breakEvenDays, type LifecycleCost } from "./cost.js";
 import { formatDays } from "./format.js";
 import { decideLifecycle, type LifecycleDecision, type StorageState } from "./lifecycle-decision.js";
 import type { ActingAction, PlanItem, PlanStepName, PlanTarget, StepPlan } from "./plan-types.js";
@@ -38,7 +39,10 @@ export interface LifecyclePlanOptions {
   verbs: LifecycleVerbs;
   /** Why an action cannot be taken (missing scope), or null when it can. */
   blockedBy?: (action: ActingAction) => string | null;
+  /** Prices the items; `cost-aware` also leaves alone the archives that cost more than they save. */
+  cost?: LifecycleCost;
 }
+
 
 export interface LifecyclePlan extends StepPlan {
   /** What is left of the deletion budget for the next planner of this cycle. */
@@ -96,7 +100,21 @@ function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): 
   }
   const blocked = options.blockedBy?.(action) ?? null;
   if (blocked !== null) return { ...base, action: "skip-scope", reason: `${blocked}; would ${action}` };
-  return { ...base, action, reason: `${age}; ${explain(decision, subject, options)}` };
+  const uneconomic = decision.kind === "archive" ? costAwareSkip(subject.ageDays, options) : null;
+  if (uneconomic !== null) return { ...base, action: "skip-cost", reason: `${age}; ${uneconomic}; would ${action}` };
+  const effect = options.cost && subject.sizeBytes != null ? actionEffect(action, subject.sizeBytes, options.cost.rates) : undefined;
+  return { ...base, action, ...(effect ? { icredits: effect } : {}), reason: `${age}; ${explain(decision, subject, options)}` };
+}
+
+/** Under `cost-aware`, why archiving this now loses iCredits (it is deleted too soon after), or null. */
+function costAwareSkip(ageDays: number, { cost, windows }: LifecyclePlanOptions): string | null {
+  if (cost?.policy !== "cost-aware") return null;
+  const left = windows.daysToDelete - ageDays;
+  const saving = archiveSavingPerTb(left, cost.rates);
+  if (saving >= 0) return null;
+  const breakEven = breakEvenDays(cost.rates);
+  const needed = breakEven === null ? "archive storage is not cheaper" : `pays off after ${breakEven} days archived`;
+  return `cost-aware: deleted in ${formatDays(left)}, archiving would lose ${-saving} iCredits per TB (${needed})`;
 }
 
 type ActingDecision = Exclude<LifecycleDecision, { kind: "none" | "wait" | "skip" }>;

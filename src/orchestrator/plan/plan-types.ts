@@ -1,3 +1,5 @@
+import type { IcreditEffect, IcreditRates } from "./cost.js";
+
 /**
  * The plan a cycle step produces before it acts. Every planner in this folder returns plain data of
  * these types, so the cycle can execute it, `--dry_run` can print it and the report can count it.
@@ -26,7 +28,16 @@ const actingActions = [
  */
 
 export type ActingAction = (typeof actingActions)[number];
-type PassiveAction = "wait" | "skip-protected" | "skip-cap" | "skip-scope" | "skip-rerun" | "skip" | "adopt" | "give-up";
+type PassiveAction =
+  | "wait"
+  | "skip-protected"
+  | "skip-cap"
+  | "skip-scope"
+  | "skip-rerun"
+  | "skip-cost"
+  | "skip"
+  | "adopt"
+  | "give-up";
 export type PlanAction = ActingAction | PassiveAction;
 
 type TargetKind =
@@ -56,6 +67,8 @@ export interface PlanItem<A extends PlanAction = PlanAction> {
   /** Fractional days (see age.ts); absent when age does not apply (e.g. linking). */
   ageDays?: number;
   sizeBytes?: number;
+  /** Estimated iCredits of an archive, restore, delete or trash of known size (plan/cost.ts). */
+  icredits?: IcreditEffect;
   /** One line, for people: why this action (or why none). */
   reason: string;
 }
@@ -66,10 +79,25 @@ export interface StepPlan {
   warnings: string[];
 }
 
+/** What the plan was made under, for its header: thresholds, prices and the policy's verdict. */
+export interface PlanContext {
+  daysToArchive: number | null;
+  daysToDelete: number;
+  minDaysAfterDelivery: number;
+  deleteCap: number;
+  archivePolicy: string;
+  rates: IcreditRates;
+  /** Set when archiving under these windows costs more than it saves (cost.ts archiveLossWarning). */
+  archiveLoss?: string;
+  /** `plan --as-of`: ages were computed at generatedAt, not at the time the plan was made. */
+  asOf?: boolean;
+}
+
 export interface Plan {
   /** ISO-8601 instant the plan was computed for (the `now` of every age in it). */
   generatedAt: string;
   steps: StepPlan[];
+  context?: PlanContext;
 }
 
 export function isActing(action: PlanAction): action is ActingAction {

@@ -7,10 +7,12 @@ import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems, trash
 import type { ActionLog } from "../action-log.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
+import { lifecycleCostOf } from "../plan/cost.js";
 import { planBasespaceLifecycle, type BasespaceIdSets, type BasespaceItem } from "../plan/plan-basespace-lifecycle.js";
 import { isActing, type PlanItem, type StepPlan } from "../plan/plan-types.js";
 import { withoutPersonDecisions } from "../person-decisions.js";
 import { logProtected } from "../protect-report.js";
+import { basespaceStorage } from "../storage-managed.js";
 import { auditedRereadCall } from "../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
@@ -40,7 +42,9 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
     rec.warn(warning);
     return emptyPlan([warning]);
   }
-  const items = withoutPersonDecisions(ctx, await basespaceItems(ctx, bs, ctx.analyses, rec), rec);
+  const listed = await basespaceItems(ctx, bs, ctx.analyses, rec);
+  ctx.basespaceStorage = basespaceStorage(listed);
+  const items = withoutPersonDecisions(ctx, listed, rec);
   const ledger = await LedgerState.load(ctx.paths.root);
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
@@ -50,6 +54,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
       budget,
       protect: ctx.protect,
       scopes,
+      cost: lifecycleCostOf(ctx.settings),
       ...(currentUserId !== undefined ? { currentUserId } : {}),
     });
   let plan = planFor(userId ?? undefined);

@@ -9,6 +9,7 @@ import { deliveryHolds, type ListedCycle } from "../cycle-facts.js";
 import { logProtected } from "../protect-report.js";
 import { markProtectedContents } from "../protected-contents.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
+import { lifecycleCostOf } from "../plan/cost.js";
 import { movedFolderProblem } from "../plan/identity.js";
 import { planIcaLifecycle, type IcaManagedAnalysis } from "../plan/plan-ica-lifecycle.js";
 import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
@@ -34,6 +35,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
     unarchiveRequested: new Set(Object.keys(ctx.journal.data.pendingIcaDeletes)),
     budget: ctx.budget.initial,
     protect: ctx.protect,
+    cost: lifecycleCostOf(ctx.settings),
   });
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
@@ -97,7 +99,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
       reference: analysis.reference,
       userReference: analysis.userReference,
       ageDays,
-      outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes },
+      outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes ?? ctx.journal.data.outputBytes[analysis.id] ?? null },
       ...(holds.has(analysis.id) ? { hold: holds.get(analysis.id) } : {}),
     });
   }

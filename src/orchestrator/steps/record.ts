@@ -4,7 +4,10 @@ import type { CycleOutcome, CycleReport } from "../cycle-report.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ResolvedProjects } from "../cycle-facts.js";
 import type { StepPlan } from "../plan/plan-types.js";
+import { lifecycleCostOf, type StorageUnderManagement } from "../plan/cost.js";
+import { planContextOf } from "../plan/plan-context.js";
 import { createPlan } from "../plan/render-plan.js";
+import { storageReport } from "../storage-managed.js";
 import type { StepRun } from "../step-run.js";
 import { messageOf } from "../step-recorder.js";
 
@@ -27,6 +30,10 @@ export interface ReportFrame {
    * published (alert, metrics) but not written into the state directory.
    */
   endedByConfigurationError?: boolean;
+  /** Storage under management at the end of the cycle (storage-managed.ts); absent when the listing failed. */
+  storage?: StorageUnderManagement;
+  /** `plan --as-of`: the cycle's `now` is the date asked for. */
+  asOf?: boolean;
 }
 
 /**
@@ -53,7 +60,11 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     durationMs: Math.round(frame.durationMs),
     source: frame.projects ? nameOf(frame.projects.source) : refOf(ctx.settings.source),
     destination: frame.projects ? nameOf(frame.projects.destination) : refOf(ctx.settings.destination),
-    plan: createPlan(ctx.now, frame.plans.filter((p): p is StepPlan => p !== undefined)),
+    plan: createPlan(
+      ctx.now,
+      frame.plans.filter((p): p is StepPlan => p !== undefined),
+      planContextOf(ctx.settings, frame.asOf === true),
+    ),
     steps,
     warnings: [...run.warnings, ...prefixed("warnings")],
     errors,
@@ -63,6 +74,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
       total: snapshot.totalRequests,
       byRoute: Object.fromEntries(Object.entries(snapshot.routes).map(([route, stats]) => [route, stats.requests])),
     },
+    ...(frame.storage ? { storage: storageReport(frame.storage, lifecycleCostOf(ctx.settings).rates) } : {}),
   };
   ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
   if (ctx.dryRun || frame.endedByConfigurationError) return report;

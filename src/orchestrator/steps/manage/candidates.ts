@@ -21,7 +21,7 @@ export interface Candidate {
   /** null: the analysis has no output folder (any more), so nothing to link: it is recorded with a warning. */
   folder: IcaData | null;
   selection: FastqSelection;
-  /** Selected files the destination already lists (looked up for resumed analyses and redeliveries only). */
+  /** Selected files the destination already lists. */
   linkedBefore: Set<string>;
   /**
    * Paths of selected files the destination holds as other data (looked up with linkedBefore): linking
@@ -78,13 +78,19 @@ export async function selectCandidates(
       withFolders.push({ analysis, resumed, redelivery, manifestName, folder });
     }
   }
+  // Every file of the folder passes by, so its size is summed here: the lifecycle's plan and cost need
+  // it later, and ICA gives folders no size.
+  const folderBytes = new Map<string, number>();
   await forEachFileUnder(
     ctx.ica,
     ctx.projects.source.id,
     withFolders.map(({ analysis, folder }) => ({ key: analysis.id, path: folder.path })),
-    (analysisId, file) =>
-      selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes, objectETag: file.objectETag }),
+    (analysisId, file) => {
+      folderBytes.set(analysisId, (folderBytes.get(analysisId) ?? 0) + (file.sizeBytes ?? 0));
+      selectors.get(analysisId)?.add({ id: file.id, name: file.name, path: file.path, sizeBytes: file.sizeBytes, objectETag: file.objectETag });
+    },
   );
+  for (const [analysisId, bytes] of folderBytes) ctx.journal.recordOutputBytes(analysisId, bytes);
   const candidates: Candidate[] = withFolders.map((c) => {
     const selection = (selectors.get(c.analysis.id) as FastqSelector).result();
     return {
@@ -104,8 +110,10 @@ export async function selectCandidates(
       }),
     };
   });
-  // A redelivered analysis may have every file at the destination already: none is linked twice.
-  const known = candidates.filter((c) => (c.resumed || c.redelivery) && c.selection.selected.length > 0);
+  // Every analysis with files, not only resumed ones and redeliveries: one whose row was removed by hand
+  // or whose journal was lost may be linked already, and the plan must not call those files unlinked nor
+  // link them twice. One listing across all folders; an empty destination answers it with one page.
+  const known = candidates.filter((c) => c.selection.selected.length > 0);
   if (known.length > 0) {
     const occupied = new Map<string, string[]>();
     const listed = await destinationListing(ctx, ctx.projects.destination.id, known, occupied);
