@@ -52,9 +52,10 @@ const byName = (results: CheckResult[], name: string): CheckResult | undefined =
 
 describe("doctor checklist against the simulator", () => {
   it("passes every check with the demo's credentials, changing nothing", async () => {
-    const { results, text } = await doctor(flags());
-    expect(results.map((r) => [r.name, r.status])).toEqual([
+    const { results, text } = await doctor(flags({ days_to_delete: 365 }));
+    expect(results.map((r) => [r.name.replace(/ \(.*\)$/, ""), r.status])).toEqual([
       ["configuration", "ok"],
+      ["cost of archiving", "ok"],
       ["state directory", "ok"],
       ["ICA API key", "ok"],
       ["clock", "ok"],
@@ -127,6 +128,15 @@ describe("doctor checklist against the simulator", () => {
       ["credentials and projects", "skip"],
     ]);
     expect(text).toContain("absent.key does not exist: create it or correct the path");
+  });
+
+  it("warns, with the numbers, when the default windows make archiving cost more than it saves; cost-aware takes care of it", async () => {
+    const standard = (await doctor(flags())).results.find((r) => r.name.startsWith("cost of archiving"));
+    expect(standard).toMatchObject({ status: "warn" });
+    expect(standard?.detail).toContain("archiving at 60 days and deleting at 90 costs 29.5 iCredits per TB more than it saves");
+    const aware = (await doctor(flags({ archive_policy: "cost-aware" }))).results.find((r) => r.name.startsWith("cost of archiving"));
+    expect(aware).toMatchObject({ status: "ok" });
+    expect(aware?.detail).toContain("archive_policy cost-aware skips the archives that would lose iCredits");
   });
 
   it("warns, without failing, when no BaseSpace token is configured anywhere", async () => {

@@ -15,6 +15,7 @@ import { checkTokenScopes } from "../../modules/bssh-utils/index.js";
 import { resolveProject } from "../../modules/launch/index.js";
 import { gateBasespaceScopes, requiredBasespaceScopes, type BasespaceAction } from "../../orchestrator/plan/index.js";
 import type { CheckResult } from "./checklist.js";
+import { checkArchiveCost } from "./cost-check.js";
 import { clockSkewFailMs, clockSkewWarnMs, describeSkew, measureClockSkew } from "./clock-skew.js";
 import { checkStateDir } from "./state-dir-check.js";
 
@@ -166,6 +167,7 @@ export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorO
     return report;
   }
   const [first] = all as [Settings];
+  all.forEach((settings, i) => results.push(checkArchiveCost(settings, report.pairs[i]?.label ?? refText(settings.source))));
   results.push(await checkStateDir(first.stateDir));
   const ica = await checkIca(first, results);
   results.push(await checkClock(first, options));

@@ -20,3 +20,4 @@ export * from "./protect.js";
 export * from "./render-plan.js";
 export * from "./run-folder.js";
 export * from "./plan-totals.js";
+export * from "./cost.js";
