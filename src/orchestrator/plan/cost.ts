@@ -20,7 +20,7 @@ export interface IcreditEffect {
   perMonth: number;
 }
 
-export const DAYS_PER_MONTH = 30;
+const DAYS_PER_MONTH = 30;
 const BYTES_PER_TB = 1e12;
 
 export const terabytes = (bytes: number): number => bytes / BYTES_PER_TB;
