@@ -129,6 +129,16 @@ describe("metrics/MetricsExporter file", () => {
     expect(sink.text).toMatch(/cannot write metrics file .*missing-dir\/ica\.prom \(ENOENT\): check that its directory exists and is writable/);
   });
 
+  it("gives the storage under management by class and its estimated monthly iCredits, when the report has them", async () => {
+    const file = join(dir, "ica.prom");
+    const exporter = await start({ file });
+    await exporter.publish(input({ storage: { standardTB: 2.5, archivedTB: 10, estimatedMonthlyIcredits: 76.25 } }));
+    const text = await readFile(file, "utf8");
+    expect(value(text, "storage_managed_terabytes", { class: "standard" })).toBe(2.5);
+    expect(value(text, "storage_managed_terabytes", { class: "archived" })).toBe(10);
+    expect(value(text, "storage_estimated_monthly_icredits")).toBe(76.25);
+  });
+
   it("counts waiting items by kind", () => {
     expect(pendingByKind([{ kind: "analysis" }, { kind: "managing" }, { kind: "analysis" }])).toEqual({ analysis: 2, managing: 1 });
   });
