@@ -69,7 +69,7 @@ export function planLifecycle(subjects: readonly LifecycleSubject[], options: Li
   }
   const capped = applyDeletionCap(planned, options.budget);
   const warnings = [capWarning(capped.deferred, options.budget.cap, options.label)].filter((w) => w !== null);
-  return { step: options.step, items: capped.items, warnings, budget: capped.budget };
+  return { step: options.step, items: capped.items.map((item) => priced(item, options.cost)), warnings, budget: capped.budget };
 }
 
 function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): PlanItem | null {
@@ -102,8 +102,13 @@ function planSubject(subject: LifecycleSubject, options: LifecyclePlanOptions): 
   if (blocked !== null) return { ...base, action: "skip-scope", reason: `${blocked}; would ${action}` };
   const uneconomic = decision.kind === "archive" ? costAwareSkip(subject.ageDays, options) : null;
   if (uneconomic !== null) return { ...base, action: "skip-cost", reason: `${age}; ${uneconomic}; would ${action}` };
-  const effect = options.cost && subject.sizeBytes != null ? actionEffect(action, subject.sizeBytes, options.cost.rates) : undefined;
-  return { ...base, action, ...(effect ? { icredits: effect } : {}), reason: `${age}; ${explain(decision, subject, options)}` };
+  return { ...base, action, reason: `${age}; ${explain(decision, subject, options)}` };
+}
+
+/** Prices what will be done (after the cap: a deferred item costs nothing this cycle). */
+function priced(item: PlanItem, cost: LifecycleCost | undefined): PlanItem {
+  const effect = cost && item.sizeBytes !== undefined ? actionEffect(item.action, item.sizeBytes, cost.rates) : undefined;
+  return effect ? { ...item, icredits: effect } : item;
 }
 
 /** Under `cost-aware`, why archiving this now loses iCredits (it is deleted too soon after), or null. */

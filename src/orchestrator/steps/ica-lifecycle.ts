@@ -17,6 +17,7 @@ import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { heldIcaFolder } from "../person-decisions.js";
 import { rereadIcaAction } from "./reread-ica-action.js";
+import { sizeUnknownFolders } from "./folder-sizes.js";
 import { failureFactOf } from "../failure-facts.js";
 
 /**
@@ -99,11 +100,13 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
       reference: analysis.reference,
       userReference: analysis.userReference,
       ageDays,
-      outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes ?? ctx.journal.data.outputBytes[analysis.id] ?? null },
+      outputFolder: { id: folder.id, path: folder.path, status: folder.status, sizeBytes: folder.sizeBytes },
       ...(holds.has(analysis.id) ? { hold: holds.get(analysis.id) } : {}),
     });
   }
-  return subjects;
+  // ICA folders have no size: summed from their files once, for the plan's rows and estimates (folder-sizes.ts).
+  await sizeUnknownFolders(ctx, ctx.projects.source.id, subjects.map((s) => ({ analysisId: s.analysisId, path: s.outputFolder.path })));
+  return subjects.map((s) => ({ ...s, outputFolder: { ...s.outputFolder, sizeBytes: s.outputFolder.sizeBytes ?? ctx.journal.data.outputBytes[s.analysisId] ?? null } }));
 }
 
 /**
