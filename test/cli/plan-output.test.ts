@@ -73,6 +73,13 @@ describe("-o json", () => {
     }
   });
 
+  it("sizes the ICA folders of analyses recorded without delivery (--adopt record), from their files", async () => {
+    const document = cycles((await cli(["plan", ...withFlag(args, "--adopt", "record"), "-o", "json"])).out);
+    const ica = document.cycles[0]?.plan.steps.find((step) => step.step === "icaLifecycle")?.items ?? [];
+    expect(ica.length).toBeGreaterThan(0);
+    for (const item of ica) expect(item.sizeBytes).toBeGreaterThan(0);
+  });
+
   it("refuses an unknown format (exit 2)", async () => {
     const result = await cli(["plan", ...args, "-o", "yaml"]);
     expect(result.code).toBe(2);
