@@ -82,8 +82,9 @@ describe("a selected FASTQ that vanishes before it is linked", () => {
       expect(await managed()).not.toContain("a0000001");
     }
     expect((await journal()).undeliverable[a1.id]?.reason).toBe("missing-fastq");
-    const plan = await cli(["plan", ...args]);
-    expect(plan.out).toMatch(/skip .*1 selected FASTQ\(s\) gone from the source/);
+    const plan = await cli(["plan", ...args, "--verbose"]);
+    expect(plan.out).toMatch(/^ {2}skip: /m);
+    expect(plan.out).toMatch(/^ {4}\S+ .*1 selected FASTQ\(s\) gone from the source; held/m);
   });
 });
 
@@ -150,8 +151,9 @@ describe("every FASTQ form", () => {
     await start(oraDemo());
     const a1 = analysis("a0000001");
     const narrow = [...args, "--fastq_suffixes", ".fastq.gz"];
-    const plan = await cli(["plan", ...narrow]);
-    expect(plan.out).toMatch(/skip .*no recognisable MGI FASTQ; held from archive and delete/);
+    const plan = await cli(["plan", ...narrow, "--verbose"]);
+    expect(plan.out).toMatch(/^ {2}skip: /m);
+    expect(plan.out).toMatch(/^ {4}\S+ .*no recognisable MGI FASTQ; held from archive and delete/m);
     const run = await cli(["run", ...narrow]);
     expect(run.code).toBe(0);
     // The log says how many and where; the cycle report and the journal have the analysis and why.

@@ -78,14 +78,15 @@ describe("requeue launches only what nobody has rerun, within a per-cycle cap (C
     const queued = await cli(["run", ...requeueAll]);
     expect(queued.out).not.toMatch(/^requeue/m);
     expect(creates(sim)).toBe(1);
-    const plan = await cli(["plan", ...requeueAll]);
+    const plan = await cli(["plan", ...requeueAll, "--verbose"]);
     expect(requeueSummary(plan.out)).toEqual({ "skip-rerun": 1 });
-    expect(plan.out).toMatch(/skip-rerun .*another BCLConvert analysis of this run, .* \((QUEUED|REQUESTED|INITIALIZING|IN_PROGRESS)\), exists: not launching/);
+    expect(plan.out).toMatch(/^ {2}skip-rerun: /m);
+    expect(plan.out).toMatch(/^ {4}\S+ .*another BCLConvert analysis of this run, .* \((QUEUED|REQUESTED|INITIALIZING|IN_PROGRESS)\), exists: not launching/m);
 
     sim.advanceClock(3_600_000);
     await cli(["run", ...requeueAll]);
-    const done = await cli(["plan", ...requeueAll]);
-    expect(done.out).toMatch(/skip-rerun .*\(SUCCEEDED\), exists: not launching/);
+    const done = await cli(["plan", ...requeueAll, "--verbose"]);
+    expect(done.out).toMatch(/^ {4}\S+ .*\(SUCCEEDED\), exists: not launching/m);
     expect(creates(sim)).toBe(1);
   });
 });
@@ -105,8 +106,8 @@ describe("one run, one delivery: the first SUCCEEDED BCLConvert of a run is deli
 
     const original = await ica.getAnalysis(source, first.id);
     const again = await ica.createAnalysis(await buildRelaunchRequest(ica, source, first.id, { userReference: original.userReference }), "by-hand-2");
-    const plan = await cli(["plan"]);
-    expect(plan.out).toMatch(new RegExp(`skip +${again.reference.slice(0, 20)}.*superseded, not delivered: its run is delivered as ${original.reference.slice(0, 20)}`));
+    const plan = await cli(["plan", "--verbose"]);
+    expect(plan.out).toMatch(new RegExp(`^ {4}${again.id} +${again.reference.slice(0, 20)}.*superseded, not delivered: its run is delivered as ${original.reference.slice(0, 20)}`, "m"));
     const run = await cli(["run"]);
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/manageNew +.*superseded 1/);
