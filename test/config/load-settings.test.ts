@@ -16,6 +16,11 @@ afterEach(async () => {
 const bsCfg = (server: string, token: string): string => `apiServer   = ${server}\naccessToken = ${token}\n`;
 
 describe("config/load-settings precedence", () => {
+  it("takes iCredit prices as decimal text (flags and the environment give strings)", async () => {
+    const { settings } = await box.load({ ...projects, icredits_standard_tb_month: "18.75", icredits_archive_per_tb: "0" }, { ICA_API_KEY: "env-key" });
+    expect(settings[0]).toMatchObject({ icreditsStandardTbMonth: 18.75, icreditsArchivePerTb: 0, icreditsRestorePerTb: 30 });
+  });
+
   it("fills everything else from the defaults", async () => {
     const { settings, warnings } = await box.load(projects, { ICA_API_KEY: "env-key" });
     expect(warnings).toEqual([]);
@@ -37,6 +42,11 @@ describe("config/load-settings precedence", () => {
       emptyTrash: "own-only",
       deleteCap: 500,
       protect: [],
+      archivePolicy: "standard",
+      icreditsStandardTbMonth: 22.5,
+      icreditsArchiveTbMonth: 2,
+      icreditsArchivePerTb: 20,
+      icreditsRestorePerTb: 30,
       dryRun: false,
       concurrency: 8,
       requestTimeoutMs: 60_000,
