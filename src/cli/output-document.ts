@@ -60,12 +60,11 @@ const statusDocumentSchema = z.object({
   schemaVersion: z.literal(outputSchemaVersion),
   command: z.literal("status"),
   stateDir: z.string(),
-  exists: z.boolean(),
   managedTables: z.array(
     z.object({ path: z.string(), count: z.number(), latest: z.array(z.object({ analysisId: z.string(), runId: z.string() })), warnings: z.array(z.string()) }),
   ),
-  /** The journal's pending work (see docs/json-output.md); absent before the first cycle. */
-  journal: z.record(z.string(), z.unknown()).optional(),
+  /** The journal's pending work (see docs/json-output.md). */
+  journal: z.record(z.string(), z.unknown()),
   lastReport: z.object({ path: z.string(), report: cycleReportSchema }).optional(),
   assumptions: z.unknown().optional(),
 });

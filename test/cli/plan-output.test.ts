@@ -57,7 +57,7 @@ describe("-o json", () => {
 
     const status = await cli(["status", ...args, "-o", "json"]);
     expect(status.code).toBe(0);
-    expect(outputDocumentSchema.parse(JSON.parse(status.out))).toMatchObject({ schemaVersion: 1, command: "status", exists: true });
+    expect(outputDocumentSchema.parse(JSON.parse(status.out))).toMatchObject({ schemaVersion: 1, command: "status" });
     expect((await cli(["status", ...args, "--json"])).out).toBe(status.out);
   });
 
