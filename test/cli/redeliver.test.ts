@@ -80,8 +80,9 @@ describe("redeliver a delivered analysis", () => {
     expect(asked.out).toContain(`redelivery of ${a1.id} requested`);
     expect((await readFile(state().audit, "utf8"))).toMatch(new RegExp(`"action":"redeliver","targets":\\{"ids":\\["${a1.id}"\\]`));
     expect((await cli(["status", ...args])).out).toContain(`redeliveries requested (redeliver), done by the next cycle: 1\n    ${a1.id}  requested `);
-    const plan = await cli(["plan", ...args]);
-    expect(plan.out).toMatch(/upload-manifest +\/fastq_manifests\/\S+elivery-1\.download_manifest\.csv .*redelivery: a manifest of its own/);
+    const plan = await cli(["plan", ...args, "--verbose"]);
+    expect(plan.out).toMatch(/^ {2}upload-manifest: /m);
+    expect(plan.out).toMatch(/^ {4}\S+elivery-1\.download_manifest\.csv +\/fastq_manifests\/.*redelivery: a manifest of its own/m);
     expect(plan.out).toMatch(/redelivered on an operator's request \(redeliver\): its table row is already there/);
 
     const run = await cli(["run", ...args]);
@@ -110,15 +111,15 @@ describe("redeliver a superseded analysis", () => {
     expect((await cli(["run", ...args])).code).toBe(0);
     const first = analysis("a0000001");
     const again = await relaunch("a0000001");
-    const superseded = await cli(["plan", ...args]);
+    const superseded = await cli(["plan", ...args, "--verbose"]);
     expect(superseded.out).toContain(`redeliver ${again.id} delivers this one instead`);
     const before = await destination();
 
     expect((await cli(["redeliver", again.id, ...args])).code).toBe(0);
-    const plan = await cli(["plan", ...args]);
-    expect(plan.out).toMatch(new RegExp(`link +${again.reference.slice(0, 20)}.*8 of 8 MGI FASTQ\\(s\\) not linked`));
-    expect(plan.out).toMatch(new RegExp(`upload-manifest .*redelivery: a manifest of its own`));
-    expect(plan.out).not.toContain(`skip ${again.reference.slice(0, 20)}`);
+    const plan = await cli(["plan", ...args, "--verbose"]);
+    expect(plan.out).toMatch(new RegExp(`^ {4}${again.id} +${again.reference.slice(0, 20)}.*8 of 8 MGI FASTQ\\(s\\) not linked`, "m"));
+    expect(plan.out).toMatch(/^ {4}\S+ .*redelivery: a manifest of its own/m);
+    expect(plan.out).not.toMatch(new RegExp(`^ {4}${again.id} .*superseded, not delivered`, "m"));
 
     const run = await cli(["run", ...args]);
     expect(run.code, run.err).toBe(0);
@@ -149,8 +150,8 @@ describe("redeliver a superseded analysis", () => {
     expect((await cli(["redeliver", again.id, ...args])).code).toBe(0);
     const batches = linkBatches();
 
-    const plan = await cli(["plan", ...args]);
-    expect(plan.out).toMatch(/skip .*1 FASTQ path\(s\) taken in the destination by other data; not linked/);
+    const plan = await cli(["plan", ...args, "--verbose"]);
+    expect(plan.out).toMatch(/^ {4}\S+ .*1 FASTQ path\(s\) taken in the destination by other data; not linked/m);
     const run = await cli(["run", ...args]);
     expect(run.code).toBe(1);
     expect(run.err).toContain(`${again.reference}: not delivered: the destination holds other data at 1 of its FASTQ path(s) (${taken.path})`);
