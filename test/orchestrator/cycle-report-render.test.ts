@@ -2,15 +2,11 @@ import { describe, expect, it } from "vitest";
 import { renderCycleReport, type CycleReport } from "../../src/orchestrator/cycle-report.js";
 import { createPlan } from "../../src/orchestrator/plan/render-plan.js";
 
+/** A finished cycle: only the plan and the storage matter here. */
 const report = (extra: Partial<CycleReport> = {}): CycleReport => ({
-  cycleId: "c-1",
-  dryRun: false,
-  outcome: "ok",
-  startedAt: "2025-06-01T00:00:00.000Z",
-  finishedAt: "2025-06-01T00:00:05.000Z",
-  durationMs: 5000,
-  source: { id: "p-src", name: "BSSH_Runs" },
-  destination: { id: "p-dst", name: "MGI_Delivery" },
+  ...{ cycleId: "c-1", dryRun: false, outcome: "ok", durationMs: 5000 },
+  ...{ startedAt: "2025-06-01T00:00:00.000Z", finishedAt: "2025-06-01T00:00:05.000Z" },
+  ...{ source: { id: "p-src", name: "BSSH_Runs" }, destination: { id: "p-dst", name: "MGI_Delivery" } },
   plan: createPlan(new Date("2025-06-01T00:00:00Z"), [
     {
       step: "icaLifecycle",
