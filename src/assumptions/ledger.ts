@@ -200,7 +200,7 @@ export const ledger: readonly Assumption[] = [
     ifFalse: "Delivered FASTQs are looked for at the wrong path and linked again every cycle.",
     observable: "The destination listing after a linking batch: the data id at the source path.",
     gates: ["ica-link"],
-    alternatives: [],
+    alternatives: ["root"],
   },
   {
     id: "ica.source-delete-removes-links",
@@ -212,7 +212,7 @@ export const ledger: readonly Assumption[] = [
       "FASTQs disappear from the destination at delete age, which the product accepts by design.",
     observable: "The destination listing of a delivered analysis after its source folder was deleted.",
     gates: ["ica-delete"],
-    alternatives: [],
+    alternatives: ["links-survive"],
   },
 ];
 
