@@ -15,9 +15,6 @@ export const PROBLEM_TYPE = "about:blank";
 /** Content-Type and Accept with different versions: the changelogs only say they "must match". */
 export const VERSION_MISMATCH_STATUS: 406 | 415 = 406;
 
-/** Version of an `application/json` body or a request without versions (notes §2: treating it as V3 is inferred). */
-export const UNVERSIONED_REQUEST_VERSION: ApiVersion = "v3";
-
 // ── Auth ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** A project of another tenant answers like a missing one, so ids of other tenants do not leak. */
