@@ -5,7 +5,6 @@
  * Those a delivery, deletion, archive or billed action depends on are switches instead, with
  * alternatives a run can choose (../assumption-switches.ts).
  */
-import type { ApiVersion } from "./media-type.js";
 
 // ── Errors and media types ────────────────────────────────────────────────────────────────────────
 
