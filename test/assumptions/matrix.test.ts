@@ -4,10 +4,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statePaths } from "../../src/state/index.js";
-import type { CycleReport } from "../../src/orchestrator/index.js";
+import { renderCycleReport, type CycleReport } from "../../src/orchestrator/index.js";
 import { assumptionIds, assumptionSwitches, type AssumptionId } from "../../src/simulator/assumption-switches.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { cycle, cycleSettings, startCycleSimulator, tempStateDir } from "../orchestrator/cycle-harness.js";
+import { cycle, cycleSettings, LogSink, startCycleSimulator, tempStateDir } from "../orchestrator/cycle-harness.js";
 import { agesFixture, analysisId, datasetId, referenceOf } from "../orchestrator/lifecycle-fixture.js";
 import type { FixtureInput } from "../../src/simulator/fixtures/format.js";
 
@@ -28,6 +28,8 @@ interface World {
   mutations: string[][];
   /** The manifests the cycles wrote (the state directory's copies), as text. */
   manifests: string[];
+  /** What the cycles logged. */
+  log: string;
 }
 
 async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, string>>, overrides: Parameters<typeof cycleSettings>[2] = {}): Promise<World> {
@@ -36,10 +38,11 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
   const state = await tempStateDir();
   try {
     const settings = cycleSettings(sim, state.dir, { basespaceRuns: "none", protect: [referenceOf(120), "D-120"], ...overrides });
-    const world: World = { reports: [], mutations: [], manifests: [] };
+    const world: World = { reports: [], mutations: [], manifests: [], log: "" };
+    const sink = new LogSink();
     for (let i = 0; i < CYCLES; i++) {
       const since = sim.requests().lastSeq;
-      world.reports.push(await cycle(sim, settings));
+      world.reports.push(await cycle(sim, settings, sink));
       world.mutations.push(
         sim
           .requests(since + 1)
@@ -50,6 +53,7 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
     }
     const manifests = statePaths(state.dir).manifests;
     for (const name of await readdir(manifests).catch(() => [])) world.manifests.push(await readFile(join(manifests, name), "utf8"));
+    world.log = sink.text;
     return world;
   } finally {
     await state.remove();
@@ -128,6 +132,9 @@ describe("safe in every world", () => {
     const seenAt = world.reports.findIndex((r) => (r.contradictions ?? []).length > 0);
     expect(seenAt).toBeGreaterThan(0);
     expect(world.reports.slice(seenAt).flatMap(icaDone)).toEqual([]);
+    // Loud: the report's table, an error log line.
+    expect(renderCycleReport(world.reports[seenAt] as CycleReport)).toContain("Contradicted assumptions:\n    - assumption ica.folder-status contradicted");
+    expect(world.log).toMatch(/error.*assumption ica\.folder-status contradicted/);
     const reasons = world.reports.at(-1)?.plan.steps.flatMap((s) => s.items).map((i) => i.reason) ?? [];
     expect(reasons.join("\n")).toContain("ica-orchestrator ack ica.folder-status");
     // The BaseSpace lifecycle goes on.
