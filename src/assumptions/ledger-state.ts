@@ -28,6 +28,10 @@ export const ledgerStateFile = (stateRoot: string) => join(stateRoot, "assumptio
  */
 export class LedgerState {
   private changed = false;
+  /** What this load has seen contradicted, once per entry: the cycle's report lists it. */
+  private readonly seen = new Map<string, Contradiction>();
+  /** Entries this load moved to contradicted (not already standing): alerted once. */
+  private readonly fresh = new Set<string>();
 
   private constructor(
     private readonly path: string,
@@ -60,9 +64,21 @@ export class LedgerState {
   }
 
   contradict({ assumption, evidence }: Contradiction, now: Date): void {
+    if (!this.seen.has(assumption)) this.seen.set(assumption, { assumption, evidence });
     if (this.entries[assumption]?.state === "contradicted") return;
     this.entries[assumption] = { state: "contradicted", at: now.toISOString(), evidence };
+    this.fresh.add(assumption);
     this.changed = true;
+  }
+
+  /** Every entry seen contradicted since this state was loaded (a cycle's `contradictions`), first evidence each. */
+  contradictionsSeen(): Contradiction[] {
+    return [...this.seen.values()];
+  }
+
+  /** Of those, the ones that were not contradicted before: news, alerted once. */
+  newlyContradicted(): Contradiction[] {
+    return [...this.seen.values()].filter((c) => this.fresh.has(c.assumption));
   }
 
   /** The operator read the evidence: the entry goes back to unconfirmed. False when it was not contradicted. */

@@ -197,10 +197,14 @@ export const ledger: readonly Assumption[] = [
     statement: "A file linked into the destination keeps its source path there.",
     evidence:
       "`path` belongs to the shared Data object, so likely; not documented (ica-api-notes, last section).",
-    ifFalse: "Delivered FASTQs are looked for at the wrong path and linked again every cycle.",
-    observable: "The destination listing after a linking batch: the data id at the source path.",
+    ifFalse:
+      "Delivered FASTQs are not listed under their source folder in the destination; the cycle looks each up by id, " +
+      "delivers it where it is (the manifest names that path) and stops linking until acknowledged.",
+    observable:
+      "The destination listing after a linking batch: the data id at the source path confirms; a linked id found " +
+      "by `GET /data/{id}` at another path contradicts.",
     gates: ["ica-link"],
-    alternatives: [],
+    alternatives: ["root"],
   },
   {
     id: "ica.source-delete-removes-links",
@@ -210,9 +214,11 @@ export const ledger: readonly Assumption[] = [
     ifFalse:
       "If links survive, deleting the source frees nothing for the destination; if they go (our reading), delivered " +
       "FASTQs disappear from the destination at delete age, which the product accepts by design.",
-    observable: "The destination listing of a delivered analysis after its source folder was deleted.",
+    observable:
+      "The destination listing under a delivered analysis' folder path once its source folder is gone (404): empty " +
+      "confirms, files still listed contradict.",
     gates: ["ica-delete"],
-    alternatives: [],
+    alternatives: ["links-survive"],
   },
 ];
 

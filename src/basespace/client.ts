@@ -78,6 +78,8 @@ export class BaseSpaceClient {
       random: opts.random,
       sleep: opts.sleep,
       readErrorBody: readBaseSpaceError,
+      // The swagger's one media type, both ways.
+      defaultMediaType: "application/json",
     });
     this.stats = this.api.stats;
     this.pageSize = Math.min(opts.pageSize ?? maxBaseSpaceLimit, maxBaseSpaceLimit);

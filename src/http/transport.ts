@@ -53,6 +53,12 @@ export interface TransportOptions extends Omit<ClientTuning, "pageSize"> {
   /** Masked in any server text that ends up in an error message. */
   secrets?: readonly string[];
   readErrorBody?: (body: unknown) => ErrorBodyInfo;
+  /**
+   * `Accept` (and body `Content-Type`) of a request that names no `mediaType`. Without it every request
+   * must name one: ICA documents a vendor type per operation, and a silent `application/json` would hide
+   * a missing one until the service refuses it.
+   */
+  defaultMediaType?: string;
 }
 
 export interface RequestSpec {
@@ -98,6 +104,7 @@ export class HttpTransport {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly readErrorBody: (body: unknown) => ErrorBodyInfo;
+  private readonly defaultMediaType: string | undefined;
 
   constructor(opts: TransportOptions) {
     this.service = opts.service;
@@ -108,6 +115,7 @@ export class HttpTransport {
     this.random = opts.random ?? Math.random;
     this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.readErrorBody = opts.readErrorBody ?? (() => ({}));
+    this.defaultMediaType = opts.defaultMediaType;
     const concurrency = opts.concurrency ?? defaultConcurrency;
     this.limit = pLimit(concurrency);
     this.axios = axios.create({
@@ -141,11 +149,13 @@ export class HttpTransport {
     spec: RequestSpec,
     read: (res: AxiosResponse, endpoint: Endpoint & { status: number; attempts: number }) => T,
   ): Promise<T> {
+    const mediaType = spec.mediaType ?? this.defaultMediaType;
+    if (mediaType === undefined) throw new Error(`${this.service} ${spec.method} ${spec.route}: the request names no media type; give it the one its operation documents`);
     const replaySafe = spec.replaySafe ?? spec.method !== "POST";
     const retryOpts = { replaySafe, ...(spec.replay ? { replay: spec.replay } : {}), policy: this.policy };
     const path = spec.url ?? expandPath(spec.route, spec.params);
     try {
-      return await pRetry((attempt) => this.limit(() => this.attempt(spec, path, attempt, read)), {
+      return await pRetry((attempt) => this.limit(() => this.attempt({ ...spec, mediaType }, path, attempt, read)), {
         retries: this.policy.maxRetries,
         // p-retry's own backoff is switched off: the wait happens in shouldRetry so that it can follow
         // Retry-After and full jitter, and so that no slot of the concurrency gate is held while waiting.
@@ -171,7 +181,7 @@ export class HttpTransport {
   }
 
   private async attempt<T>(
-    spec: RequestSpec,
+    spec: RequestSpec & { mediaType: string },
     path: string,
     attempt: number,
     read: (res: AxiosResponse, endpoint: Endpoint & { status: number; attempts: number }) => T,
@@ -246,8 +256,8 @@ function headerText(value: unknown): string | undefined {
 }
 
 /** `false` tells axios not to send a header (it would add a form Content-Type to a body-less POST). */
-function requestHeaders(spec: RequestSpec): Record<string, string | false> {
-  const mediaType = spec.mediaType ?? "application/json";
+function requestHeaders(spec: RequestSpec & { mediaType: string }): Record<string, string | false> {
+  const { mediaType } = spec;
   const headers: Record<string, string | false> = { Accept: mediaType, ...spec.headers };
   if (spec.body === undefined) headers["Content-Type"] = false;
   else if (!("Content-Type" in headers)) headers["Content-Type"] = Buffer.isBuffer(spec.body) ? "application/octet-stream" : mediaType;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { describeContradiction } from "../assumptions/index.js";
 import { failureKey } from "./failure-fact.js";
 import type { NotificationInput, WaitingItem, WaitingKind } from "./notification-input.js";
 
@@ -17,7 +18,7 @@ const basespaceRestoreHours = 48;
 export interface Alert {
   /** What the rate limit remembers: the same key is not sent again within notify_repeat_hours. */
   key: string;
-  kind: "error" | "stuck" | "recovered" | "person" | "held";
+  kind: "error" | "stuck" | "recovered" | "person" | "held" | "contradiction";
   text: string;
 }
 
@@ -89,7 +90,13 @@ export function collectAlerts(input: NotificationInput, thresholds: AlertThresho
   // A person's decision and a newly held analysis are news once: only those first seen in this cycle are in the input.
   const notices = (kind: "person" | "held", texts: readonly string[] = []): Alert[] =>
     texts.map((text) => ({ key: `${kind}:${pair}:${errorKey(pair, text).slice(-24)}`, kind, text }));
-  return [...errors, ...stuck, ...notices("person", input.personDecisions), ...notices("held", input.held)];
+  // Keyed on the assumption: the same entry is one problem whatever item it was seen on.
+  const contradicted = (input.contradictions ?? []).map((c): Alert => ({
+    key: `contradiction:${pair}:${c.assumption}`,
+    kind: "contradiction",
+    text: `${describeContradiction(c)}; its actions are stopped until \`ica-orchestrator ack ${c.assumption}\``,
+  }));
+  return [...contradicted, ...errors, ...stuck, ...notices("person", input.personDecisions), ...notices("held", input.held)];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Contradiction } from "../assumptions/index.js";
 import type { ProjectRef } from "../config/index.js";
 import type { JournalData } from "../state/journal-schema.js";
 import type { CycleFailure } from "./failure-fact.js";
@@ -29,6 +30,8 @@ export interface NotificationInput extends Omit<ReportFacts, "steps"> {
   personDecisions?: readonly string[];
   /** Analyses first held this cycle with nothing to deliver (each is alerted once; not an error, so no recovery follows). */
   held?: readonly string[];
+  /** Ledger entries first contradicted this cycle (each is alerted once, keyed on its id; not an error, so no recovery follows). */
+  contradictions?: readonly Contradiction[];
 }
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) this module reads. */

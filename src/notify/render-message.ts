@@ -28,7 +28,9 @@ export function renderMessage(input: NotificationInput, alerts: readonly Alert[]
   const recovered = alerts.filter((a) => a.kind === "recovered").map((a) => a.text);
   const people = alerts.filter((a) => a.kind === "person").map((a) => a.text);
   const held = alerts.filter((a) => a.kind === "held").map((a) => a.text);
+  const contradicted = alerts.filter((a) => a.kind === "contradiction").map((a) => a.text);
   const problems = [
+    contradicted.length > 0 ? `${plural(contradicted.length, "assumption")} contradicted` : "",
     errors.length > 0 ? plural(errors.length, "error") : "",
     stuck.length > 0 ? `${plural(stuck.length, "item")} stuck` : "",
     people.length > 0 ? `${plural(people.length, "item")} left alone as a person's decision` : "",
@@ -37,7 +39,7 @@ export function renderMessage(input: NotificationInput, alerts: readonly Alert[]
   ].filter(Boolean);
   const subject = `[ica-orchestrator] ${pair}: ${problems.length > 0 ? problems.join(", ") : "daily digest"}`;
   const lines = [`ica-orchestrator, ${pair}: cycle ${input.cycleId} ended ${input.outcome} at ${input.finishedAt}`];
-  lines.push(...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people), ...section("Held for an operator", held), ...section("Recovered", recovered));
+  lines.push(...section("Contradicted assumptions", contradicted), ...section("Errors", errors), ...section("Stuck", stuck), ...section("Left alone as a person's decision", people), ...section("Held for an operator", held), ...section("Recovered", recovered));
   if (digest) {
     const counts = Object.entries(input.counts)
       .filter(([, n]) => n !== 0)

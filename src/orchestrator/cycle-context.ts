@@ -1,4 +1,5 @@
 import type { Logger } from "winston";
+import type { LedgerState } from "../assumptions/index.js";
 import { BaseSpaceClient } from "../basespace/client.js";
 import type { Settings } from "../config/index.js";
 import { RequestStats } from "../http/request-stats.js";
@@ -29,6 +30,8 @@ export interface CycleContext {
   /** Absent in a dry run: the apply half of each step needs it, so a dry run cannot mutate anything. */
   readonly actions: ActionLog | undefined;
   readonly paths: StatePaths;
+  /** The account's ledger state (src/assumptions), loaded once; a contradiction seen stops its kinds of action. */
+  readonly ledger: LedgerState;
   /** Carries `cycleId` and `pair` as fields of every line; each step's adds `step`. */
   readonly logger: Logger;
   /** Which warnings reach the log now (once a day while they last); every one goes to the report. */

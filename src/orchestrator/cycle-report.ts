@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeContradiction } from "../assumptions/index.js";
 import { alignColumns } from "./plan/format.js";
 import { planTotals } from "./plan/plan-totals.js";
 import { describeProject, formatIcredits } from "./plan/render-plan.js";
@@ -51,6 +52,11 @@ export const cycleReportSchema = z.object({
   errors: z.array(z.string()),
   /** The errors again, each with the kind, route and object of what failed when known: alerts deduplicate on these. */
   failures: z.array(failureSchema).optional(),
+  /**
+   * Ledger entries (docs/assumptions.md) this cycle saw the services contradict, with what was seen; each
+   * stops the kinds of action it gates until `ica-orchestrator ack <assumption>`. Absent in older reports.
+   */
+  contradictions: z.array(z.object({ assumption: z.string(), evidence: z.string() })).optional(),
   /** The mutating calls made (none in a dry run), in the order they finished. */
   actions: z.array(actionRecordSchema),
   apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),
@@ -91,7 +97,8 @@ export function renderCycleReport(report: CycleReport): string {
   }
   const failed = report.actions.filter((a) => a.result === "failed").length;
   if (report.actions.length > 0) lines.push(`  Mutating calls: ${report.actions.length}${failed ? ` (${failed} failed)` : ""}`);
-  lines.push(...listed("Warnings", report.warnings), ...listed("Errors", report.errors));
+  const contradicted = (report.contradictions ?? []).map((c) => `${describeContradiction(c)}; stopped until \`ica-orchestrator ack ${c.assumption}\``);
+  lines.push(...listed("Contradicted assumptions", contradicted), ...listed("Warnings", report.warnings), ...listed("Errors", report.errors));
   if (report.reportPath) lines.push(`  Report: ${report.reportPath}`);
   return `${lines.join("\n")}\n`;
 }

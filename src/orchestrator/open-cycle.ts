@@ -1,4 +1,5 @@
 import type { Logger } from "winston";
+import { LedgerState } from "../assumptions/index.js";
 import { pairLabel, settingsSecrets, type Settings } from "../config/index.js";
 import { ProgressBoard, type ProgressOptions, type SecretRedactor } from "../logging/index.js";
 import {
@@ -96,6 +97,7 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       journalWriter,
       actions: lock ? new ActionLog(audit(lock), lock, journalWriter) : undefined,
       paths,
+      ledger: await LedgerState.load(paths.root),
       logger,
       warnings: new WarningGate(remembered?.memory, pair, options.now, reportHint),
       windows,

@@ -36,7 +36,7 @@ export async function publishCycle(
   options: PublishOptions,
 ): Promise<void> {
   const input = { ...notificationInputFrom(report, ctx.journal.data, pending), pair: configuredPair(ctx.settings.source, ctx.settings.destination) };
-  await notifyCycle({ ...input, held: newlyHeld(ctx) }, {
+  await notifyCycle({ ...input, held: newlyHeld(ctx), contradictions: ctx.ledger.newlyContradicted() }, {
     settings: ctx.settings,
     logPath: notificationLogPath(ctx.paths),
     logger: ctx.logger,

@@ -103,6 +103,20 @@ export const assumptionSwitches = {
       delayed: "PARTIAL for 30 more simulated seconds after the bytes arrive",
     },
   },
+  "ica.link-keeps-path": {
+    description: "a file linked into another project keeps its source path there",
+    alternatives: {
+      "keeps-path": "the linked file is listed at its source path",
+      root: "a file linked on its own lands in the destination's root folder, under its name",
+    },
+  },
+  "ica.source-delete-removes-links": {
+    description: "deleting source data takes its links in other projects with it",
+    alternatives: {
+      "removes-links": "the links go with the source",
+      "links-survive": "the links stay listed (AVAILABLE) in the projects they were linked into",
+    },
+  },
 } as const satisfies Record<string, { description: string; alternatives: Record<string, string> }>;
 
 export type AssumptionId = keyof typeof assumptionSwitches;

@@ -1,11 +1,15 @@
 // Issue 15's matrix: the same small fixture, several cycles with the clock moved past the windows, under
 // each alternative reading of every ledger entry the simulator can play, one at a time.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CycleReport } from "../../src/orchestrator/index.js";
+import { statePaths } from "../../src/state/index.js";
+import { renderCycleReport, type CycleReport } from "../../src/orchestrator/index.js";
 import { assumptionIds, assumptionSwitches, type AssumptionId } from "../../src/simulator/assumption-switches.js";
 import type { Simulator } from "../../src/simulator/server.js";
-import { cycle, cycleSettings, startCycleSimulator, tempStateDir } from "../orchestrator/cycle-harness.js";
+import { cycle, cycleSettings, LogSink, startCycleSimulator, tempStateDir } from "../orchestrator/cycle-harness.js";
 import { agesFixture, analysisId, datasetId, referenceOf } from "../orchestrator/lifecycle-fixture.js";
+import type { FixtureInput } from "../../src/simulator/fixtures/format.js";
 
 const DAY_MS = 86_400_000;
 /** 20: young throughout; 80: archived, then past days_to_delete; 95: deleted at once; 120: protected. */
@@ -22,18 +26,23 @@ interface World {
   reports: CycleReport[];
   /** Mutating requests of each cycle, as `METHOD path`. */
   mutations: string[][];
+  /** The manifests the cycles wrote (the state directory's copies), as text. */
+  manifests: string[];
+  /** What the cycles logged. */
+  log: string;
 }
 
-async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, string>>): Promise<World> {
+async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, string>>, overrides: Parameters<typeof cycleSettings>[2] = {}): Promise<World> {
   sim.reset();
   sim.setAssumptions(assume);
   const state = await tempStateDir();
   try {
-    const settings = cycleSettings(sim, state.dir, { basespaceRuns: "none", protect: [referenceOf(120), "D-120"] });
-    const world: World = { reports: [], mutations: [] };
+    const settings = cycleSettings(sim, state.dir, { basespaceRuns: "none", protect: [referenceOf(120), "D-120"], ...overrides });
+    const world: World = { reports: [], mutations: [], manifests: [], log: "" };
+    const sink = new LogSink();
     for (let i = 0; i < CYCLES; i++) {
       const since = sim.requests().lastSeq;
-      world.reports.push(await cycle(sim, settings));
+      world.reports.push(await cycle(sim, settings, sink));
       world.mutations.push(
         sim
           .requests(since + 1)
@@ -42,6 +51,9 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
       );
       sim.advanceClock(STEP_DAYS * DAY_MS);
     }
+    const manifests = statePaths(state.dir).manifests;
+    for (const name of await readdir(manifests).catch(() => [])) world.manifests.push(await readFile(join(manifests, name), "utf8"));
+    world.log = sink.text;
     return world;
   } finally {
     await state.remove();
@@ -70,6 +82,19 @@ function assertSafe(world: World, label: string): void {
   expect(everyCycle, `${label}: the same request every cycle`).toEqual([]);
 }
 
+/** The assumptions each cycle's report names as contradicted. */
+const named = (world: World): string[] => [...new Set(world.reports.flatMap((r) => (r.contradictions ?? []).map((c) => c.assumption)))];
+
+/**
+ * Alternatives this fixture lets a cycle observe, so the cycle must name them. The others leave no
+ * trace a cycle reads here: the restore-first flow never trashes an archived item (bs.trash-archived),
+ * a lost answer is never simulated (bs.repeated-trash-move, ica.repeated-lifecycle-action), the
+ * fixture fits one page (bs.page-limit, bs.sort-date-created: see below), nothing is delivered
+ * (ica.duplicate-path, ica.upload-available, ica.link-keeps-path, ica.source-delete-removes-links: see
+ * the delivery world below), or the product does not read it back yet (bs.empty-trash, bs.ineligible-bulk).
+ */
+const observableHere = new Set(["bs.trash-endpoint=absent", "bs.trash-endpoint=runs-only", "ica.folder-status=stays-available", "ica.multi-value-query=last-only"]);
+
 const alternatives = assumptionIds.flatMap((id) =>
   Object.keys(assumptionSwitches[id].alternatives)
     .slice(1)
@@ -86,26 +111,39 @@ describe("safe in every world", () => {
   it("under the defaults: archives, deletes and trashes what is due, touches nothing else, no loop", async () => {
     const world = await runWorld(sim, {});
     assertSafe(world, "defaults");
+    expect(named(world)).toEqual([]);
     const done = world.reports.flatMap((r) => r.actions).filter((a) => a.result === "ok").map((a) => a.action);
     expect(done).toEqual(expect.arrayContaining(["archive", "delete", "trash", "unarchive", "restore"]));
   });
 
   it.each(alternatives)("under $id=$alternative", async ({ id, alternative }) => {
-    assertSafe(await runWorld(sim, { [id]: alternative }), `${id}=${alternative}`);
+    const world = await runWorld(sim, { [id]: alternative });
+    assertSafe(world, `${id}=${alternative}`);
+    // Never a wrong accusation; the contradicted entry named wherever the cycle can see it.
+    expect(named(world).filter((other) => other !== id)).toEqual([]);
+    if (observableHere.has(`${id}=${alternative}`)) expect(named(world)).toEqual([id]);
   });
 
-  it("names the contradicted assumption: ICA folders that stay AVAILABLE are judged by their files", async () => {
+  it("ICA folders that stay AVAILABLE: the contradiction is named once seen, and ICA archives, unarchives and deletes stop until acknowledged", async () => {
     const world = await runWorld(sim, { "ica.folder-status": "stays-available" });
-    const warnings = world.reports.flatMap((r) => [...r.warnings, ...r.steps.flatMap((s) => s.warnings ?? [])]);
-    expect(warnings.join("\n")).toContain("assumption ica.folder-status contradicted");
-    const icaDone = world.reports.flatMap((r) => r.actions).filter((a) => a.step === "icaLifecycle" && a.result === "ok");
-    expect(icaDone.map((a) => a.action)).toEqual(expect.arrayContaining(["archive", "unarchive", "delete"]));
+    const icaDone = (report: CycleReport) => report.actions.filter((a) => a.step === "icaLifecycle" && a.result === "ok").map((a) => a.action);
+    // The first cycle archives the 80-day folder (and deletes the 95-day one); from the cycle that sees it stay AVAILABLE on, nothing.
+    expect(icaDone(world.reports[0] as CycleReport).sort()).toEqual(["archive", "delete"]);
+    const seenAt = world.reports.findIndex((r) => (r.contradictions ?? []).length > 0);
+    expect(seenAt).toBeGreaterThan(0);
+    expect(world.reports.slice(seenAt).flatMap(icaDone)).toEqual([]);
+    // Loud: the report's table, an error log line.
+    expect(renderCycleReport(world.reports[seenAt] as CycleReport)).toContain("Contradicted assumptions:\n    - assumption ica.folder-status contradicted");
+    expect(world.log).toMatch(/error.*assumption ica\.folder-status contradicted/);
+    const reasons = world.reports.at(-1)?.plan.steps.flatMap((s) => s.items).map((i) => i.reason) ?? [];
+    expect(reasons.join("\n")).toContain("ica-orchestrator ack ica.folder-status");
+    // The BaseSpace lifecycle goes on.
+    expect(world.reports.flatMap((r) => r.actions).filter((a) => a.step === "basespaceLifecycle" && a.result === "ok").length).toBeGreaterThan(0);
   });
 
-  it("names the contradicted assumption: a folder missing from a listing by several ids is read on its own, not taken as deleted", async () => {
+  it("a folder missing from a listing by several ids is read on its own, not taken as deleted, and the contradiction named", async () => {
     const world = await runWorld(sim, { "ica.multi-value-query": "last-only" });
-    const warnings = world.reports.flatMap((r) => [...r.warnings, ...r.steps.flatMap((s) => s.warnings ?? [])]);
-    expect(warnings.join("\n")).toContain("assumption ica.multi-value-query contradicted");
+    expect(world.reports[0]?.contradictions?.[0]?.evidence).toMatch(/missing from a listing by \d+ ids but exists/);
     // Marker files are looked for with filename=a&filename=b too: unclassified analyses are left alone.
     expect(world.reports.flatMap((r) => r.actions)).toEqual([]);
   });
@@ -121,7 +159,7 @@ describe("BaseSpace listings that ignore sortby=DateCreated", () => {
   it("are read to the end with the contradiction named, so no aged dataset is skipped", async () => {
     const world = await runWorld(sim, { "bs.sort-date-created": "ignored" });
     const first = world.reports[0];
-    expect(first?.warnings.join("\n")).toContain("assumption bs.sort-date-created contradicted");
+    expect(named(world)).toEqual(["bs.sort-date-created"]);
     const acted = first?.actions.filter((a) => a.step === "basespaceLifecycle" && a.result === "ok").flatMap((a) => a.ids) ?? [];
     expect(acted).toEqual(expect.arrayContaining([datasetId(7000), datasetId(9500)]));
   });
@@ -139,10 +177,60 @@ describe("BaseSpace: a contradicted trash endpoint stops trash moves and the res
     const actions = world.reports.flatMap((r) => r.actions).filter((a) => a.step === "basespaceLifecycle");
     expect(actions.filter((a) => a.action === "restore")).toEqual([]);
     expect(actions.filter((a) => a.action === "trash")).toHaveLength(1);
+    expect(named(world)).toEqual(["bs.trash-endpoint"]);
     const reasons = world.reports.at(-1)?.plan.steps.flatMap((s) => s.items).map((i) => i.reason) ?? [];
     expect(reasons.join("\n")).toContain("assumption bs.trash-endpoint contradicted");
     expect(reasons.join("\n")).toContain("ica-orchestrator ack bs.trash-endpoint");
     // Delivery and the ICA lifecycle go on.
     expect(world.reports.flatMap((r) => r.actions).filter((a) => a.step === "icaLifecycle" && a.result === "ok").length).toBeGreaterThan(0);
+  });
+});
+
+/** One delivered BCLConvert analysis (two MGI FASTQs) already past days_to_delete, and nothing else to retire. */
+function deliveryFixture(): FixtureInput {
+  const fixture = agesFixture({ ages: [95] });
+  const [analysis] = fixture.ica.analyses;
+  if (analysis === undefined) throw new Error("the ages fixture has no analysis");
+  fixture.ica.analyses = [
+    {
+      ...analysis,
+      pipelineCode: "BclConvert_v4_1_23_patch1",
+      files: [...(analysis.files ?? []), { path: "output/M-S1_R1_001.fastq.gz", sizeBytes: 100 }, { path: "output/M-S1_R2_001.fastq.gz", sizeBytes: 100 }],
+    },
+  ];
+  return fixture;
+}
+
+describe("delivery: where links land, and whether they outlive their source", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startCycleSimulator({ fixture: deliveryFixture() });
+  });
+  afterAll(() => sim.stop());
+  const deliver = { minDaysAfterDelivery: 0 } as const;
+
+  it("under the defaults: delivered, then deleted at the next cycle, nothing contradicted", async () => {
+    const world = await runWorld(sim, {}, deliver);
+    assertSafe(world, "delivery defaults");
+    expect(named(world)).toEqual([]);
+    const done = world.reports.flatMap((r) => r.actions).filter((a) => a.result === "ok").map((a) => a.action);
+    expect(done).toEqual(expect.arrayContaining(["link", "create-manifest", "delete"]));
+  });
+
+  it("links that land in the destination's root: found by id, and the manifest names where they are", async () => {
+    const world = await runWorld(sim, { "ica.link-keeps-path": "root" }, deliver);
+    assertSafe(world, "ica.link-keeps-path=root");
+    expect(named(world)).toEqual(["ica.link-keeps-path"]);
+    expect(world.reports[0]?.contradictions?.[0]?.evidence).toContain("at /M-S1_R");
+    const manifest = world.manifests.join("\n");
+    expect(manifest).toContain("/M-S1_R1_001.fastq.gz,");
+    expect(manifest).not.toContain("/output/M-S1_R1_001.fastq.gz");
+  });
+
+  it("links that outlive their deleted source: the contradiction is named", async () => {
+    const world = await runWorld(sim, { "ica.source-delete-removes-links": "links-survive" }, deliver);
+    assertSafe(world, "ica.source-delete-removes-links=links-survive");
+    expect(named(world)).toEqual(["ica.source-delete-removes-links"]);
+    expect(world.reports.flatMap((r) => r.contradictions ?? [])[0]?.evidence).toContain("still lists");
   });
 });

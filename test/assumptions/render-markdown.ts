@@ -10,6 +10,13 @@ archive or billed action depends on, and that no source confirms, is listed here
 product does if it is false, and what a running cycle can observe to confirm or contradict it. The simulator
 plays each alternative under the same id (\`GET /__sim/assumptions\`, \`PUT /__sim/assumptions\`,
 \`simulator --assume <id>=<alternative>\`, \`startSimulator({ assume })\`); its default is the first reading.
+
+When a cycle sees a service contradict an entry, it says so everywhere and stops what rests on it: the
+entry is recorded as contradicted in the state directory (\`assumptions.json\`, with when and on what), the
+cycle report lists it under \`contradictions: [{assumption, evidence}]\`, the log has an error line, one
+alert goes out keyed on the entry's id (\`contradiction:<pair>:<id>\`, not repeated while it stands),
+\`status\` and \`doctor\` show it first, and the kinds of action under **Gates** stop — each planned one a
+skip naming the entry — until \`ica-orchestrator ack <id>\`. Delivery and the other actions go on.
 `;
 
 function entry(a: Assumption): string {

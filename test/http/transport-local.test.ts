@@ -1,7 +1,9 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { BaseSpaceClient } from "../../src/basespace/client.js";
 import { ApiError, BadRequestError, InvalidResponseError } from "../../src/http/errors.js";
+import { HttpTransport } from "../../src/http/transport.js";
 import { IcaClient } from "../../src/ica/client.js";
 import { startLocalServer, type LocalServer } from "./local-server.js";
 
@@ -97,5 +99,22 @@ describe("secrets and redirects", () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as ApiError).status).toBe(302);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("media types", () => {
+  it("an ICA request that names none is refused before it is sent: no fallback to application/json", async () => {
+    server = await startLocalServer(() => ({ status: 200, body: "{}" }));
+    const transport = new HttpTransport({ service: "ica", baseUrl: server.url });
+    const error = await transport.json({ method: "GET", route: "/api/projects" }, z.unknown()).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("ica GET /api/projects: the request names no media type; give it the one its operation documents");
+    expect(server.requests).toEqual([]);
+  });
+
+  it("BaseSpace requests say application/json both ways; ICA ones their vendor type", async () => {
+    server = await startLocalServer(() => ({ status: 200, body: JSON.stringify({ Response: { Id: "1", Name: "n" } }) }));
+    await new BaseSpaceClient({ apiServer: server.url, accessToken: token }).getCurrentUser().catch(() => undefined);
+    await new IcaClient({ serverUrl: server.url, apiKey }).getProject("p").catch(() => undefined);
+    expect(server.requests.map((r) => r.headers.accept)).toEqual(["application/json", "application/vnd.illumina.v3+json"]);
   });
 });

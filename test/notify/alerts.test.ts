@@ -137,3 +137,22 @@ describe("notify/renderMessage", () => {
     expect(lines.at(-1)).toBe("• … and 3 more (see the report)");
   });
 });
+
+describe("notify: a contradicted assumption", () => {
+  const contradiction = { assumption: "ica.folder-status", evidence: "output folder /x/ says AVAILABLE while its files say ARCHIVED" };
+
+  it("is alerted keyed on the assumption, whatever the evidence, with the ack that lifts its stop; no recovery follows", () => {
+    const alerts = (evidence: string) => collectAlerts({ ...input([]), contradictions: [{ ...contradiction, evidence }] }, thresholds, now);
+    const [alert] = alerts(contradiction.evidence);
+    expect(alert).toEqual({
+      key: "contradiction:s>d:ica.folder-status",
+      kind: "contradiction",
+      text: expect.stringContaining("`ica-orchestrator ack ica.folder-status`") as string,
+    });
+    expect(alerts("output folder /y/ says AVAILABLE").map((a) => a.key)).toEqual([alert?.key]);
+    expect(recoveryAlerts(input([]), [alert?.key ?? ""])).toEqual([]);
+    const message = renderMessage(input([]), alerts(contradiction.evidence), false);
+    expect(message.subject).toContain("1 assumption contradicted");
+    expect(message.text).toContain("Contradicted assumptions (1):");
+  });
+});

@@ -96,7 +96,7 @@ export async function bs(
   const token = opts.token === undefined ? TOKENS.full : opts.token;
   const headers: Record<string, string> = { ...opts.headers };
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  if (opts.body !== undefined) headers["content-type"] ??= "application/json";
   const res = await fetch(`${sim.basespaceUrl}${path}`, {
     method,
     headers,

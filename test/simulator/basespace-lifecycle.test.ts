@@ -53,6 +53,16 @@ describe("BaseSpace archive", () => {
     const tooMany = Array.from({ length: 251 }, (_, i) => datasetId(i));
     expect((await bs(sim, "POST", "/v2/archive", { body: { DatasetIds: tooMany } })).body.ErrorMessage).toContain("at most 250");
   });
+
+  it("refuses a body under any Content-Type but JSON with 415, changing nothing", async () => {
+    const before = sim.state().digest;
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/vnd.illumina.v3+json"]) {
+      const res = await bs(sim, "POST", "/v2/archive", { body: { DatasetIds: [datasetId(1)] }, headers: { "content-type": type } });
+      expect(res.status).toBe(415);
+      expect(res.body.ErrorMessage).toContain("send the body as application/json");
+    }
+    expect(sim.state().digest).toBe(before);
+  });
 });
 
 describe("BaseSpace restore", () => {
@@ -185,7 +195,7 @@ describe("BaseSpace ineligible-id policy 'skip'", () => {
       method: "POST",
       path: "/v2/archive",
       query: new URLSearchParams(),
-      headers: { "x-access-token": TOKENS.full },
+      headers: { "x-access-token": TOKENS.full, "content-type": "application/json" },
       params: match.params,
       body: Buffer.from(JSON.stringify({ DatasetIds: [datasetId(1), datasetId(0)] })),
       route: match.route,

@@ -53,7 +53,7 @@ describe("ica-orchestrator simulator", () => {
               new RegExp(`^apiServer   = ${announced.basespaceUrl}\naccessToken = \\S+\n$`),
             );
             const apiKey = (await readFile(announced.apiKeyFile, "utf8")).trim();
-            const res = await fetch(`${announced.icaUrl}/ica/rest/api/projects`, { headers: { "X-API-Key": apiKey } });
+            const res = await fetch(`${announced.icaUrl}/ica/rest/api/projects`, { headers: { "X-API-Key": apiKey, Accept: "application/vnd.illumina.v3+json" } });
             expect(res.status).toBe(200);
             expect(((await res.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
             expect((await fetch(`${announced.icaUrl}/ica/rest/api/projects`, { headers: { "X-API-Key": "wrong" } })).status).toBe(401);
@@ -126,7 +126,7 @@ describe("ica-orchestrator simulator", () => {
         checks.push(
           (async () => {
             const { icaUrl, apiKeyFile } = JSON.parse(line) as Announced;
-            const headers = { "X-API-Key": (await readFile(apiKeyFile, "utf8")).trim() };
+            const headers = { "X-API-Key": (await readFile(apiKeyFile, "utf8")).trim(), Accept: "application/vnd.illumina.v3+json" };
             const projects = (await (await fetch(`${icaUrl}/ica/rest/api/projects`, { headers })).json()) as { items: { id: string }[] };
             for (const { id } of projects.items) {
               const page = await fetch(`${icaUrl}/ica/rest/api/projects/${id}/data?filePath=%2F&type=FILE&pageSize=1000`, { headers });

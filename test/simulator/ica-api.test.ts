@@ -100,8 +100,21 @@ describe("ICA simulator: media types", () => {
     expect(v4r.contentType).toBe("application/vnd.illumina.v4+json");
     expect(v4r.body).toMatchObject({ status: "QUEUED", owner: { id: expect.any(String) }, tenant: { id: expect.any(String), name: "sequencing-core" } });
     expect(v4r.body).not.toHaveProperty("ownerId");
-    const wildcard = await api("GET", `/projects/${SOURCE}/analyses/${QUEUED}`, { headers: { Accept: "*/*" } });
-    expect(wildcard.contentType).toBe("application/vnd.illumina.v3+json");
+  });
+
+  it("is strict: no vendor type in Accept is 406, a query parameter name in the wrong case 400", async () => {
+    const path = `/projects/${SOURCE}/analyses/${QUEUED}`;
+    for (const accept of ["*/*", "application/json", ""]) {
+      const answer = await api("GET", path, { headers: { Accept: accept } });
+      expectProblem(answer, 406);
+      expect(answer.body.detail).toContain("send Accept: application/vnd.illumina.v3+json or application/vnd.illumina.v4+json");
+    }
+    const miscased = await api("GET", `/projects/${SOURCE}/data?filepath=/ilmn-analyses/`);
+    expectProblem(miscased, 400);
+    expect(miscased.body.detail).toContain('send "filePath"');
+    expectProblem(await api("GET", `/projects/${SOURCE}/analyses?PageSize=10`), 400);
+    // Names the spec has in both spellings (on different operations) pass; unknown names are ignored.
+    expect((await api("GET", `/projects/${SOURCE}/analyses?userreference=x&someFlag=1`)).status).toBe(200);
   });
 
   it("refuses version mismatches and media types an operation does not offer", async () => {

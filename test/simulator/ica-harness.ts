@@ -140,6 +140,9 @@ export function icaApi(sim: Simulator): (method: string, path: string, options?:
       body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
       headers["Content-Type"] ??= "application/vnd.illumina.v3+json";
     }
+    // The simulator refuses calls without a vendor Accept (406), as a client must always send one.
+    const contentType = headers["Content-Type"] ?? "";
+    headers.Accept ??= contentType.startsWith("application/vnd.illumina.") ? contentType : "application/vnd.illumina.v3+json";
     const response = await fetch(`${sim.icaUrl}/ica/rest/api${path}`, { method, headers, body });
     const text = await response.text();
     return { status: response.status, contentType: response.headers.get("content-type"), body: text ? JSON.parse(text) : undefined };

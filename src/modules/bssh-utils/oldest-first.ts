@@ -5,6 +5,8 @@ export interface OldestFirstOptions<T> {
   pageSize: number;
   /** Called once when an item is older than the one before it (ledger `bs.sort-date-created`). */
   onOutOfOrder(evidence: string): void;
+  /** False once the order was seen broken before (the ledger stands contradicted): no early stop, no check. */
+  orderTrusted?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function* agedOldestFirst<T extends { id: string; createdAtMs: numb
   let read = 0;
   let previous: T | undefined;
   let youngSeen = false;
-  let ordered = true;
+  let ordered = options.orderTrusted ?? true;
   try {
     for (;;) {
       if (youngSeen && ordered && read % options.pageSize === 0) return;

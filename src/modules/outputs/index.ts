@@ -5,3 +5,4 @@ export * from "./output-files.js";
 export * from "./output-folder.js";
 export * from "./output-folders.js";
 export * from "./query-batches.js";
+export * from "./find-data.js";

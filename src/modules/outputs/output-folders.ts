@@ -1,8 +1,8 @@
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Contradiction } from "../../assumptions/index.js";
-import { NotFoundError } from "../../http/errors.js";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaAnalysis, IcaData } from "../../ica/schemas.js";
+import { findData } from "./find-data.js";
 import { OutputFolderNotFoundError, outputFolderIdOf } from "./output-folder.js";
 import { batchByQueryLength } from "./query-batches.js";
 
@@ -78,12 +78,9 @@ export class OutputFolders {
   }
 
   private async lookUp(id: string, listed: number): Promise<void> {
-    try {
-      this.data.set(id, withFolderSlash(await this.ica.getData(this.projectId, id)));
-    } catch (error) {
-      if (error instanceof NotFoundError) return;
-      throw error;
-    }
+    const found = await findData(this.ica, this.projectId, id);
+    if (found === undefined) return;
+    this.data.set(id, withFolderSlash(found));
     if (listed > 1) {
       this.contradictions.push({
         assumption: "ica.multi-value-query",

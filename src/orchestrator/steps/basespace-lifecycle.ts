@@ -1,5 +1,5 @@
 import pLimit from "p-limit";
-import { LedgerState } from "../../assumptions/index.js";
+import type { LedgerState } from "../../assumptions/index.js";
 import type { BaseSpaceClient } from "../../basespace/client.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
@@ -45,7 +45,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   const listed = await basespaceItems(ctx, bs, ctx.analyses, rec);
   ctx.basespaceStorage = basespaceStorage(listed);
   const items = withoutPersonDecisions(ctx, listed, rec);
-  const ledger = await LedgerState.load(ctx.paths.root);
+  const ledger = ctx.ledger;
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,

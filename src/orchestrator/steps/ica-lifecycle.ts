@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
-import { describeContradiction } from "../../assumptions/index.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { statusOfFilesUnder } from "../../modules/outputs/index.js";
 import type { Classification } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
+import { noteCollected, noteContradiction, stoppedBecause } from "../contradictions.js";
 import type { CycleContext } from "../cycle-context.js";
 import { deliveryHolds, type ListedCycle } from "../cycle-facts.js";
 import { logProtected } from "../protect-report.js";
@@ -16,6 +16,7 @@ import type { LifecyclePlan } from "../plan/plan-lifecycle.js";
 import type { PlanItem } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { heldIcaFolder } from "../person-decisions.js";
+import { checkLinksAfterDelete } from "./links-after-delete.js";
 import { rereadIcaAction } from "./reread-ica-action.js";
 import { sizeUnknownFolders } from "./folder-sizes.js";
 import { failureFactOf } from "../failure-facts.js";
@@ -29,8 +30,9 @@ import { failureFactOf } from "../failure-facts.js";
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
   // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
   const judgedByFiles = new Set<string>();
+  await checkLinksAfterDelete(ctx, rec);
   const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles), ctx.protect);
-  const plan = planIcaLifecycle({
+  const planned = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
     unarchiveRequested: new Set(Object.keys(ctx.journal.data.pendingIcaDeletes)),
@@ -38,6 +40,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
     protect: ctx.protect,
     cost: lifecycleCostOf(ctx.settings),
   });
+  const plan = { ...planned, items: gateByLedger(planned.items, ctx) };
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
@@ -63,7 +66,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
     toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
   }
   const folders = await ctx.outputFolders.byIds(toRead.map((s) => s.folderId));
-  ctx.outputFolders.contradictions.forEach((c) => rec.warn(describeContradiction(c)));
+  noteCollected(ctx, rec, ctx.outputFolders.contradictions);
   const subjects: IcaManagedAnalysis[] = [];
   for (const { analysis, ageDays, folderId, folderPath, known } of toRead) {
     const listed = folders.get(folderId);
@@ -126,13 +129,22 @@ async function withStatusOfItsFiles<F extends { id: string; path: string; status
   if (folder.status !== "AVAILABLE" || !archivedByUs || ctx.journal.data.pendingIcaDeletes[folder.id] !== undefined) return folder;
   const files = await statusOfFilesUnder(ctx.ica, sourceId, folder);
   if (files === undefined || files === folder.status) return folder;
-  rec.warn(
-    describeContradiction({
-      assumption: "ica.folder-status",
-      evidence: `output folder ${folder.path} says ${folder.status} while its files say ${files}; acting on the files`,
-    }),
-  );
+  noteContradiction(ctx, rec, {
+    assumption: "ica.folder-status",
+    evidence: `output folder ${folder.path} says ${folder.status} while its files say ${files}`,
+  });
   return { ...folder, status: files };
+}
+
+const kindOf = { archive: "ica-archive", unarchive: "ica-unarchive", delete: "ica-delete" } as const;
+
+/** Planned archives, unarchives and deletes as the ledger lets them go: a contradicted entry stops the kind it gates. */
+function gateByLedger(items: readonly PlanItem[], ctx: CycleContext): PlanItem[] {
+  return items.map((item) => {
+    const kind = item.action === "archive" || item.action === "unarchive" || item.action === "delete" ? kindOf[item.action] : undefined;
+    const stopped = kind === undefined ? undefined : stoppedBecause(ctx.ledger, kind);
+    return stopped === undefined ? item : { ...item, action: "skip", reason: stopped };
+  });
 }
 
 async function applyIcaLifecycle(

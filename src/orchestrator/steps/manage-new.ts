@@ -1,6 +1,8 @@
-import { chunk, twoGateLimit, type LinkItemResult } from "../../modules/data-transfer/index.js";
+import { findData } from "../../modules/outputs/index.js";
+import { chunk, samePath, twoGateLimit, type LinkItemResult } from "../../modules/data-transfer/index.js";
 import { addManagedRows, type ManagedRow, type ManagingEntry } from "../../state/index.js";
 import type { ActionLog } from "../action-log.js";
+import { noteContradiction, stoppedBecause } from "../contradictions.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ListedCycle } from "../cycle-facts.js";
 import { assessLinking, destinationProblems, recordReadiness, type DestinationFile, type ManifestState } from "../plan/link-progress.js";
@@ -11,7 +13,7 @@ import { heldWarning, leftOutMessage, missingFastqMessage, occupiedPathsMessage,
 import { unavailableRedelivery } from "../plan/redelivery.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
-import { destinationListing, selectCandidates, type Candidate } from "./manage/candidates.js";
+import { destinationListing, manifestOf, selectCandidates, type Candidate } from "./manage/candidates.js";
 import { linkMissing, settleJournaledBatches } from "./manage/link-candidates.js";
 import { ensureManifest } from "./manage/manifest-upload.js";
 import { nameRedeliveryManifests } from "./manage/redelivery-manifests.js";
@@ -145,6 +147,11 @@ async function linkRound(
   const withFiles = round.filter((c) => c.selection.selected.length > 0 && (c.missing.length === 0 || c.redelivery) && c.occupied.length === 0);
   // Every cycle until the destination is put right (the alert's repeat window spaces them).
   for (const c of round) if (c.occupied.length > 0) rec.error(occupiedPathsMessage(c.analysis, c.occupied));
+  const stopped = stoppedBecause(ctx.ledger, "ica-link");
+  if (stopped !== undefined) {
+    if (withFiles.length > 0) rec.warn(`${withFiles.length} analysis/analyses not linked: ${stopped}`);
+    return [];
+  }
   for (const c of withFiles) {
     ctx.journal.startManaging(c.analysis.id, c.analysis.reference);
     ctx.journal.recordSelection(c.analysis.id, c.selection.selected);
@@ -170,9 +177,12 @@ async function finishRound(
   ctx: ListedCycle,
   actions: ActionLog,
   round: readonly Candidate[],
-  verified: readonly Verified[],
+  linked: readonly Verified[],
   rec: StepRecorder,
 ): Promise<string[]> {
+  const stopped = stoppedBecause(ctx.ledger, "ica-manifest-upload");
+  if (stopped !== undefined && linked.length > 0) rec.warn(`${linked.length} manifest(s) not uploaded: ${stopped}`);
+  const verified = stopped === undefined ? linked : [];
   const limit = twoGateLimit(ctx.settings.concurrency);
   const progress = ctx.progress.start(rec.logger, "uploading manifests");
   let done = 0;
@@ -245,7 +255,7 @@ interface Checked extends Verified {
  * are reported with what is missing and why, and wait in the journal for the next cycle.
  */
 async function verifyDestination(
-  ctx: CycleContext,
+  ctx: ListedCycle,
   destinationId: string,
   candidates: readonly Candidate[],
   items: ReadonlyMap<string, LinkItemResult[]>,
@@ -258,7 +268,7 @@ async function verifyDestination(
     const results = items.get(c.analysis.id) ?? [];
     rec.count("filesLinked", results.filter((r) => r.linked).length);
     const outcome = assessLinking(c.selection.selected, c.linkedBefore, results);
-    const destination = listed.get(c.analysis.id) ?? [];
+    const destination = await withLinksElsewhere(ctx, rec, destinationId, c, outcome.linkedIds, listed.get(c.analysis.id) ?? []);
     const problems = destinationProblems({ selected: c.selection.selected, linkedIds: outcome.linkedIds, destination });
     if (problems.length > 0) {
       const why = outcome.failed.slice(0, 5).map((r) => `${r.dataId} ${r.status}${itemInfo(results, r.dataId)}`);
@@ -271,6 +281,43 @@ async function verifyDestination(
   }
   await ctx.journalWriter.save();
   return verified;
+}
+
+/**
+ * The destination listing of a candidate, completed with linked files it lacks under their source
+ * folder that a direct lookup finds elsewhere in the destination. ICA does not document that a link
+ * keeps its source path (ledger `ica.link-keeps-path`): a file found at another path contradicts it
+ * (linking stops until acknowledged), counts as delivered where it is, and the manifest names that path.
+ * Costs nothing while every link is where it is looked for.
+ */
+async function withLinksElsewhere(
+  ctx: ListedCycle,
+  rec: StepRecorder,
+  destinationId: string,
+  candidate: Candidate,
+  linkedIds: readonly string[],
+  listed: DestinationFile[],
+): Promise<DestinationFile[]> {
+  const seen = new Set(listed.map((file) => file.id));
+  const landed = new Map<string, string>();
+  const unseen = candidate.selection.selected.filter((file) => linkedIds.includes(file.id) && !seen.has(file.id));
+  // The client bounds how many of these run at once.
+  const found = await Promise.all(unseen.map((file) => findData(ctx.ica, destinationId, file.id)));
+  unseen.forEach((file, i) => {
+    const there = found[i];
+    if (there === undefined) return;
+    listed.push({ id: file.id, sizeBytes: there.sizeBytes });
+    if (!samePath(there.path, file.path)) landed.set(file.id, there.path);
+  });
+  if (landed.size === 0) return listed;
+  const [id, path] = [...landed][0] as [string, string];
+  noteContradiction(ctx, rec, {
+    assumption: "ica.link-keeps-path",
+    evidence: `${candidate.analysis.reference}: ${landed.size} linked file(s) are not at their source path in the destination, e.g. ${id} at ${path}`,
+  });
+  const selected = candidate.selection.selected.map((file) => ({ ...file, path: landed.get(file.id) ?? file.path }));
+  candidate.manifestCsv = manifestOf(ctx, candidate.analysis, { selected });
+  return listed;
 }
 
 function itemInfo(results: readonly LinkItemResult[], dataId: string): string {

@@ -15,6 +15,8 @@ import { messageOf } from "../step-recorder.js";
 export async function closeJournal(ctx: CycleContext): Promise<void> {
   ctx.journal.finishCycle();
   await ctx.journalWriter.save();
+  const actions = ctx.actions;
+  if (actions) await ctx.ledger.save(() => actions.assertLockHeld());
 }
 
 export interface ReportFrame {
@@ -69,6 +71,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     warnings: [...run.warnings, ...prefixed("warnings")],
     errors,
     failures,
+    contradictions: ctx.ledger.contradictionsSeen(),
     actions: ctx.actions?.records ?? [],
     apiCalls: {
       total: snapshot.totalRequests,

@@ -81,5 +81,6 @@ export const ERROR_CODES = {
   forbidden: "Forbidden",
   notFound: "NotFound",
   badRequest: "BadRequest",
+  unsupportedMediaType: "UnsupportedMediaType",
   removed: REMOVED_ERROR_CODE,
 } as const;

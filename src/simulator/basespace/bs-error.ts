@@ -19,4 +19,5 @@ export const forbidden = (message: string, data?: Record<string, unknown>) =>
 export const notFound = (message: string) => new BsError(404, ERROR_CODES.notFound, message);
 export const badRequest = (message: string, data?: Record<string, unknown>) =>
   new BsError(400, ERROR_CODES.badRequest, message, data);
+export const unsupportedMediaType = (message: string) => new BsError(415, ERROR_CODES.unsupportedMediaType, message);
 export const removed = (message: string) => new BsError(410, ERROR_CODES.removed, message);

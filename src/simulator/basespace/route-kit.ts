@@ -1,6 +1,6 @@
 import type { Handler, SimRequest, SimResponse } from "../http/router.js";
 import { REQUEST_ID_HEADER } from "./assumptions.js";
-import { BsError, forbidden, unauthorized } from "./bs-error.js";
+import { BsError, forbidden, unauthorized, unsupportedMediaType } from "./bs-error.js";
 import type { Caller } from "./model.js";
 import { queryParam } from "./query.js";
 import type { BasespaceStore } from "./store.js";
@@ -57,6 +57,17 @@ function requireScope(caller: Caller, route: BsRoute): void {
   );
 }
 
+/**
+ * The swagger's one `consumes` is application/json: a body under any other Content-Type (or none) is
+ * refused as ASP.NET refuses it, so a client that labels its body wrongly finds out here.
+ */
+function requireJsonBody(req: SimRequest): void {
+  if (req.body.length === 0) return;
+  const type = String(req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "application/json") return;
+  throw unsupportedMediaType(`${req.method} ${req.path}: Content-Type ${type || "(none)"} is not supported; send the body as application/json`);
+}
+
 function errorBody(api: ApiVersion, err: BsError, requestId: string): unknown {
   if (api === "v2") {
     return { ErrorCode: err.code, ErrorMessage: err.message, RequestId: requestId, AdditionalData: err.additionalData };
@@ -79,6 +90,7 @@ export function toHandler(route: BsRoute, store: BasespaceStore, newRequestId: (
     try {
       const caller = authenticate(store, req);
       requireScope(caller, route);
+      requireJsonBody(req);
       const result = route.handle(req, caller);
       const body =
         route.api === "v1pre3" && result.body !== undefined

@@ -5,7 +5,6 @@
  * Those a delivery, deletion, archive or billed action depends on are switches instead, with
  * alternatives a run can choose (../assumption-switches.ts).
  */
-import type { ApiVersion } from "./media-type.js";
 
 // ── Errors and media types ────────────────────────────────────────────────────────────────────────
 
@@ -14,9 +13,6 @@ export const PROBLEM_TYPE = "about:blank";
 
 /** Content-Type and Accept with different versions: the changelogs only say they "must match". */
 export const VERSION_MISMATCH_STATUS: 406 | 415 = 406;
-
-/** Version of an `application/json` body or a request without versions (notes §2: treating it as V3 is inferred). */
-export const UNVERSIONED_REQUEST_VERSION: ApiVersion = "v3";
 
 // ── Auth ──────────────────────────────────────────────────────────────────────────────────────────
 

@@ -70,8 +70,12 @@ export function startLifecycleAction(ctx: SimContext, store: DataStore, projectI
   ctx.scheduler.after(delayMs, () => {
     const due = moving.filter((item) => store.get(item.id) === item && item.status === rule.transit);
     if (rule.to === undefined) {
-      for (const item of due) if (item.dataType === "FILE") ctx.objects.delete(objectKeyOf(item));
-      store.remove(due);
+      // `ica.source-delete-removes-links=links-survive`: data linked elsewhere keeps its bytes and shows AVAILABLE there.
+      const keepLinks = ctx.assumptions.is("ica.source-delete-removes-links", "links-survive");
+      const survivors = keepLinks ? due.filter((item) => store.projectsLinking(item).size > 0) : [];
+      for (const item of survivors) store.setStatus(item, "AVAILABLE", now + delayMs);
+      for (const item of due) if (item.dataType === "FILE" && !survivors.includes(item)) ctx.objects.delete(objectKeyOf(item));
+      store.remove(due, { keepLinks });
       return;
     }
     for (const item of due) store.setStatus(item, rule.to, now + delayMs);

@@ -33,6 +33,8 @@ export class DataStore {
   private readonly views = new Map<string, ProjectDataView>();
   private readonly items = new Map<string, DataItem>();
   private readonly linkedInto = new Map<string, Set<string>>();
+  /** `<owning project>\0<id>` of items deleted there whose links survive elsewhere (`ica.source-delete-removes-links`). */
+  private readonly orphans = new Set<string>();
   /** Deletions per `<project>\0<path>`: the generation of the next item created at that path. */
   private readonly deletions = new Map<string, number>();
   private bulk = false;
@@ -57,7 +59,9 @@ export class DataStore {
   /** The item when `projectId` owns it or has it linked in. */
   visibleIn(projectId: string, id: string): DataItem | undefined {
     const item = this.items.get(id);
-    return item && this.views.get(projectId)?.contains(item) ? item : undefined;
+    const view = this.views.get(projectId);
+    if (!item || !view?.contains(item) || this.orphans.has(`${projectId}\u0000${id}`)) return undefined;
+    return view.placed(item);
   }
 
   allItems(): IterableIterator<DataItem> {
@@ -123,8 +127,13 @@ export class DataStore {
     this.lastFolder = { view, path: folderPath };
   }
 
-  link(item: DataItem, projectId: string, via: LinkVia): void {
-    this.view(projectId).add(item, via, this.bulk);
+  /**
+   * Links `item` into a project, listed there at its own path or, given `atPath`, at that one (a view of
+   * the item whose status, size and dates stay the item's).
+   */
+  link(item: DataItem, projectId: string, via: LinkVia, atPath?: string): void {
+    if (atPath === undefined || atPath === item.path) this.view(projectId).add(item, via, this.bulk);
+    else this.view(projectId).addPlaced(Object.assign(Object.create(item) as DataItem, { path: atPath, lowerPath: lowerPathOf(atPath) }), via);
     let projects = this.linkedInto.get(item.id);
     if (!projects) this.linkedInto.set(item.id, (projects = new Set()));
     projects.add(projectId);
@@ -148,18 +157,24 @@ export class DataStore {
     this.version++;
   }
 
-  /** Deletes items from their owning project and from every project they are linked into. */
-  remove(doomed: Iterable<DataItem>): void {
+  /**
+   * Deletes items from their owning project and from every project they are linked into — or, with
+   * `keepLinks`, only from the owning project: linked elsewhere, they stay listed there.
+   */
+  remove(doomed: Iterable<DataItem>, { keepLinks = false } = {}): void {
     const perProject = new Map<string, Set<DataItem>>();
     const add = (projectId: string, item: DataItem): void => {
       perProject.set(projectId, (perProject.get(projectId) ?? new Set()).add(item));
     };
     for (const item of doomed) {
       if (this.items.get(item.id) !== item) continue;
-      this.items.delete(item.id);
       add(item.owningProjectId, item);
-      for (const projectId of this.linkedInto.get(item.id) ?? []) add(projectId, item);
-      this.linkedInto.delete(item.id);
+      if (keepLinks && this.linkedInto.has(item.id)) this.orphans.add(`${item.owningProjectId}\u0000${item.id}`);
+      else {
+        this.items.delete(item.id);
+        for (const projectId of this.linkedInto.get(item.id) ?? []) add(projectId, item);
+        this.linkedInto.delete(item.id);
+      }
       const pathKey = `${item.owningProjectId}\u0000${item.path}`;
       this.deletions.set(pathKey, (this.deletions.get(pathKey) ?? 0) + 1);
       if (item.dataType === "FILE") this.removed.files++;

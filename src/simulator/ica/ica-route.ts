@@ -12,6 +12,7 @@ import type { LinkingBatches } from "./linking-batches.js";
 import { type ApiVersion, type MediaTypes, negotiateVersion, vendorJson } from "./media-type.js";
 import type { Page, Pager } from "./paging.js";
 import { ProblemError, notFound, problemResponse } from "./problem.js";
+import { rejectMiscasedParams } from "./query-params.js";
 
 export const apiBase = "/ica/rest/api";
 
@@ -53,6 +54,7 @@ export function icaRoute(rt: IcaRuntime, options: RouteOptions, handle: (call: I
   return async (req) => {
     try {
       const principal = options.credentials === "api-key" ? rt.auth.fromApiKey(req) : rt.auth.authenticate(req);
+      rejectMiscasedParams(req.query);
       return await handle({ req, principal, version: negotiateVersion(req, options.media) });
     } catch (error) {
       if (error instanceof ProblemError) return problemResponse(error, req.path, rt.ctx.clock.now());

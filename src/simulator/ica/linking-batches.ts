@@ -186,9 +186,11 @@ export class LinkingBatches {
   private linkOne(projectId: string, data: DataItem, via: LinkVia): LinkOutcome {
     const view = this.store.view(projectId);
     if (view.contains(data)) return "already";
-    const occupant = view.atPath(data.path);
-    if (occupant) return `${data.path}: another data item (${occupant.id}) already exists at this path in the destination project`;
-    this.store.link(data, projectId, via);
+    // `ica.link-keeps-path=root`: a file linked on its own lands in the root folder.
+    const path = via === "item" && data.dataType === "FILE" && this.ctx.assumptions.is("ica.link-keeps-path", "root") ? `/${data.name}` : data.path;
+    const occupant = view.atPath(path);
+    if (occupant) return `${path}: another data item (${occupant.id}) already exists at this path in the destination project`;
+    this.store.link(data, projectId, via, path);
     return "linked";
   }
 }

@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse } from "../http/router.js";
-import { UNVERSIONED_REQUEST_VERSION, VERSION_MISMATCH_STATUS } from "./assumptions.js";
+import { VERSION_MISMATCH_STATUS } from "./assumptions.js";
 import { ProblemError } from "./problem.js";
 
 export type ApiVersion = "v3" | "v4";
@@ -38,18 +38,21 @@ function mediaTypeOf(header: string | undefined): string | undefined {
   return type === "" ? undefined : type;
 }
 
-function acceptedVersion(req: SimRequest, offered: MediaTypes): ApiVersion | "any" {
-  const header = req.headers.accept;
-  if (header === undefined || header.trim() === "") return "any";
-  const ranges = parseAccept(header);
-  for (const { type } of ranges) {
-    if (type === "*/*" || type === "application/*" || type === "application/json") return "any";
+/**
+ * The version Accept asks for. Strict: the spec documents every JSON answer under a vendor type only
+ * (`application/vnd.illumina.v3+json`/`v4+json`), so Accept must name one this operation offers; none,
+ * `*\/*` or plain `application/json` is 406. Whether the service would fall back is unknown, and a client
+ * that relied on it would break the day it does not: here it finds out first.
+ */
+function acceptedVersion(req: SimRequest, offered: MediaTypes): ApiVersion {
+  const header = req.headers.accept ?? "";
+  for (const { type } of parseAccept(header)) {
     const version = vendorPattern.exec(type)?.[1];
     if (version && offered.responses.includes(version as ApiVersion)) return version as ApiVersion;
   }
   throw new ProblemError(
     406,
-    `none of the media types in Accept (${header}) is offered here; send Accept: ${offered.responses.map(vendorType).join(" or ")}`,
+    `none of the media types in Accept (${header.trim() || "none sent"}) is offered here; send Accept: ${offered.responses.map(vendorType).join(" or ")}`,
   );
 }
 
@@ -66,22 +69,20 @@ function requestVersion(req: SimRequest, offered: MediaTypes): ApiVersion | unde
 }
 
 /**
- * Picks the representation version for one request. The spec's changelogs (e.g. L3513) require that
- * Content-Type and Accept carry the same version; plain application/json (either header) states no
- * version, and an unversioned body is read as {@link UNVERSIONED_REQUEST_VERSION}.
+ * Picks the representation version for one request: the one Accept names. The spec's changelogs (e.g.
+ * L3513) require that a vendor Content-Type carries the same version; a plain application/json body
+ * states none and takes Accept's.
  */
 export function negotiateVersion(req: SimRequest, offered: MediaTypes): ApiVersion {
   const fromBody = requestVersion(req, offered);
   const fromAccept = acceptedVersion(req, offered);
-  if (fromBody !== undefined && fromAccept !== "any" && fromBody !== fromAccept) {
+  if (fromBody !== undefined && fromBody !== fromAccept) {
     throw new ProblemError(
       VERSION_MISMATCH_STATUS,
       `Content-Type asks for ${fromBody} but Accept asks for ${fromAccept}; both headers must carry the same version`,
     );
   }
-  if (fromAccept !== "any") return fromAccept;
-  const wanted = fromBody ?? UNVERSIONED_REQUEST_VERSION;
-  return offered.responses.includes(wanted) ? wanted : (offered.responses[0] as ApiVersion);
+  return fromAccept;
 }
 
 export function vendorJson(status: number, version: ApiVersion, body: unknown): SimResponse {

@@ -13,6 +13,8 @@ export class ProjectDataView {
   private readonly byParent = new Map<string, SortedDataIndex>();
   private readonly byPath = new Map<string, DataItem>();
   private readonly links = new Map<string, LinkVia>();
+  /** Linked items this project lists at another path than their own (`ica.link-keeps-path=root`), by id. */
+  private readonly placedItems = new Map<string, DataItem>();
   private lastParent: { path: string; index: SortedDataIndex } | undefined;
 
   constructor(readonly projectId: string) {}
@@ -23,6 +25,11 @@ export class ProjectDataView {
 
   atPath(path: string): DataItem | undefined {
     return this.byPath.get(path);
+  }
+
+  /** The item as this project lists it: at the path it was linked to, when that differs from its own. */
+  placed(item: DataItem): DataItem {
+    return this.placedItems.get(item.id) ?? item;
   }
 
   linkVia(item: DataItem): LinkVia | undefined {
@@ -52,6 +59,12 @@ export class ProjectDataView {
     }
   }
 
+  /** A linked item listed here at another path: `placed` shares the item's state but has its own path. */
+  addPlaced(placed: DataItem, via: LinkVia): void {
+    this.add(placed, via);
+    this.placedItems.set(placed.id, placed);
+  }
+
   sortAll(): void {
     this.index.sort();
     for (const children of this.byParent.values()) children.sort();
@@ -60,14 +73,16 @@ export class ProjectDataView {
   remove(items: ReadonlySet<DataItem>): void {
     if (items.size === 0) return;
     const parents = new Map<string, Set<DataItem>>();
-    for (const item of items) {
+    const listed = new Set([...items].map((item) => this.placed(item)));
+    for (const item of listed) {
       this.links.delete(item.id);
+      this.placedItems.delete(item.id);
       if (this.byPath.get(item.path) === item) this.byPath.delete(item.path);
       const parent = parentPathOf(item.path);
       parents.set(parent, (parents.get(parent) ?? new Set()).add(item));
     }
-    if (items.size === 1) for (const item of items) this.index.remove(item);
-    else this.index.removeAll(items);
+    if (listed.size === 1) for (const item of listed) this.index.remove(item);
+    else this.index.removeAll(listed);
     for (const [parent, children] of parents) {
       const index = this.byParent.get(parent);
       if (!index) continue;

@@ -1,6 +1,33 @@
 import type { SimAssumptions } from "../assumption-switches.js";
 import { badRequest } from "./problem.js";
 
+/** The query parameter names of the spec's operations (some differ only in case between operations, e.g. `userTag`, `usertag`). */
+const documentedQueryNames = new Set([
+  "activeOnly", "category", "code", "codeFilterType", "connector", "connectorTag", "connectorTagMatchMode",
+  "creationDateAfter", "creationDateBefore", "dateFrom", "dateUntil", "direction", "emailAddress", "filePath",
+  "filePathMatchMode", "fileType", "filename", "filenameMatchMode", "formatCode", "formatId", "fullText", "hash", "id",
+  "includeHiddenProjects", "instrumentRunId", "nonIndexedFolders", "notInRun", "notLinkedToSample", "owningProjectId",
+  "pageOffset", "pageSize", "pageToken", "parentFolderId", "parentFolderPath", "reference", "referencetag", "region",
+  "rows", "runInputTag", "runInputTagMatchMode", "runOutputTag", "runOutputTagMatchMode", "search", "sort", "status",
+  "statusDateAfter", "statusDateBefore", "technicalTag", "technicalTagMatchMode", "technicalTags", "technicaltag",
+  "tenant", "type", "userTag", "userTagMatchMode", "userTags", "userreference", "usertag", "workgroups",
+]);
+const documentedByLowerCase = new Map<string, string[]>();
+for (const name of documentedQueryNames) documentedByLowerCase.set(name.toLowerCase(), [...(documentedByLowerCase.get(name.toLowerCase()) ?? []), name]);
+
+/**
+ * Query parameter names are case-sensitive, as a Java service binds them: a name that is the spec's only
+ * when case is ignored (`filepath`, `PageSize`) is a 400 naming the right spelling, where the service would
+ * silently not filter. Names the spec does not have at all are ignored, as a service ignores them.
+ */
+export function rejectMiscasedParams(query: URLSearchParams): void {
+  for (const name of new Set(query.keys())) {
+    if (documentedQueryNames.has(name)) continue;
+    const meant = documentedByLowerCase.get(name.toLowerCase());
+    if (meant) throw badRequest(`query parameter "${name}" is not known: names are case-sensitive; send ${meant.map((m) => `"${m}"`).join(" or ")}`, { [name]: "unknown" });
+  }
+}
+
 /** Spec parameters the simulator does not implement: a 400 that says so beats silently ignoring a filter. */
 export function rejectUnsimulatedParams(query: URLSearchParams, names: readonly string[]): void {
   for (const name of names) {

@@ -1,8 +1,8 @@
 import { maxBaseSpaceLimit, type BaseSpaceClient } from "../../../basespace/client.js";
 import type { BsDataset, BsRun } from "../../../basespace/schemas.js";
-import { describeContradiction } from "../../../assumptions/index.js";
 import type { IcaAnalysis } from "../../../ica/schemas.js";
 import { agedOldestFirst } from "../../../modules/bssh-utils/index.js";
+import { noteContradiction } from "../../contradictions.js";
 import type { CycleContext } from "../../cycle-context.js";
 import { ageInDays, isAged } from "../../plan/age.js";
 import type { BasespaceDataset, BasespaceItem, BasespaceRun } from "../../plan/plan-basespace-lifecycle.js";
@@ -117,10 +117,12 @@ async function selectedRuns(
 const oldestFirst = { sortBy: "DateCreated", sortDir: "Asc" } as const;
 
 function aged<T extends { id: string; createdAtMs: number }>(ctx: CycleContext, oldestFirstItems: AsyncIterable<T>, rec: StepRecorder): AsyncGenerator<T> {
+  // Once the order was seen broken, every listing is read to the end (no early stop) until the operator acknowledges it.
   return agedOldestFirst(oldestFirstItems, {
     isAged: (item) => isAged(ageInDays(item.createdAtMs, ctx.now), ctx.windows),
     pageSize: maxBaseSpaceLimit,
-    onOutOfOrder: (evidence) => rec.warn(describeContradiction({ assumption: "bs.sort-date-created", evidence })),
+    onOutOfOrder: (evidence) => noteContradiction(ctx, rec, { assumption: "bs.sort-date-created", evidence }),
+    orderTrusted: ctx.ledger.stopping("bs-listing") === undefined,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { LedgerState } from "../../../assumptions/index.js";
 import { ApiError } from "../../../http/errors.js";
+import { stoppedBecause } from "../../contradictions.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 
 /** What a trash move's answer says about the ledger (`bs.trash-endpoint`, `bs.trash-archived`). */
@@ -41,16 +42,10 @@ export function learnFromTrashAnswer(ledger: LedgerState, answer: TrashAnswer, i
 export function gatePlan(items: readonly PlanItem[], ledger: LedgerState): PlanItem[] {
   return items.map((item) => {
     if (item.action !== "trash" && item.action !== "restore") return item;
-    const stopped = ledger.stopping(item.action === "trash" ? "bs-trash" : "bs-restore");
+    const stopped = stoppedBecause(ledger, item.action === "trash" ? "bs-trash" : "bs-restore");
     if (item.action === "restore" && ledger.of("bs.trash-archived")?.state === "contradicted" && ledger.stopping("bs-trash") === undefined) {
       return { ...item, action: "trash", reason: `${item.reason}; trashed without a restore (bs.trash-archived contradicted)` };
     }
-    if (stopped === undefined) return item;
-    const seen = ledger.of(stopped.id);
-    return {
-      ...item,
-      action: "skip",
-      reason: `assumption ${stopped.id} contradicted ${seen?.at ?? ""} (${seen?.evidence ?? ""}); acknowledge with \`ica-orchestrator ack ${stopped.id}\``,
-    };
+    return stopped === undefined ? item : { ...item, action: "skip", reason: stopped };
   });
 }

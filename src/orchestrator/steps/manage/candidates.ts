@@ -1,5 +1,6 @@
 import type { IcaAnalysis, IcaData } from "../../../ica/schemas.js";
 import { forEachFileUnder, OutputFolderNotFoundError } from "../../../modules/outputs/index.js";
+import { noteCollected } from "../../contradictions.js";
 import type { CycleContext } from "../../cycle-context.js";
 import type { ListedCycle } from "../../cycle-facts.js";
 import { sourceAvailableUntil } from "../../plan/available-until.js";
@@ -49,6 +50,7 @@ export async function selectCandidates(
   rec: StepRecorder,
 ): Promise<Candidate[]> {
   const folders = await ctx.outputFolders.of(analyses.map((a) => a.analysis));
+  noteCollected(ctx, rec, ctx.outputFolders.contradictions);
   const selectors = new Map<string, FastqSelector>();
   const withFolders: Array<{ analysis: IcaAnalysis; resumed: boolean; redelivery: boolean; manifestName: ManifestName; folder: IcaData }> = [];
   const withoutFolder: Candidate[] = [];
@@ -99,15 +101,7 @@ export async function selectCandidates(
       linkedBefore: new Set<string>(),
       occupied: [],
       missing: missingFromSource(ctx, c.analysis.id, selection.selected),
-      manifestCsv: manifestFor(selection, {
-        destinationProjectId: ctx.projects.destination.id,
-        // Counted from when its delivery started (a resumed one keeps the first cycle's time, so the same
-        // bytes are rendered again): at most the delivery time itself, so the day is never too late.
-        availableUntil: sourceAvailableUntil(c.analysis, ctx.journal.data.managing[c.analysis.id]?.startedAt ?? ctx.now, {
-          windows: ctx.windows,
-          minDaysAfterDelivery: ctx.settings.minDaysAfterDelivery,
-        }),
-      }),
+      manifestCsv: manifestOf(ctx, c.analysis, selection),
     };
   });
   // Every analysis with files, not only resumed ones and redeliveries: one whose row was removed by hand
@@ -123,6 +117,19 @@ export async function selectCandidates(
     }
   }
   return [...candidates, ...withoutFolder];
+}
+
+/** The manifest CSV of an analysis' selection, with the paths the selection gives. */
+export function manifestOf(ctx: ListedCycle, analysis: IcaAnalysis, selection: Pick<FastqSelection, "selected">): string {
+  return manifestFor(selection, {
+    destinationProjectId: ctx.projects.destination.id,
+    // Counted from when its delivery started (a resumed one keeps the first cycle's time, so the same
+    // bytes are rendered again): at most the delivery time itself, so the day is never too late.
+    availableUntil: sourceAvailableUntil(analysis, ctx.journal.data.managing[analysis.id]?.startedAt ?? ctx.now, {
+      windows: ctx.windows,
+      minDaysAfterDelivery: ctx.settings.minDaysAfterDelivery,
+    }),
+  });
 }
 
 function missingFromSource(ctx: CycleContext, analysisId: string, selected: ReadonlyArray<{ id: string }>): Candidate["missing"] {
