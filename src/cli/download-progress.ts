@@ -25,7 +25,7 @@ function fileLine(result: FileResult): string {
     case "verified": {
       const notes = [
         outcome.method,
-        ...(outcome.urlRefreshes > 0 ? [`download URL renewed ${outcome.urlRefreshes}× after it expired`] : []),
+        ...(outcome.credentialRefreshes > 0 ? [`credentials renewed ${outcome.credentialRefreshes}× after they expired`] : []),
         ...(outcome.redownloaded !== undefined ? [`downloaded again after failing verification (${outcome.redownloaded})`] : []),
       ];
       return `verified  ${row.fileName}${sizeText}  ${notes.join("; ")}`;

@@ -135,7 +135,7 @@ export async function loadTransferSettings(input: LoadSettingsInput): Promise<Tr
   const [first, ...others] = await loadPicked(input, transferSettingsSchema, Object.keys(transferSettingsSchema.shape) as SettingKey[]);
   if (!first) throw new ConfigError("no settings to load");
   const same = others.every((other) => JSON.stringify(other.destination) === JSON.stringify(first.destination));
-  return same ? first : { apiKey: first.apiKey, icaBaseUrl: first.icaBaseUrl };
+  return same ? first : { apiKey: first.apiKey, icaBaseUrl: first.icaBaseUrl, s3Endpoint: first.s3Endpoint };
 }
 
 async function loadPicked<S extends z.ZodType>(input: LoadSettingsInput, schema: S, keys: SettingKey[]): Promise<z.output<S>[]> {

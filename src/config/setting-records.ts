@@ -148,6 +148,16 @@ export const settingRecords = {
     expects: "an http(s) URL such as https://ica.illumina.com",
     example: "https://ica.illumina.com",
   },
+  s3Endpoint: {
+    name: "s3_endpoint",
+    schema: httpUrl.optional(),
+    valueName: "url",
+    env: "ICA_ORCHESTRATOR_S3_ENDPOINT",
+    // ICA's temporary credentials name a region, not an endpoint: only a stand-in store needs this.
+    description: "S3 endpoint for `download`, only for the simulator or an S3-compatible test store; unset, AWS's endpoint for the credentials' region",
+    expects: "an http(s) URL such as http://127.0.0.1:9000",
+    example: "http://127.0.0.1:9000",
+  },
   basespaceApiServer: {
     name: "basespace_api_server",
     schema: httpUrl,

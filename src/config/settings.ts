@@ -83,7 +83,7 @@ export type LocalSettings = z.output<typeof localSettingsSchema>;
  * read from ICA. The same field schemas, picked; the destination may be absent.
  */
 export const transferSettingsSchema = settingsShape
-  .pick({ apiKey: true, icaBaseUrl: true })
+  .pick({ apiKey: true, icaBaseUrl: true, s3Endpoint: true })
   .extend({ destination: settingsShape.shape.destination.optional() });
 export type TransferSettings = z.output<typeof transferSettingsSchema>;
 

@@ -14,7 +14,7 @@ function stream(tty: boolean): { stream: PassThrough & { isTTY?: boolean }; text
 const verified: FileResult = {
   row: { fileName: "a.fastq.gz", filePath: "/o/a.fastq.gz", dataId: "fil.a", projectId: "p" },
   size: 2_000_000,
-  outcome: { status: "verified", method: "MD5", fetchedBytes: 2_000_000, urlRefreshes: 0 },
+  outcome: { status: "verified", method: "MD5", fetchedBytes: 2_000_000, credentialRefreshes: 0 },
 };
 
 describe("DownloadProgress", () => {

@@ -29,7 +29,7 @@ afterEach(async () => {
   await dir.cleanup();
 });
 
-const credentials = () => ["--server_url", sim.icaUrl, "--api_key_file", sim.apiKeyFile ?? ""];
+const credentials = () => ["--server_url", sim.icaUrl, "--s3_endpoint", sim.s3Url, "--api_key_file", sim.apiKeyFile ?? ""];
 const download = (...args: string[]) => runCliIn(dir.path, ["download", ...args, ...credentials()]);
 const dest = () => join(dir.path, "out");
 const gets = () => sim.stats().byRoute[objectRoute] ?? 0;
@@ -109,18 +109,18 @@ describe("download", () => {
     expect(result.out).toMatch(/files in .*: \d+ downloaded and verified, 0 already present, 0 failed/);
   });
 
-  it("renews a download URL that expired mid-way and carries on", async () => {
+  it("renews temporary credentials that expired mid-way and carries on", async () => {
     const files = await sourceFiles();
     const manifest = await writeManifest(files.slice(0, 1));
-    // The first part is held by the store; meanwhile the simulated clock passes the URL's expiry.
+    // The first part is held by the store; meanwhile the simulated clock passes the credentials' expiry.
     sim.setFaults({ rules: [{ route: objectRoute, rate: 1, kinds: ["slow"], slowMs: 2_000, limit: 1 }] });
     const running = download(manifest, "--dest", dest(), "--concurrency", "1");
     await until(() => sim.stats().faulted > 0);
     sim.advanceClock(sim.timings.credentialsTtlMs + 60_000);
     const result = await running;
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/verified .* S3 multipart ETag \(3 parts of 8 MiB\); download URL renewed 1× after it expired/);
-    expect(sim.stats().byRoute["POST /ica/rest/api/projects/{projectId}/data/{dataId}:createDownloadUrl"]).toBe(2);
+    expect(result.out).toMatch(/verified .* S3 multipart ETag \(3 parts of 8 MiB\); credentials renewed 1× after they expired/);
+    expect(sim.stats().byRoute["POST /ica/rest/api/projects/{projectId}/data/{dataId}:createTemporaryCredentials"]).toBe(2);
   });
 
   it("a killed download continues from the parts on disk: only the part in flight is fetched again", async () => {
@@ -198,14 +198,15 @@ describe("download", () => {
     expect(result.out).toMatch(/1 downloaded and verified, 0 already present, 1 failed/);
   });
 
-  it("a file ICA will not hand out (archived) fails alone and leaves no placeholder behind", async () => {
+  it("a file the store will not hand out (archived) fails alone and leaves no placeholder behind", async () => {
     const ica = new IcaClient({ serverUrl: sim.icaUrl, apiKey: sim.apiKey });
     let archived: IcaData | undefined;
-    for await (const file of ica.listData(sourceId(), { type: "FILE", status: ["ARCHIVED"] })) archived ??= file;
-    if (!archived) throw new Error("the demo fixture has no archived file");
+    // A FASTQ: its bytes are in the archive tier (the simulator stores written marker files outside it).
+    for await (const file of ica.listData(sourceId(), { type: "FILE", status: ["ARCHIVED"] })) if (file.name.endsWith(".fastq.gz")) archived ??= file;
+    if (!archived) throw new Error("the demo fixture has no archived FASTQ");
     const result = await download(await writeManifest([archived]), "--dest", dest());
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/FAILED .* is ARCHIVED, only AVAILABLE files can be downloaded; unarchive it first/);
+    expect(result.out).toMatch(/FAILED .* the file is archived: ask the sender to unarchive it, then run again/);
     expect(await readdir(join(dest(), ".ica-download"))).toEqual([]);
   });
 

@@ -11,7 +11,7 @@ import { withExamples } from "../examples.js";
 import { readIcaManifest, readLocalManifest } from "../manifest-source.js";
 
 /** What a recipient's key needs and where the manifest may be: nothing of the cycle's BaseSpace or lifecycle settings. */
-const transferOptions = ["server_url", "api_key_file", "destination_project_name", "destination_project_id"];
+const transferOptions = ["server_url", "s3_endpoint", "api_key_file", "destination_project_name", "destination_project_id"];
 const maxConcurrency = 64;
 
 function concurrency(value: string): number {
@@ -36,8 +36,8 @@ function summaryLine(results: readonly FileResult[], dest: string, elapsedMs: nu
 
 /**
  * `download <manifest> --dest DIR`: for the people who receive data. Every file the manifest lists
- * is fetched through a presigned URL in ranged parts, resumed after a kill, verified against ICA's
- * size and checksum. Needs only an ICA key with access to the destination project.
+ * is streamed with the AWS SDK in ranged parts, on ICA's read-only temporary credentials for it,
+ * resumed after a kill, verified against ICA's size and checksum. Needs only an ICA key with access to the destination project.
  */
 export function downloadCommand(scope: CommandScope): Command {
   const command = new Command("download")
@@ -47,7 +47,7 @@ export function downloadCommand(scope: CommandScope): Command {
     .summary("download and verify the files a delivery manifest lists (for recipients)")
     .description(
       "Downloads every file of a download manifest into --dest: parts in parallel, a killed download continues " +
-        "where it stopped, an expired download URL is renewed, and each file is verified against the size and " +
+        "where it stopped, expired credentials are renewed, and each file is verified against the size and " +
         "checksum ICA gives (the S3 multipart ETag, or the MD5). Files already there and verified are kept, so a " +
         "second run downloads nothing. Needs only an ICA API key with access to the destination project. Exit " +
         "status: 0 every file verified, 1 some file failed (run again to retry), 2 bad input.",
@@ -81,6 +81,7 @@ export function downloadCommand(scope: CommandScope): Command {
         rows,
         dest,
         concurrency: own.concurrency,
+        s3Endpoint: settings.s3Endpoint,
         signal: controller.signal,
         onStart: (total, files) => progress.start(total, files),
         onBytes: (bytes) => progress.add(bytes),

@@ -3,22 +3,26 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { LimitFunction } from "p-limit";
 import { parseChecksum, verifyChecksum, type Verification } from "./checksum.js";
-import { DownloadUrl } from "./download-url.js";
+import type { IcaTempCredentials } from "../../../ica/schemas.js";
+import { ObjectAccess } from "./object-access.js";
 import { readPartsDone, readStamp, recordPartDone, removeState, startPartsLog, statePaths, writeStamp, type FileIdentity } from "./file-state.js";
-import { getRangeInto, TransientTransferError, UrlRefusedError } from "./ranged-get.js";
+import { CredentialsRefusedError, getRangeInto, TransientTransferError } from "./ranged-get-object.js";
 
-/** A file to fetch: where it goes, what it must be, and how to get a URL for it. */
+/** A file to fetch: where it goes, what it must be, and how to get credentials for it. */
 export interface FileTarget {
   fileName: string;
   dataId: string;
   size: number;
   /** As ICA gives it (objectETag): an MD5, a multipart ETag, or "" when there is none. */
   checksum: string;
-  createUrl: () => Promise<string>;
+  /** ICA's read-only temporary credentials for the file's object. */
+  createCredentials: () => Promise<IcaTempCredentials>;
 }
 
 export interface TransferOptions {
   dest: string;
+  /** The S3 endpoint (simulator, S3-compatible test store); AWS's regional one when absent. */
+  s3Endpoint?: string;
   /** Bytes per ranged GET; also what a resume may fetch again per part that was in flight. */
   partSize: number;
   /** Shared by every file: how many ranged GETs are in flight at once. */
@@ -33,7 +37,7 @@ export interface TransferOptions {
 
 export type FileOutcome =
   | { status: "present"; method: string }
-  | { status: "verified"; method: string; fetchedBytes: number; urlRefreshes: number; redownloaded?: string }
+  | { status: "verified"; method: string; fetchedBytes: number; credentialRefreshes: number; redownloaded?: string }
   | { status: "failed"; why: string; fetchedBytes: number };
 
 const defaultAttempts = 5;
@@ -51,10 +55,10 @@ export async function downloadFile(target: FileTarget, options: TransferOptions)
   const present = await presentCheck(final, paths.stamp, target);
   if (present.ok) return { status: "present", method: present.method };
 
-  const url = new DownloadUrl(target.createUrl);
+  const access = new ObjectAccess(target.createCredentials, options.s3Endpoint);
   let fetchedBytes = 0;
   const fetchAndVerify = async (): Promise<Verification> => {
-    fetchedBytes += await fetchParts(target, paths, url, options);
+    fetchedBytes += await fetchParts(target, paths, access, options);
     return verifyAt(paths.partial, target);
   };
   try {
@@ -76,12 +80,12 @@ export async function downloadFile(target: FileTarget, options: TransferOptions)
       status: "verified",
       method: verification.method,
       fetchedBytes,
-      urlRefreshes: url.refreshes,
+      credentialRefreshes: access.refreshes,
       ...(firstFailure !== undefined ? { redownloaded: firstFailure } : {}),
     };
   } catch (error) {
     if (options.signal.aborted) throw error;
-    // Nothing to continue from (no URL, an archived file): no empty placeholder is left behind.
+    // Nothing to continue from (no credentials, an archived file): no empty placeholder is left behind.
     if (fetchedBytes === 0 && (await readPartsDone(paths.parts, identityOf(target, options))).size === 0) {
       await removeState([paths.partial, paths.parts]);
     }
@@ -121,7 +125,7 @@ async function verifyAt(path: string, target: FileTarget): Promise<Verification>
 async function fetchParts(
   target: FileTarget,
   paths: ReturnType<typeof statePaths>,
-  url: DownloadUrl,
+  access: ObjectAccess,
   options: TransferOptions,
 ): Promise<number> {
   const identity = identityOf(target, options);
@@ -144,7 +148,7 @@ async function fetchParts(
       signal.throwIfAborted();
       const start = part * options.partSize;
       const end = Math.min(target.size, start + options.partSize) - 1;
-      await fetchRange(url, { start, end, total: target.size }, handle, signal, options);
+      await fetchRange(access, { start, end, total: target.size }, handle, signal, options);
       await recordPartDone(paths.parts, part);
       fetched += end - start + 1;
       options.onBytes(end - start + 1);
@@ -163,9 +167,9 @@ async function fetchParts(
   return fetched;
 }
 
-/** One part, tried again after transient failures and with a new URL after a refusal. */
+/** One part, tried again after transient failures and with new credentials after a refusal. */
 async function fetchRange(
-  url: DownloadUrl,
+  access: ObjectAccess,
   range: { start: number; end: number; total: number },
   handle: Awaited<ReturnType<typeof open>>,
   signal: AbortSignal,
@@ -175,14 +179,14 @@ async function fetchRange(
   let failures = 0;
   for (;;) {
     signal.throwIfAborted();
-    const current = await url.current();
+    const current = await access.current();
     try {
       await getRangeInto(current, range, handle, signal);
-      url.progressed();
+      access.progressed();
       return;
     } catch (error) {
-      if (error instanceof UrlRefusedError) {
-        await url.refresh(current, error);
+      if (error instanceof CredentialsRefusedError) {
+        await access.refresh(current, error);
         continue;
       }
       failures += 1;

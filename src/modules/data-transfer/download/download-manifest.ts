@@ -16,6 +16,8 @@ export interface DownloadRequest {
   /** Ranged GETs in flight at once, over all files; as many files are worked on at once at most. */
   concurrency: number;
   partSize?: number;
+  /** The S3 endpoint for the simulator or an S3-compatible test store; AWS's regional one when absent. */
+  s3Endpoint?: string;
   signal: AbortSignal;
   /** The total once every size is known, then bytes as parts complete. */
   onStart?: (totalBytes: number, files: number) => void;
@@ -68,6 +70,7 @@ export async function downloadManifest(request: DownloadRequest): Promise<FileRe
   const options: TransferOptions = {
     dest,
     partSize: request.partSize ?? defaultPartSize,
+    s3Endpoint: request.s3Endpoint,
     gate: pLimit(concurrency),
     signal,
     onBytes: (bytes) => request.onBytes?.(bytes),
@@ -87,7 +90,7 @@ export async function downloadManifest(request: DownloadRequest): Promise<FileRe
                     fileName: item.row.fileName,
                     dataId: item.row.dataId,
                     ...item.details,
-                    createUrl: () => ica.createDownloadUrl(item.row.projectId, item.row.dataId),
+                    createCredentials: () => ica.createTemporaryCredentials(item.row.projectId, item.row.dataId, { readOnly: true }),
                   },
                   options,
                 ),
