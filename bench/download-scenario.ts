@@ -58,7 +58,7 @@ async function runTool(
   onRunning?: (pid: number, running: () => boolean) => Promise<void>,
 ) {
   const resultPath = join(workDir, `${label}.result.json`);
-  const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
+  const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--s3_endpoint", sim.s3Url, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
   const started = performance.now();
   const log = await open(join(workDir, `${label}.log`), "w");
   const child = spawn(process.execPath, [childScript, resultPath, ...cliArgs], { stdio: ["ignore", log.fd, log.fd] });
