@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseChecksum, partSizeCandidates, verifyChecksum } from "../../../src/modules/data-transfer/download/checksum.js";
+import { parseChecksum, partSizeCandidates, verifyChecksum, verifyPartDigests } from "../../../src/modules/data-transfer/download/checksum.js";
 import { MultipartUploads } from "../../../src/simulator/s3/multipart.js";
 import { tempDir } from "../../cli/helpers.js";
 
@@ -99,5 +99,30 @@ describe("verifyChecksum", () => {
     const path = join(dir.path, "f");
     await writeFile(path, "abc");
     expect(await verifyChecksum(path, 3, parseChecksum(null))).toEqual({ ok: true, method: "size only (ICA gives no checksum for it)" });
+  });
+});
+
+describe("verifyPartDigests", () => {
+  const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest();
+  const partDigests = (bytes: Buffer, partSize: number) =>
+    Array.from({ length: Math.ceil(bytes.length / partSize) }, (_, n) => md5(bytes.subarray(n * partSize, (n + 1) * partSize)));
+
+  it("verifies a multipart ETag or an MD5 from the digests of the parts as they streamed in", () => {
+    const bytes = bytesOf(11 * MiB + 5);
+    const etag = parseChecksum(s3MultipartEtag(bytes, 8 * MiB));
+    expect(verifyPartDigests(bytes.length, 8 * MiB, partDigests(bytes, 8 * MiB), etag)).toEqual({ ok: true, method: "S3 multipart ETag (2 parts of 8 MiB)" });
+    const small = bytesOf(1000);
+    expect(verifyPartDigests(1000, 8 * MiB, partDigests(small, 8 * MiB), parseChecksum(md5(small).toString("hex")))).toEqual({ ok: true, method: "MD5" });
+  });
+
+  it("leaves the file to be read back when a part came from an earlier run, the upload used other parts, or the bytes differ", () => {
+    const bytes = bytesOf(11 * MiB + 5);
+    const digests = partDigests(bytes, 8 * MiB);
+    const etag = parseChecksum(s3MultipartEtag(bytes, 8 * MiB));
+    expect(verifyPartDigests(bytes.length, 8 * MiB, [digests[0], undefined], etag)).toBeUndefined();
+    expect(verifyPartDigests(bytes.length, 8 * MiB, digests, parseChecksum(s3MultipartEtag(bytes, 5 * MiB)))).toBeUndefined();
+    const changed = Buffer.from(bytes);
+    changed[9 * MiB] = (changed[9 * MiB] ?? 0) ^ 1;
+    expect(verifyPartDigests(bytes.length, 8 * MiB, partDigests(changed, 8 * MiB), etag)).toBeUndefined();
   });
 });

@@ -104,6 +104,20 @@ export type Verification = { ok: true; method: string } | { ok: false; why: stri
 const sizeText = (bytes: number): string => (bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`);
 
 /**
+ * Checks `expected` against the MD5 of each part as it was streamed to disk, when those parts are the
+ * file's upload parts (or the file is one part) and every one was fetched by this run. Undefined when
+ * they cannot decide it or do not match: the file is then read back (`verifyChecksum`), which also
+ * tries the other part sizes.
+ */
+export function verifyPartDigests(size: number, partSize: number, digests: readonly (Buffer | undefined)[], expected: ExpectedChecksum): Verification | undefined {
+  const known = digests.filter((digest): digest is Buffer => digest !== undefined);
+  if (known.length !== digests.length || known.length === 0) return undefined;
+  if (expected.kind === "md5" && known.length === 1) return known[0]?.toString("hex") === expected.hex ? { ok: true, method: "MD5" } : undefined;
+  if (expected.kind !== "multipart" || known.length !== expected.parts || size <= partSize) return undefined;
+  return multipartEtag(known) === `${expected.hex}-${expected.parts}` ? { ok: true, method: `S3 multipart ETag (${expected.parts} parts of ${sizeText(partSize)})` } : undefined;
+}
+
+/**
  * Checks the bytes at `path` against `expected` (the size is checked by the caller): the MD5, or the
  * multipart ETag under each part size that fits. Says which check passed, or why none did.
  */

@@ -2,7 +2,7 @@ import { open, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { LimitFunction } from "p-limit";
-import { parseChecksum, verifyChecksum, type Verification } from "./checksum.js";
+import { parseChecksum, verifyChecksum, verifyPartDigests, type Verification } from "./checksum.js";
 import type { IcaTempCredentials } from "../../../ica/schemas.js";
 import { ObjectAccess } from "./object-access.js";
 import { readPartsDone, readStamp, recordPartDone, removeState, startPartsLog, statePaths, writeStamp, type FileIdentity } from "./file-state.js";
@@ -58,8 +58,9 @@ export async function downloadFile(target: FileTarget, options: TransferOptions)
   const access = new ObjectAccess(target.createCredentials, options.s3Endpoint);
   let fetchedBytes = 0;
   const fetchAndVerify = async (): Promise<Verification> => {
-    fetchedBytes += await fetchParts(target, paths, access, options);
-    return verifyAt(paths.partial, target);
+    const fetched = await fetchParts(target, paths, access, options);
+    fetchedBytes += fetched.bytes;
+    return verifyAt(paths.partial, target, options.partSize, fetched.digests);
   };
   try {
     let verification = await fetchAndVerify();
@@ -115,19 +116,23 @@ async function presentCheck(final: string, stampPath: string, target: FileTarget
   return verification;
 }
 
-async function verifyAt(path: string, target: FileTarget): Promise<Verification> {
+async function verifyAt(path: string, target: FileTarget, partSize: number, digests: readonly (Buffer | undefined)[]): Promise<Verification> {
   const { size } = await stat(path);
   if (size !== target.size) return { ok: false, why: `${size} bytes on disk, ICA lists ${target.size}` };
-  return verifyChecksum(path, target.size, parseChecksum(target.checksum));
+  const expected = parseChecksum(target.checksum);
+  return verifyPartDigests(target.size, partSize, digests, expected) ?? verifyChecksum(path, target.size, expected);
 }
 
-/** Fetches the parts not done yet into the partial file; resolves to the bytes fetched. */
+/**
+ * Fetches the parts not done yet into the partial file; resolves to the bytes fetched and the MD5 of
+ * each part fetched (none for the parts an earlier run wrote).
+ */
 async function fetchParts(
   target: FileTarget,
   paths: ReturnType<typeof statePaths>,
   access: ObjectAccess,
   options: TransferOptions,
-): Promise<number> {
+): Promise<{ bytes: number; digests: (Buffer | undefined)[] }> {
   const identity = identityOf(target, options);
   let done = await readPartsDone(paths.parts, identity);
   const partialExists = await stat(paths.partial).then((info) => info.size === target.size, () => false);
@@ -140,15 +145,16 @@ async function fetchParts(
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
   let fetched = 0;
+  const count = Math.max(1, Math.ceil(target.size / options.partSize));
+  const digests = new Array<Buffer | undefined>(count).fill(undefined);
   try {
     await handle.truncate(target.size);
-    const count = Math.max(1, Math.ceil(target.size / options.partSize));
     const todo = Array.from({ length: count }, (_, part) => part).filter((part) => !done.has(part));
     const fetchOne = async (part: number): Promise<void> => {
       signal.throwIfAborted();
       const start = part * options.partSize;
       const end = Math.min(target.size, start + options.partSize) - 1;
-      await fetchRange(access, { start, end, total: target.size }, handle, signal, options);
+      digests[part] = await fetchRange(access, { start, end, total: target.size }, handle, signal, options);
       await recordPartDone(paths.parts, part);
       fetched += end - start + 1;
       options.onBytes(end - start + 1);
@@ -164,7 +170,7 @@ async function fetchParts(
   } finally {
     await handle.close();
   }
-  return fetched;
+  return { bytes: fetched, digests };
 }
 
 /** One part, tried again after transient failures and with new credentials after a refusal. */
@@ -174,16 +180,16 @@ async function fetchRange(
   handle: Awaited<ReturnType<typeof open>>,
   signal: AbortSignal,
   options: TransferOptions,
-): Promise<void> {
+): Promise<Buffer> {
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));
   let failures = 0;
   for (;;) {
     signal.throwIfAborted();
     const current = await access.current();
     try {
-      await getRangeInto(current, range, handle, signal);
+      const digest = await getRangeInto(current, range, handle, signal);
       access.progressed();
-      return;
+      return digest;
     } catch (error) {
       if (error instanceof CredentialsRefusedError) {
         await access.refresh(current, error);

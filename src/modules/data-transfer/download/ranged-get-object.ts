@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { addAbortSignal, Readable } from "node:stream";
 import { GetObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
@@ -62,10 +63,11 @@ function storedSize(contentRange: string | undefined, contentLength: number | un
 
 /**
  * GETs bytes `start`–`end` of the object with `GetObject` and writes them at the same offset of
- * `handle` as they stream in. Resolves when every byte is written; rejects with one of the three
- * errors above, or the signal's reason.
+ * `handle` as they stream in. Resolves to their MD5 once every byte is written (hashed on the way, so
+ * the verification need not read the file back); rejects with one of the three errors above, or the
+ * signal's reason.
  */
-export async function getRangeInto(location: ObjectLocation, range: ByteRange, handle: FileHandle, signal: AbortSignal): Promise<void> {
+export async function getRangeInto(location: ObjectLocation, range: ByteRange, handle: FileHandle, signal: AbortSignal): Promise<Buffer> {
   const length = range.end - range.start + 1;
   // An empty object has no byte to ask for; a one-part GET of the whole object needs no range either.
   const ranged = !(range.start === 0 && range.end === range.total - 1);
@@ -83,10 +85,12 @@ export async function getRangeInto(location: ObjectLocation, range: ByteRange, h
     throw new FatalTransferError(`the store holds ${Number.isNaN(total) ? "an unknown number of" : total} bytes, ICA lists ${range.total}`);
   }
   let written = 0;
+  const md5 = createHash("md5");
   try {
     for await (const chunk of addAbortSignal(signal, body)) {
       const bytes = chunk as Buffer;
       if (written + bytes.length > length) throw new FatalTransferError(`the store sent more than the ${length} bytes asked for`);
+      md5.update(bytes);
       await handle.write(bytes, 0, bytes.length, range.start + written);
       written += bytes.length;
     }
@@ -96,4 +100,5 @@ export async function getRangeInto(location: ObjectLocation, range: ByteRange, h
     throw error instanceof FatalTransferError ? error : asTransient(error);
   }
   if (written !== length) throw new TransientTransferError(`the store sent ${written} of ${length} bytes`);
+  return md5.digest();
 }
