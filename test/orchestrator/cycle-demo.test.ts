@@ -180,9 +180,15 @@ describe("a cycle on the demo fixture", () => {
     const second = await cycle(sim, settings);
     expect(acted(second, "archive").map(prefixOf)).toEqual(["a0000010"]);
     expect(acted(second, "delete").map(prefixOf)).toEqual(["a0000012"]);
-    expect(acted(second, "unarchive").map(prefixOf)).toEqual(["a0000013"]);
+    // Cheap path first: a0000013's folder is archived, and ICA refuses to delete it as it is; only that
+    // answer makes the next cycle pay for its unarchive.
+    const refused = second.actions.filter((a) => a.step === "icaLifecycle" && a.result === "failed");
+    expect(refused.map((a) => `${a.action} ${prefixOf(a.paths?.[0] ?? "")}`)).toEqual(["delete a0000013"]);
+    expect(second.outcome).toBe("ok");
     const third = await cycle(sim, settings);
-    expect(acted(third, "delete").map(prefixOf)).toEqual(["a0000013"]);
+    expect(acted(third, "unarchive").map(prefixOf)).toEqual(["a0000013"]);
+    const fourth = await cycle(sim, settings);
+    expect(acted(fourth, "delete").map(prefixOf)).toEqual(["a0000013"]);
 
     const digest = sim.state().digest;
     sim.resetStats();
@@ -199,7 +205,8 @@ describe("a cycle on the demo fixture", () => {
     sim = await startCycleSimulator({ timings: { icaLinkBatchMs: 0, icaArchiveMs: 0, icaDeleteMs: 0, icaUnarchiveMs: 86_400_000, bsRestoreMs: 86_400_000 } });
     const settings = cycleSettings(sim, state.dir, { minDaysAfterDelivery: 0 });
     await cycle(sim, settings); // delivers
-    await cycle(sim, settings); // archives, deletes, asks to unarchive and to restore
+    await cycle(sim, settings); // archives, deletes, tries to delete and trash archived data as it is: refused
+    await cycle(sim, settings); // asks to unarchive and to restore
     const digest = sim.state().digest;
     sim.resetStats();
     const second = await cycle(sim, settings);
@@ -240,6 +247,7 @@ describe("a cycle on the demo fixture", () => {
 
     // With state from real cycles (delivered, then unarchived): the dry run leaves every file in it as it was.
     const settings = cycleSettings(sim, state.dir, { minDaysAfterDelivery: 0 });
+    await cycle(sim, settings);
     await cycle(sim, settings);
     await cycle(sim, settings);
     await writeFile(join(state.dir, "marker"), "");
