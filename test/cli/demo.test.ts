@@ -26,7 +26,7 @@ describe("demo", () => {
       expect(status).toMatch(/Managed analyses: [1-9]\d* in /);
       // A new account: each kind of irreversible action goes first on one item, the plan says which wait.
       expect(plan).toContain("canary: 1 of 5 bs-archive, rest after confirmation; would archive");
-      expect(status).toMatch(/Irreversible actions against this account \(canary first on one item, at full rate once confirmed\):\n(.*\n)*  unconfirmed  bs-archive since \S+: applied to run /);
+      expect(status).toMatch(/Irreversible actions against this account \(canary first on one item, at full rate once confirmed\):\n(.*\n)* {2}unconfirmed {2}bs-archive since \S+: applied to run /);
 
       const stateDir = join(outputDir, "state");
       for (const path of [join(outputDir, "credentials"), stateDir, join(stateDir, "orchestrator.log"), join(stateDir, "analyses_managed_table.txt")]) {

@@ -1,11 +1,10 @@
 // Issue 15 item 5: each kind of irreversible action goes first on one item against an account, and at
 // full rate only once a later cycle has read that item back as done.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { LedgerState } from "../../src/assumptions/index.js";
 import type { CanaryKind } from "../../src/assumptions/canaries.js";
 import type { SettingsDraft } from "../../src/config/index.js";
 import type { CycleReport } from "../../src/orchestrator/index.js";
-import type { Simulator } from "../../src/simulator/server.js";
 import { statePaths } from "../../src/state/index.js";
 import { bs } from "../simulator/basespace-fixture.js";
 import { cycle, cycleSettings, startCycleSimulator, tempStateDir, testToken } from "./cycle-harness.js";
@@ -26,27 +25,33 @@ function done(report: CycleReport): Record<string, number> {
 const reasons = (report: CycleReport) => report.plan.steps.flatMap((s) => s.items).map((i) => `${i.action}: ${i.reason}`);
 const warnings = (report: CycleReport) => [...report.warnings, ...report.steps.flatMap((s) => s.warnings ?? [])].join("\n");
 
-describe("the canary on the demo fixture", () => {
-  let sim: Simulator;
-  let state: Awaited<ReturnType<typeof tempStateDir>>;
-  const settings = (overrides: Partial<SettingsDraft> = {}) => cycleSettings(sim, state.dir, { canary: "on", minDaysAfterDelivery: 0, ...overrides });
-  const canary = async (kind: CanaryKind) => (await LedgerState.load(statePaths(state.dir).root)).canaries.of(kind);
-  const run = async (overrides: Partial<SettingsDraft> = {}) => {
-    const report = await cycle(sim, settings(overrides));
-    sim.advanceClock(HOUR_MS);
-    return report;
+/** A fresh demo simulator and state directory, with the canary on; stopped and removed after the test. */
+async function demoAccount(stopAfter: Array<() => Promise<void>>) {
+  const sim = await startCycleSimulator();
+  const state = await tempStateDir();
+  stopAfter.push(() => sim.stop(), () => state.remove());
+  const root = statePaths(state.dir).root;
+  return {
+    sim,
+    root,
+    canary: async (kind: CanaryKind) => (await LedgerState.load(root)).canaries.of(kind),
+    /** One cycle, then an hour on the simulator's clock. */
+    run: async (overrides: Partial<SettingsDraft> = {}) => {
+      const report = await cycle(sim, cycleSettings(sim, state.dir, { canary: "on", minDaysAfterDelivery: 0, ...overrides }));
+      sim.advanceClock(HOUR_MS);
+      return report;
+    },
   };
+}
 
-  beforeEach(async () => {
-    sim = await startCycleSimulator();
-    state = await tempStateDir();
-  });
+describe("the canary on the demo fixture", () => {
+  const stopAfter: Array<() => Promise<void>> = [];
   afterEach(async () => {
-    await sim.stop();
-    await state.remove();
+    for (const stop of stopAfter.splice(0)) await stop();
   });
 
   it("a first cycle does one action of each kind and shows the rest held back; the next confirms them and runs at full rate", async () => {
+    const { run, canary } = await demoAccount(stopAfter);
     const first = await run();
     // The first cycle delivers, so only BaseSpace data is retired in it: one archive, one trash move.
     expect(done(first)).toEqual({ "bs archive": 1, "bs trash": 1 });
@@ -74,6 +79,7 @@ describe("the canary on the demo fixture", () => {
   });
 
   it("a postcondition that fails stops that kind of action, names it, lets the others go on, and ack starts it over on one item", async () => {
+    const { sim, root, run, canary } = await demoAccount(stopAfter);
     const neverEmpty = { emptyTrash: "never" } as const;
     await run(neverEmpty);
     const canaryItem = (await canary("bs-trash"))?.item.id ?? "";
@@ -91,7 +97,7 @@ describe("the canary on the demo fixture", () => {
     // Other kinds go on.
     expect(done(second)["bs archive"]).toBe(4);
 
-    const ledger = await LedgerState.load(statePaths(state.dir).root);
+    const ledger = await LedgerState.load(root);
     expect(ledger.canaries.acknowledge("bs-trash")).toBe(true);
     await ledger.save(() => undefined);
     const third = await run(neverEmpty);
@@ -101,6 +107,7 @@ describe("the canary on the demo fixture", () => {
   });
 
   it("--canary off runs every kind at full rate from the first cycle and records no canary", async () => {
+    const { run, canary } = await demoAccount(stopAfter);
     const first = await run({ canary: "off" });
     // The sixth trash move is the cheap path's question on archived data, refused: restored next cycle.
     expect(done(first)).toEqual({ "bs archive": 5, "bs trash": 5 });
