@@ -147,7 +147,10 @@ async function applyBasespaceLifecycle(
       }
     }
   }
-  const trash = planned.filter((item) => item.action === "trash");
+  // Archived items last: for them a trash move is the cheap path's question (a refusal is the expected
+  // answer), so the endpoint is first seen at work on data it surely takes.
+  const planTrash = planned.filter((item) => item.action === "trash");
+  const trash = [...planTrash.filter((item) => !archived.has(item.target.id)), ...planTrash.filter((item) => archived.has(item.target.id))];
   const kindOf = (item: PlanItem) => (item.target.kind === "bs-dataset" ? "dataset" : "run");
   // Recorded before the calls, so a crash during them cannot make our item look like someone else's
   // (which would keep `own-only` from ever emptying the trash). An id recorded for a call that never
