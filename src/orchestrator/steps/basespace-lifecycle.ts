@@ -147,10 +147,7 @@ async function applyBasespaceLifecycle(
       }
     }
   }
-  // Archived items last: for them a trash move is the cheap path's question (a refusal is the expected
-  // answer), so the endpoint is first seen at work on data it surely takes.
-  const planTrash = planned.filter((item) => item.action === "trash");
-  const trash = [...planTrash.filter((item) => !archived.has(item.target.id)), ...planTrash.filter((item) => archived.has(item.target.id))];
+  const trash = planned.filter((item) => item.action === "trash");
   const kindOf = (item: PlanItem) => (item.target.kind === "bs-dataset" ? "dataset" : "run");
   // Recorded before the calls, so a crash during them cannot make our item look like someone else's
   // (which would keep `own-only` from ever emptying the trash). An id recorded for a call that never
@@ -162,44 +159,49 @@ async function applyBasespaceLifecycle(
   trash.forEach((item) => ctx.journal.recordTrashed(item.target.id, kindOf(item), names.get(item.target.id)));
   await ctx.journalWriter.save();
   const limit = pLimit(ctx.settings.concurrency);
-  await Promise.all(
-    trash.map((item) =>
-      limit(async () => {
-        const kind = kindOf(item);
-        const { id, name } = item.target;
-        try {
-          const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
-            reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
-            call: () => deleteEndpointTrashMover(bs, { kind, id }),
-          });
-          if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
-            ctx.journal.confirmTrashed(id);
-            learnFromTrashAnswer(ledger, "moved", { id, archived: archived.has(id) }, ctx.now);
-            if (outcome.outcome === "done" && ctx.settings.canary === "on") ledger.canaries.applied("bs-trash", { id, label: `${kind} ${name ?? ""} [${id}]`, kind }, ctx.now);
-            ctx.journal.clearBasespaceRestore(id);
-            rec.count("trashed");
-          } else {
-            // Not moved by us: whatever is in the trash under this id is someone else's.
+  const moveAll = (items: readonly PlanItem[]) =>
+    Promise.all(
+      items.map((item) =>
+        limit(async () => {
+          const kind = kindOf(item);
+          const { id, name } = item.target;
+          try {
+            const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
+              reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
+              call: () => deleteEndpointTrashMover(bs, { kind, id }),
+            });
+            if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
+              ctx.journal.confirmTrashed(id);
+              learnFromTrashAnswer(ledger, "moved", { id, archived: archived.has(id) }, ctx.now);
+              if (outcome.outcome === "done" && ctx.settings.canary === "on") ledger.canaries.applied("bs-trash", { id, label: `${kind} ${name ?? ""} [${id}]`, kind }, ctx.now);
+              ctx.journal.clearBasespaceRestore(id);
+              rec.count("trashed");
+            } else {
+              // Not moved by us: whatever is in the trash under this id is someone else's.
+              ctx.journal.forgetTrashed([id]);
+              rec.count("skippedChanged");
+              rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+            }
+          } catch (error) {
+            const answer = classifyTrashAnswer(error);
+            learnFromTrashAnswer(ledger, answer, { id, archived: archived.has(id) }, ctx.now);
             ctx.journal.forgetTrashed([id]);
-            rec.count("skippedChanged");
-            rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+            if (answer === "refused" && archived.has(id)) {
+              // The answer the cheap path asked for, not a failure: from now on archived items are restored first.
+              rec.count("trashRefusedArchived");
+              rec.logger.info(`BaseSpace refused to trash archived ${kind} ${name ?? ""} [${id}] (bs.trash-archived confirmed): it is restored next cycle`);
+              return;
+            }
+            rec.count("actionsFailed");
+            rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));
           }
-        } catch (error) {
-          const answer = classifyTrashAnswer(error);
-          learnFromTrashAnswer(ledger, answer, { id, archived: archived.has(id) }, ctx.now);
-          ctx.journal.forgetTrashed([id]);
-          if (answer === "refused" && archived.has(id)) {
-            // The answer the cheap path asked for, not a failure: from now on archived items are restored first.
-            rec.count("trashRefusedArchived");
-            rec.logger.info(`BaseSpace refused to trash archived ${kind} ${name ?? ""} [${id}] (bs.trash-archived confirmed): it is restored next cycle`);
-            return;
-          }
-          rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));
-        }
-      }),
-    ),
-  );
+        }),
+      ),
+    );
+  // Archived items after the others: for them a trash move is the cheap path's question (a refusal is the
+  // expected answer), asked once the endpoint has been seen at work on data it surely takes.
+  await moveAll(trash.filter((item) => !archived.has(item.target.id)));
+  await moveAll(trash.filter((item) => archived.has(item.target.id)));
   await ctx.journalWriter.save();
 }
 
