@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileFenced, type Fence } from "../state/fenced-write.js";
+import { Canaries, canaryEntrySchema, type CanaryEntry } from "./canaries.js";
 import type { Contradiction } from "./contradiction.js";
 import { ledger, type ActionKind, type Assumption } from "./ledger.js";
 
@@ -12,7 +13,12 @@ const entrySchema = z.strictObject({
   /** What was seen, on which item. */
   evidence: z.string(),
 });
-const fileSchema = z.strictObject({ version: z.literal(1), assumptions: z.record(z.string(), entrySchema) });
+const fileSchema = z.strictObject({
+  version: z.literal(1),
+  assumptions: z.record(z.string(), entrySchema),
+  /** Per kind of irreversible action: its canary (canaries.ts); absent in files written before canaries. */
+  canaries: z.record(z.string(), canaryEntrySchema).optional(),
+});
 
 export type LedgerEntryState = z.infer<typeof entrySchema>;
 
@@ -32,11 +38,18 @@ export class LedgerState {
   private readonly seen = new Map<string, Contradiction>();
   /** Entries this load moved to contradicted (not already standing): alerted once. */
   private readonly fresh = new Set<string>();
+  /** The canary of each kind of irreversible action, saved with the ledger. */
+  readonly canaries: Canaries;
 
   private constructor(
     private readonly path: string,
     private readonly entries: Record<string, LedgerEntryState>,
-  ) {}
+    private readonly canaryEntries: Record<string, CanaryEntry> = {},
+  ) {
+    this.canaries = new Canaries(canaryEntries, () => {
+      this.changed = true;
+    });
+  }
 
   static async load(stateRoot: string): Promise<LedgerState> {
     const path = ledgerStateFile(stateRoot);
@@ -49,7 +62,7 @@ export class LedgerState {
     }
     const parsed = fileSchema.safeParse(JSON.parse(text));
     if (!parsed.success) throw new Error(`${path} is not a ledger state file (${parsed.error.issues[0]?.message}); move it aside to start over`);
-    return new LedgerState(path, parsed.data.assumptions);
+    return new LedgerState(path, parsed.data.assumptions, parsed.data.canaries);
   }
 
   of(id: string): LedgerEntryState | undefined {
@@ -103,6 +116,7 @@ export class LedgerState {
   async save(fence: Fence): Promise<void> {
     if (!this.changed) return;
     this.changed = false;
-    await writeFileFenced(this.path, `${JSON.stringify({ version: 1, assumptions: this.entries }, null, 2)}\n`, fence);
+    const file = { version: 1, assumptions: this.entries, canaries: this.canaryEntries };
+    await writeFileFenced(this.path, `${JSON.stringify(file, null, 2)}\n`, fence);
   }
 }

@@ -61,7 +61,9 @@ export const ledger: readonly Assumption[] = [
     evidence:
       "None official; only the predecessor's README restores before deleting (basespace-api-notes §9, §13: \"treat " +
       "restore before trash as an assumption to test\").",
-    ifFalse: "Every restore before a trash move is money spent for nothing (restoring is billed per TB).",
+    ifFalse:
+      "Every restore before a trash move would be money spent for nothing (restoring is billed per TB); so the cheap " +
+      "path asks first: one archived item is trashed as it is, and restores are paid only after BaseSpace refused that.",
     observable: "A trash move of an archived item: 400 naming the restore confirms; a 2xx contradicts.",
     gates: ["bs-restore"],
     alternatives: ["allowed"],
@@ -156,7 +158,9 @@ export const ledger: readonly Assumption[] = [
     service: "ICA",
     statement: "ICA refuses `:delete` of ARCHIVED data, so it is unarchived (30 iCredits/TB) first.",
     evidence: "None either way (ica-api-notes, last section); the predecessor unarchives first.",
-    ifFalse: "Every unarchive before a delete is money spent for nothing.",
+    ifFalse:
+      "Every unarchive before a delete would be money spent for nothing; so the cheap path asks first: one ARCHIVED " +
+      "folder is deleted as it is, and unarchives are paid only after ICA refused that.",
     observable: "A `:delete` of an ARCHIVED folder: 409 confirms, 204 contradicts.",
     gates: ["ica-unarchive"],
     alternatives: ["allowed"],

@@ -1,4 +1,4 @@
-import { LedgerState, renderLedgerState } from "../assumptions/index.js";
+import { LedgerState, renderCanaries, renderLedgerState, type CanaryView } from "../assumptions/index.js";
 import type { LocalSettings } from "../config/index.js";
 import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
 import { describeDecision } from "../orchestrator/person-decisions.js";
@@ -19,6 +19,8 @@ export interface StateStatus {
   lastReport?: { path: string; report: CycleReport };
   /** Each ledger entry as cycles against this account have seen it (confirmed, contradicted, unconfirmed). */
   assumptions?: ReturnType<LedgerState["view"]>;
+  /** Each kind of irreversible action's canary (confirmed, contradicted, unconfirmed), and whether the canary is on. */
+  canaries?: { enabled: boolean; kinds: CanaryView[] };
 }
 
 const latestRows = 5;
@@ -41,7 +43,9 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
   ).data;
   const journal = { cycles, managing, pendingIcaDeletes, basespaceRestores, trashedByUs, personDecisions, undeliverable, redeliveries };
   const status: StateStatus = { stateDir: paths.root, managedTables, journal };
-  status.assumptions = (await LedgerState.load(paths.root)).view();
+  const ledger = await LedgerState.load(paths.root);
+  status.assumptions = ledger.view();
+  status.canaries = { enabled: (local[0] as LocalSettings).canary === "on", kinds: ledger.canaries.view() };
   const latest = await readLatestReport(paths, cycleReportSchema);
   // The stored plan is plain JSON of a Plan; the report table does not read it.
   if (latest) status.lastReport = { path: latest.path, report: { ...latest.report, plan: latest.report.plan as Plan } };
@@ -82,6 +86,7 @@ export function renderStatus(status: StateStatus, renderReport: (report: CycleRe
   lines.push(`Left alone as a person's decision (\`ica-orchestrator release <id>\` lets the tool act again): ${count(personDecisions)}`);
   for (const [id, decision] of Object.entries(personDecisions)) lines.push(`    ${describeDecision(id, decision)}, seen ${decision.detectedAt}`);
   if (status.assumptions) lines.push(renderLedgerState(status.assumptions).trimEnd());
+  if (status.canaries) lines.push(renderCanaries(status.canaries.kinds, status.canaries.enabled).trimEnd());
   if (status.lastReport) {
     lines.push(`Last cycle's report: ${status.lastReport.path}`, "", renderReport(status.lastReport.report).trimEnd());
   } else {

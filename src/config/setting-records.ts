@@ -19,6 +19,8 @@ import {
 const basespaceRunsModes = ["all", "related", "none"] as const;
 export type BasespaceRunMode = (typeof basespaceRunsModes)[number];
 export const emptyTrashModes = ["own-only", "always", "never"] as const;
+/** Whether each kind of irreversible action goes first on one item against an account (the canary). */
+const canaryModes = ["on", "off"] as const;
 /** How a first cycle takes over old analyses when the managed table is empty (the adoption guard). */
 const adoptModes = ["record", "deliver"] as const;
 /** `cost-aware` leaves data unarchived when archiving it would cost more than it saves before deletion. */
@@ -319,6 +321,15 @@ export const settingRecords = {
   icreditsArchiveTbMonth: icreditRate("icredits_archive_tb_month", 2, "iCredits per TB-month of archive storage"),
   icreditsArchivePerTb: icreditRate("icredits_archive_per_tb", 20, "iCredits per TB moved to archive"),
   icreditsRestorePerTb: icreditRate("icredits_restore_per_tb", 30, "iCredits per TB restored (unarchived)"),
+  canary: {
+    name: "canary",
+    schema: z.enum(canaryModes),
+    default: "on",
+    valueName: "mode",
+    description: "each kind of archive, restore, delete, trash first on one item, the rest once that is confirmed",
+    expects: "on or off",
+    example: "off",
+  },
   dryRun: {
     name: "dry_run",
     schema: onOff,

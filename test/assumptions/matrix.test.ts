@@ -14,7 +14,8 @@ import type { FixtureInput } from "../../src/simulator/fixtures/format.js";
 const DAY_MS = 86_400_000;
 /** 20: young throughout; 80: archived, then past days_to_delete; 95: deleted at once; 120: protected. */
 const ages = [20, 80, 95, 120] as const;
-const CYCLES = 4;
+// Five: the cheap path asks ICA and BaseSpace once (a refused delete or trash move) before paying to restore.
+const CYCLES = 5;
 const STEP_DAYS = 5;
 
 const idsOf = (age: number) => [analysisId(Math.round(age * 100)), datasetId(Math.round(age * 100)), referenceOf(age), `D-${age}`];
@@ -232,5 +233,43 @@ describe("delivery: where links land, and whether they outlive their source", ()
     assertSafe(world, "ica.source-delete-removes-links=links-survive");
     expect(named(world)).toEqual(["ica.source-delete-removes-links"]);
     expect(world.reports.flatMap((r) => r.contradictions ?? [])[0]?.evidence).toContain("still lists");
+  });
+});
+
+describe("cheap path first: a restore is paid only once the service refused the free removal", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    // Past days_to_delete and archived already, in ICA and in BaseSpace.
+    sim = await startCycleSimulator({ fixture: agesFixture({ ages: [95, 96, 97], archived: true }) });
+  });
+  afterAll(() => sim.stop());
+
+  const done = (world: World, step: string) =>
+    world.reports.map((r) => r.actions.filter((a) => a.step === step).map((a) => `${a.action}:${a.result}`));
+
+  it("ICA deletes archived folders directly: one :delete asks, no unarchive is ever paid, the contradiction is named", async () => {
+    const world = await runWorld(sim, { "ica.delete-archived": "allowed", "bs.trash-archived": "allowed" });
+    const ica = done(world, "icaLifecycle");
+    // The first cycle asks with one delete; once ICA has answered, the next deletes the rest.
+    expect(ica.slice(0, 2)).toEqual([["delete:ok"], ["delete:ok", "delete:ok"]]);
+    expect(ica.flat().filter((a) => a.startsWith("unarchive"))).toEqual([]);
+    expect(ica.flat().filter((a) => a === "delete:ok")).toHaveLength(3);
+    const bs = done(world, "basespaceLifecycle").flat();
+    expect(bs.filter((a) => a.startsWith("restore"))).toEqual([]);
+    expect(bs.filter((a) => a === "trash:ok")).toHaveLength(3);
+    expect(named(world)).toContain("ica.delete-archived");
+  });
+
+  it("under the defaults the refusal is the evidence: one refused :delete and trash move, then one unarchive and restore per item, then the removal", async () => {
+    const world = await runWorld(sim, {});
+    const ica = done(world, "icaLifecycle");
+    expect(ica.slice(0, 3)).toEqual([["delete:failed"], ["unarchive:ok", "unarchive:ok", "unarchive:ok"], ["delete:ok", "delete:ok", "delete:ok"]]);
+    // No restore before BaseSpace answered a trash move of archived data; then one (bulk) restore.
+    const bs = done(world, "basespaceLifecycle");
+    expect(bs.slice(0, 3)).toEqual([["trash:failed"], ["restore:ok"], ["trash:ok", "trash:ok", "trash:ok", "empty-trash:ok"]]);
+    const refused = world.reports.flatMap((r) => r.steps.flatMap((s) => Object.keys(s.counts)));
+    expect(refused).toEqual(expect.arrayContaining(["deleteRefusedArchived", "trashRefusedArchived"]));
+    // An expected refusal is not an error.
+    expect(world.reports.flatMap((r) => r.errors ?? [])).toEqual([]);
   });
 });

@@ -24,6 +24,9 @@ describe("demo", () => {
       expect(plan).toMatch(/Plan at /);
       expect(run).toMatch(/Cycle \S+: ok/);
       expect(status).toMatch(/Managed analyses: [1-9]\d* in /);
+      // A new account: each kind of irreversible action goes first on one item, the plan says which wait.
+      expect(plan).toContain("IsArchived=false; canary: 1 of 5 bs-archive, rest after confirmation");
+      expect(status).toMatch(/Irreversible actions against this account \(canary first on one item, at full rate once confirmed\):\n(.*\n)* {2}unconfirmed {2}bs-archive since \S+: applied to run /);
 
       const stateDir = join(outputDir, "state");
       for (const path of [join(outputDir, "credentials"), stateDir, join(stateDir, "orchestrator.log"), join(stateDir, "analyses_managed_table.txt")]) {

@@ -49,6 +49,7 @@ describe("where each setting came from", () => {
       `  state_dir = "${join(dir.path, "from-env")}" from ICA_ORCHESTRATOR_STATE_DIR (environment)`,
       `  days_to_delete = 120 from config ${join(dir.path, "lab.json")} days_to_delete (config file)`,
       `  adopt = "deliver" from --adopt (flag)`,
+      `  canary = "off" from --canary (flag)`,
     ]);
     expect(out).toContain(`[warn] configuration: ${overrideWarning()}`);
     expect(out).not.toContain(cliApiKey);
@@ -75,6 +76,7 @@ describe("where each setting came from", () => {
       "setting state_dir from ICA_ORCHESTRATOR_STATE_DIR (environment)",
       `setting days_to_delete from config ${join(dir.path, "lab.json")} days_to_delete (config file)`,
       "setting adopt from --adopt (flag)",
+      "setting canary from --canary (flag)",
       "setting dry_run from --dry_run (flag)",
     ]));
     expect(context.err()).not.toContain(cliApiKey);

@@ -29,6 +29,8 @@ export function simulatorArgs(sim: Simulator, dir: string): string[] {
     "--state_dir", join(dir, "state"),
     // The demo fixture's table starts empty next to old analyses: a first cycle that delivers them all.
     "--adopt", "deliver",
+    // Full rate from the first cycle; tests of the canary pass --canary on (test/cli/canary.test.ts).
+    "--canary", "off",
   ];
 }
 

@@ -40,6 +40,7 @@ describe("config/load-settings precedence", () => {
       bclConvertPattern: compileUserPattern("/bcl.*convert/i"),
       basespaceRuns: "all",
       emptyTrash: "own-only",
+      canary: "on",
       deleteCap: 500,
       protect: [],
       archivePolicy: "standard",
@@ -288,7 +289,7 @@ describe("config/load-settings loadLocalSettings", () => {
   it("resolves the state directory and logging without any credential", async () => {
     const local = await loadLocalSettings(box.input({ state_dir: "st", log_format: "json" }));
     expect(local).toEqual([
-      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", logConsole: "all", dryRun: false, metricsHost: "127.0.0.1" },
+      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", logConsole: "all", dryRun: false, metricsHost: "127.0.0.1", canary: "on" },
     ]);
   });
 });

@@ -76,6 +76,11 @@ describe("lifecycle windows (days_to_archive 60, days_to_delete 90)", () => {
     expect(sim.stats().byRoute["GET /ica/rest/api/projects/{projectId}/data"]).toBeUndefined();
 
     sim.advanceClock(0.5 * DAY_MS);
+    // Cheap path first: archived data is deleted and trashed as it is, which ICA and BaseSpace refuse here;
+    // only that answer makes the next cycle pay for the unarchive and the restore.
+    const asked = await cycle(sim, settings);
+    expect(acted(asked, ages)).toEqual([]);
+    expect(asked.actions.map((a) => `${a.action} ${a.result}`).sort()).toEqual(["delete failed", "trash failed"]);
     expect(acted(await cycle(sim, settings), ages)).toEqual(["bs restore 89.5", "ica unarchive 89.5"]);
     expect(acted(await cycle(sim, settings), ages)).toEqual(["bs empty-trash", "bs trash 89.5", "ica delete 89.5"]);
 
@@ -92,6 +97,8 @@ describe("lifecycle windows (days_to_archive 60, days_to_delete 90)", () => {
       archived: true,
       timings: { ...instantTimings, icaUnarchiveMs: 2 * DAY_MS, bsRestoreMs: 2 * DAY_MS },
     });
+    // The first cycle asks (a refused delete and trash move: see above), the second pays.
+    expect(acted(await cycle(sim, settings), ages)).toEqual([]);
     expect(acted(await cycle(sim, settings), ages)).toEqual(["bs restore 150", "ica unarchive 150"]);
     for (let i = 0; i < 3; i += 1) {
       sim.advanceClock(DAY_MS / 3);

@@ -31,6 +31,8 @@ export function cycleSettings(sim: SimEndpoints, stateDir: string, overrides: Pa
     linkDeadlineMs: 10_000,
     // Fixtures start from an empty table next to old analyses: a first cycle that delivers them all.
     adopt: "deliver",
+    // Full rate from the first cycle: the canary has its own tests (cycle-canary.test.ts).
+    canary: "off",
     ...overrides,
   });
 }

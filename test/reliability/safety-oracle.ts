@@ -52,7 +52,8 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
   const analysisAge = (a: ModelAnalysis) => ageOf(a.startDaysAgo ?? a.createdDaysAgo);
   const source = world.analyses.filter((a) => a.projectId === SOURCE_ID);
   const protectedBy = (keys: string[]) => settings.protect.find((entry) => keys.some((key) => globMatches(entry, key)));
-  let capped = 0;
+  // Per item, not per request: a call answered 429 and sent again (or a refused delete then retried) spends the cap once.
+  const capped = new Set<string>();
 
   const checkWindow = (what: string, action: "archive" | Capped, age: number) => {
     if (action === "archive") {
@@ -61,7 +62,7 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
     } else if (age < settings.daysToDelete) {
       violations.push(`${what}: ${action} at ${age.toFixed(4)} days, younger than days_to_delete ${settings.daysToDelete}`);
     }
-    if (action !== "archive") capped += 1;
+    if (action !== "archive") capped.add(what);
   };
 
   const icaLifecycle = (projectId: string, dataId: string, action: "archive" | Capped) => {
@@ -129,7 +130,7 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
     }
   }
   violations.push(...peopleViolations(world, seen), ...blindReplays(seen.requests));
-  if (capped > settings.deleteCap) violations.push(`${capped} deletions/unarchives/restores/trash moves, more than delete_cap ${settings.deleteCap}`);
+  if (capped.size > settings.deleteCap) violations.push(`${capped.size} deletions/unarchives/restores/trash moves, more than delete_cap ${settings.deleteCap}`);
   return violations;
 
   function checkLinks(projectId: string, body: string): void {

@@ -102,6 +102,8 @@ export class Scenario {
       "--min_days_after_delivery", "0",
       // Worlds start from an empty table next to old analyses: the first cycle delivers them all.
       "--adopt", "deliver",
+      // Scenarios are about other things than the canary (test/orchestrator/cycle-canary.test.ts): full rate from the first cycle.
+      "--canary", "off",
     ];
   }
 
@@ -125,6 +127,7 @@ export class Scenario {
       linkDeadlineMs: 10_000,
       minDaysAfterDelivery: 0, // as cliArgs
       adopt: "deliver", // as cliArgs
+      canary: "off", // as cliArgs
       ...overrides,
     });
   }

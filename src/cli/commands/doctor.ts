@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { LedgerState, renderLedgerState } from "../../assumptions/index.js";
+import { LedgerState, renderCanaries, renderLedgerState } from "../../assumptions/index.js";
 import { loadLocalSettings } from "../../config/index.js";
 import { statePaths } from "../../state/index.js";
 import type { CommandScope } from "../command-scope.js";
@@ -43,7 +43,8 @@ async function ledgerSection(input: Parameters<typeof loadLocalSettings>[0]): Pr
   );
   if (!local) return "";
   try {
-    return `\n${renderLedgerState((await LedgerState.load(statePaths(local.stateDir).root)).view())}`;
+    const ledger = await LedgerState.load(statePaths(local.stateDir).root);
+    return `\n${renderLedgerState(ledger.view())}${renderCanaries(ledger.canaries.view(), local.canary === "on")}`;
   } catch (error) {
     return `\nAssumptions: cannot read the ledger state (${error instanceof Error ? error.message : String(error)})\n`;
   }

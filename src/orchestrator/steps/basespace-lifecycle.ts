@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import type { LedgerState } from "../../assumptions/index.js";
+import type { CanaryKind } from "../../assumptions/canaries.js";
 import type { BaseSpaceClient } from "../../basespace/client.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
@@ -19,14 +20,17 @@ import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
 import { failureFactOf } from "../failure-facts.js";
 import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer } from "./basespace/trash-first.js";
+import { gateByCanary } from "../plan/canary-gate.js";
+import { basespaceCanaryKinds, readBasespacePostcondition, verifyCanaries } from "./verify-canaries.js";
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
 /**
  * Step 6: datasets and runs are archived in the archive window; past days_to_delete archived ones
- * get one restore request (billed, up to two days; the journal remembers it) and are moved to the
- * trash by a later cycle once restored, available ones at once; then the trash is emptied as
- * `empty_trash` allows.
+ * are moved to the trash as they are until BaseSpace refuses that (cheap path first), then get one
+ * restore request (billed, up to two days; the journal remembers it) and are moved to the trash by a
+ * later cycle once restored; available ones at once; then the trash is emptied as `empty_trash`
+ * allows. Each kind of action goes first on one item until its canary is confirmed (verify-canaries.ts).
  */
 export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
   const bs = ctx.basespace;
@@ -42,10 +46,12 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
     rec.warn(warning);
     return emptyPlan([warning]);
   }
+  const ledger = ctx.ledger;
+  const canaryOn = ctx.settings.canary === "on";
+  if (canaryOn) await verifyCanaries(ledger.canaries, basespaceCanaryKinds, readBasespacePostcondition(bs, ctx.now), ctx.now, rec);
   const listed = await basespaceItems(ctx, bs, ctx.analyses, rec);
   ctx.basespaceStorage = basespaceStorage(listed);
   const items = withoutPersonDecisions(ctx, listed, rec);
-  const ledger = ctx.ledger;
   const planFor = (currentUserId?: string) =>
     planBasespaceLifecycle({
       items,
@@ -60,7 +66,8 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   let plan = planFor(userId ?? undefined);
   // Ownership matters only for items that would be acted on, so an unknown user is read only then.
   if (userId === null && plan.items.some((item) => isActing(item.action))) plan = planFor((await bs.getCurrentUser()).id);
-  plan = { ...plan, items: gatePlan(plan.items, ledger) };
+  const canaryGate = { enabled: canaryOn, canaryOf: (kind: CanaryKind) => ledger.canaries.of(kind), kindOf: basespaceCanaryKind };
+  plan = { ...plan, items: gateByCanary(gatePlan(plan.items, ledger), canaryGate) };
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
@@ -69,8 +76,9 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
     await applyBasespaceLifecycle(ctx, actions, bs, plan.items, items, rec, ledger);
     await ledger.save(() => actions.assertLockHeld());
   }
-
-  const trashItem = await emptyTrash(ctx, bs, { scopes, budget: plan.budget, plannedTrash: plan.items }, rec);
+  const trashItem = await emptyTrash(ctx, bs, { scopes, budget: plan.budget, plannedTrash: plan.items, ...(canaryOn ? { canaries: ledger.canaries } : {}) }, rec);
+  // The purge's canary, if it was the first.
+  if (ctx.actions) await ledger.save(() => ctx.actions?.assertLockHeld());
   return { step: "basespaceLifecycle", items: trashItem ? [...plan.items, trashItem] : plan.items, warnings: plan.warnings };
 }
 
@@ -80,6 +88,9 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
  * a crash can leave a record without a request); it is planned again rather than waited on forever.
  */
 const restoreAssumedLostAfterMs = 3 * 24 * 3600_000;
+
+const basespaceCanaryKind = (item: PlanItem): CanaryKind | undefined =>
+  item.action === "archive" || item.action === "restore" || item.action === "trash" || item.action === "empty-trash" ? `bs-${item.action}` : undefined;
 
 function restoresRequested(ctx: CycleContext): BasespaceIdSets {
   const sets = { datasetIds: new Set<string>(), runIds: new Set<string>() };
@@ -125,6 +136,10 @@ async function applyBasespaceLifecycle(
           await ctx.journalWriter.save();
         }
         const failure = await bulk(actions, action, batch, () => bulkCalls[action](bs, { [idsKey]: batch }), rec);
+        const first = batch[0];
+        if (failure === undefined && first !== undefined && ctx.settings.canary === "on") {
+          ledger.canaries.applied(`bs-${action}`, { id: first, label: `${kind} ${names.get(first) ?? ""} [${first}]`, kind }, ctx.now);
+        }
         if (action === "restore" && failure !== undefined && !isAmbiguousFailure(failure)) {
           batch.forEach((id) => ctx.journal.clearBasespaceRestore(id));
           await ctx.journalWriter.save();
@@ -144,36 +159,49 @@ async function applyBasespaceLifecycle(
   trash.forEach((item) => ctx.journal.recordTrashed(item.target.id, kindOf(item), names.get(item.target.id)));
   await ctx.journalWriter.save();
   const limit = pLimit(ctx.settings.concurrency);
-  await Promise.all(
-    trash.map((item) =>
-      limit(async () => {
-        const kind = kindOf(item);
-        const { id, name } = item.target;
-        try {
-          const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
-            reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
-            call: () => deleteEndpointTrashMover(bs, { kind, id }),
-          });
-          if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
-            ctx.journal.confirmTrashed(id);
-            learnFromTrashAnswer(ledger, "moved", { id, archived: archived.has(id) }, ctx.now);
-            ctx.journal.clearBasespaceRestore(id);
-            rec.count("trashed");
-          } else {
-            // Not moved by us: whatever is in the trash under this id is someone else's.
+  const moveAll = (items: readonly PlanItem[]) =>
+    Promise.all(
+      items.map((item) =>
+        limit(async () => {
+          const kind = kindOf(item);
+          const { id, name } = item.target;
+          try {
+            const outcome = await auditedRereadCall(actions, "basespaceLifecycle", { action: "trash", ids: [id] }, {
+              reread: (called) => trashBasis(bs, { kind, id, archived: archived.has(id), ...(name !== undefined ? { name } : {}) }, called || recordedEarlier.has(id)),
+              call: () => deleteEndpointTrashMover(bs, { kind, id }),
+            });
+            if (outcome.outcome === "done" || (outcome.outcome === "already" && recordedEarlier.has(id))) {
+              ctx.journal.confirmTrashed(id);
+              learnFromTrashAnswer(ledger, "moved", { id, archived: archived.has(id) }, ctx.now);
+              if (outcome.outcome === "done" && ctx.settings.canary === "on") ledger.canaries.applied("bs-trash", { id, label: `${kind} ${name ?? ""} [${id}]`, kind }, ctx.now);
+              ctx.journal.clearBasespaceRestore(id);
+              rec.count("trashed");
+            } else {
+              // Not moved by us: whatever is in the trash under this id is someone else's.
+              ctx.journal.forgetTrashed([id]);
+              rec.count("skippedChanged");
+              rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+            }
+          } catch (error) {
+            const answer = classifyTrashAnswer(error);
+            learnFromTrashAnswer(ledger, answer, { id, archived: archived.has(id) }, ctx.now);
             ctx.journal.forgetTrashed([id]);
-            rec.count("skippedChanged");
-            rec.warn(`trash ${kind} ${name ?? ""} [${id}] skipped: ${outcome.outcome === "skipped" ? outcome.why : "already in the trash"} since it was planned; left alone`);
+            if (answer === "refused" && archived.has(id)) {
+              // The answer the cheap path asked for, not a failure: from now on archived items are restored first.
+              rec.count("trashRefusedArchived");
+              rec.logger.info(`BaseSpace refused to trash archived ${kind} ${name ?? ""} [${id}] (bs.trash-archived confirmed): it is restored next cycle`);
+              return;
+            }
+            rec.count("actionsFailed");
+            rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));
           }
-        } catch (error) {
-          learnFromTrashAnswer(ledger, classifyTrashAnswer(error), { id, archived: archived.has(id) }, ctx.now);
-          ctx.journal.forgetTrashed([id]);
-          rec.count("actionsFailed");
-          rec.error(`trash ${kind} ${name ?? ""} [${id}] failed: ${messageOf(error)}`, failureFactOf(error, id));
-        }
-      }),
-    ),
-  );
+        }),
+      ),
+    );
+  // Archived items after the others: for them a trash move is the cheap path's question (a refusal is the
+  // expected answer), asked once the endpoint has been seen at work on data it surely takes.
+  await moveAll(trash.filter((item) => !archived.has(item.target.id)));
+  await moveAll(trash.filter((item) => archived.has(item.target.id)));
   await ctx.journalWriter.save();
 }
 

@@ -1,4 +1,7 @@
 import pLimit from "p-limit";
+import type { LedgerState } from "../../assumptions/index.js";
+import type { CanaryKind } from "../../assumptions/canaries.js";
+import { ConflictError } from "../../http/errors.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { statusOfFilesUnder } from "../../modules/outputs/index.js";
 import type { Classification } from "../../state/index.js";
@@ -20,14 +23,21 @@ import { checkLinksAfterDelete } from "./links-after-delete.js";
 import { rereadIcaAction } from "./reread-ica-action.js";
 import { sizeUnknownFolders } from "./folder-sizes.js";
 import { failureFactOf } from "../failure-facts.js";
+import { gateByCanary } from "../plan/canary-gate.js";
+import { cheapPathFirst } from "../plan/cheap-path.js";
+import { icaCanaryKinds, readIcaPostcondition, verifyCanaries } from "./verify-canaries.js";
 
 /**
  * Step 5: output folders of ICA-managed analyses are archived in the archive window and deleted past
- * days_to_delete — archived ones unarchived first and deleted by a later cycle once AVAILABLE.
- * Folders the journal knows to be archived (and still short of days_to_delete) or deleted cost no
- * call; the rest are read many at a time.
+ * days_to_delete — archived ones deleted as they are until ICA refuses that (cheap path first), then
+ * unarchived first and deleted by a later cycle once AVAILABLE. Folders the journal knows to be archived
+ * (and still short of days_to_delete) or deleted cost no call; the rest are read many at a time. Each
+ * kind of action goes first on one folder until its canary is confirmed (verify-canaries.ts).
  */
 export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise<LifecyclePlan> {
+  const ledger = ctx.ledger;
+  const canaryOn = ctx.settings.canary === "on";
+  if (canaryOn) await verifyCanaries(ledger.canaries, icaCanaryKinds, readIcaPostcondition(ctx.ica), ctx.now, rec);
   // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
   const judgedByFiles = new Set<string>();
   await checkLinksAfterDelete(ctx, rec);
@@ -40,13 +50,37 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
     protect: ctx.protect,
     cost: lifecycleCostOf(ctx.settings),
   });
-  const plan = { ...planned, items: gateByLedger(planned.items, ctx) };
+  const seen = ledger.of("ica.delete-archived")?.state;
+  const cheap = cheapPathFirst(planned.items, {
+    restore: "unarchive",
+    remove: "delete",
+    answer: seen === "confirmed" ? "refused" : seen === "contradicted" ? "allowed" : undefined,
+    assumption: "ica.delete-archived",
+  });
+  const items = gateByCanary(gateByLedger(cheap.items, ctx), { enabled: canaryOn, canaryOf: (kind) => ledger.canaries.of(kind), kindOf: icaCanaryKind });
+  const plan = { ...planned, items };
   plan.warnings.forEach((warning) => rec.warn(warning));
   logProtected(rec.logger, plan.items);
   rec.countPlanned(plan.items);
-  if (ctx.actions) await applyIcaLifecycle(ctx, ctx.actions, ctx.projects.source.id, plan.items, rec, judgedByFiles);
+  const actions = ctx.actions;
+  if (actions) {
+    const learned = { ledger, canaryOn, deletedArchived: cheap.removedArchived };
+    await applyIcaLifecycle(ctx, actions, ctx.projects.source.id, plan.items, rec, judgedByFiles, learned);
+    await ledger.save(() => actions.assertLockHeld());
+  }
   ctx.budget.settleIca(plan.budget);
   return plan;
+}
+
+const icaCanaryKind = (item: PlanItem): CanaryKind | undefined =>
+  item.action === "archive" || item.action === "unarchive" || item.action === "delete" ? `ica-${item.action}` : undefined;
+
+/** What the apply step learns from ICA's answers, and what it needs to know to learn it. */
+interface IcaLearning {
+  ledger: LedgerState;
+  canaryOn: boolean;
+  /** Folders planned for `:delete` while ARCHIVED (the cheap path): ICA's answer settles ica.delete-archived. */
+  deletedArchived: ReadonlySet<string>;
 }
 
 async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFiles: Set<string>): Promise<IcaManagedAnalysis[]> {
@@ -154,6 +188,7 @@ async function applyIcaLifecycle(
   items: readonly PlanItem[],
   rec: StepRecorder,
   judgedByFiles: ReadonlySet<string>,
+  { ledger, canaryOn, deletedArchived }: IcaLearning,
 ): Promise<void> {
   const limit = pLimit(ctx.settings.concurrency);
   await Promise.all(
@@ -162,8 +197,15 @@ async function applyIcaLifecycle(
         const { id, path } = item.target;
         const analysisId = item.analysisId as string;
         if (item.action !== "archive" && item.action !== "unarchive" && item.action !== "delete") return;
+        const archivedDelete = deletedArchived.has(id);
+        const folderSays = judgedByFiles.has(id) ? "AVAILABLE" : archivedDelete ? "ARCHIVED" : undefined;
         try {
-          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action, judgedByFiles.has(id) ? "AVAILABLE" : undefined);
+          const outcome = await rereadIcaAction(ctx, actions, sourceId, item, item.action, folderSays);
+          if (outcome.outcome === "done" && canaryOn) ledger.canaries.applied(`ica-${item.action}`, { id, label: path ?? id, projectId: sourceId }, ctx.now);
+          if (outcome.outcome === "done" && archivedDelete) {
+            const contradiction = { assumption: "ica.delete-archived", evidence: `:delete of ARCHIVED ${path ?? id} was accepted: no unarchive is needed` };
+            noteContradiction(ctx, rec, contradiction);
+          }
           if (outcome.outcome === "skipped") {
             rec.count("skippedChanged");
             rec.warn(`${item.action} ${path ?? id} skipped: ${outcome.why} since it was planned; left alone`);
@@ -181,6 +223,13 @@ async function applyIcaLifecycle(
             rec.count("deleted");
           }
         } catch (error) {
+          if (archivedDelete && error instanceof ConflictError) {
+            // The answer the cheap path asked for, not a failure: from now on archived folders are unarchived first.
+            ledger.confirm("ica.delete-archived", `:delete of ARCHIVED ${path ?? id} answered 409`, ctx.now);
+            rec.count("deleteRefusedArchived");
+            rec.logger.info(`ICA refused to delete ${path ?? id} while ARCHIVED (ica.delete-archived confirmed): it is unarchived next cycle`);
+            return;
+          }
           rec.count("actionsFailed");
           rec.error(`${item.action} ${path ?? id} failed: ${messageOf(error)}`, failureFactOf(error, id));
         }

@@ -15,8 +15,11 @@ export function rereadIcaAction(
   sourceId: string,
   item: PlanItem,
   action: LifecycleAction,
-  /** What the folder itself says when the plan went by its files (ledger ica.folder-status). */
-  folderSays?: "AVAILABLE",
+  /**
+   * What the folder itself says when the plan went by its files (ledger ica.folder-status), or
+   * ARCHIVED for a delete tried on archived data (the cheap path).
+   */
+  folderSays?: "AVAILABLE" | "ARCHIVED",
 ): Promise<RereadOutcome> {
   const { id, path } = item.target;
   const target = { action, ids: [id], ...(path !== undefined ? { paths: [path] } : {}) };

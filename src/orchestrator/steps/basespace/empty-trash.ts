@@ -5,6 +5,8 @@ import type { CycleContext } from "../../cycle-context.js";
 import type { BasespaceIdSets } from "../../plan/plan-basespace-lifecycle.js";
 import type { ScopeGate } from "../../plan/basespace-scopes.js";
 import type { DeletionBudget } from "../../plan/cap.js";
+import type { Canaries } from "../../../assumptions/canaries.js";
+import { gateByCanary } from "../../plan/canary-gate.js";
 import { decideEmptyTrash, isOurs, type TrashEntry } from "../../plan/plan-empty-trash.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 import { NotFoundError } from "../../../http/errors.js";
@@ -18,6 +20,8 @@ export interface EmptyTrashStepInput {
   budget: DeletionBudget;
   /** This cycle's trash items: in a dry run they are not in the trash yet, so they are added to what is listed. */
   plannedTrash: readonly PlanItem[];
+  /** With `canary: on`: the first purge against the account is read back before the next is made. */
+  canaries?: Canaries;
 }
 
 /**
@@ -46,8 +50,14 @@ export async function emptyTrash(
   const first = await readAndDecide(ctx, bs, input, ours, planned, rec);
   if (first.decision.warning !== null) rec.warn(first.decision.warning);
   rec.count("trashItems", first.trash.length);
+  const { canaries } = input;
+  const [decided] = first.decision.item === null ? [] : gateByCanary([first.decision.item], {
+    enabled: canaries !== undefined,
+    canaryOf: (kind) => canaries?.of(kind),
+    kindOf: (item) => (item.action === "empty-trash" ? "bs-empty-trash" : undefined),
+  });
   const actions = ctx.actions;
-  if (first.decision.empty && actions) {
+  if (first.decision.empty && decided?.action === "empty-trash" && actions) {
     const step = "basespaceLifecycle";
     let latest = first;
     // The listing the purge was last sent on: exactly what it took, if it took effect.
@@ -74,13 +84,18 @@ export async function emptyTrash(
         }
         ctx.journal.forgetTrashed(sentOn.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
         rec.count("trashEmptied", sentOn.length);
+        // Read back by a dataset or run it took (other kinds cannot be read by id).
+        const readBack = sentOn.find((entry) => entry.itemId !== null && entry.kind !== "other");
+        if (readBack?.itemId != null && readBack.kind !== "other") {
+          canaries?.applied("bs-empty-trash", { id: readBack.itemId, label: `${readBack.kind} ${readBack.name ?? ""} [${readBack.itemId}]`, kind: readBack.kind }, ctx.now);
+        }
       }
     } catch (error) {
       rec.error(`emptying the BaseSpace trash failed: ${messageOf(error)}`, failureFactOf(error, "trash"));
     }
   }
   await ctx.journalWriter.save();
-  return first.decision.item;
+  return decided ?? null;
 }
 
 interface TrashReading {

@@ -1,6 +1,7 @@
 import type { LedgerState } from "../../../assumptions/index.js";
 import { ApiError } from "../../../http/errors.js";
 import { stoppedBecause } from "../../contradictions.js";
+import { cheapPathFirst } from "../../plan/cheap-path.js";
 import type { PlanItem } from "../../plan/plan-types.js";
 
 /** What a trash move's answer says about the ledger (`bs.trash-endpoint`, `bs.trash-archived`). */
@@ -35,17 +36,24 @@ export function learnFromTrashAnswer(ledger: LedgerState, answer: TrashAnswer, i
 }
 
 /**
- * Planned trash moves and restores, as the ledger lets them go: a contradicted entry stops the kind it
- * gates (a skip naming it); where archived data was seen to be trashed directly, restores become trash
- * moves (free instead of billed).
+ * Planned trash moves and restores, as the ledger lets them go. Cheap path first: a restore (billed) is
+ * paid only once BaseSpace has refused to trash archived data and a trash move is known to reach an
+ * endpoint that exists; until then the archived item is trashed as it is (one at a time while the answer
+ * is unknown). A contradicted entry stops the kind it gates (a skip naming it).
  */
 export function gatePlan(items: readonly PlanItem[], ledger: LedgerState): PlanItem[] {
-  return items.map((item) => {
+  const archivedSeen = ledger.of("bs.trash-archived")?.state;
+  const payFirst = archivedSeen === "confirmed" && ledger.of("bs.trash-endpoint")?.state === "confirmed";
+  const cheap = cheapPathFirst(items, {
+    restore: "restore",
+    remove: "trash",
+    answer: payFirst ? "refused" : archivedSeen === "contradicted" ? "allowed" : undefined,
+    assumption: "bs.trash-archived",
+  });
+  return cheap.items.map((item) => {
     if (item.action !== "trash" && item.action !== "restore") return item;
-    const stopped = stoppedBecause(ledger, item.action === "trash" ? "bs-trash" : "bs-restore");
-    if (item.action === "restore" && ledger.of("bs.trash-archived")?.state === "contradicted" && ledger.stopping("bs-trash") === undefined) {
-      return { ...item, action: "trash", reason: `${item.reason}; trashed without a restore (bs.trash-archived contradicted)` };
-    }
+    // A restore is bought only for a trash move: whatever stops trash moves stops restores too.
+    const stopped = stoppedBecause(ledger, "bs-trash") ?? (item.action === "restore" ? stoppedBecause(ledger, "bs-restore") : undefined);
     return stopped === undefined ? item : { ...item, action: "skip", reason: stopped };
   });
 }
