@@ -17,8 +17,10 @@ export async function readStateFile<T>(path: string, schema: z.ZodType<T>): Prom
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    return { problem: `is not JSON (${(error as Error).message})` };
+  } catch {
+    // The parser's own message differs between Node versions and grows the line past its 200 characters;
+    // what the operator needs is which file, and that it is started afresh.
+    return { problem: "is not JSON" };
   }
   const parsed = schema.safeParse(raw);
   return parsed.success ? { data: parsed.data } : { problem: "has an unknown shape" };
