@@ -23,7 +23,7 @@ export default defineConfig({
     isolate: false,
     globalSetup: ["test/global-setup.ts"],
     reporters: ["default", "./test/skip-reasons-reporter.ts"],
-    // Node 20 is the target runtime; the SDK's notice that future releases need Node 22 is for operators, not test logs.
+    // The SDK's notices about the Node versions its future releases need are for operators, not test logs.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     projects: [
       {
