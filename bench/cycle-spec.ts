@@ -32,7 +32,7 @@ export interface SimulatorEndpoints {
   basespaceToken: string;
 }
 
-/** The settings every bench cycle uses: the presets' project names and the tool's defaults otherwise (the canary off). */
+/** The settings every bench cycle uses: the presets' project names and the tool's defaults otherwise (the canary off, old analyses adopted by delivering them). */
 export function benchSettingsDraft(
   sim: SimulatorEndpoints,
   stateDir: string,
@@ -49,6 +49,9 @@ export function benchSettingsDraft(
     stateDir,
     // Full-rate cycles, as the lower bound counts them; the canary costs one read per kind until confirmed.
     canary: "off",
+    // The first cycles start from an empty table on an account with old analyses: the adoption guard
+    // refuses that unless told; delivering them is the work the first-cycle scenarios measure.
+    adopt: "deliver",
     ...overrides,
   };
 }

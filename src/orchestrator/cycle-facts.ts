@@ -7,6 +7,7 @@ import type { ScopeGate } from "./plan/basespace-scopes.js";
 import type { StorageUnderManagement } from "./plan/cost.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
 import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";
+import { restingHolds, selectionFingerprint } from "./plan/resting-holds.js";
 
 /** What the resolve step learns: both ICA projects and what the BaseSpace token may do. */
 export interface ResolvedProjects {
@@ -66,6 +67,7 @@ export function listedCycle(
       inFlight,
       pipelinePattern: ctx.settings.bclConvertPattern,
       redeliver: new Set(Object.keys(ctx.journal.data.redeliveries)),
+      resting: restingHolds(ctx.journal.data.undeliverable, selectionFingerprint(ctx.settings), ctx.now),
     }),
     outputFolders: new OutputFolders(ctx.ica, projects.source.id, ctx.settings.concurrency),
     budget: new CycleBudget(deletionBudget(ctx.settings.deleteCap)),
@@ -92,6 +94,7 @@ export function deliveryHolds(cycle: ListedCycle): Map<string, string> {
       holds.set(analysis.id, `${why}; linked data goes with its source`);
     }
   }
+  for (const { id } of cycle.newAnalyses.resting) holds.set(id, "held: no MGI FASTQ (mark-managed or redeliver); linked data goes with its source");
   for (const id of cycle.delivered) holds.set(id, "delivered this cycle; kept at least min_days_after_delivery for the recipient");
   const minDays = cycle.settings.minDaysAfterDelivery;
   for (const [id, { deliveredAt }] of Object.entries(cycle.journal.data.delivered)) {

@@ -111,6 +111,13 @@ const undeliverableSchema = z.strictObject({
   reason: z.enum(undeliverableReasons),
   detail: z.string(),
   since: timestamp,
+  /**
+   * The FASTQ selection settings the analysis was last looked at with, and when: a `no-fastq` hold is
+   * not listed again while they stand and a day has not passed (see plan/resting-holds.ts). Holds
+   * written before lack both, and are looked at again.
+   */
+  selection: z.string().optional(),
+  checkedAt: timestamp.optional(),
 });
 export type UndeliverableEntry = z.infer<typeof undeliverableSchema>;
 

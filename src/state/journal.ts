@@ -291,11 +291,12 @@ export class Journal {
     this.state.outputBytes[analysisId] = bytes;
   }
 
-  /** Held for an operator; `since` is kept while the reason stays the same (an alert goes out once). */
-  holdUndeliverable(analysisId: string, hold: Omit<UndeliverableEntry, "since">): void {
+  /** Held for an operator; `since` is kept while the reason stays the same (an alert goes out once); checked now. */
+  holdUndeliverable(analysisId: string, hold: Omit<UndeliverableEntry, "since" | "checkedAt">): void {
     const known = this.state.undeliverable[analysisId];
-    const since = known?.reason === hold.reason ? known.since : this.stamp();
-    this.state.undeliverable[analysisId] = { ...hold, since };
+    const checkedAt = this.stamp();
+    const since = known?.reason === hold.reason ? known.since : checkedAt;
+    this.state.undeliverable[analysisId] = { ...hold, since, checkedAt };
   }
 
   /** An operator decided (`mark-managed`, `redeliver`), or the analysis delivered. */

@@ -47,7 +47,7 @@ const steadyCalls = {
   "GET /v2/runs": 1,
   "GET /v2/trash": 1,
 };
-/** a0000003 (no MGI FASTQ) waits for an operator: each cycle looks at its outputs again, in case it now delivers. */
+/** a0000003 (no MGI FASTQ) waits for an operator; a cycle that looks at its outputs again makes these calls. */
 const heldCalls = {
   "GET /ica/rest/api/projects/{projectId}/analyses/{analysisId}/outputs": 1,
   "GET /ica/rest/api/projects/{projectId}/data": 2,
@@ -196,8 +196,25 @@ describe("a cycle on the demo fixture", () => {
     expect(steady.outcome).toBe("ok");
     expect(steady.actions).toEqual([]);
     expect(sim.state().digest).toBe(digest);
+    // a0000003, held for having no MGI FASTQ, rests: its outputs are not listed again within a day.
+    expect(simCalls(sim)).toEqual({ total: 8, mutating: 0, byRoute: steadyCalls });
+    expect(steady.apiCalls.total).toBe(8);
+    const held = steady.plan.steps.flatMap((s) => s.items).filter((i) => i.step === "manageNew" && i.reason.startsWith("no recognisable MGI FASTQ"));
+    expect(held.map((i) => [prefixOf(i.target.name ?? ""), i.reason.replace(/\(.*\)/, "(…)")])).toEqual([
+      ["a0000003", "no recognisable MGI FASTQ when last looked at (…); held from archive and delete until mark-managed or redeliver; looked at again daily or when fastq_pattern or fastq_suffixes change"],
+    ]);
+
+    // Other FASTQ settings make it looked at again at once, and so does going back to the earlier ones; then it
+    // rests again (a day without a look: test/orchestrator/resting-holds.test.ts).
+    sim.resetStats();
+    await cycle(sim, { ...settings, fastqSuffixes: [...settings.fastqSuffixes, ".fq.bz2"] });
     expect(simCalls(sim)).toEqual({ total: 11, mutating: 0, byRoute: { ...steadyCalls, ...heldCalls } });
-    expect(steady.apiCalls.total).toBe(11);
+    sim.resetStats();
+    await cycle(sim, settings);
+    expect(simCalls(sim)).toEqual({ total: 11, mutating: 0, byRoute: { ...steadyCalls, ...heldCalls } });
+    sim.resetStats();
+    await cycle(sim, settings);
+    expect(simCalls(sim).total).toBe(8);
   });
 
   it("changes nothing on a second cycle while unarchive and restores are still running", async () => {
@@ -212,16 +229,16 @@ describe("a cycle on the demo fixture", () => {
     const second = await cycle(sim, settings);
     expect(second.actions).toEqual([]);
     expect(sim.state().digest).toBe(digest);
-    // The listings and the held analysis, plus one read of the folder whose unarchive is pending (a0000013);
+    // The listings (the held analysis rests), plus one read of the folder whose unarchive is pending (a0000013);
     // whether the deleted folder's links left the destination was checked, once, by the cycle that asked.
-    const pending = { ...steadyCalls, ...heldCalls, "GET /ica/rest/api/projects/{projectId}/data": 3 };
-    expect(simCalls(sim)).toEqual({ total: 12, mutating: 0, byRoute: pending });
+    const pending = { ...steadyCalls, "GET /ica/rest/api/projects/{projectId}/data": 1 };
+    expect(simCalls(sim)).toEqual({ total: 9, mutating: 0, byRoute: pending });
     const waits = second.plan.steps.flatMap((s) => s.items).filter((i) => i.action === "wait" && i.step !== "manageNew");
     expect(waits.map((i) => i.target.kind).sort()).toEqual(["bs-dataset", "bs-run", "ica-folder"]);
     // Never made again.
     sim.resetStats();
     await cycle(sim, settings);
-    expect(simCalls(sim)).toEqual({ total: 12, mutating: 0, byRoute: pending });
+    expect(simCalls(sim)).toEqual({ total: 9, mutating: 0, byRoute: pending });
   });
 
   it("dry run: prints the plan, changes nothing anywhere and writes nothing in the state directory", async () => {

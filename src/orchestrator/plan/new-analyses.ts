@@ -21,6 +21,8 @@ export interface NewAnalysesPlanInput<A extends SourceAnalysis, R extends { anal
   pipelinePattern?: UserPattern;
   /** Analyses an operator asked to deliver again (`redeliver`, journal): managed even if in the table, and their run's choice. */
   redeliver?: ReadonlySet<string>;
+  /** Held for having no MGI FASTQ and not due for another look (resting-holds.ts): not managed this cycle. */
+  resting?: ReadonlySet<string>;
 }
 
 export interface NewAnalyses<A, R> {
@@ -30,6 +32,8 @@ export interface NewAnalyses<A, R> {
    * first delivered as (whose manifest it replaces), if another.
    */
   toManage: Array<{ analysis: A; resume: R | null; redelivery: boolean; runDeliveredAs?: A }>;
+  /** Held for having no MGI FASTQ, not looked at again this cycle (resting-holds.ts); still held from archive and delete. */
+  resting: A[];
   /** Still running — or in a status ICA added after this code, which is never taken for success. */
   pending: A[];
   failed: A[];
@@ -51,7 +55,7 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
 ): NewAnalyses<A, R> {
   const inFlight = new Map(input.inFlight.map((record) => [record.analysisId, record]));
   const redeliver = input.redeliver ?? new Set<string>();
-  const result: NewAnalyses<A, R> = { toManage: [], pending: [], failed: [], superseded: [], alreadyManaged: 0, staleInFlight: [], unavailableRedeliveries: [] };
+  const result: NewAnalyses<A, R> = { toManage: [], resting: [], pending: [], failed: [], superseded: [], alreadyManaged: 0, staleInFlight: [], unavailableRedeliveries: [] };
   const bclConvert = new Map<string, A>();
   const listed = new Set<string>();
   const succeeded: A[] = [];
@@ -76,6 +80,10 @@ export function findNewAnalyses<A extends SourceAnalysis, R extends { analysisId
   for (const analysis of succeeded) {
     const redelivery = redeliver.has(analysis.id);
     if (!chosen.has(analysis.id) || (!redelivery && input.managedIds.has(analysis.id))) continue;
+    if (!redelivery && !inFlight.has(analysis.id) && input.resting?.has(analysis.id)) {
+      result.resting.push(analysis);
+      continue;
+    }
     // The policy's order puts the run's first delivered analysis first among those it supersedes.
     const runDeliveredAs = redelivery && !input.managedIds.has(analysis.id) ? choice.superseded.find(({ analysis: other, by }) => by === analysis && input.managedIds.has(other.id))?.analysis : undefined;
     result.toManage.push({ analysis, resume: inFlight.get(analysis.id) ?? null, redelivery, ...(runDeliveredAs ? { runDeliveredAs } : {}) });

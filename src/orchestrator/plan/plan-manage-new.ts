@@ -5,6 +5,7 @@ import { icaManifestPath, manifestFileName } from "./manifest.js";
 import type { SourceAnalysis } from "./new-analyses.js";
 import type { ManifestName } from "./redelivery.js";
 import type { PlanItem, StepPlan } from "./plan-types.js";
+import type { JournalData } from "../../state/index.js";
 
 export interface ManageAnalysisPlanInput {
   analysis: Pick<SourceAnalysis, "id" | "reference">;
@@ -144,4 +145,15 @@ export function occupiedPathsMessage({ id, reference }: { id: string; reference:
 /** The warning for a redelivery that delivers what remains: the manifest lists only those. */
 export function leftOutMessage(reference: string, missing: readonly string[]): string {
   return `${reference}: redelivery without ${missing.length} selected FASTQ(s) gone from the source (${listNames(missing)}); the manifest lists what remains`;
+}
+
+/** The plan's `skip` item of each held analysis not looked at again this cycle (resting-holds.ts). */
+export function restingItems(resting: ReadonlyArray<Pick<SourceAnalysis, "id" | "reference">>, holds: JournalData["undeliverable"]): PlanItem[] {
+  return resting.map((analysis) =>
+    analysisItem(
+      analysis,
+      "skip",
+      `no recognisable MGI FASTQ when last looked at (${holds[analysis.id]?.checkedAt ?? "?"}); held from archive and delete until mark-managed or redeliver; looked at again daily or when fastq_pattern or fastq_suffixes change`,
+    ),
+  );
 }

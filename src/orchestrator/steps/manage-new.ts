@@ -9,8 +9,9 @@ import { assessLinking, destinationProblems, recordReadiness, type DestinationFi
 import { supersededItems } from "../plan/delivery-policy.js";
 import { icaManifestPath } from "../plan/manifest.js";
 import { noMgiFastqWarning } from "../plan/fastq-selection.js";
-import { heldWarning, leftOutMessage, missingFastqMessage, occupiedPathsMessage, planManageNew } from "../plan/plan-manage-new.js";
+import { heldWarning, leftOutMessage, missingFastqMessage, occupiedPathsMessage, planManageNew, restingItems } from "../plan/plan-manage-new.js";
 import { unavailableRedelivery } from "../plan/redelivery.js";
+import { selectionFingerprint } from "../plan/resting-holds.js";
 import type { StepPlan } from "../plan/plan-types.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { destinationListing, manifestOf, selectCandidates, type Candidate } from "./manage/candidates.js";
@@ -81,6 +82,8 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
   rec.count("superseded", found.superseded.length);
   plan.items.push(...supersededItems(found.superseded));
+  rec.count("held", found.resting.length);
+  plan.items.push(...restingItems(found.resting, ctx.journal.data.undeliverable));
   plan.warnings.push(...found.unavailableRedeliveries.map(({ analysisId, why }) => unavailableRedelivery(analysisId, why)));
   // Alerted on through the apply step (holdUndeliverable), so a dry run only warns.
   for (const input of analyses) {
@@ -232,7 +235,7 @@ function holdUndeliverable(ctx: ListedCycle, round: readonly Candidate[], rec: S
     } else if (c.selection.selected.length === 0) {
       // A warning every cycle; publishCycle alerts the first time (newlyHeld).
       const detail = noMgiFastqWarning(c.analysis, c.selection) ?? "";
-      ctx.journal.holdUndeliverable(id, { runId: reference, reason: "no-fastq", detail });
+      ctx.journal.holdUndeliverable(id, { runId: reference, reason: "no-fastq", detail, selection: selectionFingerprint(ctx.settings) });
       rec.count("held");
     }
   }
