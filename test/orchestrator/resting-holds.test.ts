@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { deliveryHolds, type ListedCycle } from "../../src/orchestrator/cycle-facts.js";
 import { restingHolds, selectionFingerprint } from "../../src/orchestrator/plan/resting-holds.js";
 import type { JournalData } from "../../src/state/index.js";
 
@@ -33,5 +34,18 @@ describe("resting holds: an analysis without MGI FASTQ is not listed again every
 
   it("does not depend on the order the suffixes are written in", () => {
     expect(selectionFingerprint({ ...settings, fastqSuffixes: [".fastq.ora", ".fastq.gz"] })).toBe(fingerprint);
+  });
+});
+
+describe("a resting hold still keeps its output folder from archive and delete", () => {
+  it("is among the cycle's delivery holds although it is not a candidate this cycle", () => {
+    const cycle = {
+      newAnalyses: { toManage: [], resting: [{ id: "a-resting", reference: "RUN_A" }] },
+      delivered: new Set<string>(),
+      settings: { minDaysAfterDelivery: 7 },
+      journal: { data: { delivered: {} } },
+      now,
+    } as unknown as ListedCycle;
+    expect(deliveryHolds(cycle).get("a-resting")).toMatch(/^held: no MGI FASTQ/);
   });
 });
