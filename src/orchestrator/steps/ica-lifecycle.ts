@@ -10,7 +10,7 @@ import { noteCollected, noteContradiction, stoppedBecause } from "../contradicti
 import type { CycleContext } from "../cycle-context.js";
 import { deliveryHolds, type ListedCycle } from "../cycle-facts.js";
 import { logProtected } from "../protect-report.js";
-import { markProtectedContents } from "../protected-contents.js";
+import { readSubjectFiles } from "../protected-contents.js";
 import { analysisAgeDays, classifyAge } from "../plan/age.js";
 import { lifecycleCostOf } from "../plan/cost.js";
 import { movedFolderProblem } from "../plan/identity.js";
@@ -21,7 +21,6 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { heldIcaFolder } from "../person-decisions.js";
 import { checkLinksAfterDelete } from "./links-after-delete.js";
 import { rereadIcaAction } from "./reread-ica-action.js";
-import { sizeUnknownFolders } from "./folder-sizes.js";
 import { failureFactOf } from "../failure-facts.js";
 import { gateByCanary } from "../plan/canary-gate.js";
 import { cheapPathFirst } from "../plan/cheap-path.js";
@@ -41,7 +40,7 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
   // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
   const judgedByFiles = new Set<string>();
   await checkLinksAfterDelete(ctx, rec);
-  const subjects = await markProtectedContents(ctx.ica, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles), ctx.protect);
+  const subjects = await readSubjectFiles(ctx, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles));
   const planned = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -141,9 +140,8 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
       ...(holds.has(analysis.id) ? { hold: holds.get(analysis.id) } : {}),
     });
   }
-  // ICA folders have no size: summed from their files once, for the plan's rows and estimates (folder-sizes.ts).
-  await sizeUnknownFolders(ctx, ctx.projects.source.id, subjects.map((s) => ({ analysisId: s.analysisId, path: s.outputFolder.path })));
-  return subjects.map((s) => ({ ...s, outputFolder: { ...s.outputFolder, sizeBytes: s.outputFolder.sizeBytes ?? ctx.journal.data.outputBytes[s.analysisId] ?? null } }));
+  // Sizes and protected files come from one listing of their files (readSubjectFiles).
+  return subjects;
 }
 
 /**
