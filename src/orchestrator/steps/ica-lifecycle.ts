@@ -40,7 +40,8 @@ export async function icaLifecycle(ctx: ListedCycle, rec: StepRecorder): Promise
   // Folders judged by their files: the folder itself still says AVAILABLE, and the re-read before each call sees that.
   const judgedByFiles = new Set<string>();
   await checkLinksAfterDelete(ctx, rec);
-  const subjects = await readSubjectFiles(ctx, ctx.projects.source.id, await lifecycleSubjects(ctx, rec, judgedByFiles));
+  const { read, held } = await lifecycleSubjects(ctx, rec, judgedByFiles);
+  const subjects = [...(await readSubjectFiles(ctx, ctx.projects.source.id, read)), ...held];
   const planned = planIcaLifecycle({
     analyses: subjects,
     windows: ctx.windows,
@@ -82,9 +83,16 @@ interface IcaLearning {
   deletedArchived: ReadonlySet<string>;
 }
 
-async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFiles: Set<string>): Promise<IcaManagedAnalysis[]> {
+/** The lifecycle's subjects: those whose folders were read, and those held for delivery, taken from the journal unread. */
+interface Subjects {
+  read: IcaManagedAnalysis[];
+  held: IcaManagedAnalysis[];
+}
+
+async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFiles: Set<string>): Promise<Subjects> {
   // Analyses not delivered yet, or delivered too recently for the recipient: their folders wait.
   const holds = deliveryHolds(ctx);
+  const held: IcaManagedAnalysis[] = [];
   const toRead: Array<{ analysis: IcaAnalysis; ageDays: number; folderId: string; folderPath?: string; known: Classification }> = [];
   for (const analysis of ctx.analyses) {
     const known = ctx.journal.data.classifications[analysis.id];
@@ -94,6 +102,17 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
     if (window === "young" || known.outputStatus?.status === "DELETED") continue;
     if (known.outputStatus?.status === "ARCHIVED" && window === "archive") {
       rec.count("archivedEarlier");
+      continue;
+    }
+    const hold = holds.get(analysis.id);
+    if (hold !== undefined && known.outputFolderPath !== undefined && ctx.journal.data.personDecisions[known.outputFolderId] === undefined) {
+      // The plan waits whatever the folder says, so it is read (moved? gone? someone unarchived it?) only
+      // once the hold ends: a steady cycle re-read every delivered folder for min_days_after_delivery.
+      const status = known.outputStatus?.status ?? "AVAILABLE";
+      const sizeBytes = ctx.journal.data.outputBytes[analysis.id] ?? null;
+      const outputFolder = { id: known.outputFolderId, path: known.outputFolderPath, status, sizeBytes };
+      held.push({ analysisId: analysis.id, reference: analysis.reference, userReference: analysis.userReference, ageDays, outputFolder, hold });
+      rec.count("heldUnread");
       continue;
     }
     toRead.push({ analysis, ageDays, folderId: known.outputFolderId, known, ...(known.outputFolderPath !== undefined ? { folderPath: known.outputFolderPath } : {}) });
@@ -141,7 +160,7 @@ async function lifecycleSubjects(ctx: ListedCycle, rec: StepRecorder, judgedByFi
     });
   }
   // Sizes and protected files come from one listing of their files (readSubjectFiles).
-  return subjects;
+  return { read: subjects, held };
 }
 
 /**
