@@ -13,6 +13,7 @@ export const canaryKinds = [
   "bs-restore",
   "bs-trash",
   "bs-empty-trash",
+  "ica-relaunch",
 ] as const satisfies readonly ActionKind[];
 export type CanaryKind = (typeof canaryKinds)[number];
 

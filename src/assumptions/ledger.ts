@@ -17,7 +17,8 @@ export type ActionKind =
   | "ica-unarchive"
   | "ica-delete"
   | "ica-manifest-upload"
-  | "ica-link";
+  | "ica-link"
+  | "ica-relaunch";
 
 export interface Assumption {
   id: string;
@@ -223,6 +224,27 @@ export const ledger: readonly Assumption[] = [
       "confirms, files still listed contradict.",
     gates: ["ica-delete"],
     alternatives: ["links-survive"],
+  },
+  {
+    id: "ica.relaunch-definition",
+    service: "ICA",
+    statement:
+      "A failed analysis started again from what the GET endpoints expose of it (pipeline id, inputs, parameters, " +
+      "storage size, tags) is the same analysis, accepted under the userReference sent.",
+    evidence:
+      "The create endpoints take a structured input (spec L4457, L4581); no endpoint returns an existing analysis' " +
+      "referenceDataParameters or activation code, so ICA's defaults stand in (launch/relaunch.ts). The predecessor " +
+      "never relaunched.",
+    ifFalse:
+      "Every relaunch is billed and fails before it runs (or runs something else), and a crashed cycle cannot find " +
+      "its attempt by userReference; without a canary `--requeue_failed` would pay for that on every failed analysis.",
+    observable:
+      "The first relaunch (canary `ica-relaunch`) read back from the source project's analyses on a later cycle: " +
+      "listed with the userReference sent and the original's pipeline, and started (a start date, or running or " +
+      "done) confirms; failed or aborted without ever starting, another userReference or pipeline, or absent " +
+      "contradicts.",
+    gates: ["ica-relaunch"],
+    alternatives: ["fails-before-start"],
   },
 ];
 

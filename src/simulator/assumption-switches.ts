@@ -117,6 +117,13 @@ export const assumptionSwitches = {
       "links-survive": "the links stay listed (AVAILABLE) in the projects they were linked into",
     },
   },
+  "ica.relaunch-definition": {
+    description: "an analysis created from what the GET endpoints expose of a failed one runs like it",
+    alternatives: {
+      runs: "a relaunch is queued, runs and ends as its original's fixture says",
+      "fails-before-start": "a relaunch is accepted and queued, then FAILED without ever starting (it lacked what no GET exposes)",
+    },
+  },
 } as const satisfies Record<string, { description: string; alternatives: Record<string, string> }>;
 
 export type AssumptionId = keyof typeof assumptionSwitches;

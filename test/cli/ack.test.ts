@@ -72,10 +72,13 @@ describe("the ledger's state in status, and ack", () => {
     expect(out).toContain("  contradicted bs-trash since 2025-06-01T10:00:00.000Z: dataset A [ds.1] read back IsArchived=false, IsDeleted=false after BaseSpace accepted the trash move — stopped; `ica-orchestrator ack bs-trash` once understood\n");
     expect(out).toContain("  unconfirmed  ica-delete since 2025-06-01T09:00:00.000Z: applied to /out/b/, postcondition not seen yet\n");
     expect(out).toContain("  unconfirmed  bs-archive: not done yet\n");
+    // Relaunches (--requeue_failed) are billed: their first goes alone too.
+    expect(out).toContain("  unconfirmed  ica-relaunch: not done yet\n");
     expect(out).toContain("  confirmed    ica-archive since 2025-06-01T09:00:00.000Z: /out/a/ read back ARCHIVED\n");
     const doctor = capturedContext({ cwd: dir.path });
     await runCli(["doctor", "--state_dir", stateDir, "--canary", "off"], doctor);
     expect(doctor.out()).toContain("Irreversible actions against this account (canary off: every kind runs at full rate):\n  contradicted bs-trash since");
+    expect(doctor.out()).toContain("  unconfirmed  ica-relaunch: not done yet\n");
 
     const ack = capturedContext({ cwd: dir.path });
     expect(await runCli(["ack", "bs-trash", "--state_dir", stateDir], ack)).toBe(0);

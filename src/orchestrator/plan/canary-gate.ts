@@ -1,13 +1,19 @@
 import type { CanaryEntry, CanaryKind } from "../../assumptions/canaries.js";
-import { isActing, type PlanItem } from "./plan-types.js";
+import { isActing, type PlanAction } from "./plan-types.js";
 
-export interface CanaryGateInput {
+/** What the gate needs of an item: a lifecycle step's PlanItem, or a requeue step's RequeueItem. */
+interface GatedItem {
+  action: PlanAction;
+  reason: string;
+}
+
+export interface CanaryGateInput<T extends GatedItem> {
   /** `canary: off`: every kind runs at full rate. */
   enabled: boolean;
   /** The kind's canary as the ledger state file has it. */
   canaryOf: (kind: CanaryKind) => CanaryEntry | undefined;
   /** Which kind of irreversible action an item is; undefined for items no canary guards. */
-  kindOf: (item: PlanItem) => CanaryKind | undefined;
+  kindOf: (item: T) => CanaryKind | undefined;
 }
 
 /**
@@ -15,8 +21,10 @@ export interface CanaryGateInput {
  * first item (the plan's order: oldest first) and the rest wait; one done but not yet seen to have
  * worked waits whole; one whose postcondition failed is stopped until the operator acknowledges it.
  */
-export function gateByCanary(items: readonly PlanItem[], input: CanaryGateInput): PlanItem[] {
+export function gateByCanary<T extends GatedItem>(items: readonly T[], input: CanaryGateInput<T>): T[] {
   if (!input.enabled) return [...items];
+  // Held items keep everything but their action and reason; every gated item type has `wait` and `skip`.
+  const hold = (item: T, action: "wait" | "skip", reason: string): T => ({ ...item, action, reason }) as T;
   const total = new Map<CanaryKind, number>();
   for (const item of items) {
     const kind = isActing(item.action) ? input.kindOf(item) : undefined;
@@ -29,19 +37,15 @@ export function gateByCanary(items: readonly PlanItem[], input: CanaryGateInput)
     const canary = input.canaryOf(kind);
     if (canary?.state === "confirmed") return item;
     if (canary?.state === "contradicted") {
-      return {
-        ...item,
-        action: "skip",
-        reason: `canary of ${kind} contradicted ${canary.at} (${canary.evidence}); stopped until \`ica-orchestrator ack ${kind}\`; would ${item.action}`,
-      };
+      return hold(item, "skip", `canary of ${kind} contradicted ${canary.at} (${canary.evidence}); stopped until \`ica-orchestrator ack ${kind}\`; would ${item.action}`);
     }
     if (canary?.state === "applied") {
-      return { ...item, action: "wait", reason: `canary: ${kind} ${canary.evidence} ${canary.at}; the rest after its confirmation; would ${item.action}` };
+      return hold(item, "wait", `canary: ${kind} ${canary.evidence} ${canary.at}; the rest after its confirmation; would ${item.action}`);
     }
     if (!first.has(kind)) {
       first.add(kind);
       return { ...item, reason: `${item.reason}; canary: 1 of ${total.get(kind) ?? 1} ${kind}, rest after confirmation` };
     }
-    return { ...item, action: "wait", reason: `canary: 1 of ${total.get(kind) ?? 1} ${kind}, rest after confirmation; would ${item.action}` };
+    return hold(item, "wait", `canary: 1 of ${total.get(kind) ?? 1} ${kind}, rest after confirmation; would ${item.action}`);
   });
 }

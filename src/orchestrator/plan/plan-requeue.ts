@@ -69,8 +69,10 @@ export interface RequeuePlanInput<A extends RequeueCandidate> {
  * - `give-up`: every allowed attempt failed (or the last one vanished): people have to look.
  * - `skip-rerun`: another analysis of the same run is queued, running or SUCCEEDED (`newAnalysisId`): launch nothing.
  * - `skip-cap`: would be launched, but this cycle's `maxRequeuesPerCycle` launches are planned already.
+ * - `wait` and `skip` also come from the canary (canary-gate.ts): a launch held until the first relaunch
+ *   is confirmed, or stopped because it was contradicted.
  */
-type RequeueAction = "requeue" | "adopt" | "wait" | "give-up" | "skip-rerun" | "skip-cap";
+type RequeueAction = "requeue" | "adopt" | "wait" | "give-up" | "skip-rerun" | "skip-cap" | "skip";
 
 export interface RequeueItem {
   action: RequeueAction;

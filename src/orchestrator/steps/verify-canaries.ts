@@ -9,7 +9,7 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 /** What reading a canary's item back shows: its postcondition holds, fails, is still under way, or cannot be read (the item is gone). */
 type Verdict = { verdict: "confirmed" | "contradicted"; how: string } | { verdict: "pending" } | { verdict: "gone" };
 
-type ReadBack = (kind: CanaryKind, entry: CanaryEntry) => Promise<Verdict>;
+export type ReadBack = (kind: CanaryKind, entry: CanaryEntry) => Promise<Verdict>;
 
 /**
  * Reads back the item of every canary of these kinds that was applied and not yet confirmed, from the

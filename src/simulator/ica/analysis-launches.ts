@@ -41,7 +41,8 @@ const present = (values: (string | null)[] | null | undefined): string[] => (val
  * Analyses created through the API. Each starts REQUESTED, is QUEUED on the next request, IN_PROGRESS
  * (with an empty output folder) after `timings.icaAnalysisQueueMs`, and ends `timings.icaAnalysisRunMs`
  * later as its origin's fixture says (`requeueOutcome`), writing its outputs then. The origin is the
- * fixture analysis whose input it was given: a relaunch repeats that analysis' work.
+ * fixture analysis whose input it was given: a relaunch repeats that analysis' work. Under
+ * `ica.relaunch-definition=fails-before-start` it ends FAILED when it would have started, never started.
  */
 export class AnalysisLaunches {
   /** Synthetic input data ids of fixture analyses → the analysis that reported them. */
@@ -113,6 +114,14 @@ export class AnalysisLaunches {
       record.status = "QUEUED";
       this.version++;
     });
+    if (this.ctx.assumptions.is("ica.relaunch-definition", "fails-before-start")) {
+      this.ctx.scheduler.after(queueMs, () => {
+        record.status = "FAILED";
+        record.endMs = startMs;
+        this.version++;
+      });
+      return;
+    }
     this.ctx.scheduler.after(queueMs, () => {
       record.status = "IN_PROGRESS";
       this.version++;
