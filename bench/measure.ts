@@ -77,6 +77,25 @@ export async function measureScenario(input: MeasureInput): Promise<ScenarioResu
   };
 }
 
+/** The cycle's schedule: a steady cycle is followed by another this much later. */
+const cycleIntervalMs = 10 * 60_000;
+
+/**
+ * `cycles` more cycles in a row after the steady one, the clock moved on by one cycle interval before
+ * each: a cycle that re-read something every time (a wait read again and again) would show it here as
+ * reads that do not go away, or grow. Time passing may bring an item across a window (a dataset turns
+ * 60 days old): its action is counted apart, as changing calls. Measured at the bench latency.
+ */
+export async function steadyCallsOver(input: CycleRun, cycles: number): Promise<Array<{ calls: number; mutatingCalls: number }>> {
+  const runs: Array<{ calls: number; mutatingCalls: number }> = [];
+  for (let n = 1; n <= cycles; n++) {
+    input.sim.advanceClock(cycleIntervalMs);
+    const run = await runOneCycle({ ...input, label: `${input.label}-${n}` });
+    runs.push({ calls: run.calls, mutatingCalls: run.mutatingCalls });
+  }
+  return runs;
+}
+
 /** Cycles until one, started with no change pending in the simulator, changes nothing. */
 export interface ConvergeInput extends CycleRun {
   /** Simulated time to let pass between cycles, so archive/unarchive/delete/restore complete. */

@@ -23,6 +23,8 @@ const scenarioResultSchema = z.strictObject({
   lowerBoundTerms: z.record(z.string(), count),
   /** The cycle's own verdict, so a cycle that failed is not mistaken for a fast one. */
   outcome: z.string(),
+  /** Steady scenarios: the calls of the next cycles, one cycle interval apart (measure.ts steadyCallsOver). */
+  nextCycles: z.array(z.strictObject({ calls: count, mutatingCalls: count })).optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 

@@ -39,6 +39,10 @@ function report(name: CycleScenarioName, result: ScenarioResult): void {
     `${name}: ${result.wallMs} ms, ${result.calls} calls (bound ${result.lowerBound}, ×${result.ratio}), ` +
       `${result.peakRssMb} MB peak RSS, ${result.mutatingCalls} changing, outcome ${result.outcome}`,
   );
+  if (result.nextCycles) {
+    const calls = result.nextCycles.map((c) => (c.mutatingCalls > 0 ? `${c.calls} (${c.mutatingCalls} changing)` : `${c.calls}`));
+    progress(`  the next ${calls.length} cycles, 10 minutes apart: ${calls.join(", ")} calls`);
+  }
   for (const line of topRoutes(result)) progress(`    ${line}`);
 }
 

@@ -4,7 +4,7 @@ import type { SettingsDraft } from "../src/config/index.js";
 import { SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
 import type { Simulator } from "../src/simulator/index.js";
 import { benchSettingsDraft, parseBenchSettings } from "./cycle-spec.js";
-import { converge, measureScenario, type Latency } from "./measure.js";
+import { converge, measureScenario, steadyCallsOver, type Latency } from "./measure.js";
 import type { CycleScenarioName, ScenarioName, ScenarioResult } from "./results.js";
 import { writeManagedTable } from "./scale-state.js";
 import { measureDataPageMs, startTimed } from "./simulator-figures.js";
@@ -24,6 +24,8 @@ export interface GroupContext {
  */
 const preparation: Partial<SettingsDraft> = { deleteCap: 1_000_000 };
 const maxPreparationCycles = 8;
+/** Steady cycles after the measured one, to show that a steady cycle's calls do not grow. */
+const nextSteadyCycles = 5;
 
 const settleMsOf = (sim: Simulator): number =>
   Math.max(sim.timings.icaArchiveMs, sim.timings.icaUnarchiveMs, sim.timings.icaDeleteMs, sim.timings.bsRestoreMs, sim.timings.bsArchiveMs) +
@@ -65,7 +67,9 @@ export async function runLabYear(ctx: GroupContext): Promise<LabYearFigures> {
     }
     if (ctx.selected.has("lab-year-steady")) {
       await converge({ sim, settings: { ...settings, ...preparation }, workDir: ctx.workDir, label: "lab-year-prepare", settleMs: settleMsOf(sim), maxCycles: maxPreparationCycles, progress: ctx.progress });
-      ctx.record("lab-year-steady", await measureScenario({ ...base, label: "lab-year-steady", phase: "steady", settings }));
+      const steady = await measureScenario({ ...base, label: "lab-year-steady", phase: "steady", settings });
+      const nextCycles = await steadyCallsOver({ sim, settings, workDir: ctx.workDir, label: "lab-year-steady-next" }, nextSteadyCycles);
+      ctx.record("lab-year-steady", { ...steady, nextCycles });
     }
     return { labYearLoadMs: loadMs, page1000Ms };
   } finally {
