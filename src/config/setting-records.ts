@@ -326,7 +326,7 @@ export const settingRecords = {
     schema: z.enum(canaryModes),
     default: "on",
     valueName: "mode",
-    description: "each kind of archive, restore, delete, trash first on one item, the rest once that is confirmed",
+    description: "each kind of archive, restore, delete, trash, relaunch first on one item, the rest once that is confirmed",
     expects: "on or off",
     example: "off",
   },

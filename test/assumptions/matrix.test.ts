@@ -92,7 +92,8 @@ const named = (world: World): string[] => [...new Set(world.reports.flatMap((r) 
  * a lost answer is never simulated (bs.repeated-trash-move, ica.repeated-lifecycle-action), the
  * fixture fits one page (bs.page-limit, bs.sort-date-created: see below), nothing is delivered
  * (ica.duplicate-path, ica.upload-available, ica.link-keeps-path, ica.source-delete-removes-links: see
- * the delivery world below), or the product does not read it back yet (bs.empty-trash, bs.ineligible-bulk).
+ * the delivery world below), nothing is relaunched (ica.relaunch-definition: cycle-requeue-canary.test.ts), or
+ * the product does not read it back yet (bs.empty-trash, bs.ineligible-bulk).
  */
 const observableHere = new Set(["bs.trash-endpoint=absent", "bs.trash-endpoint=runs-only", "ica.folder-status=stays-available", "ica.multi-value-query=last-only"]);
 
