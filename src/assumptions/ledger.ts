@@ -242,7 +242,7 @@ export const ledger: readonly Assumption[] = [
       "The first relaunch (canary `ica-relaunch`) read back from the source project's analyses on a later cycle: " +
       "listed with the userReference sent and the original's pipeline, and started (a start date, or running or " +
       "done) confirms; failed or aborted without ever starting, another userReference or pipeline, or absent " +
-      "contradicts.",
+      "contradicts — recorded on that canary, which stops relaunches until `ica-orchestrator ack ica-relaunch`.",
     gates: ["ica-relaunch"],
     alternatives: ["fails-before-start"],
   },
