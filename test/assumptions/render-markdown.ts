@@ -18,8 +18,9 @@ alert goes out keyed on the entry's id (\`contradiction:<pair>:<id>\`, not repea
 \`status\` and \`doctor\` show it first, and the kinds of action under **Gates** stop — each planned one a
 skip naming the entry — until \`ica-orchestrator ack <id>\`. Delivery and the other actions go on.
 Besides these beliefs, every kind of irreversible action (ICA archive, unarchive, delete; BaseSpace archive,
-restore, trash, empty-trash; the billed relaunch of \`--requeue_failed\`) is itself treated as unconfirmed against a new account: it goes first on one item,
-and runs at full rate only once a later cycle has read that item back as done (the canary, docs/safety.md §15.2;
+restore, trash, empty-trash; the billed relaunch of \`--requeue_failed\`) is itself treated as unconfirmed against
+a new account: it goes first on one item, and runs at full rate only once a later cycle has read that item back
+as done (the canary, docs/safety.md §15.2;
 \`status\` and \`doctor\` list each kind with the entries below, \`--canary off\` skips it).
 `;
 
