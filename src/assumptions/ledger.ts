@@ -74,12 +74,17 @@ export const ledger: readonly Assumption[] = [
     service: "BaseSpace",
     statement:
       "A trash move of an item already in the trash (a retry after a lost answer) answers 400 \"already in the " +
-      "trash\"; the product takes only a 404 after a retry as done.",
+      "trash\".",
     evidence: "None; the answer codes of the trash DELETE are not documented (basespace-api-notes §10, §11).",
     ifFalse:
-      "A retry after a lost answer is reported as a failure and the item is forgotten as ours, so " +
-      "`empty_trash: own-only` never empties it.",
-    observable: "After an ambiguous failure, `GET /v2/{datasets|runs}/{id}` shows `IsDeleted=true` or the trash lists it.",
+      "Nothing the product does rests on it: a trash move is never repeated blindly (sent with `replay: never`; " +
+      "after an ambiguous failure the item is read, and `IsDeleted=true` or gone counts as done), and an item " +
+      "found in the trash before our move is someone else's and left alone. Only a person trashing the item " +
+      "between that read and our DELETE could draw the answer: a 400 or 404 then reports the move failed and " +
+      "forgets the item as ours, which is right, since it was not ours.",
+    observable:
+      "Not observable: the product never sends a trash move onto an item it has seen in the trash, so no cycle " +
+      "receives the answer this entry is about (the matrix shows every alternative is safe).",
     gates: ["bs-trash"],
     alternatives: ["not-found", "no-op"],
   },
@@ -90,8 +95,12 @@ export const ledger: readonly Assumption[] = [
     evidence:
       "Swagger: \"Delete all items in the trash\"; release notes 4.13/4.15 hint the purge is not synchronous " +
       "(basespace-api-notes §10, §13).",
-    ifFalse: "Items still listed after the purge are counted as not purged, and the next cycle empties the trash again.",
-    observable: "`GET /v2/trash` after the DELETE: empty confirms; items still listed contradict (or show a deferred purge).",
+    ifFalse:
+      "A deferred or partial purge leaves items listed that the journal has forgotten as ours, so a cycle before " +
+      "the purge lands would take them for someone else's; the product stops purging until acknowledged.",
+    observable:
+      "`GET /v2/trash` right after our purge (one call, only until the entry is confirmed): none of the items it " +
+      "was sent on listed confirms; one still listed contradicts.",
     gates: ["bs-empty-trash"],
     alternatives: ["deferred"],
   },
@@ -113,8 +122,12 @@ export const ledger: readonly Assumption[] = [
     service: "BaseSpace",
     statement: "`limit=1024` is accepted and pages are filled up to it.",
     evidence: "Search API reference: \"Range: 0-1024 … may be less than requested\" (basespace-api-notes §13).",
-    ifFalse: "A 400 fails every listing (clear), or short pages cost more calls; the listing must page by TotalCount.",
-    observable: "`Paging.Limit` and `DisplayedCount` of each page against the limit asked for; a 400 on the first page.",
+    ifFalse:
+      "Short pages cost more calls (the listing pages by TotalCount, so nothing is missed); a 400 is asked once " +
+      "more with `limit=100`, which then holds for the cycle.",
+    observable:
+      "Each page the listings fetch anyway: `Paging.Limit` below the limit asked, a page short of it before " +
+      "`TotalCount`, or a 400 that `limit=100` does not get contradicts; `Paging.Limit` equal to it confirms.",
     gates: ["bs-listing"],
     alternatives: ["clamped-100", "rejected"],
   },
@@ -123,8 +136,14 @@ export const ledger: readonly Assumption[] = [
     service: "BaseSpace",
     statement: "`POST /v2/archive|restore` with one ineligible id fails as a whole and changes nothing.",
     evidence: "None: \"the real behaviour is unknown\" (basespace-api-notes §9, §12).",
-    ifFalse: "Part of a batch is archived or restored while the answer looks like success for all of it.",
-    observable: "`IsArchived` of the batch's items on the next listing against what the answer claimed.",
+    ifFalse:
+      "Part of a batch is archived or restored while the answer looks like success for all of it. The product " +
+      "never takes the answer as the items' state: each cycle plans from the listing's `IsArchived`, so a skipped " +
+      "item is planned again once eligible, and a restore is waited on only while the item reads archived.",
+    observable:
+      "Not observable: a batch holds only ids the listing showed eligible, so an ineligible one means a person " +
+      "changed it in between; the `IsArchived` the next listing shows for it then reads the same whether " +
+      "BaseSpace skipped it or the person changed it back, and the 200's body is an undocumented string.",
     gates: ["bs-archive", "bs-restore"],
     alternatives: ["skip"],
   },
@@ -171,8 +190,13 @@ export const ledger: readonly Assumption[] = [
     service: "ICA",
     statement: "`:archive` of data already ARCHIVING/ARCHIVED (a retry) answers 204 and changes nothing.",
     evidence: "None; the spec documents no error for it.",
-    ifFalse: "A retry after a lost answer is reported as a failed archive.",
-    observable: "The status of the folder's files after a 409 on a retried archive.",
+    ifFalse:
+      "Nothing the product does rests on it: a lifecycle call is never repeated blindly (`replay: never`); the " +
+      "folder is read before each attempt and after an ambiguous failure, and a status showing the action under " +
+      "way or done counts as done, so no `:archive` is sent onto data already ARCHIVING or ARCHIVED.",
+    observable:
+      "Not observable: the product never sends the repeated action this entry is about, so no cycle receives " +
+      "its answer (the matrix shows every alternative is safe).",
     gates: ["ica-archive"],
     alternatives: ["conflict"],
   },
@@ -181,8 +205,10 @@ export const ledger: readonly Assumption[] = [
     service: "ICA",
     statement: "Creating data at a path that exists answers 409, which the manifest upload takes as \"already there\".",
     evidence: "None in the spec; the predecessor expects 409.",
-    ifFalse: "A 400 fails the manifest upload of an analysis whose manifest already exists, every cycle.",
-    observable: "The status of a create whose path a listing shows as existing.",
+    ifFalse:
+      "A 400 is looked into (one listing, only then): a file at the path is taken as \"already there\" and the " +
+      "manifest finished as with a 409; manifest uploads then stop until acknowledged.",
+    observable: "The answer to a create whose path a listing shows as existing: 409 confirms, 400 contradicts.",
     gates: ["ica-manifest-upload"],
     alternatives: ["bad-request"],
   },
@@ -191,8 +217,12 @@ export const ledger: readonly Assumption[] = [
     service: "ICA",
     statement: "An uploaded file is AVAILABLE as soon as its PUT returns.",
     evidence: "None; ica-api-notes §6 infer PARTIAL until the bytes arrive.",
-    ifFalse: "The manifest is reported uploaded while still PARTIAL; a later cycle must not create it again.",
-    observable: "The file's status read back after the PUT.",
+    ifFalse:
+      "The manifest reads PARTIAL after its upload: it is not reported uploaded, the analysis is not recorded, and " +
+      "a later cycle reads the same file again (never creates a second); manifest uploads stop until acknowledged.",
+    observable:
+      "The file read back right after our upload's PUT (a read the upload makes anyway): AVAILABLE confirms, " +
+      "PARTIAL contradicts.",
     gates: ["ica-manifest-upload"],
     alternatives: ["delayed"],
   },

@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { offsetItems } from "../http/paging.js";
 import type { RequestStats } from "../http/request-stats.js";
 import { HttpTransport, type ClientTuning, type RequestSpec } from "../http/transport.js";
+import { BadRequestError } from "../http/errors.js";
+import { PageLimitWatch, fallbackPageLimit } from "./page-limit.js";
 import {
   datasetSchema,
   errorBodySchema,
@@ -63,7 +65,9 @@ type Envelope = "v1pre3" | "v2";
 export class BaseSpaceClient {
   readonly stats: RequestStats;
   private readonly api: HttpTransport;
-  private readonly pageSize: number;
+  private pageSize: number;
+  /** What the listings' pages showed of ledger `bs.page-limit`; the lifecycle step reads it after listing. */
+  readonly pageLimit = new PageLimitWatch();
 
   constructor(opts: BaseSpaceClientOptions) {
     this.api = new HttpTransport({
@@ -190,15 +194,32 @@ export class BaseSpaceClient {
 
   private paged<S extends z.ZodType>(spec: RequestSpec, envelope: Envelope, item: S): AsyncGenerator<z.output<S>> {
     const names = envelope === "v2" ? { offset: "offset", limit: "limit" } : { offset: "Offset", limit: "Limit" };
+    const fetchPage = async (offset: number, limit: number) => {
+      const request = { ...spec, query: { ...spec.query, [names.offset]: offset, [names.limit]: limit } };
+      if (envelope === "v2") {
+        const page = await this.api.json(request, v2List(item));
+        return { items: page.Items, paging: page.Paging };
+      }
+      const page = await this.api.json(request, v1pre3List(item));
+      return { items: page.Response.Items, paging: page.Response };
+    };
     return offsetItems(
       async (offset) => {
-        const request = { ...spec, query: { ...spec.query, [names.offset]: offset, [names.limit]: this.pageSize } };
-        if (envelope === "v2") {
-          const page = await this.api.json(request, v2List(item));
-          return { items: page.Items, totalCount: page.Paging.TotalCount };
-        }
-        const page = await this.api.json(request, v1pre3List(item));
-        return { items: page.Response.Items, totalCount: page.Response.TotalCount };
+        const asked = this.pageSize;
+        const page = await fetchPage(offset, asked).catch(async (error: unknown) => {
+          // A 400 may be the page size (ledger `bs.page-limit`): asked once more at the fallback, which
+          // then holds for this client; a 400 for any other reason fails again and is thrown as it was.
+          if (!(error instanceof BadRequestError && error.status === 400 && asked > fallbackPageLimit)) throw error;
+          const smaller = await fetchPage(offset, fallbackPageLimit).catch(() => {
+            throw error;
+          });
+          this.pageSize = fallbackPageLimit;
+          this.pageLimit.refused(spec.route, asked, error.message);
+          return smaller;
+        });
+        const limit = this.pageSize;
+        this.pageLimit.page(spec.route, limit, offset, { items: page.items.length, limit: page.paging.Limit, totalCount: page.paging.TotalCount });
+        return { items: page.items, totalCount: page.paging.TotalCount };
       },
       { pageSize: this.pageSize },
     );

@@ -27,7 +27,12 @@ const bsDate = z.string().transform((text, ctx) => {
 const idRef = z.object({ Id: z.string() });
 
 /** Counts of a v2 `Paging` object and of a v1pre3 ResourceList (same names, different nesting). */
-const pagingCounts = z.object({ TotalCount: z.number().int().min(0), DisplayedCount: z.number().int().min(0).optional() });
+const pagingCounts = z.object({
+  TotalCount: z.number().int().min(0),
+  DisplayedCount: z.number().int().min(0).optional(),
+  /** The page size BaseSpace granted (ledger `bs.page-limit`). */
+  Limit: z.number().int().min(0).optional(),
+});
 
 export function v2List<T extends z.ZodType>(item: T) {
   return z.object({ Items: z.array(item), Paging: pagingCounts });

@@ -4,6 +4,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statePaths } from "../../src/state/index.js";
+import { ledger } from "../../src/assumptions/index.js";
+import { ledgerStateFile } from "../../src/assumptions/ledger-state.js";
 import { renderCycleReport, type CycleReport } from "../../src/orchestrator/index.js";
 import { assumptionIds, assumptionSwitches, type AssumptionId } from "../../src/simulator/assumption-switches.js";
 import type { Simulator } from "../../src/simulator/server.js";
@@ -31,6 +33,8 @@ interface World {
   manifests: string[];
   /** What the cycles logged. */
   log: string;
+  /** The ledger entries the account's state holds as confirmed after the last cycle. */
+  confirmed: string[];
 }
 
 async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, string>>, overrides: Parameters<typeof cycleSettings>[2] = {}): Promise<World> {
@@ -39,7 +43,7 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
   const state = await tempStateDir();
   try {
     const settings = cycleSettings(sim, state.dir, { basespaceRuns: "none", protect: [referenceOf(120), "D-120"], ...overrides });
-    const world: World = { reports: [], mutations: [], manifests: [], log: "" };
+    const world: World = { reports: [], mutations: [], manifests: [], log: "", confirmed: [] };
     const sink = new LogSink();
     for (let i = 0; i < CYCLES; i++) {
       const since = sim.requests().lastSeq;
@@ -55,10 +59,17 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
     const manifests = statePaths(state.dir).manifests;
     for (const name of await readdir(manifests).catch(() => [])) world.manifests.push(await readFile(join(manifests, name), "utf8"));
     world.log = sink.text;
+    world.confirmed = await confirmedIn(state.dir);
     return world;
   } finally {
     await state.remove();
   }
+}
+
+async function confirmedIn(stateDir: string): Promise<string[]> {
+  const text = await readFile(ledgerStateFile(stateDir), "utf8").catch(() => '{"assumptions": {}}');
+  const entries = (JSON.parse(text) as { assumptions: Record<string, { state: string }> }).assumptions;
+  return Object.entries(entries).flatMap(([id, entry]) => (entry.state === "confirmed" ? [id] : []));
 }
 
 function assertSafe(world: World, label: string): void {
@@ -89,13 +100,45 @@ const named = (world: World): string[] => [...new Set(world.reports.flatMap((r) 
 /**
  * Alternatives this fixture lets a cycle observe, so the cycle must name them. The others leave no
  * trace a cycle reads here: the restore-first flow never trashes an archived item (bs.trash-archived),
- * a lost answer is never simulated (bs.repeated-trash-move, ica.repeated-lifecycle-action), the
- * fixture fits one page (bs.page-limit, bs.sort-date-created: see below), nothing is delivered
- * (ica.duplicate-path, ica.upload-available, ica.link-keeps-path, ica.source-delete-removes-links: see
- * the delivery world below), nothing is relaunched (ica.relaunch-definition: cycle-requeue-canary.test.ts), or
- * the product does not read it back yet (bs.empty-trash, bs.ineligible-bulk).
+ * the fixture's listing is in creation order anyway (bs.sort-date-created: see below), nothing is
+ * delivered (ica.duplicate-path, ica.upload-available, ica.link-keeps-path, ica.source-delete-removes-links:
+ * see the delivery worlds below), nothing is relaunched (ica.relaunch-definition: cycle-requeue-canary.test.ts),
+ * or no call of the product can see it (the entries whose observable says "Not observable", with why: each
+ * is only shown safe here).
  */
-const observableHere = new Set(["bs.trash-endpoint=absent", "bs.trash-endpoint=runs-only", "ica.folder-status=stays-available", "ica.multi-value-query=last-only"]);
+const observableHere = new Set([
+  "bs.trash-endpoint=absent",
+  "bs.trash-endpoint=runs-only",
+  "bs.empty-trash=deferred",
+  "bs.page-limit=clamped-100",
+  "bs.page-limit=rejected",
+  "ica.folder-status=stays-available",
+  "ica.multi-value-query=last-only",
+]);
+
+/** Each entry a cycle can observe, and the world (a test below, or another file) in which it is named when contradicted. */
+const namedIn: Record<string, string> = {
+  "bs.trash-endpoint": "safe in every world",
+  "bs.trash-archived": "cheap path first",
+  "bs.empty-trash": "safe in every world",
+  "bs.sort-date-created": "BaseSpace listings that ignore sortby=DateCreated",
+  "bs.page-limit": "safe in every world",
+  "ica.folder-status": "safe in every world",
+  "ica.multi-value-query": "safe in every world",
+  "ica.delete-archived": "cheap path first",
+  "ica.duplicate-path": "a manifest already in the destination",
+  "ica.upload-available": "delivery",
+  "ica.link-keeps-path": "delivery",
+  "ica.source-delete-removes-links": "delivery",
+  "ica.relaunch-definition": "test/orchestrator/cycle-requeue-canary.test.ts",
+};
+
+it("every ledger entry is either named in a world of this file or says why no call can observe it", () => {
+  for (const entry of ledger) {
+    if (entry.observable.startsWith("Not observable: ")) expect(namedIn[entry.id], entry.id).toBeUndefined();
+    else expect(namedIn[entry.id], `${entry.id}: name the world that shows it contradicted`).toBeDefined();
+  }
+});
 
 const alternatives = assumptionIds.flatMap((id) =>
   Object.keys(assumptionSwitches[id].alternatives)
@@ -114,6 +157,8 @@ describe("safe in every world", () => {
     const world = await runWorld(sim, {});
     assertSafe(world, "defaults");
     expect(named(world)).toEqual([]);
+    // The pages the listings fetched and the trash read back after the first purge confirm what they could.
+    expect(world.confirmed).toEqual(expect.arrayContaining(["bs.trash-endpoint", "bs.page-limit", "bs.empty-trash"]));
     const done = world.reports.flatMap((r) => r.actions).filter((a) => a.result === "ok").map((a) => a.action);
     expect(done).toEqual(expect.arrayContaining(["archive", "delete", "trash", "unarchive", "restore"]));
   });

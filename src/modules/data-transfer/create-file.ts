@@ -1,4 +1,4 @@
-import { ConflictError } from "../../http/errors.js";
+import { BadRequestError, ConflictError } from "../../http/errors.js";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaData } from "../../ica/schemas.js";
 import { pollUntil, type PollOptions } from "./poll.js";
@@ -7,6 +7,8 @@ export interface CreatedFile {
   file: IcaData;
   /** false: a file already existed at that path (its `status` tells whether its upload finished). */
   created: boolean;
+  /** For a file that already existed: how ICA answered the create (ledger `ica.duplicate-path` reads 409). */
+  existingAnswered?: 400 | 409;
 }
 
 /**
@@ -25,6 +27,9 @@ export async function findFileByPath(ica: IcaClient, projectId: string, path: st
  * safe. A 409 means either the path exists — then the existing file is returned with its status, so a
  * caller can upload again over a PARTIAL one — or, with nothing at the path, that the first request
  * with this key is still running (spec L12629); then the create is tried again until the poll deadline.
+ * The spec documents no answer for an existing path (ledger `ica.duplicate-path`), so a 400 is looked
+ * into too (one listing, only then): a file at the path makes it the same "already there", anything
+ * else is the 400 it says.
  */
 export async function createFileAtPath(
   ica: IcaClient,
@@ -38,9 +43,12 @@ export async function createFileAtPath(
     try {
       return { file: await ica.createFile(projectId, { ...file, folderPath }, opts.idempotencyKey), created: true };
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      const conflict = error instanceof ConflictError;
+      if (!conflict && !(error instanceof BadRequestError && error.status === 400)) throw error;
       const existing = await findFileByPath(ica, projectId, path);
-      return existing ? { file: existing, created: false } : undefined;
+      if (existing) return { file: existing, created: false, existingAnswered: conflict ? 409 : 400 };
+      if (!conflict) throw error;
+      return undefined;
     }
   };
   const result = await pollUntil(

@@ -19,9 +19,17 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
 import { failureFactOf } from "../failure-facts.js";
+import { noteContradiction } from "../contradictions.js";
 import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer } from "./basespace/trash-first.js";
 import { gateByCanary } from "../plan/canary-gate.js";
 import { basespaceCanaryKinds, readBasespacePostcondition, verifyCanaries } from "./verify-canaries.js";
+
+/** What the listings' pages showed of ledger `bs.page-limit` (no call of its own: BaseSpaceClient.pageLimit). */
+function learnPageLimit(ctx: ListedCycle, bs: BaseSpaceClient, rec: StepRecorder): void {
+  const seen = bs.pageLimit.verdict();
+  if (seen?.verdict === "confirmed") ctx.ledger.confirm("bs.page-limit", seen.evidence, ctx.now);
+  else if (seen?.verdict === "contradicted") noteContradiction(ctx, rec, { assumption: "bs.page-limit", evidence: seen.evidence });
+}
 
 const emptyPlan = (warnings: string[] = []): StepPlan => ({ step: "basespaceLifecycle", items: [], warnings });
 
@@ -50,6 +58,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   const canaryOn = ctx.settings.canary === "on";
   if (canaryOn) await verifyCanaries(ledger.canaries, basespaceCanaryKinds, readBasespacePostcondition(bs, ctx.now), ctx.now, rec);
   const listed = await basespaceItems(ctx, bs, ctx.analyses, rec);
+  learnPageLimit(ctx, bs, rec);
   ctx.basespaceStorage = basespaceStorage(listed);
   const items = withoutPersonDecisions(ctx, listed, rec);
   const planFor = (currentUserId?: string) =>

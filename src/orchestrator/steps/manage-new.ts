@@ -193,7 +193,7 @@ async function finishRound(
     verified.map((seen) =>
       limit(async (): Promise<Checked | undefined> => {
         try {
-          await ensureManifest(ctx, actions, ctx.projects.destination.id, seen.candidate);
+          await ensureManifest(ctx, actions, ctx.projects.destination.id, seen.candidate, rec);
           rec.count("manifestsUploaded");
           return { ...seen, manifest: "available" };
         } catch (error) {

@@ -13,6 +13,7 @@ import { NotFoundError } from "../../../http/errors.js";
 import { noteRestoredFromTrash } from "../../person-decisions.js";
 import { rereadBeforeActing } from "../../reread-before-acting.js";
 import { failureFactOf } from "../../failure-facts.js";
+import { noteContradiction, stoppedBecause } from "../../contradictions.js";
 import { messageOf, type StepRecorder } from "../../step-recorder.js";
 
 export interface EmptyTrashStepInput {
@@ -51,7 +52,7 @@ export async function emptyTrash(
   if (first.decision.warning !== null) rec.warn(first.decision.warning);
   rec.count("trashItems", first.trash.length);
   const { canaries } = input;
-  const [decided] = first.decision.item === null ? [] : gateByCanary([first.decision.item], {
+  const [decided] = first.decision.item === null ? [] : gateByCanary([gateByLedger(ctx, first.decision.item)], {
     enabled: canaries !== undefined,
     canaryOf: (kind) => canaries?.of(kind),
     kindOf: (item) => (item.action === "empty-trash" ? "bs-empty-trash" : undefined),
@@ -84,6 +85,7 @@ export async function emptyTrash(
         }
         ctx.journal.forgetTrashed(sentOn.flatMap((entry) => (entry.itemId === null ? [] : [entry.itemId])));
         rec.count("trashEmptied", sentOn.length);
+        if (outcome.outcome === "done" && !outcome.confirmedByReread) await readPurgeBack(ctx, bs, sentOn, rec);
         // Read back by a dataset or run it took (other kinds cannot be read by id).
         const readBack = sentOn.find((entry) => entry.itemId !== null && entry.kind !== "other");
         if (readBack?.itemId != null && readBack.kind !== "other") {
@@ -96,6 +98,38 @@ export async function emptyTrash(
   }
   await ctx.journalWriter.save();
   return decided ?? null;
+}
+
+/** A purge the ledger stops (`bs.empty-trash` contradicted) is a skip naming the entry and its `ack`. */
+function gateByLedger(ctx: CycleContext, item: PlanItem): PlanItem {
+  const stopped = item.action === "empty-trash" ? stoppedBecause(ctx.ledger, "bs-empty-trash") : undefined;
+  return stopped === undefined ? item : { ...item, action: "skip", reason: stopped };
+}
+
+/**
+ * Ledger `bs.empty-trash`: the purge takes every item at once. Until a purge has been seen to do that,
+ * the trash is listed right after one — one call (it stops at the first item the purge was sent on), in
+ * a cycle that purged, and never again once the entry is confirmed. An item still there contradicts it:
+ * the purge is deferred or partial, and purging stops until the operator acknowledges.
+ */
+async function readPurgeBack(ctx: CycleContext, bs: BaseSpaceClient, sentOn: readonly BsTrashItem[], rec: StepRecorder): Promise<void> {
+  if (ctx.ledger.of("bs.empty-trash") !== undefined || sentOn.length === 0) return;
+  const sent = new Set(sentOn.map((entry) => entry.trashId));
+  let left: BsTrashItem | undefined;
+  try {
+    left = (await listTrash(bs, (entry) => sent.has(entry.trashId))).listed.find((entry) => sent.has(entry.trashId));
+  } catch (error) {
+    rec.warn(`the BaseSpace trash could not be read back after the purge (${messageOf(error)}); the next purge is read back instead`);
+    return;
+  }
+  if (left === undefined) {
+    ctx.ledger.confirm("bs.empty-trash", `the trash listed right after the purge held none of the ${sent.size} item(s) it was sent on`, ctx.now);
+    return;
+  }
+  noteContradiction(ctx, rec, {
+    assumption: "bs.empty-trash",
+    evidence: `trash item ${left.name ?? ""} [${left.itemId ?? left.trashId}] was still listed right after the purge that was sent on it`,
+  });
 }
 
 interface TrashReading {

@@ -6,6 +6,8 @@ import { createFileAtPath, uploadViaPresignedUrl } from "../../../modules/data-t
 import { manifestPath } from "../../../state/index.js";
 import type { ActionLog } from "../../action-log.js";
 import type { CycleContext } from "../../cycle-context.js";
+import { noteContradiction } from "../../contradictions.js";
+import type { StepRecorder } from "../../step-recorder.js";
 import { MANIFEST_FOLDER, icaManifestPath, manifestFileName } from "../../plan/manifest.js";
 import type { Candidate } from "./candidates.js";
 
@@ -23,13 +25,16 @@ function manifestIdempotencyKey(path: string, csv: string): string {
  * Writes `<run>.download_manifest.csv` (`<run>.redelivery-<n>.…` for a redelivery) to the state directory and makes sure the destination holds
  * it complete under /fastq_manifests/ (read back as AVAILABLE after the upload): created once (Idempotency-Key; a 409 finds the file already
  * there), uploaded while PARTIAL (an upload that died is simply done again), and never created twice.
- * The journal keeps the file's id as soon as it exists, and `uploaded` once the bytes are in.
+ * The journal keeps the file's id as soon as it exists, and `uploaded` once the bytes are in. Both answers
+ * are evidence for the ledger: how ICA answered a create onto an existing file (`ica.duplicate-path`), and
+ * what our own upload reads back as (`ica.upload-available`).
  */
 export async function ensureManifest(
   ctx: CycleContext,
   actions: ActionLog,
   destinationId: string,
   candidate: Candidate,
+  rec: StepRecorder,
 ): Promise<void> {
   const { analysis, manifestCsv: csv, manifestName: name } = candidate;
   await writeFileAtomic(manifestPath(ctx.paths, name.runId, name.redelivery), csv);
@@ -49,10 +54,11 @@ export async function ensureManifest(
       ),
     );
     file = created.file;
+    if (created.existingAnswered !== undefined) learnFromDuplicateCreate(ctx, rec, path, created.existingAnswered);
     ctx.journal.recordManifest(analysis.id, { dataId: file.id, status: "created" });
     await ctx.journalWriter.save();
   }
-  if (file.status === "PARTIAL") file = await upload(ctx, actions, destinationId, file, bytes);
+  if (file.status === "PARTIAL") file = await upload(ctx, actions, destinationId, file, bytes, rec);
   if (file.status !== "AVAILABLE") {
     throw new Error(`manifest ${path} is ${file.status}, not AVAILABLE; the next cycle looks again`);
   }
@@ -71,11 +77,14 @@ async function upload(
   destinationId: string,
   file: IcaData,
   bytes: Buffer,
+  rec: StepRecorder,
 ): Promise<IcaData> {
+  let put = false;
   try {
     await actions.perform("manageNew", { action: "upload-manifest", ids: [file.id], paths: [file.path] }, () =>
       uploadViaPresignedUrl(ctx.ica, destinationId, file.id, bytes, "text/csv"),
     );
+    put = true;
   } catch (error) {
     // A create replayed from ICA's idempotency memory reports the file as it was then (PARTIAL);
     // if it has been uploaded since, ICA refuses a new upload URL — read what is there instead.
@@ -83,7 +92,23 @@ async function upload(
   }
   // Read back, never assumed: S3 can answer 200 while ICA keeps the file PARTIAL, and a manifest
   // the recipient cannot download is not a delivery.
-  return ctx.ica.getData(destinationId, file.id);
+  const readBack = await ctx.ica.getData(destinationId, file.id);
+  if (put) learnFromReadBack(ctx, rec, readBack);
+  return readBack;
+}
+
+/** ICA answered a create onto an existing file: 409 is what the ledger expects, a 400 contradicts it. */
+function learnFromDuplicateCreate(ctx: CycleContext, rec: StepRecorder, path: string, answered: 400 | 409): void {
+  const evidence = `creating ${path}, where a listing shows a file, answered ${answered}`;
+  if (answered === 409) ctx.ledger.confirm("ica.duplicate-path", evidence, ctx.now);
+  else noteContradiction(ctx, rec, { assumption: "ica.duplicate-path", evidence });
+}
+
+/** Our own upload's PUT returned: the file read right after it says whether ICA made it AVAILABLE then. */
+function learnFromReadBack(ctx: CycleContext, rec: StepRecorder, file: IcaData): void {
+  const evidence = `${file.path} read ${file.status} right after its upload's PUT returned`;
+  if (file.status === "AVAILABLE") ctx.ledger.confirm("ica.upload-available", evidence, ctx.now);
+  else noteContradiction(ctx, rec, { assumption: "ica.upload-available", evidence });
 }
 
 async function readFile(ctx: CycleContext, destinationId: string, dataId: string): Promise<IcaData | undefined> {
