@@ -10,7 +10,8 @@ import { renderCycleReport, type CycleReport } from "../../src/orchestrator/inde
 import { assumptionIds, assumptionSwitches, type AssumptionId } from "../../src/simulator/assumption-switches.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { cycle, cycleSettings, LogSink, startCycleSimulator, tempStateDir } from "../orchestrator/cycle-harness.js";
-import { agesFixture, analysisId, datasetId, referenceOf } from "../orchestrator/lifecycle-fixture.js";
+import { DESTINATION, agesFixture, analysisId, datasetId, referenceOf } from "../orchestrator/lifecycle-fixture.js";
+import { MANIFEST_FOLDER, manifestFileName } from "../../src/orchestrator/plan/manifest.js";
 import type { FixtureInput } from "../../src/simulator/fixtures/format.js";
 
 const DAY_MS = 86_400_000;
@@ -188,6 +189,19 @@ describe("safe in every world", () => {
     expect(world.reports.flatMap((r) => r.actions).filter((a) => a.step === "basespaceLifecycle" && a.result === "ok").length).toBeGreaterThan(0);
   });
 
+  it("a purge that leaves items in the trash: named from the listing read right after it, and no purge after that until acknowledged", async () => {
+    const world = await runWorld(sim, { "bs.empty-trash": "deferred" });
+    const seenAt = world.reports.findIndex((r) => (r.contradictions ?? []).length > 0);
+    expect(world.reports[seenAt]?.contradictions?.[0]?.evidence).toContain("was still listed right after the purge");
+    const purged = (report: CycleReport) => report.actions.filter((a) => a.action === "empty-trash" && a.result === "ok");
+    expect(purged(world.reports[seenAt] as CycleReport)).toHaveLength(1);
+    expect(world.reports.slice(seenAt + 1).flatMap(purged)).toEqual([]);
+    const reasons = world.reports.slice(seenAt + 1).flatMap((r) => r.plan.steps.flatMap((s) => s.items)).map((i) => i.reason);
+    expect(reasons.join("\n")).toContain("ica-orchestrator ack bs.empty-trash");
+    // Trash moves and the ICA lifecycle go on.
+    expect(world.reports.slice(seenAt + 1).flatMap((r) => r.actions).filter((a) => a.action === "trash" && a.result === "ok").length).toBeGreaterThan(0);
+  });
+
   it("a folder missing from a listing by several ids is read on its own, not taken as deleted, and the contradiction named", async () => {
     const world = await runWorld(sim, { "ica.multi-value-query": "last-only" });
     expect(world.reports[0]?.contradictions?.[0]?.evidence).toMatch(/missing from a listing by \d+ ids but exists/);
@@ -260,6 +274,7 @@ describe("delivery: where links land, and whether they outlive their source", ()
     const world = await runWorld(sim, {}, deliver);
     assertSafe(world, "delivery defaults");
     expect(named(world)).toEqual([]);
+    expect(world.confirmed).toContain("ica.upload-available");
     const done = world.reports.flatMap((r) => r.actions).filter((a) => a.result === "ok").map((a) => a.action);
     expect(done).toEqual(expect.arrayContaining(["link", "create-manifest", "delete"]));
   });
@@ -274,11 +289,56 @@ describe("delivery: where links land, and whether they outlive their source", ()
     expect(manifest).not.toContain("/output/M-S1_R1_001.fastq.gz");
   });
 
+  it("an upload that reads PARTIAL after its PUT: named, not reported uploaded, and manifest uploads stop while linking goes on", async () => {
+    const world = await runWorld(sim, { "ica.upload-available": "delayed" }, deliver);
+    assertSafe(world, "ica.upload-available=delayed");
+    expect(named(world)).toEqual(["ica.upload-available"]);
+    expect(world.reports[0]?.contradictions?.[0]?.evidence).toContain("read PARTIAL right after its upload's PUT returned");
+    const done = world.reports.flatMap((r) => r.actions).filter((a) => a.result === "ok").map((a) => a.action);
+    expect(done).toContain("link");
+    expect(done.filter((a) => a === "create-manifest")).toHaveLength(1);
+    const reasons = world.reports.slice(1).flatMap((r) => r.warnings ?? []).join("\n");
+    expect(reasons).toContain("ica-orchestrator ack ica.upload-available");
+  });
+
   it("links that outlive their deleted source: the contradiction is named", async () => {
     const world = await runWorld(sim, { "ica.source-delete-removes-links": "links-survive" }, deliver);
     assertSafe(world, "ica.source-delete-removes-links=links-survive");
     expect(named(world)).toEqual(["ica.source-delete-removes-links"]);
     expect(world.reports.flatMap((r) => r.contradictions ?? [])[0]?.evidence).toContain("still lists");
+  });
+});
+
+/** The delivery fixture with its manifest's path already taken in the destination: a PARTIAL file a crashed run left. */
+function manifestTakenFixture(): FixtureInput {
+  const fixture = deliveryFixture();
+  fixture.ica.files = [{ projectId: DESTINATION, path: `${MANIFEST_FOLDER}${manifestFileName(referenceOf(95))}`, sizeBytes: 10, status: "PARTIAL" }];
+  return fixture;
+}
+
+describe("a manifest already in the destination", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startCycleSimulator({ fixture: manifestTakenFixture() });
+  });
+  afterAll(() => sim.stop());
+  const deliver = { minDaysAfterDelivery: 0 } as const;
+
+  it("under the defaults the create answers 409, which confirms ica.duplicate-path, and the file there is uploaded over", async () => {
+    const world = await runWorld(sim, {}, deliver);
+    assertSafe(world, "duplicate defaults");
+    expect(named(world)).toEqual([]);
+    expect(world.confirmed).toContain("ica.duplicate-path");
+    expect(world.reports[0]?.actions.filter((a) => a.result === "ok").map((a) => a.action)).toEqual(expect.arrayContaining(["create-manifest", "upload-manifest"]));
+  });
+
+  it("a create answered 400 where a file exists: named, and the manifest still finished on the file found there", async () => {
+    const world = await runWorld(sim, { "ica.duplicate-path": "bad-request" }, deliver);
+    assertSafe(world, "ica.duplicate-path=bad-request");
+    expect(named(world)).toEqual(["ica.duplicate-path"]);
+    expect(world.reports[0]?.contradictions?.[0]?.evidence).toContain("answered 400");
+    expect(world.reports[0]?.actions.filter((a) => a.result === "ok").map((a) => a.action)).toEqual(expect.arrayContaining(["create-manifest", "upload-manifest"]));
+    expect(world.reports[0]?.errors ?? []).toEqual([]);
   });
 });
 

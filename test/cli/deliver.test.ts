@@ -47,17 +47,24 @@ async function sourceFile(name: string) {
 }
 
 describe("a PARTIAL manifest is not a delivery", () => {
-  it("the upload is answered 200 but the file stays PARTIAL: not recorded; the next cycle looks again and records it", async () => {
+  it("the upload is answered 200 but the file stays PARTIAL: not recorded, ica.upload-available named; after ack the next cycle looks again and records it", async () => {
     await start();
     const a1 = analysis("a0000001");
     sim.setFaults({ uploadsStayPartial: { names: [`${a1.reference}.download_manifest.csv`] } });
     const first = await cli(["run", ...args]);
     expect(first.code).toBe(1);
     expect(first.err).toMatch(/manifest \/fastq_manifests\/\S+ is PARTIAL, not AVAILABLE/);
+    expect(first.err).toContain("assumption ica.upload-available contradicted");
     expect(await managed()).not.toContain("a0000001");
     expect((await journal()).delivered[a1.id]).toBeUndefined();
 
     sim.setFaults({ uploadsStayPartial: { names: [] } });
+    // Manifest uploads stand stopped until the operator has read the evidence.
+    const stopped = await cli(["run", ...args]);
+    expect(stopped.out).toContain("manifest(s) not uploaded: assumption ica.upload-available contradicted");
+    expect(stopped.out).toContain("ica-orchestrator ack ica.upload-available");
+    expect(await managed()).not.toContain("a0000001");
+    expect((await cli(["ack", "ica.upload-available", "--state_dir", join(dir.path, "state")])).code).toBe(0);
     const second = await cli(["run", ...args]);
     expect(second.code).toBe(0);
     expect(await managed()).toContain("a0000001");

@@ -155,12 +155,21 @@ describe("creating and uploading files", () => {
     const replay = await createFileAtPath(ica, destinationId, { folderPath, name: "run-a.csv" }, { idempotencyKey: "k-1" });
     expect(replay.file.id).toBe(created.file.id);
     const conflict = await createFileAtPath(ica, destinationId, { folderPath, name: "run-a.csv" }, { idempotencyKey: "k-2" });
-    expect(conflict).toEqual({ file: created.file, created: false });
+    expect(conflict).toEqual({ file: created.file, created: false, existingAnswered: 409 });
     expect((await findFileByPath(ica, destinationId, "/fastq_manifests/run-a.csv"))?.id).toBe(created.file.id);
     expect(await findFileByPath(ica, destinationId, "/fastq_manifests/RUN-A.csv")).toBeUndefined();
     const variant = await createFileAtPath(ica, destinationId, { folderPath, name: "RUN-A.csv" }, { idempotencyKey: "k-3" });
     expect((await findFileByPath(ica, destinationId, "/fastq_manifests/RUN-A.csv"))?.id).toBe(variant.file.id);
     expect((await findFileByPath(ica, destinationId, "/fastq_manifests/run-a.csv"))?.id).toBe(created.file.id);
+  });
+
+  it("a 400 on a create is looked into: a file at the path is returned as existing (ica.duplicate-path), otherwise the 400 is thrown", async () => {
+    sim.setAssumptions({ "ica.duplicate-path": "bad-request" });
+    const created = await createFileAtPath(ica, destinationId, { folderPath, name: "run-c.csv" }, { idempotencyKey: "c-1" });
+    const again = await createFileAtPath(ica, destinationId, { folderPath, name: "run-c.csv" }, { idempotencyKey: "c-2" });
+    expect(again).toEqual({ file: created.file, created: false, existingAnswered: 400 });
+    // A create the simulator refuses for its own reason (no such folder path form) stays the 400 it is.
+    await expect(createFileAtPath(ica, destinationId, { folderPath: "no-leading-slash/", name: "x.csv" }, { idempotencyKey: "c-3" })).rejects.toThrow(/400/);
   });
 
   it("uploads through a presigned URL, resumes a PARTIAL file, never makes a second copy", async () => {

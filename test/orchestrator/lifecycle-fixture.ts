@@ -5,7 +5,7 @@ import { FULL_SCOPES } from "../../src/simulator/fixtures/identities.js";
 import { testApiKey, testToken } from "./cycle-settings.js";
 
 export const SOURCE = "5a5a5a5a-0000-4000-8000-000000000001";
-const DESTINATION = "6b6b6b6b-0000-4000-8000-000000000002";
+export const DESTINATION = "6b6b6b6b-0000-4000-8000-000000000002";
 export const BS_USER = "70000001";
 export const BS_PROJECT = "80000001";
 
