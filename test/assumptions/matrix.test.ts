@@ -262,13 +262,15 @@ function deliveryFixture(): FixtureInput {
   return fixture;
 }
 
+/** Deliveries may be deleted at the next cycle. */
+const deliver = { minDaysAfterDelivery: 0 } as const;
+
 describe("delivery: where links land, and whether they outlive their source", () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startCycleSimulator({ fixture: deliveryFixture() });
   });
   afterAll(() => sim.stop());
-  const deliver = { minDaysAfterDelivery: 0 } as const;
 
   it("under the defaults: delivered, then deleted at the next cycle, nothing contradicted", async () => {
     const world = await runWorld(sim, {}, deliver);
@@ -316,27 +318,22 @@ function manifestTakenFixture(): FixtureInput {
   return fixture;
 }
 
-describe("a manifest already in the destination", () => {
+describe("a manifest already in the destination: the file there is uploaded over, however ICA answered the create", () => {
   let sim: Simulator;
   beforeAll(async () => {
     sim = await startCycleSimulator({ fixture: manifestTakenFixture() });
   });
   afterAll(() => sim.stop());
-  const deliver = { minDaysAfterDelivery: 0 } as const;
 
-  it("under the defaults the create answers 409, which confirms ica.duplicate-path, and the file there is uploaded over", async () => {
-    const world = await runWorld(sim, {}, deliver);
-    assertSafe(world, "duplicate defaults");
-    expect(named(world)).toEqual([]);
-    expect(world.confirmed).toContain("ica.duplicate-path");
-    expect(world.reports[0]?.actions.filter((a) => a.result === "ok").map((a) => a.action)).toEqual(expect.arrayContaining(["create-manifest", "upload-manifest"]));
-  });
-
-  it("a create answered 400 where a file exists: named, and the manifest still finished on the file found there", async () => {
-    const world = await runWorld(sim, { "ica.duplicate-path": "bad-request" }, deliver);
-    assertSafe(world, "ica.duplicate-path=bad-request");
-    expect(named(world)).toEqual(["ica.duplicate-path"]);
-    expect(world.reports[0]?.contradictions?.[0]?.evidence).toContain("answered 400");
+  it.each([
+    { assume: {}, named: [], confirmed: ["ica.duplicate-path"] },
+    { assume: { "ica.duplicate-path": "bad-request" }, named: ["ica.duplicate-path"], confirmed: [] },
+  ])("$assume: contradictions $named", async ({ assume, named: expected, confirmed }) => {
+    const world = await runWorld(sim, assume, deliver);
+    assertSafe(world, JSON.stringify(assume));
+    expect(named(world)).toEqual(expected);
+    expect(world.confirmed).toEqual(expect.arrayContaining(confirmed));
+    if (expected.length > 0) expect(world.reports[0]?.contradictions?.[0]?.evidence).toContain("answered 400");
     expect(world.reports[0]?.actions.filter((a) => a.result === "ok").map((a) => a.action)).toEqual(expect.arrayContaining(["create-manifest", "upload-manifest"]));
     expect(world.reports[0]?.errors ?? []).toEqual([]);
   });
