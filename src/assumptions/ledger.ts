@@ -124,7 +124,7 @@ export const ledger: readonly Assumption[] = [
     evidence: "Search API reference: \"Range: 0-1024 … may be less than requested\" (basespace-api-notes §13).",
     ifFalse:
       "Short pages cost more calls (the listing pages by TotalCount, so nothing is missed); a 400 is asked once " +
-      "more with `limit=100`, which then holds for the cycle.",
+      "more with `limit=100`, which then holds for the cycle, and for every cycle while the entry stands contradicted.",
     observable:
       "Each page the listings fetch anyway: `Paging.Limit` below the limit asked, a page short of it before " +
       "`TotalCount`, or a 400 that `limit=100` does not get contradicts; `Paging.Limit` equal to it confirms.",

@@ -67,7 +67,7 @@ export class BaseSpaceClient {
   private readonly api: HttpTransport;
   private pageSize: number;
   /** What the listings' pages showed of ledger `bs.page-limit`; the lifecycle step reads it after listing. */
-  readonly pageLimit = new PageLimitWatch();
+  readonly pageLimit = new PageLimitWatch(maxBaseSpaceLimit);
 
   constructor(opts: BaseSpaceClientOptions) {
     this.api = new HttpTransport({
@@ -87,6 +87,11 @@ export class BaseSpaceClient {
     });
     this.stats = this.api.stats;
     this.pageSize = Math.min(opts.pageSize ?? maxBaseSpaceLimit, maxBaseSpaceLimit);
+  }
+
+  /** Pages of at most `limit` from now on: ledger `bs.page-limit` stands contradicted, so 1024 is not asked again. */
+  limitPages(limit: number): void {
+    this.pageSize = Math.min(this.pageSize, limit);
   }
 
   /**

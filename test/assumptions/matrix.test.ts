@@ -34,6 +34,8 @@ interface World {
   manifests: string[];
   /** What the cycles logged. */
   log: string;
+  /** Reads BaseSpace or ICA refused with 400, each cycle. */
+  refusedReads: number[];
   /** The ledger entries the account's state holds as confirmed after the last cycle. */
   confirmed: string[];
 }
@@ -44,7 +46,7 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
   const state = await tempStateDir();
   try {
     const settings = cycleSettings(sim, state.dir, { basespaceRuns: "none", protect: [referenceOf(120), "D-120"], ...overrides });
-    const world: World = { reports: [], mutations: [], manifests: [], log: "", confirmed: [] };
+    const world: World = { reports: [], mutations: [], manifests: [], log: "", refusedReads: [], confirmed: [] };
     const sink = new LogSink();
     for (let i = 0; i < CYCLES; i++) {
       const since = sim.requests().lastSeq;
@@ -55,6 +57,7 @@ async function runWorld(sim: Simulator, assume: Partial<Record<AssumptionId, str
           .requests.filter((r) => r.method !== "GET" && r.method !== "HEAD" && !(r.route ?? "").endsWith(":search") && !(r.route ?? "").includes(":create"))
           .map((r) => `${r.method} ${r.path}`),
       );
+      world.refusedReads.push(sim.requests(since).requests.filter((r) => r.method === "GET" && r.status === 400).length);
       sim.advanceClock(STEP_DAYS * DAY_MS);
     }
     const manifests = statePaths(state.dir).manifests;
@@ -200,6 +203,13 @@ describe("safe in every world", () => {
     expect(reasons.join("\n")).toContain("ica-orchestrator ack bs.empty-trash");
     // Trash moves and the ICA lifecycle go on.
     expect(world.reports.slice(seenAt + 1).flatMap((r) => r.actions).filter((a) => a.action === "trash" && a.result === "ok").length).toBeGreaterThan(0);
+  });
+
+  it("a page size BaseSpace refuses: asked once, named, and pages of 100 from then on while it stands contradicted", async () => {
+    const world = await runWorld(sim, { "bs.page-limit": "rejected" });
+    expect(world.refusedReads).toEqual([1, 0, 0, 0, 0]);
+    expect(world.reports[0]?.contradictions?.[0]?.evidence).toMatch(/limit=1024 answered 400 .*limit=100 was accepted/);
+    expect(world.reports.flatMap((r) => r.actions).filter((a) => a.step === "basespaceLifecycle" && a.result === "ok").length).toBeGreaterThan(0);
   });
 
   it("a folder missing from a listing by several ids is read on its own, not taken as deleted, and the contradiction named", async () => {

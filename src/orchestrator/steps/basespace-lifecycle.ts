@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import type { LedgerState } from "../../assumptions/index.js";
 import type { CanaryKind } from "../../assumptions/canaries.js";
 import type { BaseSpaceClient } from "../../basespace/client.js";
+import { fallbackPageLimit } from "../../basespace/page-limit.js";
 import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import { chunk } from "../../modules/data-transfer/index.js";
 import { archiveItems, deleteEndpointTrashMover, maxBulkIds, restoreItems, trashBasis } from "../../modules/bssh-utils/index.js";
@@ -57,6 +58,8 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   const ledger = ctx.ledger;
   const canaryOn = ctx.settings.canary === "on";
   if (canaryOn) await verifyCanaries(ledger.canaries, basespaceCanaryKinds, readBasespacePostcondition(bs, ctx.now), ctx.now, rec);
+  // While bs.page-limit stands contradicted, pages are asked at the size BaseSpace granted, not refused again.
+  if (ledger.of("bs.page-limit")?.state === "contradicted") bs.limitPages(fallbackPageLimit);
   const listed = await basespaceItems(ctx, bs, ctx.analyses, rec);
   learnPageLimit(ctx, bs, rec);
   ctx.basespaceStorage = basespaceStorage(listed);

@@ -122,7 +122,8 @@ function aged<T extends { id: string; createdAtMs: number }>(ctx: CycleContext, 
     isAged: (item) => isAged(ageInDays(item.createdAtMs, ctx.now), ctx.windows),
     pageSize: maxBaseSpaceLimit,
     onOutOfOrder: (evidence) => noteContradiction(ctx, rec, { assumption: "bs.sort-date-created", evidence }),
-    orderTrusted: ctx.ledger.stopping("bs-listing") === undefined,
+    // The order alone decides the early stop; a contradicted page size (bs.page-limit) only makes pages smaller.
+    orderTrusted: ctx.ledger.of("bs.sort-date-created")?.state !== "contradicted",
   });
 }
 
