@@ -2,6 +2,8 @@ import type { MetricFamily, Sample } from "./exposition.js";
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) the metrics are made of. */
 export interface MetricsReportFacts {
+  /** "delivery" (the fast path of `watch`): its samples carry `kind="delivery"`, apart from the full cycle's. */
+  kind?: string | undefined;
   dryRun: boolean;
   outcome: string;
   finishedAt: string;
@@ -51,6 +53,14 @@ export function pairLabels(report: Pick<MetricsReportFacts, "source" | "destinat
   return { source: report.source.name || report.source.id, destination: report.destination.name || report.destination.id };
 }
 
+/**
+ * The labels of one cycle's series: its pair, and `kind="delivery"` for a delivery-only cycle, so the
+ * fast path of `watch` does not replace the full cycle's figures (whose series keep their labels).
+ */
+export function seriesLabels(report: Pick<MetricsReportFacts, "source" | "destination" | "kind">): Record<string, string> {
+  return { ...pairLabels(report), ...(report.kind === "delivery" ? { kind: report.kind } : {}) };
+}
+
 /** `ica GET /api/projects/{projectId}/data` → service, method, route. */
 function routeLabels(key: string): Record<string, string> {
   const [service = "", method = "", ...route] = key.split(" ");
@@ -70,7 +80,7 @@ export function pendingByKind(items: readonly { kind: string }[]): Record<string
  */
 export function cycleSamples(input: CycleMetricsInput): Map<MetricKey, Sample[]> {
   const { report } = input;
-  const pair = pairLabels(report);
+  const pair = seriesLabels(report);
   const out = new Map<MetricKey, Sample[]>();
   const add = (key: MetricKey, value: number, labels: Record<string, string> = {}): void => {
     const list = out.get(key) ?? [];

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "winston";
 import writeFileAtomic from "write-file-atomic";
-import { type CycleMetricsInput, type MetricKey, cycleSamples, metricHelp, metricName, pairLabels, toFamilies } from "./cycle-metrics.js";
+import { type CycleMetricsInput, type MetricKey, cycleSamples, metricHelp, metricName, seriesLabels, toFamilies } from "./cycle-metrics.js";
 import { type Sample, expositionContentType, parseExposition, renderExposition } from "./exposition.js";
 
 export interface MetricsExporterOptions {
@@ -24,7 +24,8 @@ export class MetricsServeError extends Error {
 type PairSamples = Map<MetricKey, Sample[]>;
 
 const keyByName = new Map((Object.keys(metricHelp) as MetricKey[]).map((key) => [metricName(key), key]));
-const pairKey = (labels: Readonly<Record<string, string>>): string => JSON.stringify([labels.source ?? "", labels.destination ?? ""]);
+/** A pair's series, the delivery-only cycles' (labelled `kind`) apart from the full ones'. */
+const pairKey = (labels: Readonly<Record<string, string>>): string => JSON.stringify([labels.source ?? "", labels.destination ?? "", labels.kind ?? ""]);
 
 /** node_exporter runs as another user: the file must be readable by others (it holds no secret). */
 const fileMode = 0o644;
@@ -64,12 +65,12 @@ export class MetricsExporter {
   /** Records a finished cycle (a dry run changes nothing, its metrics included). */
   async publish(input: CycleMetricsInput): Promise<void> {
     if (input.report.dryRun) return;
-    const key = pairKey(pairLabels(input.report));
+    const key = pairKey(seriesLabels(input.report));
     const samples = cycleSamples(input);
     // This cycle's finish time when its outcome matches, else the one carried over from an earlier cycle.
     const carried = (metric: MetricKey, outcome: string): void => {
       const sample = input.report.outcome === outcome
-        ? { name: metricName(metric), labels: pairLabels(input.report), value: Date.parse(input.report.finishedAt) / 1000 }
+        ? { name: metricName(metric), labels: seriesLabels(input.report), value: Date.parse(input.report.finishedAt) / 1000 }
         : this.pairs.get(key)?.get(metric)?.[0];
       if (sample) samples.set(metric, [sample]);
     };

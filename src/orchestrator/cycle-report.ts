@@ -27,6 +27,10 @@ const actionRecordSchema = z.object({
 });
 export type ActionRecord = z.infer<typeof actionRecordSchema>;
 
+/** A full cycle, or the delivery-only cycle of the fast path of `watch`. */
+export const cycleKinds = ["full", "delivery"] as const;
+export type CycleKind = (typeof cycleKinds)[number];
+
 const projectRefSchema = z.object({ id: z.string(), name: z.string() });
 
 /** An error with what failed (notify/failure-fact.ts); the message is the one in `errors`. */
@@ -38,6 +42,8 @@ const failureSchema = z.object({ message: z.string(), kind: z.string().optional(
  */
 export const cycleReportSchema = z.object({
   cycleId: z.string(),
+  /** "delivery": a fast-path cycle of `watch` (resolve, list, manageNew, record only). Absent in older reports: a full cycle. */
+  kind: z.enum(cycleKinds).optional(),
   dryRun: z.boolean(),
   outcome: z.enum(cycleOutcomes),
   startedAt: z.string(),
@@ -75,7 +81,7 @@ export function renderCycleReport(report: CycleReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   const mode = report.dryRun ? " (dry run: nothing changed)" : "";
   const lines = [
-    `Cycle ${report.cycleId}: ${report.outcome}${mode} in ${seconds} s`,
+    `${report.kind === "delivery" ? "Delivery cycle" : "Cycle"} ${report.cycleId}: ${report.outcome}${mode} in ${seconds} s`,
     `  ${describeProject(report.source)} → ${describeProject(report.destination)}`,
   ];
   const rows = report.steps.map((step) => [

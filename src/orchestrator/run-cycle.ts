@@ -5,7 +5,9 @@ import type { ProgressOptions, SecretRedactor } from "../logging/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
 import { LockHeldError } from "../state/index.js";
 import { cycleConfigurationErrors } from "./configuration-errors.js";
-import type { CycleReport } from "./cycle-report.js";
+import type { CycleKind, CycleReport } from "./cycle-report.js";
+import type { ListedCycle } from "./cycle-facts.js";
+import type { StepPlan } from "./plan/plan-types.js";
 import { openCycle } from "./open-cycle.js";
 import { publishCycle } from "./publish-cycle.js";
 import { reportUnmatchedProtect } from "./protect-report.js";
@@ -23,7 +25,9 @@ import { requeueFailed } from "./steps/requeue-failed.js";
 import { resolveProjects } from "./steps/resolve.js";
 
 export { renderCycleReport, cycleReportSchema } from "./cycle-report.js";
-export type { CycleReport } from "./cycle-report.js";
+export type { CycleKind, CycleReport } from "./cycle-report.js";
+
+const noListing = "the analyses listing is missing, so nothing is linked, archived or deleted this cycle";
 
 export interface CycleOptions {
   /** From createLogger(); already redacting. */
@@ -44,6 +48,17 @@ export interface CycleOptions {
   progressStream?: ProgressOptions["stream"];
   /** Tests drive the heartbeat of long steps by hand. */
   progressRepeat?: ProgressOptions["repeat"];
+  /** "delivery": the fast path of `watch` (see runCycle); default "full". */
+  kind?: CycleKind;
+  /** Told, once the cycle has listed and delivered, what it learned (the poll of `watch` keeps it). */
+  onListed?: (facts: ListingFacts) => void;
+}
+
+/** What a cycle leaves for the poll of `watch`: where to look, and which analyses need no delivery. */
+export interface ListingFacts {
+  sourceProjectId: string;
+  /** Analyses in the managed table, delivered by this cycle, or held and resting: nothing for the fast path to do. */
+  settled: ReadonlySet<string>;
 }
 
 /**
@@ -55,9 +70,17 @@ export interface CycleOptions {
  * later step reads (ListedCycle), so the steps take only the cycle and their recorder. The report then
  * goes out as notifications and metrics, still under the lock. Takes the state lock itself: a held
  * lock gives outcome "skipped-locked".
+ *
+ * A "delivery" cycle (the fast path of `watch`) runs only what delivery needs — resolve (without the
+ * BaseSpace token check), checkClock (no call of its own), listAnalyses with the adoption guard,
+ * manageNew, record — on the same lock, journal and manageNew, so it keeps every guarantee of a
+ * delivery (write-ahead journal, holds, redelivery requests); nothing is requeued, archived or deleted,
+ * and its report says `kind: "delivery"`.
  */
 export async function runCycle(settings: Settings, options: CycleOptions): Promise<CycleReport> {
   const clock = options.now ?? (() => new Date());
+  const kind = options.kind ?? "full";
+  const full = kind === "full";
   const startedAt = clock();
   const startedMs = performance.now();
   let opened;
@@ -66,17 +89,17 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
     options.logger.warn(error.message);
-    return lockedReport(settings, startedAt, clock(), performance.now() - startedMs, error.message);
+    return lockedReport(settings, kind, startedAt, clock(), performance.now() - startedMs, error.message);
   }
   const { table } = opened;
   let ctx = opened.ctx;
   const run = new StepRun(ctx, options.signal);
   const publishing = { redactor: options.redactor, clock, signal: options.signal, ...(options.metrics ? { metrics: options.metrics } : {}) };
   try {
-    ctx.logger.info(`cycle ${ctx.cycleId} started${ctx.dryRun ? " (dry run)" : ""}`);
+    ctx.logger.info(`${full ? "cycle" : "delivery cycle"} ${ctx.cycleId} started${ctx.dryRun ? " (dry run)" : ""}`);
     table.warnings.forEach((warning) => run.warn(warning));
 
-    const projects = await run.step("resolve", null, (rec) => resolveProjects(ctx, rec), { fatal: cycleConfigurationErrors });
+    const projects = await run.step("resolve", null, (rec) => resolveProjects(ctx, rec, { basespace: full }), { fatal: cycleConfigurationErrors });
     // Ages are measured on the servers' clock from here on; a clock too far off retires nothing.
     const clockCheck = await run.stepOn("checkClock", projects, "the ICA projects could not be resolved", async (_resolved, rec) =>
       checkClock(ctx.stats.serverClock, { cycleNow: ctx.now, localNow: clock() }, rec),
@@ -92,24 +115,21 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       async (resolved, rec) => adoptAnalyses(await listAnalyses(ctx, resolved, table.ids, rec), { path: settings.managedTablePath, ids: table.ids }, rec),
       { fatal: [AdoptionRequiredError] },
     );
-    const noListing = "the analyses listing is missing, so nothing is linked, archived or deleted this cycle";
-    const requeue = settings.requeueFailed ? await run.stepOn("requeue", cycle, noListing, requeueFailed) : undefined;
+    const requeue = full && settings.requeueFailed ? await run.stepOn("requeue", cycle, noListing, requeueFailed) : undefined;
     const manage = await run.stepOn("manageNew", cycle, noListing, manageNew);
-    await run.stepOn("classifyAged", cycle, noListing, classifyAged);
-    const retirable = clockCheck?.trusted ? cycle : undefined;
-    const notRetiring = cycle ? "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle" : noListing;
-    const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
-    const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
-    if (retirable) reportUnmatchedProtect(retirable, retirable.analyses, (warning) => run.warn(warning));
+    const lifecycle = full ? await runLifecycle(run, cycle, clockCheck?.trusted === true) : [];
     await run.step("record", null, async () => {
       await closeJournal(ctx);
       await ctx.warnings.save(() => ctx.actions?.assertLockHeld(), ctx.logger);
     });
 
-    const storage = cycle ? storageUnderManagement(cycle.analyses, ctx.journal.data, cycle.basespaceStorage) : undefined;
+    if (cycle) options.onListed?.(listingFacts(cycle));
+    // A delivery cycle lists no BaseSpace storage, so it reports none rather than a wrong figure.
+    const storage = cycle && full ? storageUnderManagement(cycle.analyses, ctx.journal.data, cycle.basespaceStorage) : undefined;
     const frame = {
+      kind,
       projects,
-      plans: [requeue, manage, ica, basespace],
+      plans: [requeue, manage, ...lifecycle],
       startedAt,
       finishedAt: clock(),
       durationMs: performance.now() - startedMs,
@@ -123,11 +143,27 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
   } catch (error) {
     // A revoked key, a renamed project, a non-API server: the cycle still reports, alerts and counts, then ends (exit 2).
     if (run.fatal === error) {
-      const frame = { projects: undefined, plans: [], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs, endedByConfigurationError: true };
+      const frame = { kind, projects: undefined, plans: [], startedAt, finishedAt: clock(), durationMs: performance.now() - startedMs, endedByConfigurationError: true };
       await publishCycle(ctx, await recordReport(ctx, run, frame), [], publishing);
     }
     throw error;
   } finally {
     await opened.close();
   }
+}
+
+/** classifyAged, then the ICA and BaseSpace lifecycles (retiring only on a trusted clock): the full cycle's slow, destructive part. */
+async function runLifecycle(run: StepRun, cycle: ListedCycle | undefined, clockTrusted: boolean): Promise<Array<StepPlan | undefined>> {
+  await run.stepOn("classifyAged", cycle, noListing, classifyAged);
+  const retirable = clockTrusted ? cycle : undefined;
+  const notRetiring = cycle ? "the local clock could not be checked against the servers', so nothing is archived or deleted this cycle" : noListing;
+  const ica = await run.stepOn("icaLifecycle", retirable, notRetiring, icaLifecycle);
+  const basespace = await run.stepOn("basespaceLifecycle", retirable, notRetiring, basespaceLifecycle);
+  if (retirable) reportUnmatchedProtect(retirable, retirable.analyses, (warning) => run.warn(warning));
+  return [ica, basespace];
+}
+
+function listingFacts(cycle: ListedCycle): ListingFacts {
+  const settled = new Set([...cycle.managedIds, ...cycle.delivered, ...cycle.newAnalyses.resting.map(({ id }) => id)]);
+  return { sourceProjectId: cycle.projects.source.id, settled };
 }

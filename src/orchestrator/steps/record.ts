@@ -1,6 +1,6 @@
 import type { ProjectRef, Settings } from "../../config/index.js";
 import { newCycleId, pruneReports, writeCycleReport } from "../../state/index.js";
-import type { CycleOutcome, CycleReport } from "../cycle-report.js";
+import type { CycleKind, CycleOutcome, CycleReport } from "../cycle-report.js";
 import type { CycleContext } from "../cycle-context.js";
 import type { ResolvedProjects } from "../cycle-facts.js";
 import type { StepPlan } from "../plan/plan-types.js";
@@ -20,6 +20,7 @@ export async function closeJournal(ctx: CycleContext): Promise<void> {
 }
 
 export interface ReportFrame {
+  kind: CycleKind;
   /** From resolve; without it the report names the projects as configured. */
   projects: ResolvedProjects | undefined;
   /** The plans of the steps that planned, in step order. */
@@ -55,6 +56,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
   const snapshot = ctx.stats.snapshot();
   const report: CycleReport = {
     cycleId: ctx.cycleId,
+    kind: frame.kind,
     dryRun: ctx.dryRun,
     outcome,
     startedAt: frame.startedAt.toISOString(),
@@ -79,7 +81,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     },
     ...(frame.storage ? { storage: storageReport(frame.storage, lifecycleCostOf(ctx.settings).rates) } : {}),
   };
-  ctx.logger.info(`cycle ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
+  ctx.logger.info(`${frame.kind === "delivery" ? "delivery cycle" : "cycle"} ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
   if (ctx.dryRun || frame.endedByConfigurationError) return report;
   try {
     // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
@@ -105,9 +107,10 @@ function refOf(ref: ProjectRef): { id: string; name: string } {
 }
 
 /** The report of a cycle that did not run because another one holds the state lock. */
-export function lockedReport(settings: Settings, startedAt: Date, finishedAt: Date, durationMs: number, message: string): CycleReport {
+export function lockedReport(settings: Settings, kind: CycleKind, startedAt: Date, finishedAt: Date, durationMs: number, message: string): CycleReport {
   return {
     cycleId: newCycleId(startedAt),
+    kind,
     dryRun: settings.dryRun,
     outcome: "skipped-locked",
     startedAt: startedAt.toISOString(),

@@ -9,15 +9,16 @@ import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { failureFactOf } from "../failure-facts.js";
 
 /**
- * Step 1: both ICA projects by name or id, and the BaseSpace token's scopes (once per cycle). A
+ * Step 1: both ICA projects by name or id, and the BaseSpace token's scopes (once per cycle; not for a
+ * delivery cycle, `basespace: false`, which never touches BaseSpace). A
  * project that cannot be resolved, or credentials the services refuse, throw: those are
  * configuration problems, and nothing later can run without the projects.
  */
-export async function resolveProjects(ctx: CycleContext, rec: StepRecorder): Promise<ResolvedProjects> {
+export async function resolveProjects(ctx: CycleContext, rec: StepRecorder, use: { basespace: boolean } = { basespace: true }): Promise<ResolvedProjects> {
   const resolve = (ref: ProjectRef) => resolveProject(ctx.ica, refText(ref)).catch((error: unknown) => {
     throw notIcaError(error, ctx.settings.icaBaseUrl);
   });
-  const [source, destination, token] = await Promise.all([resolve(ctx.settings.source), resolve(ctx.settings.destination), readToken(ctx, rec)]);
+  const [source, destination, token] = await Promise.all([resolve(ctx.settings.source), resolve(ctx.settings.destination), use.basespace ? readToken(ctx, rec) : null]);
   if (source.id === destination.id) {
     throw new ConfigError(
       `source and destination resolve to the same ICA project "${source.name}" (${source.id}): FASTQs are linked into another project, so give a different destination`,
