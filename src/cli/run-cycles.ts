@@ -1,15 +1,26 @@
 import { ConfigError, loadSettings, pairLabel, settingsSecrets, sourcesLines, type FlagInput, type Settings } from "../config/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
-import { renderCycleReport, renderPlanTable, runCycle, type CycleReport } from "../orchestrator/index.js";
+import type { ListingFacts } from "../modules/monitor/index.js";
+import { renderCycleReport, renderPlanTable, runCycle, type CycleKind, type CycleReport } from "../orchestrator/index.js";
 import type { CliLogging } from "./cli-logging.js";
 import type { CommandScope } from "./command-scope.js";
 import { publishConfigFailure } from "./config-failure.js";
 import { exitCodes, markReported, type ExitCode } from "./errors.js";
 import type { OutputChoice } from "./output-options.js";
 
-/** What `watch` keeps between ticks: the settings that last loaded, to alert with when the configuration breaks. */
+/**
+ * What `watch` keeps between cycles: the settings that last loaded, to alert with when the configuration
+ * breaks, and each pair's last listing (by pairLabel), which its poll compares with.
+ */
 export interface WatchMemory {
   lastLoaded: Settings[];
+  listings: Map<string, ListingFacts>;
+}
+
+/** A cycle of `watch`: its kind, and the memory it updates. */
+export interface WatchCycle {
+  memory: WatchMemory;
+  kind: CycleKind;
 }
 
 export interface RunCyclesResult {
@@ -22,7 +33,8 @@ export interface RunCyclesResult {
  * plan table (a dry run, which always exits 0) or the cycle report to stdout. A held lock skips the
  * rest with one line (exit 0: the running cycle does the work); `signal` (SIGTERM/SIGINT) stops
  * after the current step. Every cycle publishes to the process' `metrics`, if any. Under `watch`
- * (`watching`), a configuration that no longer loads is alerted and counted too (publishConfigFailure).
+ * (`watching`), a configuration that no longer loads is alerted and counted too (publishConfigFailure),
+ * the cycles are of the kind asked for, and each pair's listing is remembered for the poll.
  */
 export async function runCycles(
   scope: CommandScope,
@@ -30,7 +42,7 @@ export async function runCycles(
   logging: CliLogging,
   signal: AbortSignal,
   metrics?: MetricsExporter,
-  watching?: WatchMemory,
+  watching?: WatchCycle,
   output: OutputChoice = { format: "table", verbose: false },
 ): Promise<RunCyclesResult> {
   const { context, redactor } = scope;
@@ -40,11 +52,11 @@ export async function runCycles(
   try {
     const loaded = await loadSettings({ flags, env: context.env, homeDir: context.homeDir, cwd: context.cwd }).catch(async (error: unknown) => {
       if (watching && error instanceof ConfigError) {
-        await publishConfigFailure(error, watching.lastLoaded, { logger, redactor, ...(metrics ? { metrics } : {}) });
+        await publishConfigFailure(error, watching.memory.lastLoaded, { logger, redactor, ...(metrics ? { metrics } : {}) });
       }
       throw error;
     });
-    if (watching) watching.lastLoaded = loaded.settings;
+    if (watching) watching.memory.lastLoaded = loaded.settings;
     loaded.warnings.forEach((warning) => logger.warn(warning));
     loaded.overrides.forEach((warning) => logging.logOnce("warn", warning));
     loaded.sources.forEach((sources) => sourcesLines(sources).forEach((line) => logging.logOnce("debug", line)));
@@ -59,6 +71,7 @@ export async function runCycles(
         progressStream: context.stderr,
         ...(metrics ? { metrics } : {}),
         ...(output.asOf ? { asOf: output.asOf } : {}),
+        ...(watching ? { kind: watching.kind, onListed: (facts: ListingFacts) => watching.memory.listings.set(pairLabel(settings), facts) } : {}),
       });
       reports.push(report);
       // The cycle has logged the one line saying who holds the lock; the other pairs share it.

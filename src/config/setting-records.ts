@@ -518,6 +518,15 @@ export const settingRecords = {
     expects: "a file path ending in .prom (node_exporter's textfile collector reads only those)",
     example: "/var/lib/node_exporter/textfile_collector/ica_orchestrator.prom",
   },
+  pollSeconds: {
+    name: "poll_seconds",
+    schema: decimalNumber,
+    default: 30,
+    valueName: "seconds",
+    description: "watch: look for new SUCCEEDED BCLConvert analyses this often and deliver them at once; 0 turns the fast path off",
+    expects: "a number of seconds (0 or more, decimals allowed)",
+    example: "30",
+  },
   metricsPort: {
     name: "metrics_port",
     schema: wholeNumber(1, 65_535).optional(),

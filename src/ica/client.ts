@@ -154,6 +154,19 @@ export class IcaClient {
     });
   }
 
+  /**
+   * The `count` SUCCEEDED analyses that ended last: one `analysis:search` page, filtered by status on the
+   * server and sorted `endDate desc` (offset paging; the spec's sortable attributes include endDate).
+   * The fast path of `watch` polls with it: when nothing is new, one call.
+   */
+  async latestSucceededAnalyses(projectId: string, count: number): Promise<IcaAnalysis[]> {
+    const page = await this.api.json(
+      { ...analysisSearch(projectId, { statuses: ["SUCCEEDED"] }), query: { pageSize: count, pageOffset: 0, sort: "endDate desc" } },
+      pagedList(analysisSchema),
+    );
+    return page.items;
+  }
+
   /** `GET analyses` (L3410, deprecated, V3 items and V3 status names; one status per query). */
   listAnalysesV3(projectId: string, filter: { status?: string; reference?: string } = {}): AsyncGenerator<IcaAnalysis> {
     return this.cursor(

@@ -3,6 +3,7 @@ import type { Logger } from "winston";
 import type { Settings } from "../config/index.js";
 import type { ProgressOptions, SecretRedactor } from "../logging/index.js";
 import type { MetricsExporter } from "../metrics/index.js";
+import { listingFacts, type ListingFacts } from "../modules/monitor/index.js";
 import { LockHeldError } from "../state/index.js";
 import { cycleConfigurationErrors } from "./configuration-errors.js";
 import type { CycleKind, CycleReport } from "./cycle-report.js";
@@ -54,12 +55,6 @@ export interface CycleOptions {
   onListed?: (facts: ListingFacts) => void;
 }
 
-/** What a cycle leaves for the poll of `watch`: where to look, and which analyses need no delivery. */
-export interface ListingFacts {
-  sourceProjectId: string;
-  /** Analyses in the managed table, delivered by this cycle, or held and resting: nothing for the fast path to do. */
-  settled: ReadonlySet<string>;
-}
 
 /**
  * One cycle for one source/destination pair, as named steps: resolve → listAnalyses (and the adoption guard) → requeue (with
@@ -123,7 +118,7 @@ export async function runCycle(settings: Settings, options: CycleOptions): Promi
       await ctx.warnings.save(() => ctx.actions?.assertLockHeld(), ctx.logger);
     });
 
-    if (cycle) options.onListed?.(listingFacts(cycle));
+    if (cycle) options.onListed?.(factsOf(cycle));
     // A delivery cycle lists no BaseSpace storage, so it reports none rather than a wrong figure.
     const storage = cycle && full ? storageUnderManagement(cycle.analyses, ctx.journal.data, cycle.basespaceStorage) : undefined;
     const frame = {
@@ -163,7 +158,6 @@ async function runLifecycle(run: StepRun, cycle: ListedCycle | undefined, clockT
   return [ica, basespace];
 }
 
-function listingFacts(cycle: ListedCycle): ListingFacts {
-  const settled = new Set([...cycle.managedIds, ...cycle.delivered, ...cycle.newAnalyses.resting.map(({ id }) => id)]);
-  return { sourceProjectId: cycle.projects.source.id, settled };
+function factsOf(cycle: ListedCycle): ListingFacts {
+  return listingFacts(cycle.projects.source.id, cycle.analyses, cycle.settings.bclConvertPattern, cycle.newAnalyses.pending);
 }
