@@ -138,3 +138,22 @@ export interface SimService {
   /** Named counts for `/__sim/state` (linked items, files per project, archived, deleted, trash...). */
   counts(): Record<string, number | Record<string, number>>;
 }
+
+/** An analysis `POST /__sim/analyses:finish` started. */
+export interface FinishingAnalysis {
+  id: string;
+  reference: string;
+  /** When it turns SUCCEEDED (simulated epoch ms). */
+  endsAtMs: number;
+}
+
+/** Thrown by finishAnalysis for an unknown or unsuitable origin: the control plane answers 400 with it. */
+export class FinishAnalysisError extends Error {
+  override name = "FinishAnalysisError";
+}
+
+/** What the control plane asks of the ICA simulator beyond SimService (the core's fakes have none of it). */
+export interface IcaControls {
+  /** A new run like a SUCCEEDED analysis, ending SUCCEEDED `endInMs` of simulated time from now (analysis-launches.ts). */
+  finishAnalysis(input: { analysisId: string; endInMs: number }): FinishingAnalysis;
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AssumptionSwitchError, type AssumptionView } from "./assumption-switches.js";
-import type { FaultConfig } from "./context.js";
+import { FinishAnalysisError, type FaultConfig, type FinishingAnalysis } from "./context.js";
 import { FaultConfigError, faultConfigPatchSchema, type FaultConfigPatch } from "./faults.js";
 import { Router, type SimRequest, type SimResponse } from "./http/router.js";
 import { PersonHookError, type PersonHookInput, type PersonHookView } from "./person-hooks.js";
@@ -51,8 +51,11 @@ export interface ControlTarget {
   /** Throws PersonHookError when the hook is invalid. */
   addPersonHook(hook: PersonHookInput): PersonHookView[];
   clearPersonHooks(): void;
+  /** Throws FinishAnalysisError for an origin that is not a SUCCEEDED analysis. */
+  finishAnalysis(input: { analysisId: string; endInMs: number }): FinishingAnalysis;
 }
 
+const finishBodySchema = z.strictObject({ analysisId: z.string().min(1), endInMs: z.number().int().min(0) });
 const clockBodySchema = z.strictObject({ advanceMs: z.number().int().min(0) });
 const sinceSchema = z.coerce.number().int().min(0);
 
@@ -112,6 +115,16 @@ export function controlPlaneRouter(target: ControlTarget): Router {
       target.clearPersonHooks();
       return { status: 204 };
     })
+    .add("POST", "/__sim/analyses:finish", (req) =>
+      withJsonBody(req, finishBodySchema, (input) => {
+        try {
+          return ok(target.finishAnalysis(input));
+        } catch (error) {
+          if (error instanceof FinishAnalysisError) return badRequest(`${req.route}: ${error.message}`);
+          throw error;
+        }
+      }),
+    )
     .add("GET", "/__sim/clock", () => ok(target.clockView()))
     .add("POST", "/__sim/clock", (req) =>
       withJsonBody(req, clockBodySchema, ({ advanceMs }) => ok(target.advanceClock(advanceMs))),

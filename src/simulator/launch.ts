@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { SimAssumptions, type AssumptionValues } from "./assumption-switches.js";
 import type { SimClock } from "./clock.js";
-import { defaultTimings, type ObjectStore, type SimTimings } from "./context.js";
+import { defaultTimings, FinishAnalysisError, type ObjectStore, type SimTimings } from "./context.js";
 import { controlPlaneRouter, type ClockView, type ControlTarget, type SimState } from "./control-plane.js";
 import { writeCredentialsFiles } from "./credentials-files.js";
 import { capFileBytes } from "./file-bytes-cap.js";
@@ -153,6 +153,11 @@ export async function launchSimulator(
     personHooks: () => people.list(),
     addPersonHook: (hook) => people.add(hook),
     clearPersonHooks: () => people.clear(),
+    finishAnalysis: (input) => {
+      const finish = world.services.ica.finishAnalysis;
+      if (!finish) throw new FinishAnalysisError("this simulator's ICA runs no analyses");
+      return finish(input);
+    },
   };
 
   const shared: Omit<DispatchOptions, "world" | "control" | "errorFlavor"> = {

@@ -1,5 +1,5 @@
 import { SimClock, Scheduler } from "./clock.js";
-import type { FaultConfig, ObjectStore, SimContext, SimService, SimTimings } from "./context.js";
+import type { FaultConfig, IcaControls, ObjectStore, SimContext, SimService, SimTimings } from "./context.js";
 import type { BasespaceFixture, Fixture, IcaFixture } from "./fixtures/format.js";
 import { SeededRandom } from "./fixtures/random.js";
 import { Router } from "./http/router.js";
@@ -10,7 +10,7 @@ export type S3Context = Pick<SimContext, "clock" | "timings" | "random" | "urls"
 
 /** How the services are built: the real ones in server.ts, small fakes in the core's tests. */
 export interface ServiceFactories {
-  ica(ctx: SimContext, fixture: IcaFixture): SimService;
+  ica(ctx: SimContext, fixture: IcaFixture): SimService & Partial<IcaControls>;
   basespace(ctx: SimContext, fixture: BasespaceFixture): SimService;
   s3(ctx: S3Context): SimService & { store: ObjectStore };
 }
@@ -29,7 +29,7 @@ export interface World {
   clock: SimClock;
   scheduler: Scheduler;
   objects: ObjectStore;
-  services: { ica: SimService; basespace: SimService; s3: SimService };
+  services: { ica: SimService & Partial<IcaControls>; basespace: SimService; s3: SimService };
   /** ICA and BaseSpace routes (the first server). */
   router: Router;
   /** S3 routes (the second server). */

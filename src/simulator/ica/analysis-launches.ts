@@ -12,7 +12,7 @@ import { parentPathOf } from "./data-item.js";
 import type { DataStore } from "./data-store.js";
 import type { ProjectEntry } from "./directory.js";
 import { stableUuid } from "./ids.js";
-import { relaunchOutputs, writeOutputs } from "./relaunch-outputs.js";
+import { currentOutput, relaunchOutputs, writeOutputs } from "./relaunch-outputs.js";
 import { ProblemError, badRequest } from "./problem.js";
 
 /** The fields of `CreateNextflowAnalysis` (L17913) / `CreateCwlWithStructuredInputAnalysis` (L18322) the simulator uses. */
@@ -48,6 +48,8 @@ export class AnalysisLaunches {
   /** Synthetic input data ids of fixture analyses → the analysis that reported them. */
   private readonly inputOrigins = new Map<string, AnalysisRecord>();
   private readonly generations = new Map<string, number>();
+  /** Copies finishLike made of each origin, for their ids and run folders. */
+  private readonly copies = new Map<string, number>();
   /** Bumped whenever an analysis is created or changes status: cached offset listings of analyses key on it. */
   version = 0;
 
@@ -104,6 +106,45 @@ export class AnalysisLaunches {
     this.analyses.set(id, record);
     this.version++;
     this.schedule(record);
+    return record;
+  }
+
+  /**
+   * A new run like `origin` (its pipeline, a copy of its output): IN_PROGRESS from now, SUCCEEDED
+   * `endInMs` later (simulated time), when it writes the copy. Its run folder is the origin's with
+   * `R<n>` appended, so the tool sees another run, not a rerun of a delivered one. The latency bench
+   * finishes analyses at chosen moments with it (`POST /__sim/analyses:finish`).
+   */
+  finishLike(origin: AnalysisRecord, endInMs: number): AnalysisRecord {
+    const now = this.ctx.clock.now();
+    const copy = this.copies.get(origin.id) ?? 0;
+    this.copies.set(origin.id, copy + 1);
+    const id = stableUuid("finished-like", origin.id, String(copy));
+    const userReference = origin.userReference.replace(/^(.+?)(_[0-9a-f]{6}_[0-9a-f]{6})$/i, `$1R${copy + 1}$2`);
+    const reference = `${userReference}-${origin.pipelineCode}-${id}`;
+    const record: AnalysisRecord = {
+      ...origin,
+      id,
+      reference,
+      userReference,
+      status: "IN_PROGRESS",
+      timeCreatedMs: now,
+      startMs: now,
+      endMs: null,
+      outputFolderPath: `${parentPathOf(origin.outputFolderPath)}${reference}/`,
+    };
+    delete record.originId;
+    delete record.relaunch;
+    const files = currentOutput(this.store, this.ctx.objects, origin);
+    this.analyses.set(id, record);
+    this.version++;
+    this.store.ensureFolders(record.projectId, record.outputFolderPath, { status: "AVAILABLE", timeCreatedMs: now });
+    this.ctx.scheduler.after(endInMs, () => {
+      record.endMs = now + endInMs;
+      writeOutputs(this.store, this.ctx.objects, record, files, record.endMs);
+      record.status = "SUCCEEDED";
+      this.version++;
+    });
     return record;
   }
 

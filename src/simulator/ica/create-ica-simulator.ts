@@ -1,5 +1,5 @@
 import { DELAYED_AVAILABLE_MS } from "../assumption-switches.js";
-import type { SimContext, SimService } from "../context.js";
+import { FinishAnalysisError, type IcaControls, type SimContext, type SimService } from "../context.js";
 import type { IcaFixture } from "../fixtures/format.js";
 import type { Router } from "../http/router.js";
 import { AnalysisLaunches } from "./analysis-launches.js";
@@ -27,7 +27,7 @@ import { registerTokenRoutes } from "./routes/token-routes.js";
  * an upload to a PARTIAL file's object key into an AVAILABLE file of that size, and runs the analyses
  * created through the API.
  */
-export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimService {
+export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimService & IcaControls {
   const loadTimeMs = ctx.clock.now();
   const directory = new Directory(fixture, loadTimeMs);
   const store = new DataStore(fixture.projects.map((p) => p.id));
@@ -81,5 +81,13 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
     },
     snapshot: () => icaSnapshot(rt),
     counts: () => icaCounts(rt),
+    finishAnalysis: ({ analysisId, endInMs }) => {
+      const origin = analyses.get(analysisId);
+      if (origin?.status !== "SUCCEEDED") {
+        throw new FinishAnalysisError(`analysis ${analysisId} ${origin ? `is ${origin.status}` : "does not exist"}: name a SUCCEEDED analysis to copy`);
+      }
+      const record = rt.launches.finishLike(origin, endInMs);
+      return { id: record.id, reference: record.reference, endsAtMs: record.timeCreatedMs + endInMs };
+    },
   };
 }

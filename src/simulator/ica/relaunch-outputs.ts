@@ -16,7 +16,7 @@ export interface RelaunchOutputs {
 }
 
 /** What the origin's output folder holds now (its own files only, not data linked in), relative paths. */
-function currentOutput(store: DataStore, objects: ObjectStore, origin: AnalysisRecord): OutputFile[] {
+export function currentOutput(store: DataStore, objects: ObjectStore, origin: AnalysisRecord): OutputFile[] {
   const view = store.view(origin.projectId);
   const folder = view.atPath(origin.outputFolderPath);
   if (folder?.owningProjectId !== origin.projectId) return [];
