@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
-import { acquireStateLock } from "../../src/state/index.js";
+import { acquireStateLock, readManagedTable } from "../../src/state/index.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { startWebhookReceiver } from "../notify/receivers.js";
 import { capturedContext, spawnCli, tempDir, until, type CapturedContext } from "./helpers.js";
@@ -29,7 +29,7 @@ describe("watch", () => {
     sim.setFaults({ rules: [{ route: "GET /ica/rest/api/projects", rate: 1, kinds: ["slow"], slowMs: 1_200 }] });
     const context = capturedContext({ cwd: dir.path });
     const watching = runCli(["watch", "--schedule", "* * * * * *", ...args], context);
-    await until(() => cyclesPrinted(context) >= 2 && /skipping this tick/.test(context.err()));
+    await until(() => cyclesPrinted(context) >= 2 && /a cycle is already waiting: skipping this tick/.test(context.err()));
     context.shutdown("SIGINT");
     expect(await watching).toBe(0);
     expect(context.listeners()).toBe(0);
@@ -66,6 +66,30 @@ describe("watch", () => {
     } finally {
       await webhook.close();
     }
+  });
+
+  it("delivers a new analysis on the poll, long before the next tick, after idle polls of one ICA call each", async () => {
+    const context = capturedContext({ cwd: dir.path });
+    // The next tick is next New Year: only the poll can deliver within the test.
+    const watching = runCli(["watch", "--schedule", "0 0 1 1 *", "--poll_seconds", "0.2", ...args], context);
+    await until(() => cyclesPrinted(context) >= 1);
+    const table = join(dir.path, "state", "analyses_managed_table.txt");
+    const origin = (await readManagedTable(table)).rows[0]?.analysisId ?? "";
+
+    sim.resetStats();
+    const search = "POST /ica/rest/api/projects/{projectId}/analysis:search";
+    await until(() => (sim.stats().byRoute[search] ?? 0) >= 3);
+    const idle = sim.stats();
+    // Nothing new: every call was a poll's one search (no resolve, no listing, no cycle).
+    expect(idle.total).toBe(idle.byRoute[search]);
+
+    const { id } = sim.finishAnalysis({ analysisId: origin, endInMs: 0 });
+    await until(() => /^Delivery cycle \S+: ok/m.test(context.out()));
+    expect((await readManagedTable(table)).rows.map((row) => row.analysisId)).toContain(id);
+    expect(context.err()).toMatch(/poll: 1 analysis\(es\) to deliver \(/);
+    expect(cyclesPrinted(context)).toBe(1);
+    context.shutdown("SIGTERM");
+    expect(await watching).toBe(0);
   });
 
   it("exits 2 on a schedule that is not a cron expression", async () => {
