@@ -12,6 +12,8 @@ export interface BenchOptions {
   scenarios: ReadonlySet<ScenarioName>;
   /** Keep the work directory (states, logs) after a successful run. */
   keep: boolean;
+  /** delivery-latency's window, in which analyses finish (default 10 minutes). */
+  latencyWindowMs: number;
 }
 
 const committedResults = "bench/results.json";
@@ -20,6 +22,11 @@ const localResults = "bench/results.local.json";
 
 const wholeMs = (value: string): number => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError("expected a whole number of milliseconds");
+  return Number(value);
+};
+
+const wholeSeconds = (value: string): number => {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError("expected a whole number of seconds, 1 or more");
   return Number(value);
 };
 
@@ -43,6 +50,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option("--scenarios <list>", `comma-separated subset of ${scenarioNames.join(", ")}`, scenarioList)
     .option("--quick", "the lab-year scenarios only (skips preparing scale-1m, which takes minutes)", false)
     .option("--keep", "keep the work directory (cycle logs, state dirs)", false)
+    .option("--window-s <s>", "delivery-latency: the real-time window in which analyses finish (shorter: a quicker, rougher run)", wholeSeconds, 600)
     .parse(argv, { from: "user" });
   const o = program.opts<{
     latencyMs: number;
@@ -53,6 +61,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     scenarios?: ScenarioName[];
     quick: boolean;
     keep: boolean;
+    windowS: number;
   }>();
   const all = o.scenarios ?? [...scenarioNames];
   return {
@@ -63,5 +72,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     baseline: o.baseline,
     scenarios: new Set(o.quick ? all.filter((name) => name.startsWith("lab-year")) : all),
     keep: o.keep,
+    latencyWindowMs: o.windowS * 1000,
   };
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 /** Scenarios that measure a cycle (results in `scenarios`); `download` measures the download command (in `download`). */
 export const cycleScenarioNames = ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"] as const;
 export type CycleScenarioName = (typeof cycleScenarioNames)[number];
-export const scenarioNames = [...cycleScenarioNames, "download"] as const;
+export const scenarioNames = [...cycleScenarioNames, "download", "delivery-latency"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 const count = z.int().nonnegative();
@@ -27,6 +27,32 @@ const scenarioResultSchema = z.strictObject({
   nextCycles: z.array(z.strictObject({ calls: count, mutatingCalls: count })).optional(),
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
+
+/** One mode of `delivery-latency` (bench/delivery-latency.ts): SUCCEEDED → manifest AVAILABLE, and the idle watch's calls. */
+const latencyModeSchema = z.strictObject({
+  analyses: count,
+  /** Not delivered within the mode's grace after the window. */
+  missed: count,
+  p50Ms: count,
+  p95Ms: count,
+  maxMs: count,
+  /** The idle stretch's calls per hour plus six full cycles with nothing new (bench/README.md). */
+  callsPerIdleHour: count,
+});
+export type LatencyModeResult = z.infer<typeof latencyModeSchema>;
+
+const deliveryLatencySchema = z.strictObject({
+  windowMs: count,
+  /** cron, poll (and http, sqs once the event sources land). */
+  modes: z.record(z.string(), latencyModeSchema),
+});
+export type DeliveryLatencyResult = z.infer<typeof deliveryLatencySchema>;
+
+/** The cycle scenarios' results by name, and delivery-latency's (a scenario of several watch processes). */
+const scenariosSchema = z.strictObject({
+  ...(Object.fromEntries(cycleScenarioNames.map((name) => [name, scenarioResultSchema.optional()])) as Record<CycleScenarioName, z.ZodOptional<typeof scenarioResultSchema>>),
+  "delivery-latency": deliveryLatencySchema.optional(),
+});
 
 const simulatorFiguresSchema = z.strictObject({
   labYearLoadMs: count,
@@ -70,7 +96,7 @@ export const benchResultsSchema = z.strictObject({
   latencyMs: count,
   latencyJitterMs: count,
   simulator: simulatorFiguresSchema,
-  scenarios: z.partialRecord(z.enum(cycleScenarioNames), scenarioResultSchema),
+  scenarios: scenariosSchema,
   download: downloadResultSchema.optional(),
 });
 export type BenchResults = z.infer<typeof benchResultsSchema>;
@@ -132,7 +158,21 @@ export function renderResultsTable(results: BenchResults): string {
       (sim.scale1mLoadMs === undefined ? "" : `, scale-1m in ${sim.scale1mLoadMs} ms`) +
       `; a 1,000-item data page is served in ${sim.page1000Ms.toFixed(1)} ms (median, no latency)`,
     ...download,
+    ...renderDeliveryLatency(results.scenarios["delivery-latency"]),
   ].join("\n");
+}
+
+function renderDeliveryLatency(result: DeliveryLatencyResult | undefined): string[] {
+  if (!result) return [];
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  return [
+    "",
+    `delivery-latency: analyses finishing within ${s(result.windowMs)} s; SUCCEEDED → manifest AVAILABLE`,
+    "",
+    "| mode | analyses | missed | p50 s | p95 s | max s | calls per idle hour |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...Object.entries(result.modes).map(([mode, m]) => `| ${mode} | ${m.analyses} | ${m.missed} | ${s(m.p50Ms)} | ${s(m.p95Ms)} | ${s(m.maxMs)} | ${m.callsPerIdleHour} |`),
+  ];
 }
 
 function renderDownload(d: DownloadResult): string[] {

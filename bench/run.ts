@@ -20,6 +20,11 @@ import {
   type ScenarioResult,
 } from "./results.js";
 import { runLabYear, runScale } from "./scenarios.js";
+import { runDeliveryLatency } from "./delivery-latency.js";
+
+/** delivery-latency: analyses finishing in the window, and the idle stretch (ten polls at the default 30 s, so one poll more or less moves the figure by a tenth). */
+const latencyAnalyses = 20;
+const latencyIdleMs = 300_000;
 
 function machine(): BenchResults["machine"] {
   const cores = cpus();
@@ -61,6 +66,16 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
   const labYear = await runLabYear(ctx);
   const scale = options.scenarios.has("scale-1m-steady") ? await runScale(ctx) : undefined;
   const download = options.scenarios.has("download") ? await runDownload(ctx) : undefined;
+  if (options.scenarios.has("delivery-latency")) {
+    scenarios["delivery-latency"] = await runDeliveryLatency({
+      latency: ctx.latency,
+      workDir,
+      windowMs: options.latencyWindowMs,
+      analyses: latencyAnalyses,
+      idleMs: latencyIdleMs,
+      progress,
+    });
+  }
   return {
     machine: machine(),
     date: new Date().toISOString(),

@@ -49,7 +49,7 @@ export type MetricKey = keyof typeof metricHelp;
 export const metricName = (key: MetricKey): string => `${metricPrefix}${key}`;
 
 /** The labels that tell source/destination pairs apart in one file. */
-export function pairLabels(report: Pick<MetricsReportFacts, "source" | "destination">): Record<"source" | "destination", string> {
+function pairLabels(report: Pick<MetricsReportFacts, "source" | "destination">): Record<"source" | "destination", string> {
   return { source: report.source.name || report.source.id, destination: report.destination.name || report.destination.id };
 }
 

@@ -28,7 +28,7 @@ const actionRecordSchema = z.object({
 export type ActionRecord = z.infer<typeof actionRecordSchema>;
 
 /** A full cycle, or the delivery-only cycle of the fast path of `watch`. */
-export const cycleKinds = ["full", "delivery"] as const;
+const cycleKinds = ["full", "delivery"] as const;
 export type CycleKind = (typeof cycleKinds)[number];
 
 const projectRefSchema = z.object({ id: z.string(), name: z.string() });
