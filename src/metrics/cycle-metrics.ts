@@ -2,7 +2,7 @@ import type { MetricFamily, Sample } from "./exposition.js";
 
 /** The parts of a CycleReport (src/orchestrator/cycle-report.ts) the metrics are made of. */
 export interface MetricsReportFacts {
-  /** "delivery" (the fast path of `watch`): its samples carry `kind="delivery"`, apart from the full cycle's. */
+  /** "delivery" (the fast path of `watch`): its samples carry `cycle="delivery"`, apart from the full cycle's. */
   kind?: string | undefined;
   dryRun: boolean;
   outcome: string;
@@ -54,11 +54,11 @@ function pairLabels(report: Pick<MetricsReportFacts, "source" | "destination">):
 }
 
 /**
- * The labels of one cycle's series: its pair, and `kind="delivery"` for a delivery-only cycle, so the
+ * The labels of one cycle's series: its pair, and `cycle="delivery"` for a delivery-only cycle, so the
  * fast path of `watch` does not replace the full cycle's figures (whose series keep their labels).
  */
 export function seriesLabels(report: Pick<MetricsReportFacts, "source" | "destination" | "kind">): Record<string, string> {
-  return { ...pairLabels(report), ...(report.kind === "delivery" ? { kind: report.kind } : {}) };
+  return { ...pairLabels(report), ...(report.kind === "delivery" ? { cycle: report.kind } : {}) };
 }
 
 /** `ica GET /api/projects/{projectId}/data` → service, method, route. */

@@ -24,8 +24,8 @@ export class MetricsServeError extends Error {
 type PairSamples = Map<MetricKey, Sample[]>;
 
 const keyByName = new Map((Object.keys(metricHelp) as MetricKey[]).map((key) => [metricName(key), key]));
-/** A pair's series, the delivery-only cycles' (labelled `kind`) apart from the full ones'. */
-const pairKey = (labels: Readonly<Record<string, string>>): string => JSON.stringify([labels.source ?? "", labels.destination ?? "", labels.kind ?? ""]);
+/** A pair's series, the delivery-only cycles' (labelled `cycle`) apart from the full ones'. */
+const pairKey = (labels: Readonly<Record<string, string>>): string => JSON.stringify([labels.source ?? "", labels.destination ?? "", labels.cycle ?? ""]);
 
 /** node_exporter runs as another user: the file must be readable by others (it holds no secret). */
 const fileMode = 0o644;

@@ -61,8 +61,11 @@ describe("parseBenchOptions and the table", () => {
       latencyJitterMs: 10,
       out: "bench/results.json",
       check: false,
-      scenarios: ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady", "download"],
+      scenarios: ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady", "download", "delivery-latency"],
+      latencyWindowMs: 600_000,
     });
+    expect(parseBenchOptions(["--scenarios", "delivery-latency", "--window-s", "60"]).latencyWindowMs).toBe(60_000);
+    expect(() => parseBenchOptions(["--window-s", "0"])).toThrow();
     expect(parseBenchOptions(["--check"]).out).toBe("bench/results.local.json");
     expect([...parseBenchOptions(["--quick", "--latency-ms", "5"]).scenarios]).toEqual(["lab-year-first", "lab-year-steady", "lab-year-dry"]);
     expect([...parseBenchOptions(["--scenarios", "download"]).scenarios]).toEqual(["download"]);

@@ -114,6 +114,18 @@ describe("metrics/MetricsExporter file", () => {
     expect(parseExposition(text).find((f) => f.name === "ica_orchestrator_cycle_outcome")?.samples).toHaveLength(8);
   });
 
+  it("keeps a delivery cycle's figures apart (cycle=\"delivery\"): the fast path of watch never replaces the full cycle's", async () => {
+    const file = join(dir, "ica.prom");
+    const exporter = await start({ file });
+    await exporter.publish(input());
+    await exporter.publish(input({ kind: "delivery", durationMs: 2_000, finishedAt: "2025-06-10T12:05:00.000Z" }));
+    // A restarted watch reads both back as they were.
+    const text = (await start({ file })).render();
+    const series = parseExposition(text).find((f) => f.name === "ica_orchestrator_cycle_duration_seconds")?.samples ?? [];
+    expect(series.map((s) => [s.labels.cycle ?? "full", s.value]).sort()).toEqual([["delivery", 2], ["full", 12.345]]);
+    expect(value(text, "cycle_last_success_timestamp_seconds", { cycle: "delivery" })).toBe(1_749_557_100);
+  });
+
   it("ignores dry runs, replaces an unreadable file, and logs a write failure instead of throwing", async () => {
     const file = join(dir, "ica.prom");
     await writeFile(file, "garbage line\n");
