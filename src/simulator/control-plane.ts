@@ -75,25 +75,11 @@ export function controlPlaneRouter(target: ControlTarget): Router {
     .add("GET", "/__sim/state", () => ok(target.state()))
     .add("GET", "/__sim/faults", () => ok(target.faults()))
     .add("PUT", "/__sim/faults", (req) =>
-      withJsonBody(req, faultConfigPatchSchema, (patch) => {
-        try {
-          return ok(target.setFaults(patch));
-        } catch (error) {
-          if (error instanceof FaultConfigError) return badRequest(`${req.route}: ${error.message}`);
-          throw error;
-        }
-      }),
+      refusableBody(req, faultConfigPatchSchema, FaultConfigError, (patch) => target.setFaults(patch)),
     )
     .add("GET", "/__sim/assumptions", () => ok({ assumptions: target.assumptions() }))
     .add("PUT", "/__sim/assumptions", (req) =>
-      withJsonBody(req, z.unknown(), (patch) => {
-        try {
-          return ok({ assumptions: target.setAssumptions(patch) });
-        } catch (error) {
-          if (error instanceof AssumptionSwitchError) return badRequest(`${req.route}: ${error.message}`);
-          throw error;
-        }
-      }),
+      refusableBody(req, z.unknown(), AssumptionSwitchError, (patch) => ({ assumptions: target.setAssumptions(patch) })),
     )
     .add("GET", "/__sim/requests", (req) => {
       const since = sinceSchema.safeParse(req.query.get("since") ?? 0);
@@ -102,33 +88,31 @@ export function controlPlaneRouter(target: ControlTarget): Router {
     })
     .add("GET", "/__sim/hooks", () => ok({ hooks: target.personHooks() }))
     .add("POST", "/__sim/hooks", (req) =>
-      withJsonBody(req, z.unknown(), (hook) => {
-        try {
-          return ok({ hooks: target.addPersonHook(hook as PersonHookInput) });
-        } catch (error) {
-          if (error instanceof PersonHookError) return badRequest(`${req.route}: ${error.message}`);
-          throw error;
-        }
-      }),
+      refusableBody(req, z.unknown(), PersonHookError, (hook) => ({ hooks: target.addPersonHook(hook as PersonHookInput) })),
     )
     .add("DELETE", "/__sim/hooks", () => {
       target.clearPersonHooks();
       return { status: 204 };
     })
     .add("POST", "/__sim/analyses:finish", (req) =>
-      withJsonBody(req, finishBodySchema, (input) => {
-        try {
-          return ok(target.finishAnalysis(input));
-        } catch (error) {
-          if (error instanceof FinishAnalysisError) return badRequest(`${req.route}: ${error.message}`);
-          throw error;
-        }
-      }),
+      refusableBody(req, finishBodySchema, FinishAnalysisError, (input) => target.finishAnalysis(input)),
     )
     .add("GET", "/__sim/clock", () => ok(target.clockView()))
     .add("POST", "/__sim/clock", (req) =>
       withJsonBody(req, clockBodySchema, ({ advanceMs }) => ok(target.advanceClock(advanceMs))),
     );
+}
+
+/** `use(body)` answered 200; the target refusing the input (an error of `refused`) answered 400 naming the route. */
+function refusableBody<T>(req: SimRequest, schema: z.ZodType<T>, refused: new (message: string) => Error, use: (body: T) => unknown): SimResponse {
+  return withJsonBody(req, schema, (body) => {
+    try {
+      return ok(use(body));
+    } catch (error) {
+      if (error instanceof refused) return badRequest(`${req.route}: ${error.message}`);
+      throw error;
+    }
+  });
 }
 
 function withJsonBody<T>(req: SimRequest, schema: z.ZodType<T>, use: (body: T) => SimResponse): SimResponse {
