@@ -1,25 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ListingFacts } from "../../src/modules/monitor/index.js";
-import type { Simulator } from "../../src/simulator/server.js";
 import { acquireStateLock, readManagedTable } from "../../src/state/index.js";
-import { cycle, cycleAt, cycleSettings, startCycleSimulator, tempStateDir } from "./cycle-harness.js";
+import { cycle, cycleAt, cycleSettings, simulatorPerTest } from "./cycle-harness.js";
 
-let sim: Simulator;
-let state: { dir: string; remove(): Promise<void> };
-beforeEach(async () => {
-  sim = await startCycleSimulator();
-  state = await tempStateDir();
-});
-afterEach(async () => {
-  await sim.stop();
-  await state.remove();
-});
+const fresh = simulatorPerTest();
 
 const deliveryCycle = (settings: ReturnType<typeof cycleSettings>, onListed?: (facts: ListingFacts) => void) =>
-  cycleAt(() => new Date(sim.clock.now()), settings, undefined, undefined, { kind: "delivery", ...(onListed ? { onListed } : {}) });
+  cycleAt(() => new Date(fresh.sim().clock.now()), settings, undefined, undefined, { kind: "delivery", ...(onListed ? { onListed } : {}) });
 
 /** A full cycle delivers the fixture; then a new run like its first delivered analysis succeeds. */
 async function newAnalysisAfterFullCycle(settings: ReturnType<typeof cycleSettings>): Promise<{ id: string; endsAtMs: number }> {
+  const sim = fresh.sim();
   expect((await cycle(sim, settings)).outcome).toBe("ok");
   const delivered = (await readManagedTable(settings.managedTablePath)).rows[0]?.analysisId ?? "";
   const finished = sim.finishAnalysis({ analysisId: delivered, endInMs: 0 });
@@ -29,7 +20,8 @@ async function newAnalysisAfterFullCycle(settings: ReturnType<typeof cycleSettin
 
 describe("a delivery cycle (the fast path of watch)", () => {
   it("delivers a new analysis with resolve, listing, manageNew and record only: no BaseSpace, no archive, no delete", async () => {
-    const settings = cycleSettings(sim, state.dir, { daysToArchive: 1, daysToDelete: 2 });
+    const sim = fresh.sim();
+    const settings = cycleSettings(sim, fresh.stateDir(), { daysToArchive: 1, daysToDelete: 2 });
     const { id, endsAtMs } = await newAnalysisAfterFullCycle(settings);
     let facts: ListingFacts | undefined;
     const report = await deliveryCycle(settings, (listed) => (facts = listed));
@@ -49,9 +41,10 @@ describe("a delivery cycle (the fast path of watch)", () => {
   });
 
   it("never overlaps another cycle: with the state lock held it skips without a call; two at once deliver the analysis once", async () => {
-    const settings = cycleSettings(sim, state.dir);
+    const sim = fresh.sim();
+    const settings = cycleSettings(sim, fresh.stateDir());
     const { id } = await newAnalysisAfterFullCycle(settings);
-    const lock = await acquireStateLock(state.dir);
+    const lock = await acquireStateLock(fresh.stateDir());
     expect((await deliveryCycle(settings)).outcome).toBe("skipped-locked");
     expect(sim.stats().total).toBe(0);
     await lock.release();

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import type { Settings } from "../../src/config/index.js";
 import type { CycleReport } from "../../src/orchestrator/index.js";
 import type { SimTimings } from "../../src/simulator/context.js";
@@ -36,6 +37,25 @@ export function startCycleSimulator(opts: Partial<SimulatorOptions> = {}): Promi
 export async function tempStateDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "cycle-test-"));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh demo simulator and state directory for every test of the file that calls this (at its top level). */
+export function simulatorPerTest(): { sim(): Simulator; stateDir(): string } {
+  let sim: Simulator | undefined;
+  let state: { dir: string; remove(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    sim = await startCycleSimulator();
+    state = await tempStateDir();
+  });
+  afterEach(async () => {
+    await sim?.stop();
+    await state?.remove();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("simulatorPerTest: used outside a test");
+    return value;
+  };
+  return { sim: () => started(sim), stateDir: () => started(state).dir };
 }
 
 export async function cycle(sim: Simulator, settings: Settings, sink = new LogSink()): Promise<CycleReport> {
