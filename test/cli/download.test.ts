@@ -8,6 +8,8 @@ import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulat
 import { MultipartUploads } from "../../src/simulator/s3/multipart.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import { readPartsLog } from "../../src/modules/data-transfer/download/file-state.js";
+import { startByteCountingProxy } from "../../bench/byte-counting-proxy.js";
 import { capturedContext, runCliIn, spawnCli, tempDir, until } from "./helpers.js";
 import { simulatorArgs, startCliSimulator } from "./sim-setup.js";
 
@@ -45,6 +47,10 @@ async function sourceFiles(): Promise<IcaData[]> {
   if (fastqs.length < 2 || !sheet) throw new Error("the demo fixture lacks the files this test downloads");
   return [...fastqs, sheet];
 }
+
+/** What the parts log of `file` under `dest()` says is on disk. */
+const onDisk = (file: IcaData) =>
+  readPartsLog(join(dest(), ".ica-download", `${file.name}.parts`), { dataId: file.id, size: file.sizeBytes ?? 0, checksum: file.objectETag ?? "", partSize: 8 * MiB });
 
 /** A manifest of `files`: the four original columns, and with `extra` the size and checksum after them. */
 async function writeManifest(files: readonly IcaData[], extra = true, checksumOf = (f: IcaData) => f.objectETag ?? ""): Promise<string> {
@@ -129,12 +135,7 @@ describe("download", () => {
     // Slow parts, one at a time, so the kill comes half-way.
     sim.setFaults({ rules: [{ route: objectRoute, rate: 1, kinds: ["slow"], slowMs: 300 }] });
     const killed = await spawnCli(["download", manifest, "--dest", dest(), "--concurrency", "1", ...credentials()]);
-    const partsLogged = async () => {
-      const state = join(dest(), ".ica-download");
-      const logs = (await readdir(state).catch(() => [] as string[])).filter((name) => name.endsWith(".parts"));
-      const lines = await Promise.all(logs.map(async (log) => (await readFile(join(state, log), "utf8")).split("\n").length - 2));
-      return lines.reduce((sum, n) => sum + n, 0);
-    };
+    const partsLogged = async () => (await Promise.all(files.slice(0, 2).map(async (f) => (await onDisk(f)).done.size))).reduce((a, b) => a + b, 0);
     const deadline = Date.now() + 20_000;
     while ((await partsLogged()) < 2) {
       if (Date.now() > deadline) throw new Error("the download logged no parts within 20 s");
@@ -154,6 +155,40 @@ describe("download", () => {
     expect(resumed.code).toBe(0);
     expect(gets()).toBe(6 - done);
     expect(resumed.out).toMatch(/2 downloaded and verified/);
+  });
+
+  it("a killed download continues each part from its last checkpoint: at most one part per file in flight is fetched again", async () => {
+    const [file] = await sourceFiles();
+    const size = file?.sizeBytes;
+    if (!file || !size) throw new Error("no FASTQ to download");
+    const manifest = await writeManifest([file]);
+    // A slow network, so the kill comes with the file's three parts all part-way (each held to 4 MiB/s).
+    const slow = await startByteCountingProxy(sim.s3Url, { bytesPerSecond: 4 * MiB });
+    const killed = await spawnCli(["download", manifest, "--dest", dest(), "--concurrency", "3", ...credentials(), "--s3_endpoint", slow.url]);
+    let sentBeforeKill = 0;
+    try {
+      // Past 16 of the 20 MiB: the 4 MiB last part is done, the two 8 MiB ones are three quarters in.
+      await until(() => slow.received() > 16 * MiB || killed.output.closed);
+      killed.child.kill("SIGKILL");
+      await killed.exited;
+      sentBeforeKill = slow.received();
+    } finally {
+      await slow.close();
+    }
+    // The parts in flight had recorded how far they got.
+    expect((await onDisk(file)).begun.size).toBeGreaterThan(0);
+
+    const counting = await startByteCountingProxy(sim.s3Url);
+    try {
+      const resumed = await runCliIn(dir.path, ["download", manifest, "--dest", dest(), ...credentials(), "--s3_endpoint", counting.url]);
+      expect(resumed.code).toBe(0);
+      expect(resumed.out).toMatch(/1 downloaded and verified/);
+      // What the store sent twice (headers included): less than one part, not the two parts in flight.
+      expect(counting.received() - (size - sentBeforeKill)).toBeLessThan(8 * MiB);
+    } finally {
+      await counting.close();
+    }
+    expect(await etagOnDisk(join(dest(), file.name))).toBe(file.objectETag?.replace(/"/g, ""));
   });
 
   it("a corrupted byte on disk fails verification: the file is downloaded once more and verified", async () => {

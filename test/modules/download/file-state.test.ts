@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readPartsDone, recordPartDone, startPartsLog } from "../../../src/modules/data-transfer/download/file-state.js";
+import { PartsLog, readPartsLog } from "../../../src/modules/data-transfer/download/file-state.js";
 import { tempDir } from "../../cli/helpers.js";
 
 const identity = { dataId: "fil.1", size: 100, checksum: "abc", partSize: 10 };
@@ -11,24 +11,36 @@ describe("the parts log", () => {
   beforeEach(async () => (dir = await tempDir("parts-")));
   afterEach(() => dir.cleanup());
 
-  it("remembers the parts written, for the same object only", async () => {
+  it("remembers the parts written and how far the unfinished ones got, for the same object only", async () => {
     const path = join(dir.path, "f.parts");
-    expect(await readPartsDone(path, identity)).toEqual(new Set());
-    await startPartsLog(path, identity);
-    await recordPartDone(path, 3);
-    await recordPartDone(path, 0);
-    expect(await readPartsDone(path, identity)).toEqual(new Set([0, 3]));
-    expect(await readPartsDone(path, { ...identity, checksum: "other" })).toEqual(new Set());
-    expect(await readPartsDone(path, { ...identity, partSize: 20 })).toEqual(new Set());
+    expect(await readPartsLog(path, identity)).toEqual({ done: new Set(), begun: new Map() });
+    const log = await PartsLog.open(path, identity, true);
+    await log.done(3);
+    await log.begun(0, 4);
+    await log.begun(1, 2);
+    await log.begun(0, 8);
+    await log.done(1);
+    await log.close();
+    expect(await readPartsLog(path, identity)).toEqual({ done: new Set([1, 3]), begun: new Map([[0, 8]]) });
+    expect((await readPartsLog(path, { ...identity, checksum: "other" })).done).toEqual(new Set());
+    expect((await readPartsLog(path, { ...identity, partSize: 20 })).begun).toEqual(new Map());
+
+    // Continued, not started afresh: what the log held stays.
+    const again = await PartsLog.open(path, identity, false);
+    await again.done(0);
+    await again.close();
+    expect(await readPartsLog(path, identity)).toEqual({ done: new Set([0, 1, 3]), begun: new Map() });
   });
 
   it("ignores a torn last line (a kill in the middle of an append) and a header it cannot read", async () => {
     const path = join(dir.path, "f.parts");
-    await startPartsLog(path, identity);
-    await recordPartDone(path, 1);
-    await appendFile(path, "1");
-    expect(await readPartsDone(path, identity)).toEqual(new Set([1]));
+    const log = await PartsLog.open(path, identity, true);
+    await log.done(1);
+    await log.begun(2, 5);
+    await log.close();
+    await appendFile(path, "2 9");
+    expect(await readPartsLog(path, identity)).toEqual({ done: new Set([1]), begun: new Map([[2, 5]]) });
     await writeFile(path, "{not json\n1\n");
-    expect(await readPartsDone(path, identity)).toEqual(new Set());
+    expect((await readPartsLog(path, identity)).done).toEqual(new Set());
   });
 });

@@ -1,11 +1,11 @@
-import { open, rename, stat } from "node:fs/promises";
+import { open, rename, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import type { LimitFunction } from "p-limit";
 import { parseChecksum, verifyChecksum, verifyPartDigests, type Verification } from "./checksum.js";
 import type { IcaTempCredentials } from "../../../ica/schemas.js";
 import { ObjectAccess } from "./object-access.js";
-import { readPartsDone, readStamp, recordPartDone, removeState, startPartsLog, statePaths, writeStamp, type FileIdentity } from "./file-state.js";
+import { PartsLog, readPartsLog, readStamp, removeState, statePaths, writeStamp, type FileIdentity } from "./file-state.js";
 import { CredentialsRefusedError, getRangeInto, TransientTransferError } from "./ranged-get-object.js";
 
 /** A file to fetch: where it goes, what it must be, and how to get credentials for it. */
@@ -23,8 +23,13 @@ export interface TransferOptions {
   dest: string;
   /** The S3 endpoint (simulator, S3-compatible test store); AWS's regional one when absent. */
   s3Endpoint?: string;
-  /** Bytes per ranged GET; also what a resume may fetch again per part that was in flight. */
+  /** Bytes per ranged GET. */
   partSize: number;
+  /**
+   * A part in flight records its progress every this many bytes, so a kill costs a resume at most
+   * this much per part in flight: the part size ÷ the concurrency keeps it under one part per file.
+   */
+  checkpointBytes: number;
   /** Shared by every file: how many ranged GETs are in flight at once. */
   gate: LimitFunction;
   signal: AbortSignal;
@@ -87,7 +92,8 @@ export async function downloadFile(target: FileTarget, options: TransferOptions)
   } catch (error) {
     if (options.signal.aborted) throw error;
     // Nothing to continue from (no credentials, an archived file): no empty placeholder is left behind.
-    if (fetchedBytes === 0 && (await readPartsDone(paths.parts, identityOf(target, options))).size === 0) {
+    const onDisk = await readPartsLog(paths.parts, identityOf(target, options));
+    if (fetchedBytes === 0 && onDisk.done.size === 0 && onDisk.begun.size === 0) {
       await removeState([paths.partial, paths.parts]);
     }
     return { status: "failed", why: error instanceof Error ? error.message : String(error), fetchedBytes };
@@ -124,8 +130,9 @@ async function verifyAt(path: string, target: FileTarget, partSize: number, dige
 }
 
 /**
- * Fetches the parts not done yet into the partial file; resolves to the bytes fetched and the MD5 of
- * each part fetched (none for the parts an earlier run wrote).
+ * Fetches what is not on disk yet into the partial file: the parts not begun, and the rest of those a
+ * killed run had begun (from their last checkpoint). Resolves to the bytes fetched and the MD5 of each
+ * part fetched whole (none for the parts an earlier run wrote, wholly or in part).
  */
 async function fetchParts(
   target: FileTarget,
@@ -134,13 +141,15 @@ async function fetchParts(
   options: TransferOptions,
 ): Promise<{ bytes: number; digests: (Buffer | undefined)[] }> {
   const identity = identityOf(target, options);
-  let done = await readPartsDone(paths.parts, identity);
   const partialExists = await stat(paths.partial).then((info) => info.size === target.size, () => false);
-  if (!partialExists) done = new Set();
-  if (done.size === 0) await startPartsLog(paths.parts, identity);
-  // Parts a killed run finished count as done, for the progress display.
-  for (const part of done) options.onBytes(Math.min(options.partSize, target.size - part * options.partSize));
-  const handle = await open(paths.partial, done.size === 0 ? "w" : "r+");
+  const onDisk = partialExists ? await readPartsLog(paths.parts, identity) : { done: new Set<number>(), begun: new Map<number, number>() };
+  const fresh = onDisk.done.size === 0 && onDisk.begun.size === 0;
+  const log = await PartsLog.open(paths.parts, identity, fresh);
+  const partLength = (part: number) => Math.min(options.partSize, target.size - part * options.partSize);
+  // What a killed run wrote counts as done, for the progress display.
+  for (const part of onDisk.done) options.onBytes(partLength(part));
+  for (const bytes of onDisk.begun.values()) options.onBytes(bytes);
+  let handle: FileHandle | undefined;
   // One failed part stops the file's other parts: the file is reported, nothing more is fetched for it.
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
@@ -148,16 +157,28 @@ async function fetchParts(
   const count = Math.max(1, Math.ceil(target.size / options.partSize));
   const digests = new Array<Buffer | undefined>(count).fill(undefined);
   try {
+    handle = await open(paths.partial, fresh ? "w" : "r+");
     await handle.truncate(target.size);
-    const todo = Array.from({ length: count }, (_, part) => part).filter((part) => !done.has(part));
+    const file = handle;
+    const todo = Array.from({ length: count }, (_, part) => part).filter((part) => !onDisk.done.has(part));
     const fetchOne = async (part: number): Promise<void> => {
       signal.throwIfAborted();
-      const start = part * options.partSize;
-      const end = Math.min(target.size, start + options.partSize) - 1;
-      digests[part] = await fetchRange(access, { start, end, total: target.size }, handle, signal, options);
-      await recordPartDone(paths.parts, part);
-      fetched += end - start + 1;
-      options.onBytes(end - start + 1);
+      const partStart = part * options.partSize;
+      const already = onDisk.begun.get(part) ?? 0;
+      const end = partStart + partLength(part) - 1;
+      // Checkpoints as the part streams in: a kill loses at most the bytes since the last one.
+      let checkpoint = already;
+      const onWritten = async (written: number) => {
+        if (already + written - checkpoint < options.checkpointBytes) return;
+        checkpoint = already + written;
+        await log.begun(part, checkpoint);
+      };
+      const digest = await fetchRange(access, { start: partStart + already, end, total: target.size }, file, signal, onWritten, options);
+      // The MD5 of a part continued from a checkpoint covers only its rest: the file is read back to verify it.
+      digests[part] = already === 0 ? digest : undefined;
+      await log.done(part);
+      fetched += end - partStart - already + 1;
+      options.onBytes(end - partStart - already + 1);
     };
     const parts = todo.map((part) => options.gate(() => fetchOne(part)));
     try {
@@ -168,7 +189,8 @@ async function fetchParts(
       throw error;
     }
   } finally {
-    await handle.close();
+    await handle?.close();
+    await log.close();
   }
   return { bytes: fetched, digests };
 }
@@ -177,8 +199,9 @@ async function fetchParts(
 async function fetchRange(
   access: ObjectAccess,
   range: { start: number; end: number; total: number },
-  handle: Awaited<ReturnType<typeof open>>,
+  handle: FileHandle,
   signal: AbortSignal,
+  onWritten: (bytes: number) => Promise<void>,
   options: TransferOptions,
 ): Promise<Buffer> {
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));
@@ -187,7 +210,7 @@ async function fetchRange(
     signal.throwIfAborted();
     const current = await access.current();
     try {
-      const digest = await getRangeInto(current, range, handle, signal);
+      const digest = await getRangeInto(current, range, handle, signal, onWritten);
       access.progressed();
       return digest;
     } catch (error) {

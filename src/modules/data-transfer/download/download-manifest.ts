@@ -6,7 +6,7 @@ import { downloadFile, type FileOutcome, type TransferOptions } from "./download
 import { stateFolderName } from "./file-state.js";
 import { DownloadInputError, type ManifestRow } from "./manifest-rows.js";
 
-/** 8 MiB, the AWS CLI's part size: a resume fetches again at most this much per part in flight. */
+/** 8 MiB, the AWS CLI's part size: the streamed part MD5s then give the ETag of an AWS CLI upload. */
 const defaultPartSize = 8 * 1024 * 1024;
 
 export interface DownloadRequest {
@@ -66,10 +66,13 @@ export async function downloadManifest(request: DownloadRequest): Promise<FileRe
     rows.map((row) => describe(ica, row).then((details) => ({ row, details }), (error: unknown) => ({ row, error: messageOf(error) }))),
   );
   signal.throwIfAborted();
+  const partSize = request.partSize ?? defaultPartSize;
   request.onStart?.(described.reduce((sum, item) => sum + ("details" in item ? item.details.size : 0), 0), rows.length);
   const options: TransferOptions = {
     dest,
-    partSize: request.partSize ?? defaultPartSize,
+    partSize,
+    // With at most `concurrency` parts of a file in flight, a kill loses less than one part per file.
+    checkpointBytes: Math.max(1, Math.floor(partSize / concurrency)),
     s3Endpoint: request.s3Endpoint,
     gate: pLimit(concurrency),
     signal,

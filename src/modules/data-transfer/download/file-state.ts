@@ -1,4 +1,4 @@
-import { appendFile, readFile, rm } from "node:fs/promises";
+import { open, readFile, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
@@ -34,13 +34,23 @@ export function statePaths(dest: string, fileName: string): { partial: string; p
 const sameIdentity = (a: FileIdentity, b: FileIdentity): boolean =>
   a.dataId === b.dataId && a.size === b.size && a.checksum === b.checksum && a.partSize === b.partSize;
 
+/** What the parts log says is on disk: parts whole, and how far each part begun but unfinished got. */
+export interface PartsOnDisk {
+  done: Set<number>;
+  /** Part → bytes from its start written (a part in flight at a kill); never a part in `done`. */
+  begun: Map<number, number>;
+}
+
+const noParts = (): PartsOnDisk => ({ done: new Set(), begun: new Map() });
+
 /**
- * The parts log: its first line is the identity, then one part number per line, appended as each part
- * is written. Appends are small and a killed process leaves at most a torn last line, which is
- * ignored: that part is fetched again. Returns the parts done, or none when the log is missing or
- * about another object.
+ * The parts log: its first line is the identity, then one line per event, appended as it happens:
+ * `<part>` once a part is whole on disk, `<part> <bytes>` when its first `bytes` bytes are (a
+ * checkpoint of a part in flight). Appends are small and a killed process leaves at most a torn last
+ * line, which is ignored: that part continues from its checkpoint before. Returns nothing done when
+ * the log is missing or about another object.
  */
-export async function readPartsDone(path: string, identity: FileIdentity): Promise<Set<number>> {
+export async function readPartsLog(path: string, identity: FileIdentity): Promise<PartsOnDisk> {
   const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return "";
     throw error;
@@ -50,21 +60,48 @@ export async function readPartsDone(path: string, identity: FileIdentity): Promi
   try {
     parsed = identitySchema.parse(JSON.parse(head ?? ""));
   } catch {
-    return new Set();
+    return noParts();
   }
-  if (!sameIdentity(parsed, identity)) return new Set();
-  const parts = lines.slice(0, -1).filter((line) => /^\d+$/.test(line)).map(Number);
-  return new Set(parts);
+  if (!sameIdentity(parsed, identity)) return noParts();
+  const parts = noParts();
+  for (const line of lines.slice(0, -1)) {
+    const match = /^(\d+)(?: (\d+))?$/.exec(line);
+    if (!match) continue;
+    const part = Number(match[1]);
+    if (match[2] === undefined) parts.done.add(part);
+    else parts.begun.set(part, Math.max(parts.begun.get(part) ?? 0, Number(match[2])));
+  }
+  for (const part of parts.done) parts.begun.delete(part);
+  return parts;
 }
 
-/** A new log for `identity`, with no part done. */
-export async function startPartsLog(path: string, identity: FileIdentity): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(identity)}\n`);
-}
+/**
+ * One file's parts log, open for appending while its parts are fetched. Not fsync'd: a SIGKILL
+ * loses nothing the kernel already took (page cache), and after a power cut a line ahead of its
+ * bytes only makes the verification fail, which fetches the file again.
+ */
+export class PartsLog {
+  private constructor(private readonly handle: FileHandle) {}
 
-/** Called after a part's bytes are written: a resume does not fetch it again. */
-export async function recordPartDone(path: string, part: number): Promise<void> {
-  await appendFile(path, `${part}\n`);
+  /** The log at `path`, started afresh for `identity` when `fresh`, else continued. */
+  static async open(path: string, identity: FileIdentity, fresh: boolean): Promise<PartsLog> {
+    if (fresh) await writeFileAtomic(path, `${JSON.stringify(identity)}\n`);
+    return new PartsLog(await open(path, "a"));
+  }
+
+  /** The first `bytes` bytes of `part` are written: a resume continues the part from there. */
+  async begun(part: number, bytes: number): Promise<void> {
+    await this.handle.write(`${part} ${bytes}\n`);
+  }
+
+  /** Every byte of `part` is written: a resume does not fetch it again. */
+  async done(part: number): Promise<void> {
+    await this.handle.write(`${part}\n`);
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
 }
 
 export async function readStamp(path: string): Promise<VerifiedStamp | undefined> {

@@ -63,11 +63,17 @@ function storedSize(contentRange: string | undefined, contentLength: number | un
 
 /**
  * GETs bytes `start`–`end` of the object with `GetObject` and writes them at the same offset of
- * `handle` as they stream in. Resolves to their MD5 once every byte is written (hashed on the way, so
- * the verification need not read the file back); rejects with one of the three errors above, or the
- * signal's reason.
+ * `handle` as they stream in, telling `onWritten` how many are written so far after each write.
+ * Resolves to their MD5 once every byte is written (hashed on the way, so the verification need not
+ * read the file back); rejects with one of the three errors above, or the signal's reason.
  */
-export async function getRangeInto(location: ObjectLocation, range: ByteRange, handle: FileHandle, signal: AbortSignal): Promise<Buffer> {
+export async function getRangeInto(
+  location: ObjectLocation,
+  range: ByteRange,
+  handle: FileHandle,
+  signal: AbortSignal,
+  onWritten: (bytes: number) => Promise<void>,
+): Promise<Buffer> {
   const length = range.end - range.start + 1;
   // An empty object has no byte to ask for; a one-part GET of the whole object needs no range either.
   const ranged = !(range.start === 0 && range.end === range.total - 1);
@@ -93,6 +99,7 @@ export async function getRangeInto(location: ObjectLocation, range: ByteRange, h
       md5.update(bytes);
       await handle.write(bytes, 0, bytes.length, range.start + written);
       written += bytes.length;
+      await onWritten(written);
     }
   } catch (error) {
     body.destroy();
