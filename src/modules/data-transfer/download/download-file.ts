@@ -168,15 +168,15 @@ async function fetchParts(
       const end = partStart + partLength(part) - 1;
       // Checkpoints as the part streams in: a kill loses at most the bytes since the last one.
       let checkpoint = already;
-      const onWritten = async (written: number) => {
+      const onWritten = (written: number) => {
         if (already + written - checkpoint < options.checkpointBytes) return;
         checkpoint = already + written;
-        await log.begun(part, checkpoint);
+        log.begun(part, checkpoint);
       };
       const digest = await fetchRange(access, { start: partStart + already, end, total: target.size }, file, signal, onWritten, options);
       // The MD5 of a part continued from a checkpoint covers only its rest: the file is read back to verify it.
       digests[part] = already === 0 ? digest : undefined;
-      await log.done(part);
+      log.done(part);
       fetched += end - partStart - already + 1;
       options.onBytes(end - partStart - already + 1);
     };
@@ -190,7 +190,7 @@ async function fetchParts(
     }
   } finally {
     await handle?.close();
-    await log.close();
+    log.close();
   }
   return { bytes: fetched, digests };
 }
@@ -201,7 +201,7 @@ async function fetchRange(
   range: { start: number; end: number; total: number },
   handle: FileHandle,
   signal: AbortSignal,
-  onWritten: (bytes: number) => Promise<void>,
+  onWritten: (bytes: number) => void,
   options: TransferOptions,
 ): Promise<Buffer> {
   const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal }));

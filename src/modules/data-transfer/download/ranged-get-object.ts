@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
+import { once } from "node:events";
 import { addAbortSignal, Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { GetObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
+import { PositionedWriter } from "./positioned-writer.js";
 
 /** A GET that may work when tried again: a reset, a stall, a 5xx or 429, a body cut short. */
 export class TransientTransferError extends Error {
@@ -63,7 +66,7 @@ function storedSize(contentRange: string | undefined, contentLength: number | un
 
 /**
  * GETs bytes `start`–`end` of the object with `GetObject` and writes them at the same offset of
- * `handle` as they stream in, telling `onWritten` how many are written so far after each write.
+ * `handle` as they stream in (`PositionedWriter`), telling `onWritten` how many are written so far.
  * Resolves to their MD5 once every byte is written (hashed on the way, so the verification need not
  * read the file back); rejects with one of the three errors above, or the signal's reason.
  */
@@ -72,7 +75,7 @@ export async function getRangeInto(
   range: ByteRange,
   handle: FileHandle,
   signal: AbortSignal,
-  onWritten: (bytes: number) => Promise<void>,
+  onWritten: (bytes: number) => void,
 ): Promise<Buffer> {
   const length = range.end - range.start + 1;
   // An empty object has no byte to ask for; a one-part GET of the whole object needs no range either.
@@ -90,22 +93,28 @@ export async function getRangeInto(
     body.destroy();
     throw new FatalTransferError(`the store holds ${Number.isNaN(total) ? "an unknown number of" : total} bytes, ICA lists ${range.total}`);
   }
-  let written = 0;
+  let received = 0;
   const md5 = createHash("md5");
+  const writer = new PositionedWriter(handle, range.start, onWritten);
+  // Settles when the last write is done, or at the first failed one (which also ends a wait for drain).
+  const written = finished(writer);
+  written.catch(() => undefined);
   try {
     for await (const chunk of addAbortSignal(signal, body)) {
       const bytes = chunk as Buffer;
-      if (written + bytes.length > length) throw new FatalTransferError(`the store sent more than the ${length} bytes asked for`);
+      if (received + bytes.length > length) throw new FatalTransferError(`the store sent more than the ${length} bytes asked for`);
       md5.update(bytes);
-      await handle.write(bytes, 0, bytes.length, range.start + written);
-      written += bytes.length;
-      await onWritten(written);
+      received += bytes.length;
+      if (!writer.write(bytes)) await Promise.race([once(writer, "drain"), written]);
     }
+    writer.end();
+    await written;
   } catch (error) {
     body.destroy();
+    writer.destroy();
     if (signal.aborted) throw signal.reason;
     throw error instanceof FatalTransferError ? error : asTransient(error);
   }
-  if (written !== length) throw new TransientTransferError(`the store sent ${written} of ${length} bytes`);
+  if (received !== length) throw new TransientTransferError(`the store sent ${received} of ${length} bytes`);
   return md5.digest();
 }
