@@ -1,5 +1,5 @@
 /**
- * `ica-orchestrator download …` in a process of its own, so its peak RSS is the command's alone (the
+ * `ica-orchestrator download …` in a process of its own, so its peak RSS and CPU time are the command's alone (the
  * simulator lives in the bench process). Usage: node dist/bench/download-child.js <result.json> <cli args…>
  */
 import writeFileAtomic from "write-file-atomic";
@@ -7,7 +7,8 @@ import { runCli } from "../src/cli/run-cli.js";
 
 async function main(resultPath: string, argv: readonly string[]): Promise<number> {
   const code = await runCli(argv);
-  await writeFileAtomic(resultPath, JSON.stringify({ code, maxRssKb: process.resourceUsage().maxRSS }));
+  const usage = process.resourceUsage();
+  await writeFileAtomic(resultPath, JSON.stringify({ code, maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
   return code;
 }
 

@@ -10,6 +10,8 @@ import { IcaClient } from "../src/ica/client.js";
 import type { IcaData } from "../src/ica/schemas.js";
 import { SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
 import { startSimulator, type Simulator } from "../src/simulator/index.js";
+import { readPartsLog } from "../src/modules/data-transfer/download/file-state.js";
+import { startByteCountingProxy, type ByteCountingProxy } from "./byte-counting-proxy.js";
 import type { DownloadResult } from "./results.js";
 
 const childScript = fileURLToPath(new URL("./download-child.js", import.meta.url));
@@ -19,7 +21,7 @@ const partBytes = 8 * 1024 * 1024;
 const minManifestBytes = 2 * 2 ** 30;
 const concurrency = 8;
 
-const childResultSchema = z.object({ code: z.int(), maxRssKb: z.number() });
+const childResultSchema = z.object({ code: z.int(), maxRssKb: z.number(), cpuMs: z.number() });
 
 export interface DownloadContext {
   workDir: string;
@@ -55,10 +57,11 @@ async function runTool(
   workDir: string,
   label: string,
   args: readonly string[],
+  s3Url = sim.s3Url,
   onRunning?: (pid: number, running: () => boolean) => Promise<void>,
 ) {
   const resultPath = join(workDir, `${label}.result.json`);
-  const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--s3_endpoint", sim.s3Url, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
+  const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--s3_endpoint", s3Url, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
   const started = performance.now();
   const log = await open(join(workDir, `${label}.log`), "w");
   const child = spawn(process.execPath, [childScript, resultPath, ...cliArgs], { stdio: ["ignore", log.fd, log.fd] });
@@ -79,16 +82,26 @@ async function runTool(
   return { wallMs, code, result };
 }
 
-/** Parts on disk under `dest`: all of a file already verified, else the lines of its parts log. */
-async function partsDone(dest: string, files: readonly IcaData[]): Promise<number> {
+/** What the parts logs under `dest` say is on disk: whole parts (all of a verified file's), checkpointed bytes, files begun. */
+async function onDisk(dest: string, files: readonly IcaData[]) {
   const state = join(dest, ".ica-download");
   const names = new Set(await readdir(state).catch(() => [] as string[]));
-  let done = 0;
+  const found = { parts: 0, begun: 0, bytes: 0, filesInFlight: 0 };
   for (const file of files) {
-    if (names.has(`${file.name}.verified.json`)) done += Math.ceil((file.sizeBytes ?? 0) / partBytes);
-    else if (names.has(`${file.name}.parts`)) done += (await readFile(join(state, `${file.name}.parts`), "utf8")).split("\n").length - 2;
+    const size = file.sizeBytes ?? 0;
+    if (names.has(`${file.name}.verified.json`)) {
+      found.parts += Math.ceil(size / partBytes);
+      found.bytes += size;
+    } else if (names.has(`${file.name}.parts`)) {
+      const log = await readPartsLog(join(state, `${file.name}.parts`), { dataId: file.id, size, checksum: file.objectETag ?? "", partSize: partBytes });
+      found.parts += log.done.size;
+      found.begun += log.begun.size;
+      for (const part of log.done) found.bytes += Math.min(partBytes, size - part * partBytes);
+      for (const bytes of log.begun.values()) found.bytes += bytes;
+      found.filesInFlight += 1;
+    }
   }
-  return done;
+  return found;
 }
 
 async function which(command: string): Promise<string | undefined> {
@@ -122,8 +135,39 @@ async function runCurl(ica: IcaClient, files: readonly IcaData[], dest: string, 
 }
 
 /**
+ * The command killed with SIGKILL once half the bytes are logged on disk, then run again, both through
+ * `relay`, which counts the bytes the store sends: what the resume fetches twice.
+ */
+async function resumeAfterKill(sim: Simulator, workDir: string, relay: ByteCountingProxy, manifest: string, dest: string, files: readonly IcaData[]) {
+  const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
+  sim.resetStats();
+  await runTool(sim, workDir, "download-killed", [manifest, "--dest", dest], relay.url, async (pid, running) => {
+    while (running() && (await onDisk(dest, files)).bytes < bytes / 2) await delay(25);
+    if (!running()) throw new Error("the download to be killed half-way finished first");
+    process.kill(pid, "SIGKILL");
+  });
+  const getsAtKill = gets(sim);
+  const atKill = await onDisk(dest, files);
+  const sentBeforeKill = relay.received();
+  sim.resetStats();
+  relay.reset();
+  const resumed = await runTool(sim, workDir, "download-resumed", [manifest, "--dest", dest], relay.url);
+  return {
+    partsDoneAtKill: atKill.parts,
+    partsInFlightAtKill: Math.max(0, getsAtKill - atKill.parts),
+    partsFetchedOnResume: gets(sim),
+    exitCode: resumed.code ?? -1,
+    filesInFlightAtKill: atKill.filesInFlight,
+    partsContinuedOnResume: atKill.begun,
+    bytesOnDiskAtKill: atKill.bytes,
+    bytesFetchedOnResume: relay.received(),
+    bytesReRead: relay.received() - (bytes - sentBeforeKill),
+  };
+}
+
+/**
  * `download`: the command on a ≥ 2 GiB manifest over loopback (no latency added), curl on the same
- * presigned URLs, and a run killed with SIGKILL half-way, then resumed.
+ * presigned URLs, and a run killed with SIGKILL once half the bytes are logged on disk, then resumed.
  */
 export async function runDownload(ctx: DownloadContext): Promise<DownloadResult> {
   const sim = await startSimulator({ fixture: "demo", credentialsDir: join(ctx.workDir, "download-credentials") });
@@ -147,17 +191,9 @@ export async function runDownload(ctx: DownloadContext): Promise<DownloadResult>
     const curlRuns = curl ? await runCurl(ica, files, dest, projectId, bytes) : undefined;
     await rm(dest, { recursive: true, force: true });
 
-    sim.resetStats();
-    await runTool(sim, ctx.workDir, "download-killed", [manifest, "--dest", dest], async (pid, running) => {
-      while (running() && (await partsDone(dest, files)) < parts / 2) await delay(25);
-      if (!running()) throw new Error("the download to be killed half-way finished first");
-      process.kill(pid, "SIGKILL");
-    });
-    const getsAtKill = gets(sim);
-    const doneAtKill = await partsDone(dest, files);
-    sim.resetStats();
-    const resumed = await runTool(sim, ctx.workDir, "download-resumed", [manifest, "--dest", dest]);
-    const fetchedOnResume = gets(sim);
+    // Both runs through a relay that counts the bytes the store sends: what the resume fetches twice.
+    const relay = await startByteCountingProxy(sim.s3Url);
+    const resume = await resumeAfterKill(sim, ctx.workDir, relay, manifest, dest, files).finally(() => relay.close());
     await rm(dest, { recursive: true, force: true });
 
     return {
@@ -166,18 +202,17 @@ export async function runDownload(ctx: DownloadContext): Promise<DownloadResult>
       bytes,
       concurrency,
       partBytes,
-      tool: { wallMs: Math.round(full.wallMs), mbPerS: mbPerS(full.wallMs), peakRssMb: Math.round(full.result.maxRssKb / 102.4) / 10, exitCode: full.code ?? -1 },
+      tool: {
+        wallMs: Math.round(full.wallMs),
+        mbPerS: mbPerS(full.wallMs),
+        peakRssMb: Math.round(full.result.maxRssKb / 102.4) / 10,
+        exitCode: full.code ?? -1,
+        cpuMs: Math.round(full.result.cpuMs),
+      },
       curlSequential: curlRuns?.sequential ?? null,
       curlParallel: curlRuns?.parallel ?? null,
       ...(curl ? {} : { curlSkipped: "curl is not installed on this machine (`which curl` found nothing)" }),
-      resume: {
-        partsDoneAtKill: doneAtKill,
-        parts,
-        partsInFlightAtKill: Math.max(0, getsAtKill - doneAtKill),
-        partsFetchedOnResume: fetchedOnResume,
-        partsLeft: parts - doneAtKill,
-        exitCode: resumed.code ?? -1,
-      },
+      resume: { ...resume, parts, partsLeft: parts - resume.partsDoneAtKill },
     };
   } finally {
     await sim.stop();

@@ -70,7 +70,8 @@ const downloadResultSchema = z.strictObject({
   bytes: count,
   concurrency: count,
   partBytes: count,
-  tool: transferSchema.extend({ peakRssMb: z.number().nonnegative(), exitCode: z.int() }),
+  /** `cpuMs`: the command's user + system CPU time, which a busy machine's other work does not inflate as it does the wall time. */
+  tool: transferSchema.extend({ peakRssMb: z.number().nonnegative(), exitCode: z.int(), cpuMs: count.optional() }),
   /** One curl process fetching the URLs one after the other, and `xargs -P <concurrency>` curls; null when curl is absent. */
   curlSequential: transferSchema.nullable(),
   curlParallel: transferSchema.nullable(),
@@ -79,12 +80,22 @@ const downloadResultSchema = z.strictObject({
     /** Parts recorded done (on disk) when the first run was killed, of all parts. */
     partsDoneAtKill: count,
     parts: count,
-    /** GETs the store had received when the kill came, minus the parts done: those in flight, fetched again. */
+    /** GETs the store had received when the kill came, minus the parts done: those in flight. */
     partsInFlightAtKill: count,
-    /** GETs of the resumed run, and the parts it had left to fetch. */
+    /** GETs of the resumed run, and the parts it had left to fetch (in flight at the kill among them). */
     partsFetchedOnResume: count,
     partsLeft: count,
     exitCode: z.int(),
+    /** Files begun but not verified at the kill: the re-read must stay under one part for each. */
+    filesInFlightAtKill: count.optional(),
+    /** Parts the resume continued from a checkpoint rather than fetched whole. */
+    partsContinuedOnResume: count.optional(),
+    /** Bytes the parts logs recorded on disk at the kill (whole parts and checkpoints). */
+    bytesOnDiskAtKill: count.optional(),
+    /** Bytes the store sent the resumed run, headers included. */
+    bytesFetchedOnResume: count.optional(),
+    /** What the store sent twice: fetched on resume − (file bytes − bytes sent before the kill). */
+    bytesReRead: z.int().optional(),
   }),
 });
 export type DownloadResult = z.infer<typeof downloadResultSchema>;
@@ -179,17 +190,26 @@ function renderDownload(d: DownloadResult): string[] {
   const row = (what: string, t: z.infer<typeof transferSchema> | null, note = "") =>
     t ? `| ${what} | ${(t.wallMs / 1000).toFixed(1)} | ${t.mbPerS.toFixed(0)} | ${note} |` : `| ${what} | – | – | ${d.curlSkipped ?? ""} |`;
   const r = d.resume;
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const reRead =
+    r.bytesReRead === undefined || r.filesInFlightAtKill === undefined
+      ? []
+      : [
+          `re-read: ${mib(r.bytesReRead)} sent twice (bound: one ${mib(d.partBytes)} part for each of the ${r.filesInFlightAtKill} files in flight); ` +
+            `${r.partsContinuedOnResume ?? 0} parts continued from their checkpoint`,
+        ];
   return [
     `download: ${d.files} files, ${(d.bytes / 1e9).toFixed(2)} GB over loopback, concurrency ${d.concurrency}, ${d.partBytes / 2 ** 20} MiB parts`,
     "",
     "| client | s | MB/s | notes |",
     "|---|---:|---:|---|",
-    row("ica-orchestrator download", d.tool, `peak RSS ${d.tool.peakRssMb.toFixed(0)} MB, exit ${d.tool.exitCode}, verified`),
+    row("ica-orchestrator download", d.tool, `peak RSS ${d.tool.peakRssMb.toFixed(0)} MB, exit ${d.tool.exitCode}, verified${d.tool.cpuMs === undefined ? "" : `, ${(d.tool.cpuMs / 1000).toFixed(1)} s CPU`}`),
     row("curl, sequential", d.curlSequential),
     row(`curl, xargs -P ${d.concurrency}`, d.curlParallel),
     "",
     `resume after SIGKILL at ${Math.round((100 * r.partsDoneAtKill) / r.parts)} %: ${r.partsDoneAtKill} of ${r.parts} parts on disk, ` +
-      `${r.partsInFlightAtKill} in flight (fetched again); the resume fetched ${r.partsFetchedOnResume} parts for the ${r.partsLeft} left, exit ${r.exitCode}`,
+      `${r.partsInFlightAtKill} in flight; the resume fetched ${r.partsFetchedOnResume} parts for the ${r.partsLeft} left, exit ${r.exitCode}`,
+    ...reRead,
   ];
 }
 

@@ -79,11 +79,23 @@ describe("parseBenchOptions and the table", () => {
       bytes: 2_200_000_000,
       concurrency: 8,
       partBytes: 8 * 2 ** 20,
-      tool: { wallMs: 10_000, mbPerS: 220, peakRssMb: 120, exitCode: 0 },
+      tool: { wallMs: 10_000, mbPerS: 220, peakRssMb: 120, exitCode: 0, cpuMs: 9_000 },
       curlSequential: { wallMs: 8_000, mbPerS: 275 },
       curlParallel: null,
       curlSkipped: "curl is not installed",
-      resume: { partsDoneAtKill: 131, parts: 263, partsInFlightAtKill: 8, partsFetchedOnResume: 132, partsLeft: 132, exitCode: 0 },
+      resume: {
+        partsDoneAtKill: 131,
+        parts: 263,
+        partsInFlightAtKill: 8,
+        partsFetchedOnResume: 132,
+        partsLeft: 132,
+        exitCode: 0,
+        filesInFlightAtKill: 2,
+        partsContinuedOnResume: 8,
+        bytesOnDiskAtKill: 1_100_000_000,
+        bytesFetchedOnResume: 1_103_145_728,
+        bytesReRead: 3 * 2 ** 20,
+      },
     };
     const previous = { ...results(), simulator: { ...results().simulator, scale1mLoadMs: 19_000 } };
     const merged = mergeResults(previous, { ...results(), date: "2026-12-06T06:00:00.000Z", scenarios: {}, download });
@@ -92,9 +104,10 @@ describe("parseBenchOptions and the table", () => {
     expect(Object.keys(cycles.scenarios).sort()).toEqual(["lab-year-dry", "lab-year-steady"]);
     expect(cycles.simulator.scale1mLoadMs).toBe(19_000);
     const table = renderResultsTable(merged);
-    expect(table).toContain("| ica-orchestrator download | 10.0 | 220 | peak RSS 120 MB, exit 0, verified |");
+    expect(table).toContain("| ica-orchestrator download | 10.0 | 220 | peak RSS 120 MB, exit 0, verified, 9.0 s CPU |");
     expect(table).toContain("| curl, xargs -P 8 | – | – | curl is not installed |");
-    expect(table).toContain("resume after SIGKILL at 50 %: 131 of 263 parts on disk, 8 in flight (fetched again); the resume fetched 132 parts for the 132 left");
+    expect(table).toContain("resume after SIGKILL at 50 %: 131 of 263 parts on disk, 8 in flight; the resume fetched 132 parts for the 132 left");
+    expect(table).toContain("re-read: 3.0 MiB sent twice (bound: one 8.0 MiB part for each of the 2 files in flight); 8 parts continued from their checkpoint");
   });
 
   it("prints one row per scenario and the simulator figures", () => {
