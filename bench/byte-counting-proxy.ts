@@ -3,9 +3,8 @@ import { connect, createServer, type Socket } from "node:net";
 export interface ByteCountingProxy {
   /** Where to send the requests meant for the target (`http://127.0.0.1:<port>`). */
   readonly url: string;
-  /** Bytes the target sent back (bodies and headers) since the start or the last reset. */
+  /** Bytes the target sent back (bodies and headers) so far. */
   received(): number;
-  reset(): void;
   close(): Promise<void>;
 }
 
@@ -32,12 +31,24 @@ export async function startByteCountingProxy(target: string, options: { bytesPer
       });
     }
     client.pipe(upstream);
+    // Backpressure: bytes are read from the target only as fast as the client takes them, so the count
+    // is not ahead of what the client received by more than the sockets' buffers.
+    let waits = 0;
+    const wait = () => {
+      waits += 1;
+      upstream.pause();
+    };
+    const done = () => {
+      waits -= 1;
+      if (waits === 0) upstream.resume();
+    };
+    client.on("drain", done);
     upstream.on("data", (chunk: Buffer) => {
       received += chunk.length;
-      client.write(chunk);
+      if (!client.write(chunk)) wait();
       if (options.bytesPerSecond === undefined) return;
-      upstream.pause();
-      setTimeout(() => upstream.resume(), (chunk.length / options.bytesPerSecond) * 1000).unref();
+      wait();
+      setTimeout(done, (chunk.length / options.bytesPerSecond) * 1000).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -46,9 +57,6 @@ export async function startByteCountingProxy(target: string, options: { bytesPer
   return {
     url: `http://127.0.0.1:${address.port}`,
     received: () => received,
-    reset: () => {
-      received = 0;
-    },
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

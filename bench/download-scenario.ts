@@ -104,6 +104,17 @@ async function onDisk(dest: string, files: readonly IcaData[]) {
   return found;
 }
 
+/**
+ * Bytes process `pid` has written with write(2) and the like (`wchar` in /proc/<pid>/io, Linux): the
+ * file bytes, and a few KB of parts-log lines and output.
+ */
+async function bytesWritten(pid: number): Promise<number> {
+  const io = await readFile(`/proc/${pid}/io`, "utf8");
+  const wchar = /^wchar: (\d+)$/m.exec(io)?.[1];
+  if (wchar === undefined) throw new Error(`/proc/${pid}/io has no wchar line`);
+  return Number(wchar);
+}
+
 async function which(command: string): Promise<string | undefined> {
   try {
     return (await promisify(execFile)("which", [command])).stdout.trim() || undefined;
@@ -135,22 +146,25 @@ async function runCurl(ica: IcaClient, files: readonly IcaData[], dest: string, 
 }
 
 /**
- * The command killed with SIGKILL once half the bytes are logged on disk, then run again, both through
- * `relay`, which counts the bytes the store sends: what the resume fetches twice.
+ * The command killed with SIGKILL once half the bytes are logged on disk, then run again through
+ * `relay`, which counts the bytes the store sends it. Those beyond the bytes the killed run had written
+ * are what the resume fetched twice.
  */
 async function resumeAfterKill(sim: Simulator, workDir: string, relay: ByteCountingProxy, manifest: string, dest: string, files: readonly IcaData[]) {
   const bytes = files.reduce((sum, f) => sum + (f.sizeBytes ?? 0), 0);
   sim.resetStats();
-  await runTool(sim, workDir, "download-killed", [manifest, "--dest", dest], relay.url, async (pid, running) => {
+  let writtenAtKill = 0;
+  await runTool(sim, workDir, "download-killed", [manifest, "--dest", dest], sim.s3Url, async (pid, running) => {
     while (running() && (await onDisk(dest, files)).bytes < bytes / 2) await delay(25);
     if (!running()) throw new Error("the download to be killed half-way finished first");
+    // Stopped first, so the bytes it wrote (the kernel's count) are those the kill leaves on disk.
+    process.kill(pid, "SIGSTOP");
+    writtenAtKill = await bytesWritten(pid);
     process.kill(pid, "SIGKILL");
   });
   const getsAtKill = gets(sim);
   const atKill = await onDisk(dest, files);
-  const sentBeforeKill = relay.received();
   sim.resetStats();
-  relay.reset();
   const resumed = await runTool(sim, workDir, "download-resumed", [manifest, "--dest", dest], relay.url);
   return {
     partsDoneAtKill: atKill.parts,
@@ -161,7 +175,8 @@ async function resumeAfterKill(sim: Simulator, workDir: string, relay: ByteCount
     partsContinuedOnResume: atKill.begun,
     bytesOnDiskAtKill: atKill.bytes,
     bytesFetchedOnResume: relay.received(),
-    bytesReRead: relay.received() - (bytes - sentBeforeKill),
+    bytesWrittenAtKill: writtenAtKill,
+    bytesReRead: relay.received() - (bytes - writtenAtKill),
   };
 }
 
@@ -191,7 +206,6 @@ export async function runDownload(ctx: DownloadContext): Promise<DownloadResult>
     const curlRuns = curl ? await runCurl(ica, files, dest, projectId, bytes) : undefined;
     await rm(dest, { recursive: true, force: true });
 
-    // Both runs through a relay that counts the bytes the store sends: what the resume fetches twice.
     const relay = await startByteCountingProxy(sim.s3Url);
     const resume = await resumeAfterKill(sim, ctx.workDir, relay, manifest, dest, files).finally(() => relay.close());
     await rm(dest, { recursive: true, force: true });

@@ -94,7 +94,9 @@ const downloadResultSchema = z.strictObject({
     bytesOnDiskAtKill: count.optional(),
     /** Bytes the store sent the resumed run, headers included. */
     bytesFetchedOnResume: count.optional(),
-    /** What the store sent twice: fetched on resume − (file bytes − bytes sent before the kill). */
+    /** Bytes the killed run had written (the kernel's count, taken with the process stopped just before the kill). */
+    bytesWrittenAtKill: count.optional(),
+    /** What was fetched twice: fetched on resume − (manifest bytes − bytes written at the kill). */
     bytesReRead: z.int().optional(),
   }),
 });
