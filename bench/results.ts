@@ -147,7 +147,7 @@ export function renderResultsTable(results: BenchResults): string {
     const r = results.scenarios[name];
     if (!r) return [];
     return [
-      `| ${name} | ${r.wallMs.toLocaleString("en-US")} | ${r.calls.toLocaleString("en-US")} | ${r.lowerBound.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.outcome} |`,
+      `| ${name} | ${r.wallMs.toLocaleString("en-US")} | ${r.calls.toLocaleString("en-US")} | ${r.lowerBound.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(0)}${r.peakRssRunsMb ? ` (median of ${r.peakRssRunsMb.map((mb) => mb.toFixed(0)).join(", ")})` : ""} | ${r.outcome}${r.latencyMs !== undefined ? ` (latency ${r.latencyMs} ms)` : ""} |`,
     ];
   });
   const sim = results.simulator;
