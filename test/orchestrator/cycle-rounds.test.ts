@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Settings } from "../../src/config/index.js";
-import type { Simulator } from "../../src/simulator/server.js";
 import { openJournal, readManagedTable, statePaths } from "../../src/state/index.js";
-import { cycleAt, cycleSettings, LogSink, startCycleSimulator, tempStateDir } from "./cycle-harness.js";
+import { cycleAt, cycleSettings, LogSink, simulatorPerTest, startCycleSimulator, tempStateDir } from "./cycle-harness.js";
 
 /** Rounds of two: the demo's new analyses take several. */
 const manageRoundSize = 2;
@@ -17,20 +16,10 @@ class AbortAfterFirstRound extends LogSink {
 }
 
 describe("manageNew in rounds", () => {
-  let sim: Simulator;
-  let state: Awaited<ReturnType<typeof tempStateDir>>;
-  beforeEach(async () => {
-    sim = await startCycleSimulator();
-    state = await tempStateDir();
-  });
-  afterEach(async () => {
-    await sim.stop();
-    await state.remove();
-  });
-
-  const now = () => new Date(sim.clock.now());
+  const test = simulatorPerTest();
+  const now = () => new Date(test.sim().clock.now());
   const tableIds = async (settings: Settings) => (await readManagedTable(settings.managedTablePath)).rows.map((row) => row.analysisId);
-  const journal = async () => (await openJournal(statePaths(state.dir).journal)).data;
+  const journal = async () => (await openJournal(statePaths(test.stateDir()).journal)).data;
   /** What one round-less first cycle records: the same simulator state, another state directory. */
   const deliveredAtOnce = async (): Promise<string[]> => {
     const other = await startCycleSimulator();
@@ -46,7 +35,7 @@ describe("manageNew in rounds", () => {
   };
 
   it("a first cycle with more new analyses than one round delivers them all, round by round, one table row each", async () => {
-    const settings = cycleSettings(sim, state.dir);
+    const settings = cycleSettings(test.sim(), test.stateDir());
     const sink = new LogSink();
     const report = await cycleAt(now, settings, sink, undefined, { manageRoundSize });
     expect(report.outcome).toBe("ok");
@@ -62,7 +51,7 @@ describe("manageNew in rounds", () => {
   });
 
   it("a shutdown between rounds keeps the rows and journal of the rounds done; the next cycle delivers the rest once", async () => {
-    const settings = cycleSettings(sim, state.dir);
+    const settings = cycleSettings(test.sim(), test.stateDir());
     const sink = new AbortAfterFirstRound();
     const report = await cycleAt(now, settings, sink, sink.controller.signal, { manageRoundSize });
     expect(report.outcome).toBe("aborted");
