@@ -3,7 +3,7 @@ import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 
 /** Scenarios that measure a cycle (results in `scenarios`); `download` measures the download command (in `download`). */
-export const cycleScenarioNames = ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-steady"] as const;
+export const cycleScenarioNames = ["lab-year-first", "lab-year-steady", "lab-year-dry", "scale-1m-first", "scale-1m-steady"] as const;
 export type CycleScenarioName = (typeof cycleScenarioNames)[number];
 export const scenarioNames = [...cycleScenarioNames, "download", "delivery-latency"] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -16,7 +16,12 @@ const scenarioResultSchema = z.strictObject({
   lowerBound: count,
   /** calls ÷ lowerBound, two decimals. */
   ratio: z.number().nonnegative(),
+  /** The median of `peakRssRunsMb` (bench/README.md: when a scenario is run more than once). */
   peakRssMb: z.number().nonnegative(),
+  /** The peak RSS of each run of the scenario, the measured one first. */
+  peakRssRunsMb: z.array(z.number().nonnegative()).optional(),
+  /** Set when the scenario ran at another latency than the results' `latencyMs` (scale-1m-first: 0). */
+  latencyMs: count.optional(),
   /** Calls other than reads (0 for a dry run and for a steady cycle). */
   mutatingCalls: count,
   callsByRoute: z.record(z.string(), count),
@@ -155,7 +160,7 @@ export function renderResultsTable(results: BenchResults): string {
     const r = results.scenarios[name];
     if (!r) return [];
     return [
-      `| ${name} | ${r.wallMs.toLocaleString("en-US")} | ${r.calls.toLocaleString("en-US")} | ${r.lowerBound.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.outcome} |`,
+      `| ${name} | ${r.wallMs.toLocaleString("en-US")} | ${r.calls.toLocaleString("en-US")} | ${r.lowerBound.toLocaleString("en-US")} | ${r.ratio.toFixed(2)} | ${r.peakRssMb.toFixed(0)}${r.peakRssRunsMb ? ` (median of ${r.peakRssRunsMb.map((mb) => mb.toFixed(0)).join(", ")})` : ""} | ${r.outcome}${r.latencyMs !== undefined ? ` (latency ${r.latencyMs} ms)` : ""} |`,
     ];
   });
   const sim = results.simulator;

@@ -57,6 +57,7 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
     latency: { latencyMs: options.latencyMs, latencyJitterMs: options.latencyJitterMs },
     workDir,
     selected: options.scenarios,
+    rssRuns: options.rssRuns,
     progress,
     record: (name: CycleScenarioName, result: ScenarioResult) => {
       scenarios[name] = result;
@@ -64,7 +65,7 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
     },
   };
   const labYear = await runLabYear(ctx);
-  const scale = options.scenarios.has("scale-1m-steady") ? await runScale(ctx) : undefined;
+  const scale = options.scenarios.has("scale-1m-first") || options.scenarios.has("scale-1m-steady") ? await runScale(ctx) : undefined;
   const download = options.scenarios.has("download") ? await runDownload(ctx) : undefined;
   if (options.scenarios.has("delivery-latency")) {
     scenarios["delivery-latency"] = await runDeliveryLatency({

@@ -7,7 +7,7 @@ import type { StateStatus } from "./status-report.js";
  * docs/json-output.md. `schemaVersion` changes only when a field changes meaning or goes away; new
  * optional fields may appear within a version, so readers should ignore keys they do not know.
  */
-const outputSchemaVersion = 1;
+const outputSchemaVersion = 2;
 
 const icreditsSchema = z.object({ once: z.number(), perMonth: z.number() });
 

@@ -9,6 +9,15 @@ export interface ActionTarget {
   paths?: readonly string[];
 }
 
+/**
+ * How much of the mutating calls the report lists: the first calls, each with its first targets. A
+ * first cycle on a large account makes tens of thousands of calls and links hundreds of thousands of
+ * files; listing them all kept every path in memory until the end. The audit log has every call with
+ * all of its targets, and the report counts them all (actionTotals).
+ */
+const reportedCalls = 1_000;
+const reportedTargets = 100;
+
 /** The state directory could not be written: the cycle makes no further irreversible call. */
 class StateWriteError extends Error {
   override name = "StateWriteError";
@@ -24,11 +33,16 @@ class StateWriteError extends Error {
  * A dry run has no ActionLog at all, so a stray mutation in a dry run fails loudly instead of happening.
  */
 export class ActionLog {
+  /** The calls the report lists: the first `reportedCalls`, each with at most `reportedTargets` targets. */
   readonly records: ActionRecord[] = [];
+  /** Every call, counted. */
+  readonly totals = { calls: 0, failed: 0 };
+  /** Targets of every call by action, ok or failed (the deletion cap counts what was attempted). */
+  private readonly targets = new Map<string, number>();
   private stopped: Error | undefined;
 
   constructor(
-    private readonly audit: AuditLog,
+    private readonly audit: Pick<AuditLog, "append" | "path">,
     private readonly lock: StateLock,
     private readonly journal: JournalWriter,
   ) {}
@@ -74,10 +88,30 @@ export class ActionLog {
 
   /** For calls made inside a module (a linking batch created by linkData): their outcome, recorded after the fact. */
   async record(step: string, target: ActionTarget, result: "ok" | "failed", message?: string): Promise<void> {
-    const entry = this.auditRecord(target, result, message);
-    const { ids, paths } = entry.targets;
-    this.records.push({ step, action: target.action, ids, ...(paths ? { paths } : {}), result, ...(message !== undefined ? { message } : {}) });
-    await this.write(entry);
+    this.count(step, target, result, message);
+    await this.write(this.auditRecord(target, result, message));
+  }
+
+  /** Targets of the calls made with any of `actions`, ok or failed. */
+  targetsOf(actions: ReadonlySet<string>): number {
+    return [...actions].reduce((n, action) => n + (this.targets.get(action) ?? 0), 0);
+  }
+
+  private count(step: string, target: ActionTarget, result: "ok" | "failed", message: string | undefined): void {
+    this.totals.calls += 1;
+    if (result === "failed") this.totals.failed += 1;
+    this.targets.set(target.action, (this.targets.get(target.action) ?? 0) + target.ids.length);
+    if (this.records.length >= reportedCalls) return;
+    const listed = (values: readonly string[]) => values.slice(0, reportedTargets);
+    this.records.push({
+      step,
+      action: target.action,
+      ids: listed(target.ids),
+      ...(target.paths ? { paths: listed(target.paths) } : {}),
+      ...(target.ids.length > reportedTargets ? { idCount: target.ids.length } : {}),
+      result,
+      ...(message !== undefined ? { message } : {}),
+    });
   }
 
   private auditRecord(target: ActionTarget, result: AuditRecord["result"], message?: string): AuditRecord {

@@ -40,6 +40,8 @@ export interface CycleContext {
   readonly protect: ProtectList;
   /** How long and how often to wait for linking batches. */
   readonly linkPoll: PollOptions;
+  /** New analyses manageNew selects, links, uploads and records per round (manage-new.ts). */
+  readonly manageRoundSize: number;
   /** For long steps, waits and listings: a live line on a terminal, a log line at least every 10 s otherwise. */
   readonly progress: ProgressBoard;
 }

@@ -2,7 +2,7 @@ import type { IcaAnalysis, IcaProject } from "../ica/schemas.js";
 import { OutputFolders } from "../modules/outputs/index.js";
 import type { ManagingEntry } from "../state/index.js";
 import type { CycleContext } from "./cycle-context.js";
-import type { ActionRecord } from "./cycle-report.js";
+import type { ActionLog } from "./action-log.js";
 import type { ScopeGate } from "./plan/basespace-scopes.js";
 import type { StorageUnderManagement } from "./plan/cost.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
@@ -122,10 +122,9 @@ class CycleBudget {
    * part-way, the initial budget less every capped action it attempted, so the cap holds even when a
    * step's own accounting was lost.
    */
-  forBasespace(records: readonly ActionRecord[]): DeletionBudget {
+  forBasespace(actions: Pick<ActionLog, "targetsOf"> | undefined): DeletionBudget {
     if (this.leftByIca) return this.leftByIca;
-    const capped: ReadonlySet<string> = cappedActions;
-    const spent = records.filter((r) => capped.has(r.action)).reduce((n, r) => n + r.ids.length, 0);
+    const spent = actions?.targetsOf(cappedActions) ?? 0;
     return { cap: this.initial.cap, remaining: Math.max(0, this.initial.remaining - spent) };
   }
 }

@@ -16,12 +16,14 @@ const stepReportSchema = z.object({
 });
 export type StepReport = z.infer<typeof stepReportSchema>;
 
-/** One mutating call the cycle made, as the audit log also has it. */
+/** One mutating call the cycle made, as the audit log also has it (with all of its targets). */
 const actionRecordSchema = z.object({
   step: z.string(),
   action: z.string(),
+  /** The call's targets, at most the first 100 (action-log.ts); `idCount` says how many it had when more. */
   ids: z.array(z.string()),
   paths: z.array(z.string()).optional(),
+  idCount: z.number().optional(),
   result: z.enum(["ok", "failed"]),
   message: z.string().optional(),
 });
@@ -63,8 +65,10 @@ export const cycleReportSchema = z.object({
    * stops the kinds of action it gates until `ica-orchestrator ack <assumption>`. Absent in older reports.
    */
   contradictions: z.array(z.object({ assumption: z.string(), evidence: z.string() })).optional(),
-  /** The mutating calls made (none in a dry run), in the order they finished. */
+  /** The mutating calls made (none in a dry run), in the order they finished: the first 1,000 (action-log.ts). */
   actions: z.array(actionRecordSchema),
+  /** Every mutating call counted, those `actions` leaves out too; absent in older reports, whose `actions` lists them all. */
+  actionTotals: z.object({ calls: z.number(), failed: z.number() }).optional(),
   apiCalls: z.object({ total: z.number(), byRoute: z.record(z.string(), z.number()) }),
   /** Storage under management at the end of the cycle and its estimated monthly iCredits (storage-managed.ts). */
   storage: z.object({ standardTB: z.number(), archivedTB: z.number(), estimatedMonthlyIcredits: z.number() }).optional(),
@@ -101,8 +105,8 @@ export function renderCycleReport(report: CycleReport): string {
     const { standardTB, archivedTB, estimatedMonthlyIcredits } = report.storage;
     lines.push(`  Storage under management: ${standardTB} TB standard, ${archivedTB} TB archived; est. ${estimatedMonthlyIcredits} iCredits/month`);
   }
-  const failed = report.actions.filter((a) => a.result === "failed").length;
-  if (report.actions.length > 0) lines.push(`  Mutating calls: ${report.actions.length}${failed ? ` (${failed} failed)` : ""}`);
+  const { calls, failed } = report.actionTotals ?? { calls: report.actions.length, failed: report.actions.filter((a) => a.result === "failed").length };
+  if (calls > 0) lines.push(`  Mutating calls: ${calls}${failed ? ` (${failed} failed)` : ""}`);
   const contradicted = (report.contradictions ?? []).map((c) => `${describeContradiction(c)}; stopped until \`ica-orchestrator ack ${c.assumption}\``);
   lines.push(...listed("Contradicted assumptions", contradicted), ...listed("Warnings", report.warnings), ...listed("Errors", report.errors));
   if (report.reportPath) lines.push(`  Report: ${report.reportPath}`);

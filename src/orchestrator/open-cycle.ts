@@ -36,7 +36,15 @@ export interface OpenCycleOptions extends ClientOptions {
   progressStream?: ProgressOptions["stream"];
   /** Tests drive the heartbeat of long steps by hand. */
   progressRepeat?: ProgressOptions["repeat"];
+  /** Tests use small rounds; default manageRoundSize. */
+  manageRoundSize?: number;
 }
+
+/**
+ * New analyses applied per round of manageNew: what one round holds in memory (the selected FASTQs of
+ * its analyses) and what a crash can take back. 300 fills two 150-id folder reads exactly.
+ */
+const manageRoundSize = 300;
 
 export interface OpenedCycle {
   ctx: CycleContext;
@@ -103,6 +111,7 @@ export async function openCycle(settings: Settings, options: OpenCycleOptions): 
       windows,
       protect,
       linkPoll: { deadlineMs: settings.linkDeadlineMs, ...(options.signal ? { signal: options.signal } : {}) },
+      manageRoundSize: options.manageRoundSize ?? manageRoundSize,
       progress,
     };
     journal.beginCycle(cycleId);

@@ -53,6 +53,8 @@ export interface CycleOptions {
   kind?: CycleKind;
   /** Told, once the cycle has listed and delivered, what it learned (the poll of `watch` keeps it). */
   onListed?: (facts: ListingFacts) => void;
+  /** Tests use rounds of a few analyses to see a first cycle go round by round. */
+  manageRoundSize?: number;
 }
 
 

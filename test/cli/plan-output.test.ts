@@ -45,19 +45,19 @@ describe("-o json", () => {
     const plan = await cli(["plan", ...args, "-o", "json"]);
     expect(plan.code).toBe(0);
     const planned = cycles(plan.out);
-    expect(planned).toMatchObject({ schemaVersion: 1, command: "plan", complete: true });
+    expect(planned).toMatchObject({ schemaVersion: 2, command: "plan", complete: true });
     expect(planned.cycles[0]?.totals.byKind.link.items).toBeGreaterThan(0);
     expect(planned.cycles[0]?.plan.context).toMatchObject({ daysToArchive: 60, daysToDelete: 90, archivePolicy: "standard" });
 
     const run = await cli(["run", ...args, "--output", "json"]);
     expect(run.code).toBe(0);
     const ran = cycles(run.out);
-    expect(ran).toMatchObject({ schemaVersion: 1, command: "run", complete: true });
+    expect(ran).toMatchObject({ schemaVersion: 2, command: "run", complete: true });
     expect(ran.cycles[0]?.storage?.estimatedMonthlyIcredits).toBeGreaterThan(0);
 
     const status = await cli(["status", ...args, "-o", "json"]);
     expect(status.code).toBe(0);
-    expect(outputDocumentSchema.parse(JSON.parse(status.out))).toMatchObject({ schemaVersion: 1, command: "status" });
+    expect(outputDocumentSchema.parse(JSON.parse(status.out))).toMatchObject({ schemaVersion: 2, command: "status" });
     expect((await cli(["status", ...args, "--json"])).out).toBe(status.out);
   });
 

@@ -52,7 +52,7 @@ export async function cycleAt(
   settings: Settings,
   sink = new LogSink(),
   signal?: AbortSignal,
-  extra: Pick<CycleOptions, "metrics" | "progressStream" | "kind" | "onListed"> = {},
+  extra: Pick<CycleOptions, "metrics" | "progressStream" | "kind" | "onListed" | "manageRoundSize"> = {},
 ): Promise<CycleReport> {
   const redactor = new SecretRedactor([testApiKey, testToken]);
   const logger = createLogger({ redactor, level: "debug", console: { stream: sink, colors: false } });

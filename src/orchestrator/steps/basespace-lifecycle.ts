@@ -48,7 +48,7 @@ export async function basespaceLifecycle(ctx: ListedCycle, rec: StepRecorder): P
   // The token's user, read with its scopes; null: read here, and only if something would be acted on.
   const userId = ctx.projects.basespaceUserId;
   // What the ICA lifecycle left of the cycle's deletion budget.
-  const budget = ctx.budget.forBasespace(ctx.actions?.records ?? []);
+  const budget = ctx.budget.forBasespace(ctx.actions);
   if (!bs || !scopes) return emptyPlan(["skipped: no usable BaseSpace token (see resolve)"]);
   if (!scopes.canList) {
     const warning = "skipped: the BaseSpace token can list nothing (it needs READ GLOBAL or BROWSE GLOBAL)";

@@ -20,53 +20,71 @@ import { ensureManifest } from "./manage/manifest-upload.js";
 import { nameRedeliveryManifests } from "./manage/redelivery-manifests.js";
 import { failureFactOf } from "../failure-facts.js";
 
-interface ManagePlan {
-  plan: StepPlan;
-  candidates: Candidate[];
-  staleEntries: string[];
-  /** Redelivery requests for nothing the source can deliver: dropped (with a warning) when applied. */
-  droppedRequests: string[];
-}
-
-/**
- * Analyses applied per round: each round links, verifies, uploads manifests and appends its table rows
- * (the next round's linking overlapping its manifests), so a long first cycle makes progress that a
- * crash cannot take back, and the journal holds at most two rounds of in-flight work.
- */
-const roundSize = 200;
-
 /**
  * Step 3: SUCCEEDED BCLConvert analyses not in the managed table get their MGI FASTQs linked into the
  * destination, a manifest uploaded, and a table row — in that order, each stage only for the
  * analyses the previous one completed. Whatever stops short stays in the journal for the next cycle,
  * which then links only the missing files. Pending and failed analyses are reported.
+ *
+ * The new analyses go in rounds of `manageRoundSize`: each round lists its outputs, selects its
+ * FASTQs, links, verifies, uploads its manifests and appends its table rows, then is dropped, so a
+ * first cycle on a large backlog holds at most two rounds (the next one links while this one uploads)
+ * and a crash takes back at most those. A shutdown request starts no further round.
  */
 export async function manageNew(ctx: ListedCycle, rec: StepRecorder): Promise<StepPlan> {
-  const planned = await planManage(ctx, rec);
-  if (!ctx.actions) {
-    // A dry run: the same items, not applied; the analyses it would record count as delivered.
-    ctx.delivered = new Set(planned.plan.items.filter((item) => item.action === "record").map((item) => item.target.id));
-    return planned.plan;
-  }
-  const recorded = new Set<string>();
-  await applyManage(ctx, ctx.actions, planned, recorded, rec);
-  ctx.delivered = recorded;
-  return planned.plan;
-}
-
-async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePlan> {
   const found = ctx.newAnalyses;
   rec.count("alreadyManaged", found.alreadyManaged);
   rec.count("new", found.toManage.length);
   rec.count("pending", found.pending.length);
   rec.count("failed", found.failed.length);
+  rec.count("withoutMgiFastq", 0); // counted per round
+  rec.count("superseded", found.superseded.length);
+  rec.count("held", found.resting.length);
+  const plan: StepPlan = { step: "manageNew", items: [], warnings: [] };
+  const rounds = chunk(found.toManage, ctx.manageRoundSize);
+  const select = async (round: readonly NewAnalysis[]): Promise<Candidate[]> => {
+    const planned = await planRound(ctx, round, rec);
+    plan.items.push(...planned.plan.items);
+    plan.warnings.push(...planned.plan.warnings);
+    return planned.candidates;
+  };
+  if (ctx.actions) {
+    const recorded = new Set<string>();
+    // Set now, so the analyses of the rounds done count as delivered even if a later round fails.
+    ctx.delivered = recorded;
+    await applyRounds(ctx, ctx.actions, rounds, select, recorded, rec);
+  } else {
+    // A dry run: the same items, not applied; the analyses it would record count as delivered.
+    for (const [done, round] of rounds.entries()) {
+      if (shutdownBefore(ctx, rounds.length, done, rec)) break;
+      await select(round);
+    }
+    ctx.delivered = new Set(plan.items.filter((item) => item.action === "record").map((item) => item.target.id));
+  }
+  const rest = planManageNew({ analyses: [], pending: found.pending, failed: found.failed });
+  plan.items.push(...rest.items, ...supersededItems(found.superseded), ...restingItems(found.resting, ctx.journal.data.undeliverable));
+  plan.warnings.push(...found.unavailableRedeliveries.map(({ analysisId, why }) => unavailableRedelivery(analysisId, why)));
+  for (const { analysisId, why } of found.unavailableRedeliveries) rec.warn(unavailableRedelivery(analysisId, why), { analysisId });
+  return plan;
+}
 
+type NewAnalysis = ListedCycle["newAnalyses"]["toManage"][number];
+
+/** Whether a shutdown was requested (the cycle's signal) before round `done` of `rounds` starts; says so once. */
+function shutdownBefore(ctx: ListedCycle, rounds: number, done: number, rec: StepRecorder): boolean {
+  if (!ctx.linkPoll.signal?.aborted) return false;
+  rec.warn(`shutdown requested: ${rounds - done} of ${rounds} round(s) of new analyses left for the next cycle`);
+  return true;
+}
+
+/** One round's FASTQ selection (outputs listed, destination looked at) and its plan items. */
+async function planRound(ctx: ListedCycle, round: readonly NewAnalysis[], rec: StepRecorder): Promise<{ plan: StepPlan; candidates: Candidate[] }> {
   const candidates = await selectCandidates(
     ctx,
-    found.toManage.map(({ analysis, resume, redelivery }) => ({ analysis, resumed: resume !== null, redelivery })),
+    round.map(({ analysis, resume, redelivery }) => ({ analysis, resumed: resume !== null, redelivery })),
     rec,
   );
-  const runDeliveredAs = new Map(found.toManage.flatMap(({ analysis, runDeliveredAs: first }) => (first ? [[analysis.id, first.reference] as const] : [])));
+  const runDeliveredAs = new Map(round.flatMap(({ analysis, runDeliveredAs: first }) => (first ? [[analysis.id, first.reference] as const] : [])));
   await nameRedeliveryManifests(ctx, ctx.projects.destination.id, candidates, runDeliveredAs);
   const analyses = candidates.map((c) => ({
     analysis: c.analysis,
@@ -78,25 +96,14 @@ async function planManage(ctx: ListedCycle, rec: StepRecorder): Promise<ManagePl
     manifestCsv: c.manifestCsv,
     ...(c.redelivery ? { redelivery: { manifest: c.manifestName, inTable: ctx.managedIds.has(c.analysis.id) } } : {}),
   }));
-  const plan = planManageNew({ analyses, pending: found.pending, failed: found.failed });
+  const plan = planManageNew({ analyses, pending: [], failed: [] });
   rec.count("withoutMgiFastq", candidates.filter((c) => c.selection.selected.length === 0).length);
-  rec.count("superseded", found.superseded.length);
-  plan.items.push(...supersededItems(found.superseded));
-  rec.count("held", found.resting.length);
-  plan.items.push(...restingItems(found.resting, ctx.journal.data.undeliverable));
-  plan.warnings.push(...found.unavailableRedeliveries.map(({ analysisId, why }) => unavailableRedelivery(analysisId, why)));
   // Alerted on through the apply step (holdUndeliverable), so a dry run only warns.
   for (const input of analyses) {
     const held = heldWarning(input);
     if (held) rec.warn(held.message, { key: held.key, analysisId: input.analysis.id });
   }
-  for (const { analysisId, why } of found.unavailableRedeliveries) rec.warn(unavailableRedelivery(analysisId, why), { analysisId });
-  return {
-    plan,
-    candidates,
-    staleEntries: found.staleInFlight.map((record) => record.analysisId),
-    droppedRequests: found.unavailableRedeliveries.map(({ analysisId }) => analysisId),
-  };
+  return { plan, candidates };
 }
 
 function manifestState(entry: ManagingEntry | undefined): ManifestState {
@@ -104,31 +111,44 @@ function manifestState(entry: ManagingEntry | undefined): ManifestState {
   return entry?.manifest ? "partial" : "absent";
 }
 
-async function applyManage(
+/** A round selected and linked, waiting for its manifests and table rows. */
+interface LinkedRound {
+  candidates: Candidate[];
+  verified: Verified[];
+}
+
+async function applyRounds(
   ctx: ListedCycle,
   actions: ActionLog,
-  planned: ManagePlan,
+  rounds: ReadonlyArray<readonly NewAnalysis[]>,
+  select: (round: readonly NewAnalysis[]) => Promise<Candidate[]>,
   recorded: Set<string>,
   rec: StepRecorder,
 ): Promise<void> {
+  const found = ctx.newAnalyses;
   // In the table already (a crash between the table write and the journal save), or gone from the source.
-  planned.staleEntries.forEach((analysisId) => ctx.journal.finishManaging(analysisId));
-  planned.droppedRequests.forEach((analysisId) => ctx.journal.finishRedelivery(analysisId));
-  const rounds = chunk(planned.candidates, roundSize);
-  // The next round links (and waits for its batches, the one idle stretch of a round) while this one
-  // uploads its manifests, so the journal holds at most two rounds of in-flight work.
-  const link = (round: readonly Candidate[]) => {
-    const linking = linkRound(ctx, actions, round, rec);
+  found.staleInFlight.forEach(({ analysisId }) => ctx.journal.finishManaging(analysisId));
+  // Redelivery requests for nothing the source can deliver: dropped (with a warning).
+  found.unavailableRedeliveries.forEach(({ analysisId }) => ctx.journal.finishRedelivery(analysisId));
+  // The next round selects and links (and waits for its batches, the one idle stretch of a round)
+  // while this one uploads its manifests, so the journal holds at most two rounds of in-flight work.
+  const prepare = (round: readonly NewAnalysis[]): Promise<LinkedRound> => {
+    const linking = (async () => {
+      const candidates = await select(round);
+      return { candidates, verified: await linkRound(ctx, actions, candidates, rec) };
+    })();
     linking.catch(() => undefined); // awaited below; this only keeps it from counting as unhandled meanwhile
     return linking;
   };
-  let linking = rounds[0] ? link(rounds[0]) : undefined;
+  let linking = rounds[0] && !shutdownBefore(ctx, rounds.length, 0, rec) ? prepare(rounds[0]) : undefined;
   try {
-    for (const [i, round] of rounds.entries()) {
-      const verified = (await linking) ?? [];
+    for (let i = 0; linking; i++) {
+      const { candidates, verified } = await linking;
       const next = rounds[i + 1];
-      linking = next ? link(next) : undefined;
-      for (const analysisId of await finishRound(ctx, actions, round, verified, rec)) recorded.add(analysisId);
+      linking = next && !shutdownBefore(ctx, rounds.length, i + 1, rec) ? prepare(next) : undefined;
+      const rows = await finishRound(ctx, actions, candidates, verified, rec);
+      for (const analysisId of rows) recorded.add(analysisId);
+      if (rounds.length > 1) rec.logger.info(`round ${i + 1} of ${rounds.length}: ${rows.length} of ${candidates.length} new analyses recorded`);
     }
   } finally {
     // A round that fails must not leave the next one creating batches and writing the journal after the

@@ -75,13 +75,14 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
     failures,
     contradictions: ctx.ledger.contradictionsSeen(),
     actions: ctx.actions?.records ?? [],
+    ...(ctx.actions ? { actionTotals: { ...ctx.actions.totals } } : {}),
     apiCalls: {
       total: snapshot.totalRequests,
       byRoute: Object.fromEntries(Object.entries(snapshot.routes).map(([route, stats]) => [route, stats.requests])),
     },
     ...(frame.storage ? { storage: storageReport(frame.storage, lifecycleCostOf(ctx.settings).rates) } : {}),
   };
-  ctx.logger.info(`${frame.kind === "delivery" ? "delivery cycle" : "cycle"} ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${report.actions.length} mutating`);
+  ctx.logger.info(`${frame.kind === "delivery" ? "delivery cycle" : "cycle"} ${ctx.cycleId} ${outcome}: ${report.apiCalls.total} API calls, ${ctx.actions?.totals.calls ?? 0} mutating`);
   if (ctx.dryRun || frame.endedByConfigurationError) return report;
   try {
     // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
