@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadTransferSettings } from "../../config/index.js";
 import { IcaClient } from "../../ica/client.js";
-import { downloadManifest, parseManifest, type FileResult } from "../../modules/data-transfer/index.js";
+import { parseManifest, type FileResult } from "../../modules/data-transfer/index.js";
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { DownloadProgress, humanBytes } from "../download-progress.js";
@@ -76,6 +76,8 @@ export function downloadCommand(scope: CommandScope): Command {
     const stopListening = context.onShutdown((signal) => controller.abort(new Error(`${signal} received`)));
     const started = Date.now();
     try {
+      // Loaded here, not at start-up: it brings the AWS SDK, which no other command needs (data-transfer/download/index.ts).
+      const { downloadManifest } = await import("../../modules/data-transfer/download/download-manifest.js");
       const results = await downloadManifest({
         ica,
         rows,
