@@ -2,15 +2,12 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
- * Files that keep every core busy by themselves (worker threads, lanes of CLI processes): run one at a
- * time, before the rest, so that they never compete with each other for the cores and their timeouts.
+ * Files that keep every core busy by themselves (worker threads, lanes of CLI processes) for most of a
+ * minute: run one at a time, before the rest, so that they never compete with each other for the
+ * cores and their timeouts. Files that are mostly one thread (bad-input runs most cases in-process)
+ * or busy for seconds only (cycle-kill) belong with the rest, where another file uses the other core.
  */
-const selfParallel = [
-  "test/reliability/safety-properties.test.ts",
-  "test/reliability/kill-resume.test.ts",
-  "test/reliability/bad-input.test.ts",
-  "test/orchestrator/cycle-kill.test.ts",
-];
+const selfParallel = ["test/reliability/safety-properties.test.ts", "test/reliability/kill-resume.test.ts"];
 
 export default defineConfig({
   test: {
