@@ -34,8 +34,10 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: selfParallel,
           // Vitest's default on 2 cores is one worker, which leaves a core idle while a file waits on
-          // child processes, sockets or timers: at least two files at a time keep both busy.
-          maxWorkers: Math.max(2, availableParallelism() - 1),
+          // child processes, sockets or timers. Many of these files wait a good part of their time (on a
+          // simulated latency, a cron tick, a linking batch), so one file more than there are cores keeps
+          // them busy.
+          maxWorkers: availableParallelism() + 1,
           sequence: { groupOrder: 1 },
         },
       },
