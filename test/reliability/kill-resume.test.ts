@@ -170,7 +170,7 @@ describe("kill and resume", () => {
     ["BaseSpace archive", /^POST \/v2\/archive$/, 0],
     ["BaseSpace restore", /^POST \/v2\/restore$/, 1],
     ["BaseSpace move to trash", /^DELETE \/v2\/(datasets|runs)\//, 0],
-  ] satisfies Array<[string, RegExp, number]>)("SIGKILL after the server did a %s, before the answer arrived: the rerun ends in the uninterrupted state", async ([, route, cyclesBefore], { expect }) => {
+  ] satisfies Array<[string, RegExp, number]>)("SIGKILL after the server did a %s, before the answer arrived: the rerun ends in the uninterrupted state", { timeout: 120_000 }, async ([, route, cyclesBefore], { expect }) => {
     const s = await start();
     try {
       for (let i = 0; i < cyclesBefore; i++) await s.cycle();
@@ -187,7 +187,7 @@ describe("kill and resume", () => {
     } finally {
       await s.close();
     }
-  }, 120_000);
+  });
 
   // A scenario of its own too: it runs beside the narrow windows.
   it.concurrent("two concurrent runs: exactly one does the work, the other exits 0 with one line saying who holds the lock", async ({ expect }) => {
