@@ -149,8 +149,10 @@ describe("SIGHUP", () => {
     const run = await spawnCli(["run", ...args]);
     await run.waitFor(/cycle \S+ started/);
     run.child.kill("SIGHUP");
+    // Once the signal is handled, the rest of the cycle may go at full speed.
+    await run.waitFor(/SIGHUP received and ignored: the cycle goes on/);
+    sim.setFaults({ rules: [] });
     expect(await run.exited).toBe(0);
-    expect(run.output.stderr).toMatch(/SIGHUP received and ignored: the cycle goes on/);
     expect(run.output.stdout).toMatch(/^Cycle \S+: ok/m);
   });
 });

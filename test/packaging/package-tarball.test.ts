@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { access, readdir, readFile } from "node:fs/promises";
+import { access, cp, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -21,13 +22,33 @@ interface PackResult {
   bundled: string[];
 }
 
+/**
+ * `npm pack --dry-run` of a copy of the repository whose node_modules holds only the direct
+ * dependencies' package.json: npm picks the project's files and the dependencies to bundle as it does
+ * in the repository, without walking the ten thousand files of the bundled packages (25 s of CPU).
+ */
+async function packCopy(): Promise<PackResult | undefined> {
+  const copy = await mkdtemp(join(tmpdir(), "pack-"));
+  try {
+    const skipped = new Set([join(root, "node_modules"), join(root, ".git")]);
+    await cp(root, copy, { recursive: true, filter: (source) => !skipped.has(source) });
+    for (const name of Object.keys(manifest.dependencies)) {
+      await mkdir(join(copy, "node_modules", name), { recursive: true });
+      await cp(join(root, "node_modules", name, "package.json"), join(copy, "node_modules", name, "package.json"));
+    }
+    // --ignore-scripts: prepack would rebuild dist/, which .ci/run has built already.
+    const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: copy, maxBuffer: 64 * 1024 * 1024 });
+    return (JSON.parse(stdout) as PackResult[])[0];
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
+}
+
 describe("the npm tarball (npm pack)", () => {
   it(
     "holds the wrappers, the docs, the example config and every dependency, so it installs offline",
     async () => {
-      // --ignore-scripts: prepack would rebuild dist/, which .ci/run has built already.
-      const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-      const [pack] = JSON.parse(stdout) as PackResult[];
+      const pack = await packCopy();
       const paths = new Set(pack?.files.map((file) => file.path));
       const expected = [
         "README.md",

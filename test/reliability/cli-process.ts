@@ -29,8 +29,10 @@ export interface CliRunOptions {
 }
 
 export function startCli(bundle: CliBundle, args: readonly string[], options: CliRunOptions = {}): CliRun {
+  // Node's compile cache (test/global-setup.ts) is no setting of the tool: it may pass.
+  const compileCache = process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {};
   const child = spawn(process.execPath, [bundle, ...args], {
-    env: { PATH: process.env.PATH ?? "", ...options.env },
+    env: { PATH: process.env.PATH ?? "", ...compileCache, ...options.env },
     cwd: options.cwd,
     stdio: ["ignore", "pipe", "pipe"],
   });
