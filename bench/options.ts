@@ -57,6 +57,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     .option("--keep", "keep the work directory (cycle logs, state dirs)", false)
     .option("--window-s <s>", "delivery-latency: the real-time window in which analyses finish (shorter: a quicker, rougher run)", atLeastOne("seconds"), 600)
     .option("--rss-runs <n>", "runs of a scenario whose peak RSS is near the 200 MB bound (the median is reported)", atLeastOne("runs"), 3)
+    // Throw (CommanderError) instead of exiting the process: the tests parse bad options in a shared worker.
+    .exitOverride()
     .parse(argv, { from: "user" });
   const o = program.opts<{
     latencyMs: number;

@@ -6,6 +6,7 @@ import { cpus, totalmem, type, release } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CommanderError } from "commander";
 import { describeRegression, findRegressions } from "./check.js";
 import { parseBenchOptions, type BenchOptions } from "./options.js";
 import { runDownload } from "./download-scenario.js";
@@ -89,7 +90,14 @@ async function bench(options: BenchOptions, workDir: string): Promise<BenchResul
 }
 
 async function main(): Promise<number> {
-  const options = parseBenchOptions(process.argv.slice(2));
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    // commander has already printed the problem (or the help).
+    if (error instanceof CommanderError) return error.exitCode;
+    throw error;
+  }
   // Read first: without --out, a run without --check replaces this very file.
   const baseline = options.check ? await readResults(options.baseline) : undefined;
   const workDir = await mkdtemp(join(tmpdir(), "ica-bench-"));
