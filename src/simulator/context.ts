@@ -1,6 +1,7 @@
 import type { Router } from "./http/router.js";
 import type { SimAssumptions } from "./assumption-switches.js";
 import type { SimClock, Scheduler } from "./clock.js";
+import type { SqsQueues } from "./sqs/sqs-queues.js";
 
 /**
  * How long the asynchronous state changes take, in simulated milliseconds. Real ICA/BaseSpace take
@@ -113,6 +114,12 @@ export interface FaultConfig {
   uploadsStayPartial: { names: string[] };
   /** These source data ids vanish (a person deletes them) the moment a linking batch names them. */
   vanishBeforeLink: { dataIds: string[] };
+  /**
+   * ICA notification delivery (analysis events): each delivery waits `delayMs` (real ms), is dropped
+   * with probability `lossRate` or sent twice with `duplicateRate` (seeded draws). The event log
+   * keeps every event either way: loss is in delivery only.
+   */
+  events: { delayMs: number; duplicateRate: number; lossRate: number };
 }
 
 /** Everything a simulated service needs, passed in — no module globals, so several simulators can coexist. */
@@ -127,7 +134,11 @@ export interface SimContext {
   /** Deterministic random numbers in [0, 1) for ids and failures (seeded per simulator). */
   random(): number;
   /** The base URLs, known once the servers listen. */
-  urls(): { icaUrl: string; basespaceUrl: string; s3Url: string };
+  urls(): { icaUrl: string; basespaceUrl: string; s3Url: string; sqsUrl: string };
+  /** The simulator's SQS queues, where ICA delivers notifications of SQS channels. */
+  queues: SqsQueues;
+  /** Aborted when this world is thrown away (`/__sim/reset`, stop): timers a service started end with it. */
+  retired: AbortSignal;
 }
 
 /** One simulated service (ICA, BaseSpace): its routes, and what it adds to `/__sim/state`. */

@@ -34,6 +34,13 @@ export const faultConfigPatchSchema = z.strictObject({
     .optional(),
   uploadsStayPartial: z.strictObject({ names: z.array(z.string()).default([]) }).optional(),
   vanishBeforeLink: z.strictObject({ dataIds: z.array(z.string()).default([]) }).optional(),
+  events: z
+    .strictObject({
+      delayMs: z.number().int().min(0).default(0),
+      duplicateRate: z.number().min(0).max(1).default(0),
+      lossRate: z.number().min(0).max(1).default(0),
+    })
+    .optional(),
 });
 
 export type FaultConfigPatch = z.input<typeof faultConfigPatchSchema>;
@@ -51,6 +58,7 @@ export function defaultFaultConfig(seed: number, latencyMs = 0): FaultConfig {
     linkItemFailures: { dataIds: [], rate: 0 },
     uploadsStayPartial: { names: [] },
     vanishBeforeLink: { dataIds: [] },
+    events: { delayMs: 0, duplicateRate: 0, lossRate: 0 },
   };
 }
 

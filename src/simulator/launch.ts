@@ -12,6 +12,8 @@ import { errorFlavorForPath } from "./http/error-response.js";
 import { createDispatcher, listen, type DispatchOptions, type ListeningServer } from "./http/serve.js";
 import { PersonHooks } from "./person-hooks.js";
 import { RequestLog } from "./request-log.js";
+import { sqsHandler } from "./sqs/sqs-api.js";
+import { SqsQueues } from "./sqs/sqs-queues.js";
 import { RequestStats } from "./stats.js";
 import { buildWorld, type ServiceFactories, type SimUrls, type World } from "./world.js";
 
@@ -24,6 +26,8 @@ export interface SimulatorOptions {
   port?: number;
   /** S3 port; default 0. */
   s3Port?: number;
+  /** SQS port (the simulator's own minimal SQS API); default 0. */
+  sqsPort?: number;
   /** Real milliseconds added to every response (the fault config's `latencyMs`). */
   latencyMs?: number;
   timings?: Partial<SimTimings>;
@@ -54,6 +58,10 @@ export interface Simulator extends ControlTarget {
   readonly basespaceUrl: string;
   /** The S3 endpoint (path-style), a second server. */
   readonly s3Url: string;
+  /** The SQS endpoint (AWS JSON protocol), a third server; its queue URLs are `<sqsUrl>/000000000000/<name>`. */
+  readonly sqsUrl: string;
+  /** The SQS queues behind sqsUrl (tests read their depth). Kept across `reset()`, which empties them. */
+  readonly queues: SqsQueues;
   readonly apiKey: string;
   readonly basespaceToken: string;
   readonly apiKeyFile?: string;
@@ -65,7 +73,7 @@ export interface Simulator extends ControlTarget {
   readonly clock: SimClock;
   /** The current S3 object store (also replaced by `reset()`). */
   readonly objects: ObjectStore;
-  /** Closes both servers and their open connections, cutting latency/slow holds short. Idempotent. */
+  /** Closes the servers and their open connections, cutting latency/slow holds short. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -90,20 +98,28 @@ export async function launchSimulator(
   // Listen first: services may need their URLs (hrefs) while loading the fixture.
   const main = await listen(host, options.port ?? 0);
   let s3: ListeningServer;
+  let sqs: ListeningServer;
   try {
     s3 = await listen(host, options.s3Port ?? 0);
   } catch (error) {
     await main.close();
     throw error;
   }
-  const urls: SimUrls = { icaUrl: main.url, basespaceUrl: main.url, s3Url: s3.url };
-  const settings = { startMs, seed, timings, faults: () => faults.config(), assumptions, urls: () => urls };
+  try {
+    sqs = await listen(host, options.sqsPort ?? 0);
+  } catch (error) {
+    await Promise.all([main.close(), s3.close()]);
+    throw error;
+  }
+  const urls: SimUrls = { icaUrl: main.url, basespaceUrl: main.url, s3Url: s3.url, sqsUrl: sqs.url };
+  const queues = new SqsQueues();
+  const settings = { startMs, seed, timings, faults: () => faults.config(), assumptions, urls: () => urls, queues };
   const build = () => buildWorld(factories, fixture, settings);
   let world: World;
   try {
     world = build();
   } catch (error) {
-    await Promise.all([main.close(), s3.close()]);
+    await Promise.all([main.close(), s3.close(), sqs.close()]);
     throw error;
   }
 
@@ -122,6 +138,8 @@ export async function launchSimulator(
     resetStats: () => stats.reset(),
     reset: () => {
       world.scheduler.clear();
+      world.retire();
+      queues.clear();
       world = build();
       faults.restore();
       people.clear();
@@ -181,12 +199,15 @@ export async function launchSimulator(
     "request",
     createDispatcher({ ...shared, world: () => ({ ...world, router: world.s3Router }), errorFlavor: () => "s3" }),
   );
+  sqs.server.on("request", sqsHandler(queues, () => sqs.url, lifetime.signal));
 
   const apiKey = firstApiKey(fixture);
   const basespaceToken = firstToken(fixture);
   const stop = async () => {
     lifetime.abort();
-    await Promise.all([main.close(), s3.close()]);
+    world.retire();
+    queues.clear();
+    await Promise.all([main.close(), s3.close(), sqs.close()]);
   };
   let files;
   try {
@@ -204,6 +225,7 @@ export async function launchSimulator(
     apiKey,
     basespaceToken,
     ...files,
+    queues,
     fixture,
     timings,
     get clock() {

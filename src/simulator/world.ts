@@ -3,6 +3,7 @@ import type { FaultConfig, IcaControls, ObjectStore, SimContext, SimService, Sim
 import type { BasespaceFixture, Fixture, IcaFixture } from "./fixtures/format.js";
 import { SeededRandom } from "./fixtures/random.js";
 import { Router } from "./http/router.js";
+import type { SqsQueues } from "./sqs/sqs-queues.js";
 
 export type SimUrls = ReturnType<SimContext["urls"]>;
 /** @internal exported for the tests */
@@ -22,6 +23,7 @@ export interface WorldSettings {
   faults(): FaultConfig;
   assumptions: SimContext["assumptions"];
   urls(): SimUrls;
+  queues: SqsQueues;
 }
 
 /** Everything that `/__sim/reset` throws away and rebuilds from the fixture. */
@@ -34,6 +36,8 @@ export interface World {
   router: Router;
   /** S3 routes (the second server). */
   s3Router: Router;
+  /** Ends the timers this world's services started; called when the world is replaced or stopped. */
+  retire(): void;
 }
 
 /**
@@ -48,6 +52,7 @@ export function buildWorld(factories: ServiceFactories, fixture: Fixture, settin
     const scheduler = new Scheduler(clock);
     const draws = new SeededRandom(settings.seed);
     const random = () => draws.next();
+    const lifetime = new AbortController();
     const s3 = factories.s3({ clock, timings: settings.timings, random, urls: settings.urls });
     const ctx: SimContext = {
       clock,
@@ -58,6 +63,8 @@ export function buildWorld(factories: ServiceFactories, fixture: Fixture, settin
       assumptions: settings.assumptions,
       random,
       urls: settings.urls,
+      queues: settings.queues,
+      retired: lifetime.signal,
     };
     const ica = factories.ica(ctx, fixture.ica);
     const basespace = factories.basespace(ctx, fixture.basespace);
@@ -66,7 +73,15 @@ export function buildWorld(factories: ServiceFactories, fixture: Fixture, settin
     basespace.registerRoutes(router);
     const s3Router = new Router();
     s3.registerRoutes(s3Router);
-    return { clock, scheduler, objects: s3.store, services: { ica, basespace, s3 }, router, s3Router };
+    return {
+      clock,
+      scheduler,
+      objects: s3.store,
+      services: { ica, basespace, s3 },
+      router,
+      s3Router,
+      retire: () => lifetime.abort(),
+    };
   } finally {
     frozenRealMs = undefined;
   }

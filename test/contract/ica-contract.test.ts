@@ -229,6 +229,31 @@ describe.skipIf(missing)(title, () => {
     await conforming({ method: "GET", path: `${batchPath}/items/${String(first?.id)}` }, 200);
   });
 
+  it("creates, reads and deletes notification channels and subscriptions, and searches the event log", async () => {
+    const channel = await conforming(
+      { method: "POST", path: "/api/notificationChannels", body: { type: "SQS", address: `${sim.sqsUrl}/000000000000/ica-events`, enabled: true }, contentType: v3 },
+      201,
+    );
+    const channelPath = `/api/notificationChannels/${String(channel.id)}`;
+    await conforming({ method: "GET", path: "/api/notificationChannels" }, 200);
+    await conforming({ method: "GET", path: channelPath }, 200);
+    const subscriptions = `/api/projects/${source}/notificationSubscriptions`;
+    const subscription = await conforming(
+      {
+        method: "POST",
+        path: subscriptions,
+        body: { eventCode: "ICA_EXEC_028", notificationChannelId: channel.id, enabled: true, filterExpression: "[?($.pipeline.code =~ /.*bcl.*convert.*/i)]" },
+        contentType: v3,
+      },
+      200,
+    );
+    await conforming({ method: "GET", path: subscriptions }, 200);
+    await conforming({ method: "GET", path: `${subscriptions}/${String(subscription.id)}` }, 200);
+    await conforming({ method: "POST", path: "/api/eventLog:search", body: { code: "ICA_EXEC_028" }, contentType: v4, accept: v4 }, 200);
+    await conforming({ method: "DELETE", path: `${subscriptions}/${String(subscription.id)}` }, 204);
+    await conforming({ method: "DELETE", path: channelPath }, 204);
+  });
+
   it("answers errors with Problems the spec's `default` response describes", async () => {
     await conforming({ method: "GET", path: "/api/projects", apiKey: null }, 401);
     await conforming({ method: "GET", path: "/api/projects", apiKey: "demo-ica-key-wrong" }, 401);

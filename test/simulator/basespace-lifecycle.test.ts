@@ -185,7 +185,9 @@ describe("BaseSpace ineligible-id policy 'skip'", () => {
       faults: () => sim.faults(),
       assumptions: new SimAssumptions({ "bs.ineligible-bulk": "skip" }),
       random: () => 0.5,
-      urls: () => ({ icaUrl: "http://ica", basespaceUrl: "http://bs", s3Url: "http://s3" }),
+      urls: () => ({ icaUrl: "http://ica", basespaceUrl: "http://bs", s3Url: "http://s3", sqsUrl: "http://sqs" }),
+      queues: sim.queues,
+      retired: new AbortController().signal,
     };
     const router = new Router();
     createBasespaceSimulator(ctx, basespaceTestFixture.basespace).registerRoutes(router);

@@ -3,6 +3,7 @@ import {
   type AnalysisConfigurationRecord,
   type AnalysisInputRecord,
   type AnalysisRecord,
+  type AnalysisStatusV4,
   type PipelineLanguage,
   analysisStorageId,
   pipelineIdOf,
@@ -57,6 +58,8 @@ export class AnalysisLaunches {
     private readonly ctx: SimContext,
     private readonly store: DataStore,
     private readonly analyses: Map<string, AnalysisRecord>,
+    /** Told of every status change (the analysis already carries the new status): ICA_EXEC_028 events. */
+    private readonly statusChanged: (analysis: AnalysisRecord, previous: AnalysisStatusV4) => void,
   ) {
     for (const analysis of analyses.values()) {
       for (const input of analysis.inputs) for (const data of input.analysisData) this.inputOrigins.set(data.dataId, analysis);
@@ -151,32 +154,33 @@ export class AnalysisLaunches {
   private schedule(record: AnalysisRecord): void {
     const { icaAnalysisQueueMs: queueMs, icaAnalysisRunMs: runMs } = this.ctx.timings;
     const startMs = record.timeCreatedMs + queueMs;
-    this.ctx.scheduler.after(0, () => {
-      record.status = "QUEUED";
-      this.version++;
-    });
+    this.ctx.scheduler.after(0, () => this.setStatus(record, "QUEUED"));
     if (this.ctx.assumptions.is("ica.relaunch-definition", "fails-before-start")) {
       this.ctx.scheduler.after(queueMs, () => {
-        record.status = "FAILED";
         record.endMs = startMs;
-        this.version++;
+        this.setStatus(record, "FAILED");
       });
       return;
     }
     this.ctx.scheduler.after(queueMs, () => {
-      record.status = "IN_PROGRESS";
-      this.version++;
       record.startMs = startMs;
       this.store.ensureFolders(record.projectId, record.outputFolderPath, { status: "AVAILABLE", timeCreatedMs: startMs });
+      this.setStatus(record, "IN_PROGRESS");
     });
     this.ctx.scheduler.after(queueMs + runMs, () => {
       const origin = record.originId === undefined ? undefined : this.analyses.get(record.originId);
       const outputs = relaunchOutputs(this.store, this.ctx.objects, origin);
       record.endMs = startMs + runMs;
       writeOutputs(this.store, this.ctx.objects, record, outputs.files, record.endMs);
-      record.status = outputs.outcome;
-      this.version++;
+      this.setStatus(record, outputs.outcome);
     });
+  }
+
+  private setStatus(record: AnalysisRecord, status: AnalysisStatusV4): void {
+    const previous = record.status;
+    record.status = status;
+    this.version++;
+    this.statusChanged(record, previous);
   }
 
   private requirePipeline(pipelineId: string, operation: string): { code: string; language: PipelineLanguage } {

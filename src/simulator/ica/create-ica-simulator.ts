@@ -5,6 +5,7 @@ import type { Router } from "../http/router.js";
 import { AnalysisLaunches } from "./analysis-launches.js";
 import { Authenticator } from "./authenticator.js";
 import { DataStore } from "./data-store.js";
+import { AnalysisEvents } from "./events/analysis-events.js";
 import { Directory } from "./directory.js";
 import { loadIcaFixture } from "./fixture-loader.js";
 import { generatedSourceOf } from "./object-etag.js";
@@ -18,6 +19,8 @@ import { registerAnalysisRoutes } from "./routes/analysis-routes.js";
 import { registerDataActionRoutes } from "./routes/data-action-routes.js";
 import { registerDataCreateRoutes } from "./routes/data-create-routes.js";
 import { registerDataRoutes } from "./routes/data-routes.js";
+import { registerEventLogRoutes } from "./routes/event-log-routes.js";
+import { registerNotificationRoutes } from "./routes/notification-routes.js";
 import { registerLinkingRoutes } from "./routes/linking-routes.js";
 import { registerProjectRoutes } from "./routes/project-routes.js";
 import { registerTokenRoutes } from "./routes/token-routes.js";
@@ -32,6 +35,7 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
   const directory = new Directory(fixture, loadTimeMs);
   const store = new DataStore(fixture.projects.map((p) => p.id));
   const analyses = new Map(loadIcaFixture(fixture, store, directory, ctx.objects, loadTimeMs).map((a) => [a.id, a]));
+  const events = new AnalysisEvents(ctx, directory);
   const rt: IcaRuntime = {
     ctx,
     directory,
@@ -41,7 +45,8 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
     idempotency: new IdempotencyStore(ctx.clock),
     batches: new LinkingBatches(ctx, store, directory),
     analyses,
-    launches: new AnalysisLaunches(ctx, store, analyses),
+    launches: new AnalysisLaunches(ctx, store, analyses, (analysis, previous) => events.statusChanged(analysis, previous)),
+    events,
   };
 
   // Fixture files have bytes too: generated from their id on each read (generated-content.ts).
@@ -75,6 +80,8 @@ export function createIcaSimulator(ctx: SimContext, fixture: IcaFixture): SimSer
         registerDataCreateRoutes,
         registerDataActionRoutes,
         registerLinkingRoutes,
+        registerNotificationRoutes,
+        registerEventLogRoutes,
       ]) {
         register(router, rt);
       }

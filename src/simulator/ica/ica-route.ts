@@ -6,6 +6,7 @@ import { FOREIGN_PROJECT_STATUS } from "./assumptions.js";
 import type { Authenticator } from "./authenticator.js";
 import type { DataItem } from "./data-item.js";
 import type { DataStore } from "./data-store.js";
+import type { AnalysisEvents } from "./events/analysis-events.js";
 import type { Directory, Principal, ProjectEntry } from "./directory.js";
 import type { IdempotencyStore } from "./idempotency-store.js";
 import type { LinkingBatches } from "./linking-batches.js";
@@ -27,6 +28,7 @@ export interface IcaRuntime {
   batches: LinkingBatches;
   analyses: Map<string, AnalysisRecord>;
   launches: AnalysisLaunches;
+  events: AnalysisEvents;
 }
 
 export interface IcaCall {

@@ -56,5 +56,7 @@ export function icaCounts(rt: IcaRuntime): Record<string, number | Record<string
     deletedFolders: rt.store.removed.folders,
     linkingBatches: rt.batches.count(),
     analyses: rt.analyses.size,
+    events: rt.events.history.count(),
+    eventDeliveries: { ...rt.events.delivery.counts },
   };
 }
