@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { logConsoleModes, logFormats, logLevels } from "../logging/logger.js";
+import { eventsUrl } from "./events-url.js";
 import { patternSchema } from "./pattern.js";
 import {
   daysOrOff,
@@ -159,6 +160,25 @@ export const settingRecords = {
     description: "S3 endpoint for `download`, only for the simulator or an S3-compatible test store; unset, AWS's endpoint for the credentials' region",
     expects: "an http(s) URL such as http://127.0.0.1:9000",
     example: "http://127.0.0.1:9000",
+  },
+  events: {
+    name: "events",
+    schema: eventsUrl.optional(),
+    valueName: "url",
+    env: "ICA_ORCHESTRATOR_EVENTS",
+    description: "where ICA's analysis events arrive: an SQS queue (`sqs://<queue-url>`) or this tool's HTTP receiver (`http://0.0.0.0:PORT/path`); `subscribe` creates the channel and subscription",
+    expects: "sqs://<queue-url> or http://host:port/path",
+    example: "sqs://https://sqs.eu-central-1.amazonaws.com/123456789012/ica-events",
+  },
+  sqsEndpoint: {
+    name: "sqs_endpoint",
+    schema: httpUrl.optional(),
+    valueName: "url",
+    env: "ICA_ORCHESTRATOR_SQS_ENDPOINT",
+    // The queue URL names its endpoint already; only a stand-in queue (the simulator's) or a VPC endpoint needs this.
+    description: "SQS endpoint for `--events sqs://…`, only for the simulator, an SQS-compatible test queue or a VPC endpoint; unset, the queue URL's host",
+    expects: "an http(s) URL such as http://127.0.0.1:9324",
+    example: "http://127.0.0.1:9324",
   },
   basespaceApiServer: {
     name: "basespace_api_server",

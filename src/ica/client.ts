@@ -25,6 +25,15 @@ import {
   type IcaProject,
   type IcaTempCredentials,
 } from "./schemas.js";
+import {
+  eventLogSchema,
+  itemList,
+  notificationChannelSchema,
+  notificationSubscriptionSchema,
+  type IcaEventLog,
+  type IcaNotificationChannel,
+  type IcaNotificationSubscription,
+} from "./notification-schemas.js";
 
 /**
  * Media types (spec "Changelog" blocks): Accept and Content-Type must carry the same version.
@@ -342,6 +351,55 @@ export class IcaClient {
       },
       linkingItemSchema,
     );
+  }
+
+  // ── Notifications and the event log ──────────────────────────────────────────────────────────
+
+  /** `GET /api/notificationChannels` (L2930): the tenant's channels, not paged. */
+  async listNotificationChannels(): Promise<IcaNotificationChannel[]> {
+    return (await this.api.json({ method: "GET", route: "/api/notificationChannels", mediaType: V3 }, itemList(notificationChannelSchema))).items;
+  }
+
+  /**
+   * `POST /api/notificationChannels` (L2950). Not replayed after an ambiguous failure: ICA takes no
+   * Idempotency-Key here, and `subscribe` finds a channel a lost answer created (by type and address) on its next run.
+   */
+  createNotificationChannel(channel: { type: "SQS" | "HTTP"; address: string; awsRegion?: string }): Promise<IcaNotificationChannel> {
+    return this.api.json(
+      { method: "POST", route: "/api/notificationChannels", body: { ...channel, enabled: true }, mediaType: V3 },
+      notificationChannelSchema,
+    );
+  }
+
+  /** `GET /api/projects/{projectId}/notificationSubscriptions` (L8338), not paged. */
+  async listNotificationSubscriptions(projectId: string): Promise<IcaNotificationSubscription[]> {
+    const list = await this.api.json(
+      { method: "GET", route: `${project}/notificationSubscriptions`, params: { projectId }, mediaType: V3 },
+      itemList(notificationSubscriptionSchema),
+    );
+    return list.items;
+  }
+
+  /** `POST /api/projects/{projectId}/notificationSubscriptions` (L8363); not replayed, as channels. */
+  createNotificationSubscription(
+    projectId: string,
+    subscription: { eventCode: string; notificationChannelId: string; filterExpression: string },
+  ): Promise<IcaNotificationSubscription> {
+    return this.api.json(
+      {
+        method: "POST",
+        route: `${project}/notificationSubscriptions`,
+        params: { projectId },
+        body: { ...subscription, payloadVersion: "V4", enabled: true },
+        mediaType: V3,
+      },
+      notificationSubscriptionSchema,
+    );
+  }
+
+  /** `POST /api/eventLog:search` (L12561): events of `code` from `dateFrom` on, oldest first. A search changes nothing. */
+  searchEventLog(query: { code: string; dateFrom: string }): AsyncGenerator<IcaEventLog> {
+    return this.cursor({ method: "POST", route: "/api/eventLog:search", body: query, mediaType: V4, replaySafe: true }, eventLogSchema);
   }
 
   // ── Presigned URLs ────────────────────────────────────────────────────────────────────────────

@@ -17,3 +17,5 @@ export { notificationLogPath } from "./notification-log.js";
 export { WarningMemory } from "./warning-memory.js";
 export type { StatePaths } from "./state-dir.js";
 export type { PersonDecision } from "./person-decision-schema.js";
+export { eventLogPositionPath, readEventLogPosition, writeEventLogPosition } from "./event-log-position.js";
+export type { EventLogPosition } from "./event-log-position.js";

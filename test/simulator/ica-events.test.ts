@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/simulator/server.js";
-import { DONE, SOURCE, icaApi, startIcaSim, v4 } from "./ica-harness.js";
+import { SOURCE, icaApi, startIcaSim, v4 } from "./ica-harness.js";
+import { instant, runAnalysis, subscribe } from "./ica-events-harness.js";
 
 let sim: Simulator | undefined;
 let receiver: Server | undefined;
@@ -13,9 +14,6 @@ afterEach(async () => {
   await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   receiver = undefined;
 });
-
-/** Analyses created through the API go REQUESTED → QUEUED → IN_PROGRESS → SUCCEEDED on the next request. */
-const instant = { icaAnalysisQueueMs: 0, icaAnalysisRunMs: 0 };
 
 interface Delivered {
   body: { correlationId: string; eventCode: string; projectId: string; payloadVersion: string; eventParameters: Record<string, string>; payload: { id: string; status: string; pipeline: { code: string } }; timestamp: string; description: string };
@@ -46,28 +44,6 @@ async function startReceiver(): Promise<{ url: string; received: Delivered[]; ne
         else waiting = { count, resolve: done };
       }),
   };
-}
-
-async function subscribe(api: ReturnType<typeof icaApi>, type: "HTTP" | "SQS", address: string, filterExpression?: string): Promise<string> {
-  const channel = await api("POST", "/notificationChannels", { body: { type, address, enabled: true } });
-  expect(channel.status).toBe(201);
-  const subscription = await api("POST", `/projects/${SOURCE}/notificationSubscriptions`, {
-    body: { eventCode: "ICA_EXEC_028", notificationChannelId: channel.body.id, enabled: true, ...(filterExpression ? { filterExpression } : {}) },
-  });
-  expect(subscription.status).toBe(200);
-  return channel.body.id;
-}
-
-/** Reruns the fixture's BCLConvert pipeline; the next request moves it through its three statuses. */
-async function runAnalysis(api: ReturnType<typeof icaApi>): Promise<string> {
-  const done = (await api("GET", `/projects/${SOURCE}/analyses/${DONE}`, { headers: { Accept: v4.Accept } })).body;
-  const created = await api("POST", `/projects/${SOURCE}/analysis:cwlWithStructuredInput`, {
-    headers: v4,
-    body: { userReference: "events", pipelineId: done.pipeline.id, analysisInput: { inputs: [] } },
-  });
-  expect(created.status).toBe(201);
-  await api("GET", `/projects/${SOURCE}/analyses/${created.body.id}`, { headers: { Accept: v4.Accept } });
-  return created.body.id;
 }
 
 const searchLog = (api: ReturnType<typeof icaApi>, body: unknown = {}, query = "") =>
