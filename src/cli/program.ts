@@ -12,6 +12,7 @@ import { runCommand } from "./commands/run.js";
 import { simulatorCommand } from "./commands/simulator.js";
 import { releaseCommand } from "./commands/release.js";
 import { statusCommand } from "./commands/status.js";
+import { subscribeCommand } from "./commands/subscribe.js";
 import { watchCommand } from "./commands/watch.js";
 import { withExamples } from "./examples.js";
 import { packageVersion } from "./version.js";
@@ -45,6 +46,7 @@ export function createProgram(scope: CommandScope): Command {
     markManagedCommand,
     redeliverCommand,
     downloadCommand,
+    subscribeCommand,
     doctorCommand,
     ackCommand,
     demoCommand,

@@ -170,6 +170,15 @@ export const settingRecords = {
     expects: "sqs://<queue-url> or http://host:port/path",
     example: "sqs://https://sqs.eu-central-1.amazonaws.com/123456789012/ica-events",
   },
+  eventsAddress: {
+    name: "events_address",
+    schema: httpUrl.optional(),
+    valueName: "url",
+    env: "ICA_ORCHESTRATOR_EVENTS_ADDRESS",
+    description: "the URL ICA posts events to when `--events http://…` listens behind a proxy or on 0.0.0.0 (the HTTP channel's address; 100 characters at most)",
+    expects: "an http(s) URL such as https://lab.example.org/ica-events",
+    example: "https://lab.example.org/ica-events",
+  },
   sqsEndpoint: {
     name: "sqs_endpoint",
     schema: httpUrl.optional(),

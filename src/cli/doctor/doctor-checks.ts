@@ -17,6 +17,7 @@ import { gateBasespaceScopes, requiredBasespaceScopes, type BasespaceAction } fr
 import type { CheckResult } from "./checklist.js";
 import { checkArchiveCost } from "./cost-check.js";
 import { clockSkewFailMs, clockSkewWarnMs, describeSkew, measureClockSkew } from "./clock-skew.js";
+import { checkEventSubscriptions } from "./events-check.js";
 import { checkStateDir } from "./state-dir-check.js";
 
 /** What doctor found: the checklist, and which layer set each setting of each pair. */
@@ -144,7 +145,7 @@ async function checkBasespace(settings: Settings, input: LoadSettingsInput, resu
 /**
  * The checklist: configuration (which also proves the credentials are found), state directory,
  * then one cheap call per service (credentials valid), the clock against the ICA server's Date
- * header, both projects of every pair, and the BaseSpace token's scopes. A check that depends on a
+ * header, both projects of every pair, the events subscription (with `--events`), and the BaseSpace token's scopes. A check that depends on a
  * failed one is skipped rather than failing twice.
  */
 export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorOptions): Promise<DoctorReport> {
@@ -171,8 +172,10 @@ export async function runDoctorChecks(input: LoadSettingsInput, options: DoctorO
   results.push(await checkStateDir(first.stateDir));
   const ica = await checkIca(first, results);
   results.push(await checkClock(first, options));
-  if (ica) await checkProjects(ica, all, results);
-  else results.push({ name: "projects", status: "skip", detail: "the ICA API key must work first" });
+  if (ica) {
+    await checkProjects(ica, all, results);
+    results.push(...(await checkEventSubscriptions(ica, all)));
+  } else results.push({ name: "projects", status: "skip", detail: "the ICA API key must work first" });
   await checkBasespace(first, input, results);
   return report;
 }
