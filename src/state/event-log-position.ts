@@ -11,7 +11,7 @@ const positionSchema = z.strictObject({
   /** Ids of the entries read at exactly `after`, so the next read does not count them again. */
   seenAt: z.array(z.string()).max(1_000),
 });
-export type EventLogPosition = z.infer<typeof positionSchema>;
+type EventLogPosition = z.infer<typeof positionSchema>;
 
 export const eventLogPositionPath = (paths: StatePaths): string => join(paths.root, "event-log-position.json");
 

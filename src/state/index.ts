@@ -18,4 +18,3 @@ export { WarningMemory } from "./warning-memory.js";
 export type { StatePaths } from "./state-dir.js";
 export type { PersonDecision } from "./person-decision-schema.js";
 export { eventLogPositionPath, readEventLogPosition, writeEventLogPosition } from "./event-log-position.js";
-export type { EventLogPosition } from "./event-log-position.js";

@@ -40,7 +40,7 @@ describe("ica-orchestrator simulator", () => {
         checks.push(
           (async () => {
             const announced = JSON.parse(line) as Announced;
-            expect(Object.keys(announced)).toEqual(["icaUrl", "basespaceUrl", "s3Url", "apiKeyFile", "basespaceConfigFile"]);
+            expect(Object.keys(announced)).toEqual(["icaUrl", "basespaceUrl", "s3Url", "sqsUrl", "apiKeyFile", "basespaceConfigFile"]);
             expect(announced.icaUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
             expect(announced.basespaceUrl).toBe(announced.icaUrl);
             expect(announced.s3Url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

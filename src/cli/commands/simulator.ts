@@ -14,6 +14,7 @@ interface SimulatorFlags {
   fixture: string;
   port: number;
   s3Port: number;
+  sqsPort: number;
   latencyMs: number;
   credentialsDir?: string;
   seed?: number;
@@ -26,13 +27,14 @@ export function simulatorCommand(scope: CommandScope): Command {
   return new Command("simulator")
     .summary("run the ICA, BaseSpace and S3 simulator")
     .description(
-      "Serves simulated ICA and BaseSpace on one port (control plane under /__sim) and S3 on another, until\n" +
-        "SIGTERM or SIGINT. Once listening it prints exactly one JSON line:\n" +
-        '{"icaUrl":…,"basespaceUrl":…,"s3Url":…,"apiKeyFile":…,"basespaceConfigFile":…}',
+      "Serves simulated ICA and BaseSpace on one port (control plane under /__sim), S3 on another and SQS (where\n" +
+        "ICA delivers the events of SQS channels) on a third, until SIGTERM or SIGINT. Once listening it prints\n" +
+        'exactly one JSON line: {"icaUrl":…,"basespaceUrl":…,"s3Url":…,"sqsUrl":…,"apiKeyFile":…,"basespaceConfigFile":…}',
     )
     .requiredOption("--fixture <name|path.json>", `${fixtureNames.join(", ")}, or a fixture .json file`)
     .option("--port <n>", "port for ICA, BaseSpace and /__sim (0: any free port)", integerFrom(0, 65_535), 0)
     .option("--s3-port <n>", "port for S3 (0: any free port)", integerFrom(0, 65_535), 0)
+    .option("--sqs-port <n>", "port for SQS (0: any free port)", integerFrom(0, 65_535), 0)
     .option("--latency-ms <n>", "real milliseconds added to every response", integerFrom(0), 0)
     .option(
       "--credentials-dir <dir>",
@@ -79,6 +81,7 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
       fixture: flags.fixture,
       port: flags.port,
       s3Port: flags.s3Port,
+      sqsPort: flags.sqsPort,
       latencyMs: flags.latencyMs,
       credentialsDir: flags.credentialsDir ?? tempDir,
       seed: flags.seed,
@@ -86,8 +89,8 @@ async function runSimulator(context: CliContext, flags: SimulatorFlags): Promise
       assume,
       fileBytesCap: flags.fileBytesCap,
     }).catch(asConfigError);
-    const { icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile } = sim;
-    context.stdout.write(`${JSON.stringify({ icaUrl, basespaceUrl, s3Url, apiKeyFile, basespaceConfigFile })}\n`);
+    const { icaUrl, basespaceUrl, s3Url, sqsUrl, apiKeyFile, basespaceConfigFile } = sim;
+    context.stdout.write(`${JSON.stringify({ icaUrl, basespaceUrl, s3Url, sqsUrl, apiKeyFile, basespaceConfigFile })}\n`);
     await stop.received;
     await sim.stop();
   } finally {
@@ -110,7 +113,7 @@ function asConfigError(error: unknown): never {
   const { code, port } = error as NodeJS.ErrnoException & { port?: number };
   if (code === "EADDRINUSE" || code === "EACCES") {
     throw new ConfigError(
-      `cannot listen on port ${port} (${code}): pick another with --port / --s3-port, or 0 for any free port`,
+      `cannot listen on port ${port} (${code}): pick another with --port / --s3-port / --sqs-port, or 0 for any free port`,
     );
   }
   throw error;

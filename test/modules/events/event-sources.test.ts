@@ -32,7 +32,7 @@ afterEach(async () => {
 
 const deps = () => ({
   ica: new IcaClient({ serverUrl: sim.icaUrl, apiKey: sim.apiKey, retry: { maxRetries: 0 } }),
-  positionFile: join(dir, "event-log-position.json"),
+  stateDir: dir,
   warn: (message: string) => warnings.push(message),
   sqs: { endpoint: sim.sqsUrl, region: "eu-central-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, visibilityTimeoutSeconds: 0 },
 });

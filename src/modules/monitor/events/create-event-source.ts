@@ -1,10 +1,13 @@
 import type { EventsTarget } from "../../../config/events-url.js";
+import { eventLogPositionPath, statePaths } from "../../../state/index.js";
 import type { TriggerSource } from "../delivery-triggers.js";
 import type { CatchUpDeps } from "./event-log-catch-up.js";
 import { HttpEventSource } from "./http-event-source.js";
 import { SqsEventSource, type SqsSourceOptions } from "./sqs-event-source.js";
 
-export interface EventSourceDeps extends CatchUpDeps {
+export interface EventSourceDeps extends Omit<CatchUpDeps, "positionFile"> {
+  /** The state directory: the event log position is kept in it (`event-log-position.json`). */
+  stateDir: string;
   sqs?: SqsSourceOptions;
 }
 
@@ -13,5 +16,6 @@ export interface EventSourceDeps extends CatchUpDeps {
  * @internal exported for the tests; `watch --events` wires it into the fast path
  */
 export function createEventSource(target: EventsTarget, deps: EventSourceDeps): TriggerSource {
-  return target.kind === "sqs" ? new SqsEventSource(target.queueUrl, deps, deps.sqs) : new HttpEventSource(target, deps);
+  const catchUp = { ica: deps.ica, warn: deps.warn, positionFile: eventLogPositionPath(statePaths(deps.stateDir)), ...(deps.now ? { now: deps.now } : {}) };
+  return target.kind === "sqs" ? new SqsEventSource(target.queueUrl, catchUp, deps.sqs) : new HttpEventSource(target, catchUp);
 }

@@ -1,8 +1,10 @@
 import type { IcaClient } from "../../../ica/client.js";
-import { readEventLogPosition, writeEventLogPosition, type EventLogPosition } from "../../../state/index.js";
+import { readEventLogPosition, writeEventLogPosition } from "../../../state/index.js";
 import type { DeliveryTrigger } from "../delivery-triggers.js";
 
 const ANALYSIS_STATUS_CHANGED = "ICA_EXEC_028";
+
+type EventLogPosition = NonNullable<Awaited<ReturnType<typeof readEventLogPosition>>["position"]>;
 
 export interface CatchUpDeps {
   ica: Pick<IcaClient, "searchEventLog">;

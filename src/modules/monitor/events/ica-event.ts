@@ -8,7 +8,7 @@ const analysisEventCodes = new Set(["ICA_EXEC_028", "ICA_EXEC_002"]);
  * documents receiving (`sfn-icav2-state-change-event-handler/Readme.md`). Only what a trigger needs is
  * required; the analysis itself is re-read from the API, never taken from the payload.
  */
-export const icaEventSchema = z.object({
+const icaEventSchema = z.object({
   correlationId: z.string().min(1),
   timestamp: z.string().datetime({ offset: true }).optional(),
   eventCode: z.string().min(1),

@@ -1,2 +1,2 @@
 export { bclConvertFilter, channelSpecOf, ensureSubscription, findSubscription } from "./event-subscription.js";
-export type { ChannelSpec, EnsureOutcome } from "./event-subscription.js";
+export type { EnsureOutcome } from "./event-subscription.js";

@@ -3,7 +3,7 @@ import { stableUuid } from "../ids.js";
 import { conflict, notFound } from "../problem.js";
 
 export const channelTypes = ["MAIL", "SQS", "SNS", "HTTP"] as const;
-export type ChannelType = (typeof channelTypes)[number];
+type ChannelType = (typeof channelTypes)[number];
 
 /** A `NotificationChannel` (spec L16259): where notifications go. Channels belong to a tenant. */
 export interface ChannelRecord {
