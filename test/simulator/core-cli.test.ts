@@ -97,7 +97,7 @@ describe("ica-orchestrator simulator", () => {
       const result = await runCli(["simulator", "--fixture", "demo", "--port", String(port)]);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        `ica-orchestrator: cannot listen on port ${port} (EADDRINUSE): pick another with --port / --s3-port, or 0 for any free port\n`,
+        `ica-orchestrator: cannot listen on port ${port} (EADDRINUSE): pick another with --port / --s3-port / --sqs-port, or 0 for any free port\n`,
       );
     } finally {
       busy.close();
