@@ -68,6 +68,14 @@ describe("subscribe", () => {
     expect(await eventsCheck(queue())).toMatchObject([{ status: "ok" }]);
   });
 
+  it("creates an HTTP channel on events_address when the receiver listens on 0.0.0.0", async () => {
+    const result = await subscribe("--events", "http://0.0.0.0:8080/ica-events", "--events_address", "https://lab.example.org/ica-events");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^HTTP channel https:\/\/lab\.example\.org\/ica-events: created \(/);
+    const channels = await ica.listNotificationChannels();
+    expect(channels.map((c) => [c.type, c.address])).toContainEqual(["HTTP", "https://lab.example.org/ica-events"]);
+  });
+
   it("refuses, changing nothing, without --events or with a receiver address ICA cannot reach", async () => {
     const none = await subscribe();
     expect(none.code).toBe(2);
@@ -78,6 +86,6 @@ describe("subscribe", () => {
     const bad = await subscribe("--events", "ica-events");
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('events (from --events): "ica-events" is neither sqs://<queue-url> nor http://host:port/path');
-    expect(await ica.listNotificationChannels()).toHaveLength(1);
+    expect(await ica.listNotificationChannels()).toHaveLength(2);
   });
 });
