@@ -145,8 +145,7 @@ export class AnalysisLaunches {
     this.ctx.scheduler.after(endInMs, () => {
       record.endMs = now + endInMs;
       writeOutputs(this.store, this.ctx.objects, record, files, record.endMs);
-      record.status = "SUCCEEDED";
-      this.version++;
+      this.setStatus(record, "SUCCEEDED");
     });
     return record;
   }
