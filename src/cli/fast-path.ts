@@ -1,6 +1,8 @@
+import type { Logger } from "winston";
 import { pairLabel, type Settings } from "../config/index.js";
 import { IcaClient } from "../ica/client.js";
-import { newlyEnded, type ListingFacts } from "../modules/monitor/index.js";
+import { createEventSource } from "../modules/monitor/events/index.js";
+import { newlyEnded, type ListingFacts, type TriggerSource } from "../modules/monitor/index.js";
 import type { WatchMemory } from "./run-cycles.js";
 
 /**
@@ -18,15 +20,8 @@ const pollPageSize = 20;
  * instead of repeating every poll.
  */
 export function pollLook(memory: WatchMemory): () => Promise<string[]> {
-  const clients = new WeakMap<Settings, IcaClient>();
+  const clientOf = fastPathClients();
   const handed = new WeakMap<ListingFacts, Set<string>>();
-  const clientOf = (settings: Settings): IcaClient => {
-    const client =
-      clients.get(settings) ??
-      new IcaClient({ serverUrl: settings.icaBaseUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs, concurrency: 1, retry: { maxRetries: 0 } });
-    clients.set(settings, client);
-    return client;
-  };
   return async () => {
     const found: string[] = [];
     for (const settings of memory.lastLoaded) {
@@ -41,4 +36,37 @@ export function pollLook(memory: WatchMemory): () => Promise<string[]> {
     }
     return found;
   };
+}
+
+/**
+ * The ICA clients of the fast path, one per loaded settings (a reload with a rotated key gets a new
+ * one): one call at a time and no retries, because the next poll (or the next event-log read) is the retry.
+ */
+function fastPathClients(): (settings: Settings) => IcaClient {
+  const clients = new WeakMap<Settings, IcaClient>();
+  return (settings) => {
+    const client =
+      clients.get(settings) ??
+      new IcaClient({ serverUrl: settings.icaBaseUrl, apiKey: settings.apiKey, timeoutMs: settings.requestTimeoutMs, concurrency: 1, retry: { maxRetries: 0 } });
+    clients.set(settings, client);
+    return client;
+  };
+}
+
+/**
+ * The `--events` source of `watch` (the HTTP receiver or the SQS consumer), from the settings the first
+ * cycle loaded: like poll_seconds and state_dir a watch-wide setting, the first pair's, read once. Its event-log
+ * reads go through the settings that last loaded, so a rotated key reaches them too. Undefined
+ * without `events`.
+ */
+export function eventSourceOf(memory: WatchMemory, logger: Logger): TriggerSource | undefined {
+  const first = memory.lastLoaded[0];
+  if (first?.events === undefined) return undefined;
+  const clientOf = fastPathClients();
+  return createEventSource(first.events, {
+    ica: { searchEventLog: (query) => clientOf(memory.lastLoaded[0] ?? first).searchEventLog(query) },
+    stateDir: first.stateDir,
+    warn: (message) => logger.warn(`events: ${message}`),
+    ...(first.sqsEndpoint !== undefined ? { sqs: { endpoint: first.sqsEndpoint } } : {}),
+  });
 }

@@ -1,11 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run-cli.js";
 import { acquireStateLock, readManagedTable } from "../../src/state/index.js";
 import type { Simulator } from "../../src/simulator/server.js";
 import { startWebhookReceiver } from "../notify/receivers.js";
-import { capturedContext, spawnCli, tempDir, until, type CapturedContext } from "./helpers.js";
+import { capturedContext, runCliIn, spawnCli, tempDir, until, type CapturedContext } from "./helpers.js";
 import { simulatorArgs, startCliSimulator, withFlag } from "./sim-setup.js";
 
 let dir: { path: string; cleanup(): Promise<void> };
@@ -92,6 +94,68 @@ describe("watch", () => {
     expect(await watching).toBe(0);
   });
 
+  describe("with --events", () => {
+    afterEach(() => vi.unstubAllEnvs());
+
+    /** Subscribes the source project to `events`, then watches it with no tick and no poll within the test: only an event can deliver. */
+    async function watchEvents(events: string, extra: string[] = []) {
+      const subscribed = await runCliIn(dir.path, ["subscribe", ...args, ...extra, "--events", events]);
+      expect(subscribed.code).toBe(0);
+      const context = capturedContext({ cwd: dir.path });
+      const watching = runCli(["watch", "--schedule", "0 0 1 1 *", "--poll_seconds", "3600", ...args, ...extra, "--events", events], context);
+      await until(() => cyclesPrinted(context) >= 1);
+      // The source has started once it has saved its event-log position (the HTTP receiver listens by then).
+      await until(() => existsSync(join(dir.path, "state", "event-log-position.json")));
+      const table = join(dir.path, "state", "analyses_managed_table.txt");
+      const delivered = async () => (await readManagedTable(table)).rows.map((row) => row.analysisId);
+      const origin = (await delivered())[0] ?? "";
+      const deliveryCycles = () => context.out().match(/^Delivery cycle \S+: ok/gm)?.length ?? 0;
+      /** An analysis finishes now; the simulator applies due status changes (and sends their events) on its next request or clock move. */
+      const finish = () => {
+        const { id } = sim.finishAnalysis({ analysisId: origin, endInMs: 0 });
+        sim.advanceClock(0);
+        return id;
+      };
+      return { context, watching, delivered, deliveryCycles, finish };
+    }
+
+    it("delivers an analysis on its HTTP event, re-read from the API first, with no poll or tick in between", async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/ica-events`;
+      const { context, watching, delivered, deliveryCycles, finish } = await watchEvents(url);
+      const before = await delivered();
+
+      // A forged event names an analysis ICA does not have: the delivery cycle reads the API and delivers nothing.
+      const forged = { correlationId: "forged-1", eventCode: "ICA_EXEC_028", eventParameters: { pipelineExecution: "no-such-analysis", analysisStatus: "SUCCEEDED" } };
+      expect((await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(forged) })).status).toBe(204);
+      await until(() => deliveryCycles() === 1);
+      expect(await delivered()).toEqual(before);
+
+      const id = finish();
+      await until(() => deliveryCycles() === 2);
+      expect(await delivered()).toContain(id);
+      expect(context.err()).toMatch(new RegExp(`http: 1 analysis\\(es\\) to deliver \\(${id}\\)`));
+      expect(context.err()).not.toMatch(/poll: /);
+      expect(cyclesPrinted(context)).toBe(1);
+      context.shutdown("SIGTERM");
+      expect(await watching).toBe(0);
+      expect(context.listeners()).toBe(0);
+    });
+
+    it("delivers an analysis on its SQS message (sqs_endpoint: the simulator's queue) and deletes the message once delivered", async () => {
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
+      const { context, watching, delivered, deliveryCycles, finish } = await watchEvents(`sqs://${sim.sqsUrl}/000000000000/ica-events`, ["--sqs_endpoint", sim.sqsUrl]);
+      const id = finish();
+      await until(() => deliveryCycles() === 1);
+      expect(await delivered()).toContain(id);
+      expect(context.err()).toMatch(new RegExp(`sqs: 1 analysis\\(es\\) to deliver \\(${id}\\)`));
+      await until(() => sim.queues.depth("ica-events").visible + sim.queues.depth("ica-events").inFlight === 0);
+      context.shutdown("SIGTERM");
+      expect(await watching).toBe(0);
+    });
+  });
+
   it("exits 2 on a schedule that is not a cron expression", async () => {
     const context = capturedContext({ cwd: dir.path });
     expect(await runCli(["watch", "--schedule", "every ten minutes", ...args], context)).toBe(2);
@@ -156,3 +220,12 @@ describe("SIGHUP", () => {
     expect(run.output.stdout).toMatch(/^Cycle \S+: ok/m);
   });
 });
+
+/** A port nothing listens on now, for a receiver whose address must be known before it starts (the subscription names it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -13,7 +13,7 @@ import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { errorOutcome, exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
 import { CycleQueue } from "../cycle-queue.js";
-import { pollLook } from "../fast-path.js";
+import { eventSourceOf, pollLook } from "../fast-path.js";
 import { runCycles, type WatchMemory } from "../run-cycles.js";
 
 const defaultSchedule = "*/10 * * * *";
@@ -45,7 +45,9 @@ function validSchedule(schedule: string): string {
  * Runs a full cycle now and then on the cron schedule until SIGTERM/SIGINT, and between them the fast
  * path: every `poll_seconds` a look for SUCCEEDED BCLConvert analyses the last listing had not seen
  * ended, and a delivery-only cycle for them at once (`0` turns the poll off). The trigger sources are a
- * list (today the poll), so other sources (ICA events) plug in beside it. Never two cycles at once
+ * list: the poll, and with `events` the ICA event source beside it (the poll stays as the backstop for
+ * lost events; its idle cost is one call). A trigger only starts a delivery cycle, which lists the
+ * analyses from the API itself; it is settled once that cycle ends. Never two cycles at once
  * (CycleQueue; across processes the state lock): a cycle asked for while another runs starts when it
  * ends. On a shutdown request the running cycle finishes its current step, persists its progress and
  * releases the lock; then watch exits 0. Settings are reloaded for every cycle, so a rotated key or an
@@ -97,6 +99,12 @@ async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging,
     logger.info(`watching: a cycle now, then on the schedule "${schedule}"${fastPath}; SIGTERM or SIGINT stops after the current step`);
     await cycle("full");
     if (!shutdown.signal.aborted) {
+      // The events setting is known once the first cycle has loaded the settings; the poll stays beside it as the backstop.
+      const events = eventSourceOf(memory, logger);
+      if (events) {
+        sources.push(events);
+        logger.info(`events: ${events.name} events trigger a delivery cycle at once${pollSeconds > 0 ? `; the poll every ${pollSeconds} s stays the backstop` : " (poll_seconds 0: no backstop but the schedule)"}`);
+      }
       await task.start();
       announceNext();
       const consuming = sources.map((source) => consume(source, queue, shutdown.signal, logger));
@@ -134,7 +142,9 @@ export function watchCommand(scope: CommandScope): Command {
     .description(
       "Runs a cycle now, then on a cron schedule (default every 10 minutes), never two at once. Between them, " +
         "every --poll_seconds (default 30; 0 turns it off) it looks for new SUCCEEDED BCLConvert analyses (one API " +
-        "call when nothing is new) and delivers them at once in a delivery-only cycle (no archive, no delete). SIGTERM or " +
+        "call when nothing is new) and delivers them at once in a delivery-only cycle (no archive, no delete). With " +
+        "--events (sqs://<queue-url> or http://host:port/path; `subscribe` sets ICA up) an ICA analysis event starts that " +
+        "delivery cycle within seconds, the analysis re-read from the API first; the poll stays as the backstop. SIGTERM or " +
         "SIGINT lets the current step finish, saves progress, releases the lock and exits 0; SIGHUP is ignored " +
         "with a log line (settings are read again before every cycle anyway).",
     )
@@ -144,6 +154,8 @@ export function watchCommand(scope: CommandScope): Command {
     ["every 10 minutes with a config file", "ica-orchestrator watch --config /etc/ica-orchestrator/config.json"],
     ["hourly, at minute 5", 'ica-orchestrator watch --schedule "5 * * * *" --config lab.json'],
     ["look for new analyses every 10 s (deliveries within seconds)", "ica-orchestrator watch --config lab.json --poll_seconds 10"],
+    ["deliver on ICA's events from an SQS queue (after `subscribe` with the same --events)", "ica-orchestrator watch --config lab.json --events sqs://https://sqs.eu-central-1.amazonaws.com/123456789012/ica-events"],
+    ["receive ICA's HTTP events on port 8080 behind a TLS proxy", "ica-orchestrator watch --config lab.json --events http://0.0.0.0:8080/ica-events --events_address https://lab.example.org/ica-events"],
     ["no fast path: deliver on the schedule only", "ica-orchestrator watch --config lab.json --poll_seconds 0"],
     ["with Prometheus metrics at http://<host>:9464/metrics", "ica-orchestrator watch --config lab.json --metrics_port 9464"],
   ]);

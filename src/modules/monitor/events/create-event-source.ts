@@ -12,8 +12,8 @@ export interface EventSourceDeps extends Omit<CatchUpDeps, "positionFile"> {
 }
 
 /**
- * The TriggerSource `--events` names: the HTTP receiver or the SQS consumer.
- * @internal exported for the tests; `watch --events` wires it into the fast path
+ * The TriggerSource `--events` names: the HTTP receiver or the SQS consumer; `watch` runs it beside
+ * the poll.
  */
 export function createEventSource(target: EventsTarget, deps: EventSourceDeps): TriggerSource {
   const catchUp = { ica: deps.ica, warn: deps.warn, positionFile: eventLogPositionPath(statePaths(deps.stateDir)), ...(deps.now ? { now: deps.now } : {}) };
