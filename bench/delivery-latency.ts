@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -18,12 +19,19 @@ const cliScript = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
 const schedulePeriodMs = 600_000;
 
 /**
- * How `watch` runs in each mode: the flags it gets and how long after the window an analysis may still
- * be delivered before it counts as missed. A mode needing a receiver or a queue (http, sqs) adds an
- * entry whose `watchArgs` sets it up against the mode's own simulator.
+ * ICA's events as every mode's simulator sends them: 2.5 s after the status change (public users see
+ * 1–4 s), 10 % lost and 10 % sent twice — the target is zero analyses missed all the same.
+ */
+const eventFaults = { delayMs: 2_500, lossRate: 0.1, duplicateRate: 0.1 };
+
+/**
+ * How `watch` runs in each mode: the flags it gets (`common` are the flags every command of the mode
+ * shares, for a `subscribe` first), the environment it adds, and how long after the window an analysis
+ * may still be delivered before it counts as missed.
  */
 interface LatencyMode {
-  watchArgs(sim: Simulator): Promise<string[]>;
+  watchArgs(sim: Simulator, common: readonly string[]): Promise<string[]>;
+  env?: Record<string, string>;
   graceMs: number;
 }
 
@@ -32,7 +40,35 @@ const latencyModes: Record<string, LatencyMode> = {
   cron: { watchArgs: () => Promise.resolve(["--poll_seconds", "0"]), graceMs: schedulePeriodMs + 120_000 },
   /** The fast path's poll at its default, every 30 s. */
   poll: { watchArgs: () => Promise.resolve([]), graceMs: 120_000 },
+  /** ICA's HTTP deliveries to watch's receiver on a free loopback port; the poll (30 s) as the backstop. */
+  http: { watchArgs: async (_sim, common) => subscribed(common, ["--events", `http://127.0.0.1:${await freePort()}/ica-events`]), graceMs: 120_000 },
+  /** The simulator's SQS queue, long-polled by watch (the SDK signs with stand-in keys); the poll as the backstop. */
+  sqs: {
+    watchArgs: (sim, common) => {
+      // The lab creates its queue before ICA's channel names it (docs/events.md).
+      sim.queues.create("ica-events");
+      return subscribed(common, ["--events", `sqs://${sim.sqsUrl}/000000000000/ica-events`, "--sqs_endpoint", sim.sqsUrl]);
+    },
+    env: { AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench", AWS_REGION: "us-east-1" },
+    graceMs: 120_000,
+  },
 };
+
+/** Runs `subscribe` with the events flags (the channel and the ICA_EXEC_028 subscription), and returns them for watch. */
+async function subscribed(common: readonly string[], events: string[]): Promise<string[]> {
+  const run = startCli(["subscribe", ...common, ...events]);
+  if ((await run.exited) !== 0) throw new Error(`delivery-latency: subscribe ${events.join(" ")} failed:\n${run.output.stderr.slice(-2_000)}`);
+  return events;
+}
+
+/** A loopback port nothing listens on now: the receiver's address must be known before it starts (the channel names it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 export interface DeliveryLatencyOptions {
   latency: Latency;
@@ -62,7 +98,7 @@ async function measureMode(name: string, mode: LatencyMode, options: DeliveryLat
   const dir = join(options.workDir, `delivery-latency-${name}`);
   await mkdir(dir, { recursive: true });
   const sim = await startSimulator({ fixture: "demo", credentialsDir: join(dir, "credentials"), latencyMs: options.latency.latencyMs });
-  sim.setFaults({ latencyJitterMs: options.latency.latencyJitterMs });
+  sim.setFaults({ latencyJitterMs: options.latency.latencyJitterMs, events: eventFaults });
   const stateDir = join(dir, "state");
   const common = [
     "--server_url", sim.icaUrl,
@@ -74,7 +110,7 @@ async function measureMode(name: string, mode: LatencyMode, options: DeliveryLat
     "--adopt", "deliver",
     "--canary", "off",
   ];
-  const watch = startCli(["watch", ...common, ...(await mode.watchArgs(sim))]);
+  const watch = startCli(["watch", ...common, ...(await mode.watchArgs(sim, common))], mode.env);
   try {
     await watch.waitFor(/^Cycle \S+: /m, 300_000);
     options.progress(`delivery-latency ${name}: first cycle done; idle for ${options.idleMs / 1000} s`);
@@ -155,8 +191,8 @@ interface CliProcess {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
 }
 
-function startCli(args: readonly string[]): CliProcess {
-  const child = spawn(process.execPath, [cliScript, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function startCli(args: readonly string[], env?: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, [cliScript, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
   const output = { stdout: "", stderr: "" };
   child.stdout.on("data", (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output.stderr += chunk.toString()));

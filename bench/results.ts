@@ -48,7 +48,7 @@ export type LatencyModeResult = z.infer<typeof latencyModeSchema>;
 
 const deliveryLatencySchema = z.strictObject({
   windowMs: count,
-  /** cron, poll (and http, sqs once the event sources land). */
+  /** cron, poll, http, sqs (bench/delivery-latency.ts). */
   modes: z.record(z.string(), latencyModeSchema),
 });
 export type DeliveryLatencyResult = z.infer<typeof deliveryLatencySchema>;

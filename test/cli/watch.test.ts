@@ -145,6 +145,8 @@ describe("watch", () => {
     it("delivers an analysis on its SQS message (sqs_endpoint: the simulator's queue) and deletes the message once delivered", async () => {
       vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
       vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
+      // The lab creates its queue before ICA's channel names it (docs/events.md).
+      sim.queues.create("ica-events");
       const { context, watching, delivered, deliveryCycles, finish } = await watchEvents(`sqs://${sim.sqsUrl}/000000000000/ica-events`, ["--sqs_endpoint", sim.sqsUrl]);
       const id = finish();
       await until(() => deliveryCycles() === 1);
