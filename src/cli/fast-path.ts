@@ -59,7 +59,7 @@ function fastPathClients(): (settings: Settings) => IcaClient {
  * reads go through the settings that last loaded, so a rotated key reaches them too. Undefined
  * without `events`.
  */
-export function eventSourceOf(memory: WatchMemory, logger: Logger): TriggerSource | undefined {
+export async function eventSourceOf(memory: WatchMemory, logger: Logger): Promise<TriggerSource | undefined> {
   const first = memory.lastLoaded[0];
   if (first?.events === undefined) return undefined;
   const clientOf = fastPathClients();

@@ -100,7 +100,7 @@ async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging,
     await cycle("full");
     if (!shutdown.signal.aborted) {
       // The events setting is known once the first cycle has loaded the settings; the poll stays beside it as the backstop.
-      const events = eventSourceOf(memory, logger);
+      const events = await eventSourceOf(memory, logger);
       if (events) {
         sources.push(events);
         logger.info(`events: ${events.name} events trigger a delivery cycle at once${pollSeconds > 0 ? `; the poll every ${pollSeconds} s stays the backstop` : " (poll_seconds 0: no backstop but the schedule)"}`);

@@ -58,7 +58,7 @@ const post = (url: string, body: unknown) =>
 
 describe("HTTP event source", () => {
   it("yields one trigger per delivered SUCCEEDED event, drops duplicates, and refuses what is not an ICA event", async () => {
-    const http = createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps()) as HttpEventSource;
+    const http = (await createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps())) as HttpEventSource;
     source = http;
     const next = iterate(http);
     const first = next();
@@ -87,7 +87,7 @@ describe("HTTP event source", () => {
     await positionBeforeStart();
     const api = icaApi(sim);
     await runAnalysis(api);
-    source = createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps());
+    source = await createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps());
     const missed = await iterate(source)();
     expect(missed).toMatchObject({ source: "event-log", analysisIds: [] });
     await missed.settle("handled");
@@ -96,7 +96,7 @@ describe("HTTP event source", () => {
     await source.close();
 
     // Restarted with nothing new in the log: no event-log trigger, live events come through.
-    const restarted = createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps()) as HttpEventSource;
+    const restarted = (await createEventSource({ kind: "http", host: "127.0.0.1", port: 0, path: "/ica-events" }, deps())) as HttpEventSource;
     source = restarted;
     const next = iterate(restarted)();
     const live = { correlationId: "live-1", eventCode: "ICA_EXEC_028", eventParameters: { pipelineExecution: "c0000000-0000-4000-8000-000000000001", analysisStatus: "SUCCEEDED" } };
@@ -110,7 +110,7 @@ describe("SQS event source", () => {
     const api = icaApi(sim);
     const queueUrl = `${sim.sqsUrl}/000000000000/ica-events`;
     await subscribe(api, "SQS", queueUrl);
-    source = createEventSource({ kind: "sqs", queueUrl }, deps());
+    source = await createEventSource({ kind: "sqs", queueUrl }, deps());
     const next = iterate(source);
     const id = await runAnalysis(api);
     const trigger = await next();
@@ -131,7 +131,7 @@ describe("SQS event source", () => {
     await subscribe(api, "SQS", queueUrl);
     sim.queues.send("ica-events", "garbage");
     sim.setFaults({ events: { duplicateRate: 1 } });
-    source = createEventSource({ kind: "sqs", queueUrl }, deps());
+    source = await createEventSource({ kind: "sqs", queueUrl }, deps());
     const next = iterate(source);
     await runAnalysis(api);
     const trigger = await next();
@@ -150,7 +150,7 @@ describe("SQS event source", () => {
     const api = icaApi(sim);
     await runAnalysis(api);
     const missing = `${sim.sqsUrl}/000000000000/not-created-yet`;
-    source = createEventSource({ kind: "sqs", queueUrl: missing }, deps());
+    source = await createEventSource({ kind: "sqs", queueUrl: missing }, deps());
     const next = iterate(source);
     // At the start: the log first.
     const atStart = await next();

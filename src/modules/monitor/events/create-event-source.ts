@@ -3,7 +3,7 @@ import { eventLogPositionPath, statePaths } from "../../../state/index.js";
 import type { TriggerSource } from "../delivery-triggers.js";
 import type { CatchUpDeps } from "./event-log-catch-up.js";
 import { HttpEventSource } from "./http-event-source.js";
-import { SqsEventSource, type SqsSourceOptions } from "./sqs-event-source.js";
+import type { SqsSourceOptions } from "./sqs-event-source.js";
 
 export interface EventSourceDeps extends Omit<CatchUpDeps, "positionFile"> {
   /** The state directory: the event log position is kept in it (`event-log-position.json`). */
@@ -15,7 +15,10 @@ export interface EventSourceDeps extends Omit<CatchUpDeps, "positionFile"> {
  * The TriggerSource `--events` names: the HTTP receiver or the SQS consumer; `watch` runs it beside
  * the poll.
  */
-export function createEventSource(target: EventsTarget, deps: EventSourceDeps): TriggerSource {
+export async function createEventSource(target: EventsTarget, deps: EventSourceDeps): Promise<TriggerSource> {
   const catchUp = { ica: deps.ica, warn: deps.warn, positionFile: eventLogPositionPath(statePaths(deps.stateDir)), ...(deps.now ? { now: deps.now } : {}) };
-  return target.kind === "sqs" ? new SqsEventSource(target.queueUrl, catchUp, deps.sqs) : new HttpEventSource(target, catchUp);
+  if (target.kind === "http") return new HttpEventSource(target, catchUp);
+  // Loaded only for an SQS source: it brings the AWS SDK, which every other command and cycle does without.
+  const { SqsEventSource } = await import("./sqs-event-source.js");
+  return new SqsEventSource(target.queueUrl, catchUp, deps.sqs);
 }
