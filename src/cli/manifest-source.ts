@@ -1,12 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ProjectRef } from "../config/index.js";
-import { NotFoundError } from "../http/errors.js";
 import type { IcaClient } from "../ica/client.js";
-import type { IcaData } from "../ica/schemas.js";
 import { DownloadInputError, findFileByPath } from "../modules/data-transfer/index.js";
 import { resolveProject } from "../modules/launch/index.js";
-import { downloadSmallFile } from "../modules/outputs/index.js";
+import { downloadSmallFile, findData } from "../modules/outputs/index.js";
 import { MANIFEST_FOLDER } from "../orchestrator/plan/manifest.js";
 
 /** A manifest of 100,000 files is ~25 MB; more than this is not a manifest. */
@@ -38,7 +36,7 @@ export async function readIcaManifest(ica: IcaClient, destination: ProjectRef | 
   }
   const project = await resolveProject(ica, refText(destination));
   const path = ref.startsWith("/") ? ref : `${MANIFEST_FOLDER}${ref}`;
-  const file = dataIdPattern.test(ref) ? await dataById(ica, project.id, ref) : await findFileByPath(ica, project.id, path);
+  const file = dataIdPattern.test(ref) ? await findData(ica, project.id, ref) : await findFileByPath(ica, project.id, path);
   if (!file) {
     throw new DownloadInputError(
       `${ref} is neither a local file nor a file of ICA project ${project.name} (looked for ${dataIdPattern.test(ref) ? ref : path}): check the name, or pass the manifest's path or data id`,
@@ -46,13 +44,4 @@ export async function readIcaManifest(ica: IcaClient, destination: ProjectRef | 
   }
   const bytes = await downloadSmallFile(ica, project.id, file, maxManifestBytes);
   return { text: bytes.toString("utf8"), source: `${file.path} in ${project.name}` };
-}
-
-async function dataById(ica: IcaClient, projectId: string, dataId: string): Promise<IcaData | undefined> {
-  try {
-    return await ica.getData(projectId, dataId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
 }

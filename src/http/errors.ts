@@ -118,6 +118,16 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** The call's answer, or undefined when the service says there is no such thing (404); any other failure is thrown. */
+export async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /** 409: already exists, or (ICA Idempotency-Key) the first request with this key is still running. */
 export class ConflictError extends ApiError {
   constructor(f: ApiErrorFields) {

@@ -1,4 +1,4 @@
-import { NotFoundError } from "../../http/errors.js";
+import { unlessNotFound } from "../../http/errors.js";
 import type { IcaAnalysis } from "../../ica/schemas.js";
 import { analysisStateOf } from "../../modules/monitor/analysis-state.js";
 import type { ListedCycle } from "../cycle-facts.js";
@@ -41,13 +41,8 @@ export function readRelaunchPostcondition(ctx: ListedCycle): ReadBack {
   };
 }
 
-async function lookUp(ctx: ListedCycle, projectId: string, analysisId: string): Promise<IcaAnalysis | undefined> {
-  try {
-    return await ctx.ica.getAnalysis(projectId, analysisId);
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function lookUp(ctx: ListedCycle, projectId: string, analysisId: string): Promise<IcaAnalysis | undefined> {
+  return unlessNotFound(ctx.ica.getAnalysis(projectId, analysisId));
 }
 
 /** The journal's attempt that launched `analysisId`, with the original it relaunched. */

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import writeFileAtomic from "write-file-atomic";
-import { ConflictError, NotFoundError } from "../../../http/errors.js";
+import { ConflictError } from "../../../http/errors.js";
 import type { IcaData } from "../../../ica/schemas.js";
 import { createFileAtPath, uploadViaPresignedUrl } from "../../../modules/data-transfer/index.js";
+import { findData } from "../../../modules/outputs/index.js";
 import { manifestPath } from "../../../state/index.js";
 import type { ActionLog } from "../../action-log.js";
 import type { CycleContext } from "../../cycle-context.js";
@@ -43,7 +44,8 @@ export async function ensureManifest(
 
   const bytes = Buffer.from(csv);
   const path = icaManifestPath(name.runId, name.redelivery);
-  let file = known ? await readFile(ctx, destinationId, known.dataId) : undefined;
+  // Undefined when it was deleted since: it is created again.
+  let file = known ? await findData(ctx.ica, destinationId, known.dataId) : undefined;
   if (!file) {
     const created = await actions.perform("manageNew", { action: "create-manifest", ids: [analysis.id], paths: [path] }, () =>
       createFileAtPath(
@@ -109,14 +111,4 @@ function learnFromReadBack(ctx: CycleContext, rec: StepRecorder, file: IcaData):
   const evidence = `${file.path} read ${file.status} right after its upload's PUT returned`;
   if (file.status === "AVAILABLE") ctx.ledger.confirm("ica.upload-available", evidence, ctx.now);
   else noteContradiction(ctx, rec, { assumption: "ica.upload-available", evidence });
-}
-
-async function readFile(ctx: CycleContext, destinationId: string, dataId: string): Promise<IcaData | undefined> {
-  try {
-    return await ctx.ica.getData(destinationId, dataId);
-  } catch (error) {
-    // Deleted since: create it again.
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
 }

@@ -31,58 +31,92 @@ export interface SubscriptionRecord {
   timeCreatedMs: number;
 }
 
+/** Records that belong to a scope (a tenant's channels, a project's subscriptions): another scope's is as good as missing. */
+class ScopedRecords<T extends { id: string }> {
+  private readonly records = new Map<string, T>();
+
+  constructor(
+    private readonly scopeOf: (record: T) => string,
+    private readonly missing: (scope: string, id: string) => Error,
+  ) {}
+
+  add(record: T): T {
+    this.records.set(record.id, record);
+    return record;
+  }
+
+  of(scope: string): T[] {
+    return [...this.records.values()].filter((record) => this.scopeOf(record) === scope);
+  }
+
+  get(scope: string, id: string): T {
+    const record = this.records.get(id);
+    if (record === undefined || this.scopeOf(record) !== scope) throw this.missing(scope, id);
+    return record;
+  }
+
+  byId(id: string): T | undefined {
+    return this.records.get(id);
+  }
+
+  all(): IterableIterator<T> {
+    return this.records.values();
+  }
+
+  delete(id: string): void {
+    this.records.delete(id);
+  }
+}
+
 /** Channels and project subscriptions, with ids derived from a per-simulator sequence (stable across runs). */
 export class NotificationStore {
-  private readonly channels = new Map<string, ChannelRecord>();
-  private readonly subscriptions = new Map<string, SubscriptionRecord>();
+  private readonly channels = new ScopedRecords<ChannelRecord>(
+    (channel) => channel.tenantId,
+    (_tenant, id) => notFound(`notification channel ${id} was not found; list them with GET /api/notificationChannels`),
+  );
+  private readonly subscriptions = new ScopedRecords<SubscriptionRecord>(
+    (subscription) => subscription.projectId,
+    (projectId, id) => notFound(`notification subscription ${id} was not found in project ${projectId}`),
+  );
   private seq = 0;
 
   addChannel(project: Pick<ProjectEntry, "tenantId" | "tenantUuid" | "tenantName" | "ownerId">, fields: Omit<ChannelRecord, "id" | "tenantId" | "tenantUuid" | "tenantName" | "ownerId">): ChannelRecord {
-    const channel: ChannelRecord = {
+    return this.channels.add({
       id: stableUuid("notification-channel", String(this.seq++)),
       tenantId: project.tenantId,
       tenantUuid: project.tenantUuid,
       tenantName: project.tenantName,
       ownerId: project.ownerId,
       ...fields,
-    };
-    this.channels.set(channel.id, channel);
-    return channel;
+    });
   }
 
   channelsOf(tenantId: string): ChannelRecord[] {
-    return [...this.channels.values()].filter((c) => c.tenantId === tenantId);
+    return this.channels.of(tenantId);
   }
 
-  /** Another tenant's channel is as good as missing. */
   channel(tenantId: string, id: string): ChannelRecord {
-    const channel = this.channels.get(id);
-    if (channel?.tenantId !== tenantId) throw notFound(`notification channel ${id} was not found; list them with GET /api/notificationChannels`);
-    return channel;
+    return this.channels.get(tenantId, id);
   }
 
   /** A channel a subscription still sends on cannot go: delete the subscription first. */
   deleteChannel(tenantId: string, id: string): void {
     const channel = this.channel(tenantId, id);
-    const user = [...this.subscriptions.values()].find((s) => s.channelId === channel.id);
+    const user = [...this.subscriptions.all()].find((s) => s.channelId === channel.id);
     if (user) throw conflict(`notification channel ${id} is used by subscription ${user.id} of project ${user.projectId}; delete that subscription first`);
     this.channels.delete(id);
   }
 
   addSubscription(fields: Omit<SubscriptionRecord, "id">): SubscriptionRecord {
-    const subscription = { id: stableUuid("notification-subscription", String(this.seq++)), ...fields };
-    this.subscriptions.set(subscription.id, subscription);
-    return subscription;
+    return this.subscriptions.add({ id: stableUuid("notification-subscription", String(this.seq++)), ...fields });
   }
 
   subscriptionsOf(projectId: string): SubscriptionRecord[] {
-    return [...this.subscriptions.values()].filter((s) => s.projectId === projectId);
+    return this.subscriptions.of(projectId);
   }
 
   subscription(projectId: string, id: string): SubscriptionRecord {
-    const subscription = this.subscriptions.get(id);
-    if (subscription?.projectId !== projectId) throw notFound(`notification subscription ${id} was not found in project ${projectId}`);
-    return subscription;
+    return this.subscriptions.get(projectId, id);
   }
 
   deleteSubscription(projectId: string, id: string): void {
@@ -91,7 +125,6 @@ export class NotificationStore {
   }
 
   channelById(id: string): ChannelRecord | undefined {
-    return this.channels.get(id);
+    return this.channels.byId(id);
   }
-
 }
