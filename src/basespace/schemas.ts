@@ -105,13 +105,34 @@ export const runSchema = z
   }));
 export type BsRun = z.output<typeof runSchema>;
 
-/** V1pre3TrashItemCompact: `Id` is the trash item's own id, not the dataset's or run's. */
-/** What is re-read of one dataset or run right before an irreversible call on it. */
+/**
+ * What is re-read of one dataset or run (V2Dataset / V2Run) right before an irreversible call on it: the
+ * fields a decision rests on. Project is a dataset's only; Status a run's.
+ */
 export const itemStateSchema = z
-  .object({ Id: z.string(), Name: z.string(), IsArchived: z.boolean(), IsDeleted: z.boolean().optional() })
-  .transform((i) => ({ id: i.Id, name: i.Name, isArchived: i.IsArchived, isDeleted: i.IsDeleted ?? false }));
+  .object({
+    Id: z.string(),
+    Name: z.string(),
+    IsArchived: z.boolean(),
+    IsDeleted: z.boolean().optional(),
+    DateCreated: bsDate.optional(),
+    Project: idRef.optional(),
+    UserOwnedBy: idRef.optional(),
+    Status: z.string().optional(),
+  })
+  .transform((i) => ({
+    id: i.Id,
+    name: i.Name,
+    isArchived: i.IsArchived,
+    isDeleted: i.IsDeleted ?? false,
+    createdAtMs: i.DateCreated ?? null,
+    projectId: i.Project?.Id ?? null,
+    ownerId: i.UserOwnedBy?.Id ?? null,
+    status: i.Status ?? null,
+  }));
 export type BsItemState = z.output<typeof itemStateSchema>;
 
+/** V1pre3TrashItemCompact: `Id` is the trash item's own id, not the dataset's or run's. */
 export const trashItemSchema = z
   .object({
     Id: z.string(),

@@ -26,11 +26,11 @@ const analysis = (index: number, marker: ModelAnalysis["marker"], bsProjects: st
   runFolder: null,
 });
 
-const dataset = (index: number, createdDaysAgo = 200): ModelBsItem => ({
+const dataset = (index: number, createdDaysAgo = 200, projectName = "BSP-Alpha"): ModelBsItem => ({
   kind: "dataset",
   id: `ds.${index.toString(16).padStart(32, "0")}`,
   name: `DS-${index}`,
-  projectName: "BSP-Alpha",
+  projectName,
   createdDaysAgo,
   isArchived: false,
 });
@@ -137,6 +137,54 @@ describe("people acting alongside the tool", () => {
 
     expect(scenario.sim.stats().byRoute[deleteRoute]).toBe(1);
     expect(report.warnings.join("\n")).toMatch(/delete \/ilmn-analyses\/.* skipped: its status is now ARCHIV/);
+  });
+});
+
+describe("a bulk archive is sent on items read again right before it", () => {
+  const archiveRoute = "POST /v2/archive";
+  // Datasets 200 days old with days_to_archive 10 and days_to_delete 300: all three are to be archived.
+  const archiving = (w: World): World => ({ ...w, settings: { ...w.settings, daysToArchive: 10, daysToDelete: 300 } });
+  const archiveBodies = (scenario: Scenario) =>
+    scenario.proxy.requests.filter((r) => `${r.method} ${r.path}` === archiveRoute).map((r) => JSON.parse(r.body) as { DatasetIds: string[] });
+
+  it("leaves out a dataset a person trashed and one a person archived between the listing and the request", async () => {
+    const w = archiving(world([analysis(1, "bssh", ["BSP-Alpha"])], [dataset(1), dataset(2), dataset(3)]));
+    const scenario = await start(w);
+    // Right after the lifecycle's listing: someone trashes DS-2 and archives DS-3 by hand.
+    scenario.sim.addPersonHook({
+      after: "GET /v2/projects/{id}/datasets",
+      actions: [
+        { kind: "request", method: "DELETE", path: `/v2/datasets/${dataset(2).id}` },
+        { kind: "request", method: "POST", path: "/v2/archive", body: { DatasetIds: [dataset(3).id] } },
+      ],
+    });
+
+    const report = await scenario.cycle(settingsOf(scenario, w));
+
+    expect(scenario.sim.personHooks()[0]?.results).toEqual([200, 200]);
+    expect(archiveBodies(scenario).map((body) => body.DatasetIds)).toEqual([[dataset(1).id]]);
+    const warnings = report.warnings.join("\n");
+    expect(warnings).toMatch(/archive dataset DS-2 \[ds\.0+2\] skipped: someone moved it to the trash/);
+    expect(warnings).toMatch(/archive dataset DS-3 \[ds\.0+3\] skipped: someone archived it since the listing/);
+    const audit = (await readAuditLog(statePaths(scenario.stateDir).audit)).entries;
+    expect(audit.filter((line) => line.action === "archive").map((line) => line.targets.ids)).toEqual([[dataset(1).id], [dataset(1).id]]);
+  });
+
+  it("sends nothing when the items cannot be read again, and says so as an error of the step", async () => {
+    // Two named projects: the lifecycle lists across them (GET /v2/datasets), so only the re-read
+    // (one listing per project) meets the fault.
+    const w = archiving(world([analysis(1, "bssh", ["BSP-Alpha", "BSP-Beta"])], [dataset(1), dataset(2, 200, "BSP-Beta")]));
+    const scenario = await start(w);
+    scenario.sim.setFaults({ rules: [{ route: "GET /v2/projects/{id}/datasets", rate: 1, kinds: ["500"] }] });
+
+    const report = await scenario.cycle(settingsOf(scenario, w));
+
+    expect(scenario.sim.stats().byRoute["GET /v2/datasets"]).toBeGreaterThan(0);
+    expect(archiveBodies(scenario)).toEqual([]);
+    expect(report.outcome).toBe("failures");
+    expect(report.errors.join("\n")).toMatch(/archive of 2 BaseSpace item\(s\) not sent: reading them again before the request failed .*nothing was done/);
+    const audit = (await readAuditLog(statePaths(scenario.stateDir).audit)).entries;
+    expect(audit.filter((line) => line.action === "archive")).toEqual([]);
   });
 });
 

@@ -19,6 +19,7 @@ import { auditedRereadCall } from "../reread-before-acting.js";
 import { messageOf, type StepRecorder } from "../step-recorder.js";
 import { basespaceItems } from "./basespace/basespace-items.js";
 import { emptyTrash } from "./basespace/empty-trash.js";
+import { rereadBulkBasis } from "./basespace/bulk-basis.js";
 import { failureFactOf } from "../failure-facts.js";
 import { noteContradiction } from "../contradictions.js";
 import { classifyTrashAnswer, gatePlan, learnFromTrashAnswer } from "./basespace/trash-first.js";
@@ -131,12 +132,15 @@ async function applyBasespaceLifecycle(
 ): Promise<void> {
   const archived = new Set(items.filter((item) => item.isArchived).map((item) => item.id));
   const names = new Map(items.map((item) => [item.id, item.name]));
+  const listed = new Map(items.map((item) => [item.id, item]));
   // An item planned while archived (trashed as it is once bs.trash-archived was contradicted) is expected to be archived.
   for (const action of ["archive", "restore"] as const) {
     for (const { target, kind, idsKey } of kinds) {
-      const ids = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
+      const planIds = planned.filter((item) => item.action === action && item.target.kind === target).map((item) => item.target.id);
       // The bulk endpoints take at most 250 ids; one request each, so each is audited on its own.
-      for (const batch of chunk(ids, maxBulkIds)) {
+      for (const planBatch of chunk(planIds, maxBulkIds)) {
+        const batch = await stillAsPlanned(ctx, bs, action, planBatch.flatMap((id) => listed.get(id) ?? []), rec);
+        if (batch.length === 0) continue;
         // Restores are billed, so each is recorded before it is asked for: a crash after the request
         // must not lead to a second one. A planned restore is new or presumed lost, so any older record
         // is replaced; a definite rejection takes the record back.
@@ -215,6 +219,31 @@ async function applyBasespaceLifecycle(
   await moveAll(trash.filter((item) => !archived.has(item.target.id)));
   await moveAll(trash.filter((item) => archived.has(item.target.id)));
   await ctx.journalWriter.save();
+}
+
+/**
+ * The ids of a bulk request's items that a read right before it shows unchanged since the listing (see
+ * rereadBulkBasis); each other one is reported with what changed and left alone. When the read fails,
+ * none: with its precondition unconfirmed the request is not sent, and the failure is an error of the
+ * step (log, report, `status`, alert); the next cycle plans the items again from its own listing.
+ */
+async function stillAsPlanned(ctx: CycleContext, bs: BaseSpaceClient, action: BulkAction, items: readonly BasespaceItem[], rec: StepRecorder): Promise<string[]> {
+  let basis;
+  try {
+    basis = await rereadBulkBasis(bs, items, ctx.now);
+  } catch (error) {
+    rec.count("notSentUnconfirmed", items.length);
+    rec.error(
+      `${action} of ${items.length} BaseSpace item(s) not sent: reading them again before the request failed (${messageOf(error)}), so nothing was done; the next cycle plans them again`,
+      failureFactOf(error, `${action} re-read`),
+    );
+    return [];
+  }
+  for (const { item, why } of basis.dropped) {
+    rec.count("skippedChanged");
+    rec.warn(`${action} ${item.kind} ${item.name} [${item.id}] skipped: ${why}; left out of the request`);
+  }
+  return basis.keep.map((item) => item.id);
 }
 
 /** One bulk request; the error when it failed (also reported), undefined when it succeeded. */

@@ -114,7 +114,7 @@ async function selectedRuns(
  * Listings sorted oldest first hold everything the lifecycle can act on before the first item younger
  * than its first window, so reading stops there: a steady cycle reads only the pages with aged data.
  */
-const oldestFirst = { sortBy: "DateCreated", sortDir: "Asc" } as const;
+export const oldestFirst = { sortBy: "DateCreated", sortDir: "Asc" } as const;
 
 function aged<T extends { id: string; createdAtMs: number }>(ctx: CycleContext, oldestFirstItems: AsyncIterable<T>, rec: StepRecorder): AsyncGenerator<T> {
   // Once the order was seen broken, every listing is read to the end (no early stop) until the operator acknowledges it.

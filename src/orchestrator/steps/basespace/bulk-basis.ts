@@ -1,0 +1,82 @@
+import type { BaseSpaceClient } from "../../../basespace/client.js";
+import { unlessNotFound } from "../../../http/errors.js";
+import { ageInDays } from "../../plan/age.js";
+import type { BasespaceDataset, BasespaceItem } from "../../plan/plan-basespace-lifecycle.js";
+import { oldestFirst } from "./basespace-items.js";
+
+/** What a re-read found of the items of one bulk request: the ones still as planned, and the others with why. */
+export interface BulkBasis {
+  keep: BasespaceItem[];
+  dropped: Array<{ item: BasespaceItem; why: string }>;
+}
+
+/** The fields a bulk decision rests on, as a listing (BsDataset, BsRun) or a read by id (BsItemState) shows them. */
+interface Seen {
+  isArchived: boolean;
+  isDeleted?: boolean;
+  createdAtMs: number | null;
+  projectId?: string | null;
+  ownerId: string | null;
+  status?: string | null;
+}
+
+/**
+ * Reads the items of one bulk archive or restore again, right before the request, and keeps those whose
+ * basis is unchanged. The swagger has no read of several datasets or runs by id (GetV2Datasets filters by
+ * project, type, archive state…, not by id; GetV2Runs' `id` is the one resource id every operation of
+ * that codegen carries), so the read is batched as the listings the plan came from, in their order:
+ * GetV2ProjectsIdDatasets per project, filtered on `isarchived` as the plan saw the items (False for an
+ * archive, True for a restore), and GetV2Runs — both `sortby=DateCreated`, `sortdir=Asc`. The items of
+ * a bulk request are the oldest of their kind, so a listing stops as soon as all of them were seen:
+ * usually on its first page. An item it does not show (changed, or missed while a person's change
+ * shifted the pages) is read by id, GetV2DatasetsId / GetV2RunsId, which also says what changed.
+ * Nothing here depends on the listing order or the filter being honoured: every item seen is compared
+ * field by field, and one not seen is read by id. A failed read throws: the caller sends nothing.
+ */
+export async function rereadBulkBasis(bs: BaseSpaceClient, items: readonly BasespaceItem[], now: Date): Promise<BulkBasis> {
+  const seen = new Map<string, Seen>();
+  const byProject = new Map<string, BasespaceDataset[]>();
+  for (const item of items) {
+    if (item.kind !== "dataset") continue;
+    const key = `${item.projectId}\n${item.isArchived}`;
+    byProject.set(key, [...(byProject.get(key) ?? []), item]);
+  }
+  for (const [first, ...rest] of byProject.values()) {
+    if (first !== undefined) await collect(bs.listProjectDatasets(first.projectId, { isArchived: first.isArchived }, oldestFirst), [first, ...rest], seen);
+  }
+  const runs = items.filter((item) => item.kind === "run");
+  if (runs.length > 0) await collect(bs.listRuns(oldestFirst), runs, seen);
+  const unseen = items.filter((item) => !seen.has(item.id));
+  const read = await Promise.all(unseen.map(async (item) => [item.id, await unlessNotFound(bs.getItem(item.kind, item.id))] as const));
+  const basis: BulkBasis = { keep: [], dropped: [] };
+  const byId = new Map(read);
+  for (const item of items) {
+    const state = seen.get(item.id) ?? byId.get(item.id);
+    const why = state === undefined ? "it is gone (purged by someone)" : changeOf(item, state, now);
+    if (why === undefined) basis.keep.push(item);
+    else basis.dropped.push({ item, why });
+  }
+  return basis;
+}
+
+/** Reads a listing until every wanted item has been seen (the rest is not fetched) or it ends. */
+async function collect(listing: AsyncIterable<Seen & { id: string }>, wanted: readonly BasespaceItem[], seen: Map<string, Seen>): Promise<void> {
+  const ids = new Set(wanted.map((item) => item.id));
+  let missing = ids.size;
+  for await (const entry of listing) {
+    if (!ids.has(entry.id) || seen.has(entry.id)) continue;
+    seen.set(entry.id, entry);
+    if (--missing === 0) return;
+  }
+}
+
+/** Why the item is no longer what the plan decided on; undefined when it is. A new name alone changes nothing: identity is by id. */
+function changeOf(item: BasespaceItem, now: Seen, at: Date): string | undefined {
+  if (now.isDeleted === true) return "someone moved it to the trash";
+  if (now.isArchived !== item.isArchived) return now.isArchived ? "someone archived it since the listing" : "it is no longer archived (restored since the listing)";
+  if (item.kind === "dataset" && now.projectId != null && now.projectId !== item.projectId) return `it moved to project ${now.projectId}`;
+  if (item.ownerId != null && now.ownerId !== null && now.ownerId !== item.ownerId) return `it is now owned by user ${now.ownerId}`;
+  if (now.createdAtMs !== null && ageInDays(now.createdAtMs, at) !== item.ageDays) return "its DateCreated changed since the listing";
+  if (item.kind === "run" && now.status != null && now.status !== item.status) return `its status is now ${now.status}`;
+  return undefined;
+}
