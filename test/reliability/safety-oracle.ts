@@ -149,8 +149,9 @@ export function safetyViolations(world: World, seen: CycleObservation): string[]
 
 /**
  * People act alongside the tool: after a person trashed a dataset by hand, an `own-only` trash holds
- * something not ours and must not be emptied; a dataset a person restored from the trash is their
- * decision and must not be trashed, archived or restored again.
+ * something not ours and must not be emptied, and the dataset must not be archived, restored or trashed
+ * (its basis changed: whatever the tool listed before, it is in the trash now); a dataset a person
+ * restored from the trash is their decision and must not be trashed, archived or restored again.
  */
 function peopleViolations(world: World, seen: CycleObservation): string[] {
   const person = world.person;
@@ -166,6 +167,7 @@ function peopleViolations(world: World, seen: CycleObservation): string[] {
       line === `DELETE /v2/datasets/${person.itemId}` ||
       ((line === "POST /v2/archive" || line === "POST /v2/restore") && request.body.includes(`"${person.itemId}"`));
     if (person.kind === "restore" && touches) violations.push(`${line} on ${person.itemId}, which a person had restored from the trash`);
+    if (person.kind === "trash" && touches) violations.push(`${line} on ${person.itemId}, which a person had moved to the trash`);
   }
   return violations;
 }
