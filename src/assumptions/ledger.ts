@@ -141,8 +141,8 @@ export const ledger: readonly Assumption[] = [
       "never takes the answer as the items' state: each cycle plans from the listing's `IsArchived`, so a skipped " +
       "item is planned again once eligible, and a restore is waited on only while the item reads archived.",
     observable:
-      "Not observable: a batch holds only ids the listing showed eligible, so an ineligible one means a person " +
-      "changed it in between; the `IsArchived` the next listing shows for it then reads the same whether " +
+      "Not observable: a batch holds only ids the listing showed eligible and a read right before the request " +
+      "showed unchanged, so an ineligible one means a person changed it in between; the `IsArchived` the next listing shows for it then reads the same whether " +
       "BaseSpace skipped it or the person changed it back, and the 200's body is an undocumented string.",
     gates: ["bs-archive", "bs-restore"],
     alternatives: ["skip"],
