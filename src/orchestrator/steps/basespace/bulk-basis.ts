@@ -1,5 +1,5 @@
 import type { BaseSpaceClient } from "../../../basespace/client.js";
-import { unlessNotFound } from "../../../http/errors.js";
+import { NotFoundError, unlessNotFound } from "../../../http/errors.js";
 import { ageInDays } from "../../plan/age.js";
 import type { BasespaceDataset, BasespaceItem } from "../../plan/plan-basespace-lifecycle.js";
 import { oldestFirst } from "./basespace-items.js";
@@ -59,14 +59,21 @@ export async function rereadBulkBasis(bs: BaseSpaceClient, items: readonly Bases
   return basis;
 }
 
-/** Reads a listing until every wanted item has been seen (the rest is not fetched) or it ends. */
+/**
+ * Reads a listing until every wanted item has been seen (the rest is not fetched) or it ends. A project
+ * that is gone (404) shows nothing: its datasets are then read by id, which says where they are.
+ */
 async function collect(listing: AsyncIterable<Seen & { id: string }>, wanted: readonly BasespaceItem[], seen: Map<string, Seen>): Promise<void> {
   const ids = new Set(wanted.map((item) => item.id));
   let missing = ids.size;
-  for await (const entry of listing) {
-    if (!ids.has(entry.id) || seen.has(entry.id)) continue;
-    seen.set(entry.id, entry);
-    if (--missing === 0) return;
+  try {
+    for await (const entry of listing) {
+      if (!ids.has(entry.id) || seen.has(entry.id)) continue;
+      seen.set(entry.id, entry);
+      if (--missing === 0) return;
+    }
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
   }
 }
 
