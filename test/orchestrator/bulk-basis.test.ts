@@ -46,8 +46,9 @@ beforeEach(() => {
 /** The items as the lifecycle's listing would hand them to the plan. */
 async function listed(): Promise<Map<string, BasespaceItem>> {
   const items = new Map<string, BasespaceItem>();
-  for await (const d of bs.listProjectDatasets(projectId)) {
-    items.set(d.id, { kind: "dataset", id: d.id, name: d.name, projectId, projectName: "Bulk_Basis", ownerId: d.ownerId, ageDays: ageInDays(d.createdAtMs, at), isArchived: d.isArchived });
+  for await (const d of bs.listDatasets()) {
+    const project = d.projectId as string;
+    items.set(d.id, { kind: "dataset", id: d.id, name: d.name, projectId: project, projectName: project, ownerId: d.ownerId, ageDays: ageInDays(d.createdAtMs, at), isArchived: d.isArchived });
   }
   for await (const r of bs.listRuns()) {
     items.set(r.id, { kind: "run", id: r.id, name: r.name, status: r.status, ownerId: r.ownerId, ageDays: ageInDays(r.createdAtMs, at), isArchived: r.isArchived });
@@ -69,6 +70,17 @@ describe("rereadBulkBasis", () => {
     expect(calls()["GET /v2/projects/{id}/datasets"]).toBe(1);
     expect(calls()["GET /v2/runs"]).toBe(1);
     expect(calls()["GET /v2/datasets/{id}"] ?? 0).toBe(0);
+  });
+
+  it("reads datasets of several projects with one listing across them", async () => {
+    const items = await listed();
+    const demoDataset = [...items.values()].find((item) => item.kind === "dataset" && item.projectId !== projectId && !item.isArchived) as BasespaceItem;
+    const wanted = [...pick(items, [dsId(0)]), demoDataset];
+    sim.resetStats();
+
+    expect(await rereadBulkBasis(bs, wanted, at)).toEqual({ keep: wanted, dropped: [] });
+    expect(calls()["GET /v2/datasets"]).toBe(1);
+    expect(calls()["GET /v2/projects/{id}/datasets"] ?? 0).toBe(0);
   });
 
   it("leaves out what a person trashed, archived or purged since the listing, each with why, and reads only those by id", async () => {

@@ -171,15 +171,16 @@ describe("a bulk archive is sent on items read again right before it", () => {
   });
 
   it("sends nothing when the items cannot be read again, and says so as an error of the step", async () => {
-    // Two named projects: the lifecycle lists across them (GET /v2/datasets), so only the re-read
-    // (one listing per project) meets the fault.
-    const w = archiving(world([analysis(1, "bssh", ["BSP-Alpha", "BSP-Beta"])], [dataset(1), dataset(2, 200, "BSP-Beta")]));
+    const w = archiving(world([analysis(1, "bssh", ["BSP-Alpha"])], [dataset(1), dataset(2)]));
     const scenario = await start(w);
-    scenario.sim.setFaults({ rules: [{ route: "GET /v2/projects/{id}/datasets", rate: 1, kinds: ["500"] }] });
+    // DS-2 is trashed after the listing, so the re-read must read it by id, and that read fails.
+    scenario.sim.addPersonHook({ after: "GET /v2/projects/{id}/datasets", actions: [{ kind: "request", method: "DELETE", path: `/v2/datasets/${dataset(2).id}` }] });
+    scenario.sim.setFaults({ rules: [{ route: "GET /v2/datasets/{id}", rate: 1, kinds: ["500"] }] });
 
     const report = await scenario.cycle(settingsOf(scenario, w));
 
-    expect(scenario.sim.stats().byRoute["GET /v2/datasets"]).toBeGreaterThan(0);
+    expect(scenario.sim.stats().byRoute["GET /v2/datasets/{id}"]).toBeGreaterThan(0);
+    // Not even DS-1, which did read unchanged: the request's precondition is not confirmed as a whole.
     expect(archiveBodies(scenario)).toEqual([]);
     expect(report.outcome).toBe("failures");
     expect(report.errors.join("\n")).toMatch(/archive of 2 BaseSpace item\(s\) not sent: reading them again before the request failed .*nothing was done/);
