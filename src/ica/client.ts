@@ -297,8 +297,8 @@ export class IcaClient {
 
   /**
    * `:archive`, `:unarchive`, `:delete` (L7085-7143): no body, 204, asynchronous, recursive for folders.
-   * Never replayed by the transport (not even after a 429): the data-transfer module and the lifecycle
-   * step resolve a failure by reading the data's status again.
+   * Never replayed by the transport (not even after a 429): the lifecycle step resolves a failure by
+   * reading the data's status again (rereadIcaAction).
    */
   lifecycleAction(projectId: string, dataId: string, action: "archive" | "unarchive" | "delete"): Promise<void> {
     return this.api.empty({

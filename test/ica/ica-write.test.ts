@@ -6,6 +6,7 @@ import {
   createFileAtPath,
   findFileByPath,
   getDataStatus,
+  lifecycleBasis,
   requestLifecycleAction,
   linkData,
   pollUntil,
@@ -14,6 +15,7 @@ import {
   type PollOptions,
 } from "../../src/modules/data-transfer/index.js";
 import { resolveProject } from "../../src/modules/launch/index.js";
+import { rereadBeforeActing } from "../../src/orchestrator/reread-before-acting.js";
 import { projectAnalysesSnapshot } from "../../src/modules/monitor/index.js";
 import { downloadSmallFile } from "../../src/modules/outputs/index.js";
 import { DESTINATION_PROJECT_NAME, SOURCE_PROJECT_NAME } from "../../src/simulator/fixtures/identities.js";
@@ -202,19 +204,29 @@ describe("archive, unarchive, delete", () => {
     expect(await getDataStatus(ica, sourceId, inside.id)).toBe("DELETED");
   });
 
-  it("after an ambiguous failure, reads the status instead of re-sending", async () => {
+  it("sends the request once; after an ambiguous failure the caller's one read decides, not a second one here", async () => {
     const folder = await outputFolderOf(ica, sourceId, byRow(12));
     const route = "POST /ica/rest/api/projects/{projectId}/data/{dataId}:archive";
+    const read = "GET /ica/rest/api/projects/{projectId}/data/{dataId}";
     sim.setFaults({ rules: [{ route, rate: 1, kinds: ["500"], limit: 1 }] });
+    sim.resetStats();
     const error = await requestLifecycleAction(ica, sourceId, folder.id, "archive").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).attempts).toBe(1);
-    expect(await getDataStatus(ica, sourceId, folder.id)).toBe("AVAILABLE");
+    expect(sim.stats().byRoute[read] ?? 0).toBe(0);
 
-    // The first request got through; its answer was lost: the status shows it, so this is success.
-    await requestLifecycleAction(ica, sourceId, folder.id, "archive");
-    sim.setFaults({ rules: [{ route, rate: 1, kinds: ["502"], limit: 1 }] });
-    await expect(requestLifecycleAction(ica, sourceId, folder.id, "archive")).resolves.toBeUndefined();
-    expect(sim.stats().byRoute[route]).toBe(3);
+    // As the lifecycle step does it (rereadIcaAction): read, call (500 again), then ONE read after the
+    // failure shows the work not done, so the call is made once more.
+    sim.setFaults({ rules: [{ route, rate: 1, kinds: ["500"], limit: 1 }] });
+    sim.resetStats();
+    const outcome = await rereadBeforeActing({
+      reread: (called) => lifecycleBasis(ica, sourceId, folder.id, "archive", { status: "AVAILABLE" }, called),
+      call: () => requestLifecycleAction(ica, sourceId, folder.id, "archive"),
+      wait: async () => undefined,
+    });
+    expect(outcome).toEqual({ outcome: "done", confirmedByReread: false });
+    expect(sim.stats().byRoute[route]).toBe(2);
+    expect(sim.stats().byRoute[read]).toBe(2);
+    expect(await getDataStatus(ica, sourceId, folder.id)).toBe("ARCHIVING");
   });
 });

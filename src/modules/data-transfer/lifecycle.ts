@@ -1,5 +1,4 @@
 import { NotFoundError } from "../../http/errors.js";
-import { isAmbiguousFailure } from "../../http/retry-policy.js";
 import type { IcaClient } from "../../ica/client.js";
 import type { IcaDataStatus } from "../../ica/schemas.js";
 
@@ -39,22 +38,12 @@ export async function getDataStatusAndPath(
 }
 
 /**
- * Asks ICA to archive, unarchive or delete data (recursive for folders, asynchronous). The request is
- * not retried blindly after an ambiguous failure (timeout, reset, 5xx): the data's status is read
- * instead, and if it already shows the action under way, the call succeeded.
+ * Asks ICA to archive, unarchive or delete data (recursive for folders, asynchronous). Sent once: an
+ * ambiguous failure (timeout, reset, 5xx) is thrown as it is, and the caller reads the data again to
+ * decide (rereadIcaAction: the lifecycle step's one read after a failure, which also sees a path or
+ * status a person changed), rather than this module reading it first and the step a second time.
  */
-export async function requestLifecycleAction(
-  ica: IcaClient,
-  projectId: string,
-  dataId: string,
-  action: LifecycleAction,
-): Promise<void> {
-  try {
-    await ica.lifecycleAction(projectId, dataId, action);
-  } catch (error) {
-    if (!isAmbiguousFailure(error)) throw error;
-    const status = await getDataStatus(ica, projectId, dataId).catch(() => undefined);
-    if (status === undefined || !statusesAfter[action].includes(status)) throw error;
-  }
+export function requestLifecycleAction(ica: IcaClient, projectId: string, dataId: string, action: LifecycleAction): Promise<void> {
+  return ica.lifecycleAction(projectId, dataId, action);
 }
 
