@@ -1,19 +1,17 @@
 /**
  * One measured cycle in a process of its own, so that its peak RSS is the orchestrator's alone (the
- * simulator lives in the bench process). Usage: node dist/bench/cycle-child.js <spec.json>
+ * simulator lives in the bench process), started with the bin's memory flags (cycle-process.ts) so that
+ * it is the tool's. Usage: node dist/bench/cycle-child.js <spec.json>
  */
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import writeFileAtomic from "write-file-atomic";
-import { keepHeapNearLiveData } from "../src/cli/heap-growth.js";
 import { settingsSecrets } from "../src/config/index.js";
 import { closeLogger, createLogger, SecretRedactor } from "../src/logging/index.js";
 import { runCycle } from "../src/orchestrator/run-cycle.js";
 import { cycleSpecSchema, parseBenchSettings, type CycleChildResult } from "./cycle-spec.js";
 
 async function main(specPath: string): Promise<void> {
-  // As the CLI does at start, so the peak RSS measured is the tool's.
-  keepHeapNearLiveData();
   const spec = cycleSpecSchema.parse(JSON.parse(await readFile(specPath, "utf8")));
   const settings = parseBenchSettings(spec.settings);
   const redactor = new SecretRedactor(settingsSecrets(settings));

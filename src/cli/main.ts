@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-import { keepHeapNearLiveData } from "./heap-growth.js";
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=30
+import { keepHeapNearLiveData } from "./memory-flags.js";
 import { runCli } from "./run-cli.js";
 
 keepHeapNearLiveData();

@@ -42,9 +42,11 @@ export interface OpenCycleOptions extends ClientOptions {
 
 /**
  * New analyses applied per round of manageNew: what one round holds in memory (the selected FASTQs of
- * its analyses) and what a crash can take back. 300 fills two 150-id folder reads exactly.
+ * its analyses) and what a crash can take back. Two rounds are in memory at once (one uploads while the next
+ * links): at 300, all of lab-year's 386 new analyses were, and its first cycle peaked 20–30 MB higher than at
+ * 100 (bench/README.md), which still fills one folder read (150 ids) two thirds and costs lab-year 7 calls more.
  */
-const manageRoundSize = 300;
+const manageRoundSize = 100;
 
 export interface OpenedCycle {
   ctx: CycleContext;

@@ -35,13 +35,18 @@ export interface JournalOptions {
   fence?: Fence;
 }
 
-const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+/**
+ * One line, not indented: the journal is written after every change a crash must not lose, and while a
+ * round of new analyses is in flight it holds their selections (megabytes); indentation doubled what
+ * each of those writes serialized (4.4 MB instead of 2.3 on lab-year's first cycle). `jq .` reads it.
+ */
+const compact = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 /** The journal as `journal.json` holds it: everything but the cycle counts. */
 function serialize(data: JournalData): string {
   const file: JournalFileData = { ...data };
   delete file.cycles;
-  return pretty(file);
+  return compact(file);
 }
 
 /**
@@ -170,7 +175,7 @@ export class Journal {
     if (!this.cyclesTouched) return wroteJournal;
     this.cyclesTouched = false;
     try {
-      await write(this.cyclesPath, pretty(this.current.cycles), "cycle counts", this.fence);
+      await write(this.cyclesPath, compact(this.current.cycles), "cycle counts", this.fence);
     } catch (error) {
       this.cyclesTouched = true;
       throw error;

@@ -1,0 +1,33 @@
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { memoryFlags, startedWithMemoryFlags } from "../../src/cli/memory-flags.js";
+
+const run = promisify(execFile);
+
+describe("the V8 flags the tool starts with", () => {
+  it("are the ones the bin's shebang passes to node", async () => {
+    const [firstLine] = (await readFile(new URL("../../src/cli/main.ts", import.meta.url), "utf8")).split("\n");
+    expect(firstLine).toBe(`#!/usr/bin/env -S node ${memoryFlags.join(" ")}`);
+  });
+
+  it("are accepted by this Node, and cap the young generation (a renamed V8 flag would stop the bin from starting)", async () => {
+    // Young objects that survive a scavenge or two, as a cycle's parsed pages do, make V8 grow the young generation to its cap.
+    const script = [
+      "const keep = []; for (let i = 0; i < 2e6; i++) { const o = { i, s: 'x' + i }; if (i % 10 === 0) keep.push(o); }",
+      "const s = require('node:v8').getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');",
+      "console.log(s.space_size, keep.length);",
+    ].join("\n");
+    const { stdout } = await run(process.execPath, [...memoryFlags, "-e", script]);
+    // At most two semi-spaces of 4 MB, where Node's defaults reach 2 × 16 (Node 20) or 2 × 32 MB (Node 24).
+    expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(8 * 1024 * 1024);
+  });
+
+  it("are recognised only when every one of them is on the command line", () => {
+    expect(startedWithMemoryFlags([...memoryFlags])).toBe(true);
+    expect(startedWithMemoryFlags(["--inspect", ...memoryFlags])).toBe(true);
+    expect(startedWithMemoryFlags([memoryFlags[0]])).toBe(false);
+    expect(startedWithMemoryFlags([])).toBe(false);
+  });
+});
