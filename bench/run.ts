@@ -22,6 +22,7 @@ import {
 } from "./results.js";
 import { runLabYear, runScale } from "./scenarios.js";
 import { runDeliveryLatency } from "./delivery-latency.js";
+import { nodeProblem } from "./runtime-check.js";
 
 /** delivery-latency: analyses finishing in the window, and the idle stretch (ten polls at the default 30 s, so one poll more or less moves the figure by a tenth). */
 const latencyAnalyses = 20;
@@ -97,6 +98,11 @@ async function main(): Promise<number> {
     // commander has already printed the problem (or the help).
     if (error instanceof CommanderError) return error.exitCode;
     throw error;
+  }
+  const problem = nodeProblem();
+  if (problem) {
+    console.error(problem);
+    return 2;
   }
   // Read first: without --out, a run without --check replaces this very file.
   const baseline = options.check ? await readResults(options.baseline) : undefined;
