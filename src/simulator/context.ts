@@ -115,11 +115,12 @@ export interface FaultConfig {
   /** These source data ids vanish (a person deletes them) the moment a linking batch names them. */
   vanishBeforeLink: { dataIds: string[] };
   /**
-   * ICA notification delivery (analysis events): each delivery waits `delayMs` (real ms), is dropped
-   * with probability `lossRate` or sent twice with `duplicateRate` (seeded draws). The event log
-   * keeps every event either way: loss is in delivery only.
+   * ICA notification delivery (analysis events): each delivery waits `delayMs` plus up to
+   * `delayJitterMs` more (real ms, drawn per copy), is dropped with probability `lossRate` or sent
+   * twice with `duplicateRate` (seeded draws). The event log keeps every event either way: loss is in
+   * delivery only.
    */
-  events: { delayMs: number; duplicateRate: number; lossRate: number };
+  events: { delayMs: number; delayJitterMs: number; duplicateRate: number; lossRate: number };
 }
 
 /** Everything a simulated service needs, passed in — no module globals, so several simulators can coexist. */

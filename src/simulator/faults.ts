@@ -37,6 +37,7 @@ export const faultConfigPatchSchema = z.strictObject({
   events: z
     .strictObject({
       delayMs: z.number().int().min(0).default(0),
+      delayJitterMs: z.number().int().min(0).default(0),
       duplicateRate: z.number().min(0).max(1).default(0),
       lossRate: z.number().min(0).max(1).default(0),
     })
@@ -58,7 +59,7 @@ export function defaultFaultConfig(seed: number, latencyMs = 0): FaultConfig {
     linkItemFailures: { dataIds: [], rate: 0 },
     uploadsStayPartial: { names: [] },
     vanishBeforeLink: { dataIds: [] },
-    events: { delayMs: 0, duplicateRate: 0, lossRate: 0 },
+    events: { delayMs: 0, delayJitterMs: 0, duplicateRate: 0, lossRate: 0 },
   };
 }
 

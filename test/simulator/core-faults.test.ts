@@ -160,7 +160,7 @@ describe("simulator core: faults", () => {
       linkItemFailures: { dataIds: ["fil.1"], rate: 0 },
       uploadsStayPartial: { names: [] },
       vanishBeforeLink: { dataIds: [] },
-      events: { delayMs: 0, duplicateRate: 0, lossRate: 0 },
+      events: { delayMs: 0, delayJitterMs: 0, duplicateRate: 0, lossRate: 0 },
     });
     expect(await (await fetch(`${sim.icaUrl}/__sim/faults`)).json()).toEqual(config);
 

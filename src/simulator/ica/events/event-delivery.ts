@@ -15,9 +15,11 @@ export interface DeliveryCounts {
 
 /**
  * Sends one notification to one channel, under the `events` fault options: drops it (`lossRate`),
- * sends it twice (`duplicateRate`), after `delayMs`. The draws come from their own seeded stream,
- * reseeded whenever the fault configuration changes, so a run replays the same losses; two numbers are
- * drawn per delivery so that turning one rate on does not shift the other's draws. HTTP channels get a
+ * sends it twice (`duplicateRate`), after `delayMs` plus a uniform share of `delayJitterMs` drawn for
+ * each copy. The draws come from their own seeded streams, reseeded whenever the fault configuration
+ * changes, so a run replays the same losses; two numbers are drawn per delivery so that turning one
+ * rate on does not shift the other's draws, and the delays come from a stream of their own so that
+ * turning the jitter on does not shift the losses. HTTP channels get a
  * JSON POST to their address (one attempt; a failure is counted, as ICA lists failed notifications);
  * SQS channels get a message on the simulator's own queue named by the address' last path segment.
  */
@@ -25,6 +27,7 @@ export class EventDelivery {
   readonly counts: DeliveryCounts = { sent: 0, lost: 0, duplicated: 0, failed: 0, notSimulated: 0 };
   private drawsFor: FaultConfig | undefined;
   private draws = new SeededRandom(0);
+  private delayDraws = new SeededRandom(0);
 
   constructor(private readonly ctx: SimContext) {}
 
@@ -33,6 +36,7 @@ export class EventDelivery {
     if (faults !== this.drawsFor) {
       this.drawsFor = faults;
       this.draws = new SeededRandom((faults.seed ^ 0x0e7e27) >>> 0);
+      this.delayDraws = new SeededRandom((faults.seed ^ 0xde1a7) >>> 0);
     }
     const lose = this.draws.next() < faults.events.lossRate;
     const duplicate = this.draws.next() < faults.events.duplicateRate;
@@ -41,7 +45,11 @@ export class EventDelivery {
       return;
     }
     if (duplicate) this.counts.duplicated++;
-    for (let copy = duplicate ? 2 : 1; copy > 0; copy--) this.later(faults.events.delayMs, () => this.deliver(channel, body));
+    const { delayMs, delayJitterMs } = faults.events;
+    for (let copy = duplicate ? 2 : 1; copy > 0; copy--) {
+      const jitterMs = delayJitterMs > 0 ? Math.round(this.delayDraws.next() * delayJitterMs) : 0;
+      this.later(delayMs + jitterMs, () => this.deliver(channel, body));
+    }
   }
 
   private later(delayMs: number, run: () => Promise<void>): void {
