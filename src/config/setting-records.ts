@@ -556,6 +556,16 @@ export const settingRecords = {
     expects: "a number of seconds (0 or more, decimals allowed)",
     example: "30",
   },
+  minDeliveryIntervalSeconds: {
+    name: "min_delivery_interval_seconds",
+    schema: decimalNumber,
+    default: 5,
+    valueName: "seconds",
+    description:
+      "watch: at least this long between the starts of two delivery cycles; events and polls that come sooner wait and are delivered together, so a flood of (possibly forged) events starts at most one delivery cycle per interval; 0 removes the floor (still one cycle at a time)",
+    expects: "a number of seconds (0 or more, decimals allowed)",
+    example: "5",
+  },
   metricsPort: {
     name: "metrics_port",
     schema: wholeNumber(1, 65_535).optional(),

@@ -71,7 +71,7 @@ export const settingsSchema = settingsShape
  * the rest is validated): the same field schemas, picked.
  */
 export const localSettingsSchema = settingsShape
-  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true, logConsole: true, dryRun: true, metricsFile: true, metricsPort: true, metricsHost: true, pollSeconds: true, canary: true })
+  .pick({ stateDir: true, managedTablePath: true, logLevel: true, logFormat: true, logConsole: true, dryRun: true, metricsFile: true, metricsPort: true, metricsHost: true, pollSeconds: true, minDeliveryIntervalSeconds: true, canary: true })
   .transform(({ managedTablePath, ...rest }) => ({
     ...rest,
     managedTablePath: managedTablePath ?? defaultManagedTable(rest.stateDir),

@@ -68,6 +68,7 @@ describe("config/load-settings precedence", () => {
       notifyDigestHour: null,
       metricsHost: "127.0.0.1",
       pollSeconds: 30,
+      minDeliveryIntervalSeconds: 5,
     });
   });
 
@@ -290,7 +291,7 @@ describe("config/load-settings loadLocalSettings", () => {
   it("resolves the state directory and logging without any credential", async () => {
     const local = await loadLocalSettings(box.input({ state_dir: "st", log_format: "json" }));
     expect(local).toEqual([
-      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", logConsole: "all", dryRun: false, metricsHost: "127.0.0.1", canary: "on", pollSeconds: 30 },
+      { stateDir: join(box.cwd, "st"), managedTablePath: join(box.cwd, "st", "analyses_managed_table.txt"), logLevel: "info", logFormat: "json", logConsole: "all", dryRun: false, metricsHost: "127.0.0.1", canary: "on", pollSeconds: 30, minDeliveryIntervalSeconds: 5 },
     ]);
   });
 });

@@ -81,13 +81,18 @@ async function watch(scope: CommandScope, flags: FlagInput, logging: CliLogging,
     const next = task.getNextRun();
     if (!shutdown.signal.aborted && next) logger.info(`next cycle at ${next.toISOString()} (schedule "${schedule}")`);
   };
-  const queue = new CycleQueue(async (kind) => {
-    const outcome = await cycle(kind);
-    if (kind === "full") announceNext();
-    return outcome;
-  }, logger);
-  // A watch-wide setting, read once (like metrics_port): the first pair's value holds for all.
+  // Watch-wide settings, read once (like metrics_port): the first pair's values hold for all.
   const pollSeconds = logging.local[0]?.pollSeconds ?? 0;
+  const minDeliveryIntervalMs = (logging.local[0]?.minDeliveryIntervalSeconds ?? 0) * 1000;
+  const queue = new CycleQueue(
+    async (kind) => {
+      const outcome = await cycle(kind);
+      if (kind === "full") announceNext();
+      return outcome;
+    },
+    logger,
+    { minDeliveryIntervalMs },
+  );
   const sources: TriggerSource[] =
     pollSeconds > 0
       ? [new PollSource({ intervalMs: pollSeconds * 1000, look: pollLook(memory), onError: (error) => logger.warn(`poll: ${errorMessage(error)}; looking again in ${pollSeconds} s`) })]
