@@ -33,21 +33,44 @@ const scenarioResultSchema = z.strictObject({
 });
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 
-/** One mode of `delivery-latency` (bench/delivery-latency.ts): SUCCEEDED → manifest AVAILABLE, and the idle watch's calls. */
-const latencyModeSchema = z.strictObject({
+/** One run of a `delivery-latency` mode (bench/delivery-latency.ts): SUCCEEDED → manifest AVAILABLE. */
+const latencyRunSchema = z.strictObject({
   analyses: count,
   /** Not delivered within the mode's grace after the window. */
   missed: count,
+  /** Over the analyses delivered. */
   p50Ms: count,
   p95Ms: count,
   maxMs: count,
+});
+export type LatencyRunFigures = z.infer<typeof latencyRunSchema>;
+
+/** The event modes' second run: the same events, but this share lost and this share sent twice (bench/README.md). */
+const underFaultsSchema = latencyRunSchema.extend({
+  lossRate: z.number().min(0).max(1),
+  duplicateRate: z.number().min(0).max(1),
+  /** Deliveries the simulator dropped, and sent twice, during the run (its seeded draws: how many the rates gave). */
+  eventsLost: count,
+  eventsDuplicated: count,
+});
+export type UnderFaults = z.infer<typeof underFaultsSchema>;
+
+/**
+ * One mode of `delivery-latency`: the latency run's figures (for the event modes, events arriving as
+ * public users see them, none lost), the idle watch's calls, and for the event modes the fault run.
+ * `missed` is the worse of the two runs'.
+ */
+const latencyModeSchema = latencyRunSchema.extend({
   /** The idle stretch's calls per hour plus six full cycles with nothing new (bench/README.md). */
   callsPerIdleHour: count,
+  underFaults: underFaultsSchema.optional(),
 });
 export type LatencyModeResult = z.infer<typeof latencyModeSchema>;
 
 const deliveryLatencySchema = z.strictObject({
   windowMs: count,
+  /** When each event reaches watch after its status change: `delayMs` plus a uniform draw of up to `delayJitterMs`. */
+  events: z.strictObject({ delayMs: count, delayJitterMs: count }).optional(),
   /** cron, poll, http, sqs (bench/delivery-latency.ts). */
   modes: z.record(z.string(), latencyModeSchema),
 });
@@ -183,13 +206,32 @@ export function renderResultsTable(results: BenchResults): string {
 function renderDeliveryLatency(result: DeliveryLatencyResult | undefined): string[] {
   if (!result) return [];
   const s = (ms: number) => (ms / 1000).toFixed(1);
+  const events = result.events ? `; events reach watch ${s(result.events.delayMs)}–${s(result.events.delayMs + result.events.delayJitterMs)} s after the status change` : "";
+  const faultRuns = Object.entries(result.modes).flatMap(([mode, m]) => {
+    const f = m.underFaults;
+    if (!f) return [];
+    const rates = `${Math.round(f.lossRate * 100)} % / ${Math.round(f.duplicateRate * 100)} %`;
+    return [`| ${mode} | ${rates} | ${f.eventsLost} / ${f.eventsDuplicated} | ${f.analyses} | ${f.missed} | ${s(f.p50Ms)} | ${s(f.p95Ms)} | ${s(f.maxMs)} |`];
+  });
+  const underFaults =
+    faultRuns.length === 0
+      ? []
+      : [
+          "",
+          "the event modes again, with events lost and sent twice (missed above: the worse of the two runs):",
+          "",
+          "| mode | lost / duplicated | events lost / sent twice | analyses | missed | p50 s | p95 s | max s |",
+          "|---|---|---:|---:|---:|---:|---:|---:|",
+          ...faultRuns,
+        ];
   return [
     "",
-    `delivery-latency: analyses finishing within ${s(result.windowMs)} s; SUCCEEDED → manifest AVAILABLE`,
+    `delivery-latency: analyses finishing within ${s(result.windowMs)} s; SUCCEEDED → manifest AVAILABLE${events}`,
     "",
     "| mode | analyses | missed | p50 s | p95 s | max s | calls per idle hour |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...Object.entries(result.modes).map(([mode, m]) => `| ${mode} | ${m.analyses} | ${m.missed} | ${s(m.p50Ms)} | ${s(m.p95Ms)} | ${s(m.maxMs)} | ${m.callsPerIdleHour} |`),
+    ...underFaults,
   ];
 }
 
