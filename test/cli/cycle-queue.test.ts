@@ -91,25 +91,28 @@ describe("CycleQueue", () => {
       vi.useRealTimers();
     });
 
-    /** A runner whose cycles each take `cycleMs` of (fake) time, recording when each started. */
-    function timedRunner(cycleMs: number) {
+    /**
+     * A queue with a 5-second floor on fake timers (from 0), whose cycles each take `cycleMs`: the start
+     * (kind, time) of each cycle and every settled trigger are recorded.
+     */
+    function flooredQueue(cycleMs: number) {
+      vi.useFakeTimers({ now: 0 });
       const starts: Array<{ kind: CycleKind; atMs: number }> = [];
       const run = (kind: CycleKind) => {
         starts.push({ kind, atMs: Date.now() });
         return new Promise<"handled">((resolve) => setTimeout(() => resolve("handled"), cycleMs));
       };
-      return { run, starts };
+      const settled: string[] = [];
+      const queue = new CycleQueue(run, logger, { minDeliveryIntervalMs: 5_000 });
+      return { queue, starts, settled, deliver: (name: string) => queue.requestDelivery(trigger(settled, name)) };
     }
 
     it("turns a burst of 1,000 events into two delivery cycles, every trigger settled once", async () => {
-      vi.useFakeTimers({ now: 0 });
-      const runner = timedRunner(1_500);
-      const settled: string[] = [];
-      const queue = new CycleQueue(runner.run, logger, { minDeliveryIntervalMs: 5_000 });
-      for (let i = 0; i < 1_000; i++) queue.requestDelivery(trigger(settled, `e${i}`));
+      const { queue, starts, settled, deliver } = flooredQueue(1_500);
+      for (let i = 0; i < 1_000; i++) deliver(`e${i}`);
       await vi.advanceTimersByTimeAsync(60_000);
       // The first event starts a cycle at once; the other 999 wait for the floor and go in one more.
-      expect(runner.starts).toEqual([
+      expect(starts).toEqual([
         { kind: "delivery", atMs: 0 },
         { kind: "delivery", atMs: 5_000 },
       ]);
@@ -119,37 +122,31 @@ describe("CycleQueue", () => {
     });
 
     it("starts at most one delivery cycle per interval under a steady flood, and lets a tick through at once", async () => {
-      vi.useFakeTimers({ now: 0 });
-      const runner = timedRunner(1_500);
-      const settled: string[] = [];
-      const queue = new CycleQueue(runner.run, logger, { minDeliveryIntervalMs: 5_000 });
+      const { queue, starts, settled, deliver } = flooredQueue(1_500);
       // An event every 10 ms for a minute (6,000), and the schedule's tick at 30 s.
       for (let i = 0; i < 6_000; i++) {
-        queue.requestDelivery(trigger(settled, `e${i}`));
+        deliver(`e${i}`);
         if (i === 3_000) queue.requestFull();
         await vi.advanceTimersByTimeAsync(10);
       }
       await vi.advanceTimersByTimeAsync(10_000);
-      const deliveries = runner.starts.filter((s) => s.kind === "delivery").map((s) => s.atMs);
+      const deliveries = starts.filter((s) => s.kind === "delivery").map((s) => s.atMs);
       expect(deliveries.length).toBeLessThanOrEqual(60_000 / 5_000 + 1);
       deliveries.slice(1).forEach((atMs, i) => expect(atMs - (deliveries[i] ?? 0)).toBeGreaterThanOrEqual(5_000));
       // The tick is not held by the floor: it starts as soon as the running delivery ends.
-      const full = runner.starts.find((s) => s.kind === "full");
+      const full = starts.find((s) => s.kind === "full");
       expect(full?.atMs).toBeLessThanOrEqual(30_000 + 1_500);
       expect(settled).toHaveLength(6_000);
       await queue.close();
     });
 
     it("starts a delivery at once when the last one started longer ago than the interval", async () => {
-      vi.useFakeTimers({ now: 0 });
-      const runner = timedRunner(1_000);
-      const settled: string[] = [];
-      const queue = new CycleQueue(runner.run, logger, { minDeliveryIntervalMs: 5_000 });
-      queue.requestDelivery(trigger(settled, "a1"));
+      const { queue, starts, settled, deliver } = flooredQueue(1_000);
+      deliver("a1");
       await vi.advanceTimersByTimeAsync(7_000);
-      queue.requestDelivery(trigger(settled, "a2"));
+      deliver("a2");
       await vi.advanceTimersByTimeAsync(0);
-      expect(runner.starts.map((s) => s.atMs)).toEqual([0, 7_000]);
+      expect(starts.map((s) => s.atMs)).toEqual([0, 7_000]);
       await vi.advanceTimersByTimeAsync(1_000);
       expect(settled).toEqual(["a1 handled", "a2 handled"]);
       await queue.close();
