@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -162,8 +162,10 @@ async function measureRun(run: LatencyRun, options: DeliveryLatencyOptions): Pro
     if (!run.faults) {
       options.progress(`delivery-latency ${name}: first cycle done; idle for ${options.idleMs / 1000} s`);
       sim.resetStats();
+      const idleStartedMs = Date.now();
       await sleep(options.idleMs);
-      const idleCalls = sim.stats().total;
+      // A schedule tick inside the stretch is a full cycle, which the second term counts: its calls are not idle fast-path calls.
+      const idleCalls = sim.stats().total - sum((await cycleReports(stateDir)).filter((r) => r.startedMs >= idleStartedMs).map((r) => r.calls));
       const fullCycleCalls = await idleFullCycleCalls(common, stateDir);
       callsPerIdleHour = Math.round((idleCalls * 3_600_000) / options.idleMs + fullCycleCalls * (3_600_000 / schedulePeriodMs));
     }
@@ -209,14 +211,24 @@ async function until(done: () => boolean, timeoutMs: number, failure: string): P
 async function idleFullCycleCalls(common: readonly string[], stateDir: string): Promise<number> {
   const run = startCli(["run", ...common]);
   if ((await run.exited) !== 0) throw new Error(`delivery-latency: the idle run failed:\n${run.output.stderr.slice(-2_000)}`);
+  const newest = (await cycleReports(stateDir)).sort((a, b) => b.startedMs - a.startedMs)[0];
+  if (!newest) throw new Error("delivery-latency: the idle run wrote no report");
+  return newest.calls;
+}
+
+/** When each cycle report in the state dir started, and the calls it made. */
+async function cycleReports(stateDir: string): Promise<Array<{ startedMs: number; calls: number }>> {
   const reportsDir = join(stateDir, "reports");
   const names = await readdir(reportsDir);
-  const dated = await Promise.all(names.map(async (file) => ({ file, mtimeMs: (await stat(join(reportsDir, file))).mtimeMs })));
-  const newest = dated.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-  if (!newest) throw new Error("delivery-latency: the idle run wrote no report");
-  const report = JSON.parse(await readFile(join(reportsDir, newest.file), "utf8")) as { apiCalls: { total: number } };
-  return report.apiCalls.total;
+  return Promise.all(
+    names.map(async (file) => {
+      const report = JSON.parse(await readFile(join(reportsDir, file), "utf8")) as { startedAt: string; apiCalls: { total: number } };
+      return { startedMs: Date.parse(report.startedAt), calls: report.apiCalls.total };
+    }),
+  );
 }
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
 /**
  * Looks at the destination's manifest folder every quarter second until every manifest named in
