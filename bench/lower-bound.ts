@@ -73,8 +73,11 @@ export type LowerBoundTerm =
   | "linkPolls"
   | "manifests"
   | "verification"
+  | "manifestReadBacks"
   | "icaLifecycle"
-  | "basespaceLifecycle";
+  | "icaRereads"
+  | "basespaceLifecycle"
+  | "trashRereads";
 
 const pages = (items: number, pageSize: number): number => Math.max(1, Math.ceil(items / pageSize));
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -92,7 +95,11 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  *   the outputs answer (up to 200,000 files). The links of all new analyses share batches of up to
  *   25,000 (one create and at least one status poll each: a batch is never finished when created),
  *   and the destination's listing of them, 1,000 per page, verifies them;
- * - each lifecycle action costs one call; BaseSpace archive and restore take up to 250 ids per call.
+ * - each lifecycle action costs one call; BaseSpace archive and restore take up to 250 ids per call;
+ * - the safety reads docs/safety.md requires, one line item each: every uploaded manifest is read back
+ *   (`GET data/{id}`: S3 can answer 200 while ICA keeps the file PARTIAL), and every irreversible call
+ *   on one item is preceded by a fresh read of that item (`rereadBeforeActing`): an ICA archive,
+ *   unarchive or delete reads its folder (`GET data/{id}`), a BaseSpace trash move its dataset or run.
  */
 export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
   const linking = w.dryRun ? [] : w.newAnalyses.filter((a) => a.selectedFastqs > 0);
@@ -114,14 +121,17 @@ export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
     linkBatches: batches,
     linkPolls: batches,
     manifests: 3 * linking.length,
+    manifestReadBacks: linking.length,
     verification: links === 0 ? 0 : Math.ceil(links / icaPageSize),
     icaLifecycle: w.dryRun ? 0 : w.icaActions,
+    icaRereads: w.dryRun ? 0 : w.icaActions,
     basespaceLifecycle: w.dryRun
       ? 0
       : (w.basespaceArchiveIds > 0 ? Math.ceil(w.basespaceArchiveIds / basespaceBulkSize) : 0) +
         (w.basespaceRestoreIds > 0 ? Math.ceil(w.basespaceRestoreIds / basespaceBulkSize) : 0) +
         w.basespaceTrashItems +
         (w.emptyTrash ? 1 : 0),
+    trashRereads: w.dryRun ? 0 : w.basespaceTrashItems,
   };
 }
 
