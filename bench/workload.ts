@@ -142,7 +142,7 @@ export function workloadFromFixture(input: WorkloadInput): Workload {
     };
   }
   const managing = new Set(toManage.map((f) => f.analysis.id));
-  const newAnalyses: NewAnalysisWork[] = toManage.map((f) => ({ selectedFastqs: f.selectedFastqs }));
+  const newAnalyses: NewAnalysisWork[] = toManage.map((f) => ({ selectedFastqs: f.selectedFastqs, folderPath: folderPathOf(f.analysis) }));
   return {
     ...base,
     newAnalyses,
@@ -216,6 +216,9 @@ function analysisFacts(analysis: FixtureAnalysis, input: WorkloadInput, windows:
   };
 }
 
+/** Where the simulator puts an analysis' outputs (it makes the folder even when there are no files). */
+const folderPathOf = (analysis: FixtureAnalysis): string => analysis.outputFolderPath ?? `/ilmn-analyses/${analysis.reference}/`;
+
 /** Aged and BSSH-managed, with a marker that can be downloaded: an ARCHIVED one cannot, so its projects stay unknown. */
 const readsBsshMarker = (f: AnalysisFacts): boolean => f.aged && f.marker === "bssh" && f.analysis.outputStatus === "AVAILABLE";
 
@@ -231,7 +234,7 @@ function icaManaged(f: AnalysisFacts, hold: string | undefined): IcaManagedAnaly
     reference: f.analysis.reference,
     ageDays: f.ageDays,
     // Only the number of actions matters here, so the analysis id stands in for the folder id.
-    outputFolder: { id: f.analysis.id, path: f.analysis.outputFolderPath ?? `/ilmn-analyses/${f.analysis.reference}/`, status: f.analysis.outputStatus },
+    outputFolder: { id: f.analysis.id, path: folderPathOf(f.analysis), status: f.analysis.outputStatus },
     ...(hold === undefined ? {} : { hold }),
   };
 }

@@ -77,6 +77,7 @@ describe("the lower bound against a cycle on demo with re-runs", () => {
     // Each manifest read back, each ICA action preceded by a read of its folder.
     expect(route(by, `GET ${ica}/data/{dataId}`)).toBe(terms.manifestReadBacks + terms.icaRereads);
     expect(route(by, "DELETE /v2/datasets/{id}", "DELETE /v2/runs/{id}")).toBe(workload.basespaceTrashItems);
+    expect(route(by, `GET ${ica}/data`)).toBeGreaterThanOrEqual(terms.outputFolders + terms.fastqListing + terms.destinationCheck + terms.verification);
     expect(route(by, "GET /v2/datasets/{id}", "GET /v2/runs/{id}")).toBe(terms.trashRereads);
     expect(calls.total).toBeGreaterThanOrEqual(bound);
   });

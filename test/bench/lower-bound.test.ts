@@ -37,13 +37,21 @@ describe("lowerBoundTerms", () => {
   it("charges a new analysis its outputs and manifest, and its links a share of batches and verification pages", () => {
     const w = {
       ...quiet,
-      newAnalyses: [{ selectedFastqs: 24_000 }, { selectedFastqs: 1_200 }, { selectedFastqs: 0 }],
+      newAnalyses: [
+        { selectedFastqs: 24_000, folderPath: "/ilmn-analyses/r1/" },
+        { selectedFastqs: 1_200, folderPath: "/ilmn-analyses/r2/" },
+        { selectedFastqs: 0, folderPath: "/ilmn-analyses/r3/" },
+      ],
       unclassifiedAged: 1,
       bsshMarkersToRead: 1,
     };
     expect(lowerBoundTerms(w)).toMatchObject({
       outputs: 4,
       outputFolders: 1,
+      // The three folders in one request, whose pages hold the 25,200 FASTQs; the destination looked at
+      // under the two with FASTQs before linking.
+      fastqListing: 26,
+      destinationCheck: 1,
       bsshMarkers: 2,
       linkBatches: 2,
       linkPolls: 2,
@@ -61,8 +69,11 @@ describe("lowerBoundTerms", () => {
     // Each irreversible call on one item is preceded by a read of that item: its own line item.
     expect(lowerBoundTerms(w)).toMatchObject({ icaRereads: 4, trashRereads: 7 });
     expect(lowerBoundTerms({ ...w, trashListed: { items: 3_000, foreign: 1 } }).trashPages).toBe(1);
-    expect(lowerBoundTerms({ ...w, newAnalyses: [{ selectedFastqs: 3 }], dryRun: true })).toMatchObject({
+    expect(lowerBoundTerms({ ...w, newAnalyses: [{ selectedFastqs: 3, folderPath: "/ilmn-analyses/r1/" }], dryRun: true })).toMatchObject({
       outputs: 1,
+      // A dry run plans the selection and the destination check, and links nothing.
+      fastqListing: 1,
+      destinationCheck: 1,
       linkBatches: 0,
       manifests: 0,
       manifestReadBacks: 0,
@@ -128,5 +139,16 @@ describe("workloadFromFixture on demo (docs/simulator.md lists what it holds)", 
     // 25 links: one batch, one poll, one verification page; eight manifests and their read-backs;
     // one BaseSpace archive call and six trash moves, each after a read of its item.
     expect(lowerBound(at("dry"))).toBe(lowerBound(at("first")) - 3 - 8 * 3 - 8 - (1 + 6) - 6);
+  });
+});
+
+describe("folder listings", () => {
+  it("take as many requests as the product's query-length batching makes, one page at least each", () => {
+    // ~130-character paths: a 6,000-character query holds 40-odd of them.
+    const many = Array.from({ length: 100 }, (_, i) => ({ selectedFastqs: 1, folderPath: `/ilmn-analyses/${"x".repeat(100)}-${i}/` }));
+    const terms = lowerBoundTerms({ ...quiet, newAnalyses: many });
+    expect(terms.fastqListing).toBe(3);
+    expect(terms.destinationCheck).toBe(3);
+    expect(terms.verification).toBe(3);
   });
 });
