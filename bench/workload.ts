@@ -172,7 +172,8 @@ function newAnalysesOf(facts: readonly AnalysisFacts[], input: WorkloadInput, wi
   const find = (managedIds: ReadonlySet<string>) =>
     findNewAnalyses({ analyses: listed, managedIds, inFlight: [], pipelinePattern: input.settings.bclConvertPattern });
   const managedIds = input.managedIds ?? new Set<string>();
-  if (input.phase === "steady") return { ...find(new Set(listed.map((a) => a.id))), toManage: [] };
+  // Converged: every analysis the cycle delivers is in the table.
+  if (input.phase === "steady") return find(new Set(listed.map((a) => a.id)));
   const found = find(managedIds);
   const adoption = planAdoption({ tableRows: managedIds.size, candidates: found.toManage.map(({ analysis }) => analysis), mode: input.settings.adopt, windows, now });
   if (adoption.kind === "refuse") throw new Error(`the adoption guard would refuse this cycle (${adoption.old.length} old analyses, no adopt setting): give the bench cycle adopt deliver or record`);
