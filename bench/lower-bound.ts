@@ -83,6 +83,7 @@ export type LowerBoundTerm =
   | "icaLifecycle"
   | "icaRereads"
   | "basespaceLifecycle"
+  | "bulkRereads"
   | "trashRereads";
 
 const pages = (items: number, pageSize: number): number => Math.max(1, Math.ceil(items / pageSize));
@@ -111,7 +112,9 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  * - the safety reads docs/safety.md requires, one line item each: every uploaded manifest is read back
  *   (`GET data/{id}`: S3 can answer 200 while ICA keeps the file PARTIAL), and every irreversible call
  *   on one item is preceded by a fresh read of that item (`rereadBeforeActing`): an ICA archive,
- *   unarchive or delete reads its folder (`GET data/{id}`), a BaseSpace trash move its dataset or run.
+ *   unarchive or delete reads its folder (`GET data/{id}`), a BaseSpace trash move its dataset or run;
+ *   a BaseSpace bulk archive or restore reads its items again right before it (`rereadBulkBasis`: the
+ *   listing they came from), one page at least per request.
  */
 export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
   const linking = w.dryRun ? [] : w.newAnalyses.filter((a) => a.selectedFastqs > 0);
@@ -119,6 +122,7 @@ export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
   const batches = links === 0 ? 0 : Math.ceil(links / linksPerBatch);
   const outputsRead = w.newAnalyses.length + w.unclassifiedAged;
   const withFastqs = w.newAnalyses.filter((a) => a.selectedFastqs > 0);
+  const bulkRequests = w.dryRun ? 0 : bulkCalls(w.basespaceArchiveIds) + bulkCalls(w.basespaceRestoreIds);
   const selected = sum(withFastqs.map((a) => a.selectedFastqs));
   return {
     projects: w.projectLookups,
@@ -141,15 +145,13 @@ export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
     verification: links === 0 ? 0 : Math.max(folderRequests(linking), Math.ceil(links / icaPageSize)),
     icaLifecycle: w.dryRun ? 0 : w.icaActions,
     icaRereads: w.dryRun ? 0 : w.icaActions,
-    basespaceLifecycle: w.dryRun
-      ? 0
-      : (w.basespaceArchiveIds > 0 ? Math.ceil(w.basespaceArchiveIds / basespaceBulkSize) : 0) +
-        (w.basespaceRestoreIds > 0 ? Math.ceil(w.basespaceRestoreIds / basespaceBulkSize) : 0) +
-        w.basespaceTrashItems +
-        (w.emptyTrash ? 1 : 0),
+    basespaceLifecycle: w.dryRun ? 0 : bulkRequests + w.basespaceTrashItems + (w.emptyTrash ? 1 : 0),
+    bulkRereads: bulkRequests,
     trashRereads: w.dryRun ? 0 : w.basespaceTrashItems,
   };
 }
+
+const bulkCalls = (ids: number): number => Math.ceil(ids / basespaceBulkSize);
 
 /** Requests of a multi-folder listing (`filePath=…&filePath=…`) as the product batches them by query length. */
 const folderRequests = (analyses: readonly NewAnalysisWork[]): number => batchByQueryLength(analyses.map((a) => a.folderPath), "filePath").length;

@@ -79,6 +79,10 @@ describe("the lower bound against a cycle on demo with re-runs", () => {
     expect(route(by, "DELETE /v2/datasets/{id}", "DELETE /v2/runs/{id}")).toBe(workload.basespaceTrashItems);
     expect(route(by, `GET ${ica}/data`)).toBeGreaterThanOrEqual(terms.outputFolders + terms.fastqListing + terms.destinationCheck + terms.verification);
     expect(route(by, "GET /v2/datasets/{id}", "GET /v2/runs/{id}")).toBe(terms.trashRereads);
+    // Each bulk archive or restore after a listing of its items. The bound lets one request carry datasets
+    // and runs together (250 ids in all); the cycle sends each kind in requests of its own.
+    expect(route(by, "POST /v2/archive", "POST /v2/restore")).toBeGreaterThanOrEqual(terms.bulkRereads);
+    expect(route(by, "GET /v2/datasets", "GET /v2/projects/{id}/datasets", "GET /v2/runs")).toBeGreaterThanOrEqual(terms.datasetPages + terms.runPages + terms.bulkRereads);
     expect(calls.total).toBeGreaterThanOrEqual(bound);
   });
 
