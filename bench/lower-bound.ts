@@ -1,3 +1,5 @@
+import { batchByQueryLength } from "../src/modules/outputs/query-batches.js";
+
 /**
  * The fewest API calls a correct cycle can make for a given amount of work. bench/README.md states
  * the formula and why each term is unavoidable; `workload.ts` derives the amounts from a fixture.
@@ -18,8 +20,10 @@ const linksPerBatch = 25_000;
 const basespaceBulkSize = 250;
 
 export interface NewAnalysisWork {
-  /** MGI FASTQs to link (0: recorded without linking, so nothing but its outputs is read). */
+  /** MGI FASTQs to link (0: its outputs and files are read, nothing is linked, no manifest is written). */
   selectedFastqs: number;
+  /** Its output folder's path. */
+  folderPath: string;
 }
 
 /** What one cycle has to read and do; every field counts items, never calls. */
@@ -68,13 +72,19 @@ export type LowerBoundTerm =
   | "trashPages"
   | "outputs"
   | "outputFolders"
+  | "fastqListing"
+  | "destinationCheck"
   | "bsshMarkers"
   | "linkBatches"
   | "linkPolls"
   | "manifests"
   | "verification"
+  | "manifestReadBacks"
   | "icaLifecycle"
-  | "basespaceLifecycle";
+  | "icaRereads"
+  | "basespaceLifecycle"
+  | "bulkRereads"
+  | "trashRereads";
 
 const pages = (items: number, pageSize: number): number => Math.max(1, Math.ceil(items / pageSize));
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
@@ -88,17 +98,32 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  *   its files, markers included, in one answer — an analysis both new and aged is read once), and its
  *   output folder's path and status one 150th of a `GET data?id=…` (AnalysisData has neither);
  * - a bsshoutput.json costs a download URL plus the download (an ARCHIVED one cannot be downloaded);
- * - a new analysis with MGI FASTQs costs its manifest's create + upload URL + upload; its file list is
- *   the outputs answer (up to 200,000 files). The links of all new analyses share batches of up to
- *   25,000 (one create and at least one status poll each: a batch is never finished when created),
- *   and the destination's listing of them, 1,000 per page, verifies them;
- * - each lifecycle action costs one call; BaseSpace archive and restore take up to 250 ids per call.
+ * - the outputs answer names files but gives neither path, size, status nor checksum, which the FASTQ
+ *   selection and the manifest need: the new analyses' folders are listed (`GET data?filePath=…`, several
+ *   folders a request, as many as a 6,000-character query holds), at least one page per request and one
+ *   per 1,000 selected FASTQs; before linking, the destination is looked at under the same folders (a
+ *   lost journal or a row removed by hand may have linked them already; a path held by other data must
+ *   not get a second file), at least one page per request — a dry run plans both;
+ * - a new analysis with MGI FASTQs costs its manifest's create + upload URL + upload. The links of all new
+ *   analyses share batches of up to 25,000 (one create and at least one status poll each: a batch is
+ *   never finished when created), and the destination's listing of them verifies them: a page per
+ *   request and per 1,000 links;
+ * - each lifecycle action costs one call; BaseSpace archive and restore take up to 250 ids per call;
+ * - the safety reads docs/safety.md requires, one line item each: every uploaded manifest is read back
+ *   (`GET data/{id}`: S3 can answer 200 while ICA keeps the file PARTIAL), and every irreversible call
+ *   on one item is preceded by a fresh read of that item (`rereadBeforeActing`): an ICA archive,
+ *   unarchive or delete reads its folder (`GET data/{id}`), a BaseSpace trash move its dataset or run;
+ *   a BaseSpace bulk archive or restore reads its items again right before it (`rereadBulkBasis`: the
+ *   listing they came from), one page at least per request.
  */
 export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
   const linking = w.dryRun ? [] : w.newAnalyses.filter((a) => a.selectedFastqs > 0);
   const links = sum(linking.map((a) => a.selectedFastqs));
   const batches = links === 0 ? 0 : Math.ceil(links / linksPerBatch);
   const outputsRead = w.newAnalyses.length + w.unclassifiedAged;
+  const withFastqs = w.newAnalyses.filter((a) => a.selectedFastqs > 0);
+  const bulkRequests = w.dryRun ? 0 : bulkCalls(w.basespaceArchiveIds) + bulkCalls(w.basespaceRestoreIds);
+  const selected = sum(withFastqs.map((a) => a.selectedFastqs));
   return {
     projects: w.projectLookups,
     analysisPages: pages(w.sourceAnalyses, icaPageSize),
@@ -110,20 +135,26 @@ export function lowerBoundTerms(w: Workload): Record<LowerBoundTerm, number> {
     trashPages: w.trashListed === null ? 0 : w.trashListed.foreign > 0 ? 1 : pages(w.trashListed.items, basespacePageSize),
     outputs: outputsRead,
     outputFolders: outputsRead === 0 ? 0 : Math.ceil(outputsRead / idsPerDataQuery),
+    fastqListing: Math.max(folderRequests(w.newAnalyses), Math.ceil(selected / icaPageSize)),
+    destinationCheck: folderRequests(withFastqs),
     bsshMarkers: 2 * w.bsshMarkersToRead,
     linkBatches: batches,
     linkPolls: batches,
     manifests: 3 * linking.length,
-    verification: links === 0 ? 0 : Math.ceil(links / icaPageSize),
+    manifestReadBacks: linking.length,
+    verification: links === 0 ? 0 : Math.max(folderRequests(linking), Math.ceil(links / icaPageSize)),
     icaLifecycle: w.dryRun ? 0 : w.icaActions,
-    basespaceLifecycle: w.dryRun
-      ? 0
-      : (w.basespaceArchiveIds > 0 ? Math.ceil(w.basespaceArchiveIds / basespaceBulkSize) : 0) +
-        (w.basespaceRestoreIds > 0 ? Math.ceil(w.basespaceRestoreIds / basespaceBulkSize) : 0) +
-        w.basespaceTrashItems +
-        (w.emptyTrash ? 1 : 0),
+    icaRereads: w.dryRun ? 0 : w.icaActions,
+    basespaceLifecycle: w.dryRun ? 0 : bulkRequests + w.basespaceTrashItems + (w.emptyTrash ? 1 : 0),
+    bulkRereads: bulkRequests,
+    trashRereads: w.dryRun ? 0 : w.basespaceTrashItems,
   };
 }
+
+const bulkCalls = (ids: number): number => Math.ceil(ids / basespaceBulkSize);
+
+/** Requests of a multi-folder listing (`filePath=…&filePath=…`) as the product batches them by query length. */
+const folderRequests = (analyses: readonly NewAnalysisWork[]): number => batchByQueryLength(analyses.map((a) => a.folderPath), "filePath").length;
 
 function datasetPages(aged: Workload["agedDatasets"]): number {
   if (aged.perNamedProject.length === 0) return 0;

@@ -1,32 +1,42 @@
 import type { Settings } from "../src/config/index.js";
+import { analysisStateOf } from "../src/modules/monitor/index.js";
 import {
   DAY_MS,
+  analysisAgeDays,
+  cheapPathFirst,
   classifyAge,
   decideEmptyTrash,
   deletionBudget,
+  deliveryHolds,
   emptyProtectList,
   fastqMatcher,
+  findNewAnalyses,
   gateBasespaceScopes,
+  isAged,
   lifecycleWindows,
+  planAdoption,
   planBasespaceLifecycle,
   planIcaLifecycle,
   resolveBasespaceProjects,
   selectRuns,
   type BasespaceItem,
+  type CheapPathInput,
   type DeletionBudget,
   type IcaManagedAnalysis,
-  type LifecyclePlan,
   type LifecycleWindows,
+  type NewAnalyses,
+  type PlanItem,
   type TrashEntry,
 } from "../src/orchestrator/plan/index.js";
 import type { Fixture } from "../src/simulator/index.js";
-import { isManageable, sourceAnalyses, type FixtureAnalysis } from "./fixture-analyses.js";
+import { sourceAnalyses, type FixtureAnalysis } from "./fixture-analyses.js";
 import type { NewAnalysisWork, Workload } from "./lower-bound.js";
 
 /**
  * The oracle behind the lower bound: what a cycle must read and do, derived from the fixture alone (no
- * API call) with the planning core's own rules (age windows, FASTQ selection, lifecycle decisions, the
- * deletion cap), so the bound and the cycle agree on *what* is done and differ only in *how many calls*.
+ * API call) with the planning core's own rules (age windows, the delivery policy and the adoption guard,
+ * FASTQ selection, delivery holds, lifecycle decisions, cheap path first, the deletion cap), so the bound
+ * and the cycle agree on *what* is done and differ only in *how many calls*.
  */
 
 /**
@@ -38,7 +48,15 @@ export type Phase = "first" | "dry" | "steady";
 
 type WorkloadSettings = Pick<
   Settings,
-  "daysToArchive" | "daysToDelete" | "deleteCap" | "basespaceRuns" | "emptyTrash" | "fastqPattern" | "bclConvertPattern"
+  | "daysToArchive"
+  | "daysToDelete"
+  | "deleteCap"
+  | "basespaceRuns"
+  | "emptyTrash"
+  | "fastqPattern"
+  | "bclConvertPattern"
+  | "adopt"
+  | "minDaysAfterDelivery"
 > & { basespace?: unknown };
 
 export interface WorkloadInput {
@@ -53,10 +71,21 @@ export interface WorkloadInput {
   managedIds?: ReadonlySet<string>;
 }
 
+/** A fixture analysis as the cycle's listing shows it: what the planning functions read. */
+interface ListedAnalysis {
+  id: string;
+  reference: string;
+  status: string;
+  pipeline: { id: string; code: string };
+  timeCreated: string;
+  startDate: string | null;
+}
+
 interface AnalysisFacts {
   analysis: FixtureAnalysis;
+  listed: ListedAnalysis;
   ageDays: number;
-  isNew: boolean;
+  /** Aged and finished: classifyAged reads who manages it (a running one's outputs are still being written). */
   aged: boolean;
   marker: "bssh" | "ica" | "unknown";
   basespaceProjectNames: string[];
@@ -68,17 +97,29 @@ const unlimited = (): DeletionBudget => deletionBudget(Number.MAX_SAFE_INTEGER);
 export function workloadFromFixture(input: WorkloadInput): Workload {
   const { fixture, settings, phase } = input;
   const windows = lifecycleWindows(settings.daysToArchive, settings.daysToDelete);
-  const elapsedDays = (input.nowMs - input.loadedAtMs) / DAY_MS;
-  const facts = sourceAnalyses(fixture).map((a) => analysisFacts(a, input, windows, elapsedDays));
+  const now = new Date(input.nowMs);
+  const facts = listingOrder(sourceAnalyses(fixture).map((a) => analysisFacts(a, input, windows, now)));
+  const found = newAnalysesOf(facts, input, windows, now);
+  const factsById = new Map(facts.map((f) => [f.analysis.id, f]));
+  const toManage = found.toManage.map(({ analysis }) => factsById.get(analysis.id) as AnalysisFacts);
+  const holds = deliveryHolds({
+    toManage: found.toManage,
+    resting: found.resting,
+    // What manageNew records: the analyses with MGI FASTQs; those without are held for an operator.
+    delivered: new Set(toManage.filter((f) => f.selectedFastqs > 0).map((f) => f.analysis.id)),
+    deliveredAt: {},
+    minDaysAfterDelivery: settings.minDaysAfterDelivery,
+    now,
+  });
 
   const ica = planIcaLifecycle({
-    analyses: facts.filter((f) => f.aged && f.marker === "ica").map(icaManaged),
+    analyses: facts.filter((f) => f.aged && f.marker === "ica").map((f) => icaManaged(f, holds.get(f.analysis.id))),
     windows,
     unarchiveRequested: new Set(),
     budget: phase === "steady" ? unlimited() : deletionBudget(settings.deleteCap),
     protect: emptyProtectList,
   });
-  const basespace = basespaceWork(fixture, facts, settings, windows, elapsedDays, phase, ica.budget);
+  const basespace = basespaceWork(fixture, facts, settings, windows, (input.nowMs - input.loadedAtMs) / DAY_MS, phase, ica.budget);
 
   const base = {
     projectLookups: 2,
@@ -100,29 +141,58 @@ export function workloadFromFixture(input: WorkloadInput): Workload {
       emptyTrash: false,
     };
   }
-  const newAnalyses: NewAnalysisWork[] = facts.filter((f) => f.isNew).map((f) => ({ selectedFastqs: f.selectedFastqs }));
+  const managing = new Set(toManage.map((f) => f.analysis.id));
+  const newAnalyses: NewAnalysisWork[] = toManage.map((f) => ({ selectedFastqs: f.selectedFastqs, folderPath: folderPathOf(f.analysis) }));
   return {
     ...base,
     newAnalyses,
-    unclassifiedAged: facts.filter((f) => f.aged && !f.isNew).length,
+    unclassifiedAged: facts.filter((f) => f.aged && !managing.has(f.analysis.id)).length,
     bsshMarkersToRead: facts.filter(readsBsshMarker).length,
-    icaActions: countActions(ica, ["archive", "unarchive", "delete"]),
-    basespaceArchiveIds: countActions(basespace.plan, ["archive"]),
-    basespaceRestoreIds: countActions(basespace.plan, ["restore"]),
-    basespaceTrashItems: countActions(basespace.plan, ["trash"]),
+    icaActions: countActions(firstAnswers(ica.items, "ica"), ["archive", "unarchive", "delete"]),
+    basespaceArchiveIds: countActions(basespace.acted, ["archive"]),
+    basespaceRestoreIds: countActions(basespace.acted, ["restore"]),
+    basespaceTrashItems: countActions(basespace.acted, ["trash"]),
     emptyTrash: basespace.emptyTrash,
   };
 }
 
-function analysisFacts(
-  analysis: FixtureAnalysis,
-  input: WorkloadInput,
-  windows: LifecycleWindows,
-  elapsedDays: number,
-): AnalysisFacts {
-  const { settings, phase } = input;
-  const ageDays = (analysis.startDaysAgo ?? analysis.createdDaysAgo) + elapsedDays;
-  const selects = fastqMatcher(settings.fastqPattern);
+/** The cycle's listing is sorted by reference (IcaClient.searchAllAnalyses); the delivery policy breaks ties by it. */
+function listingOrder(facts: AnalysisFacts[]): AnalysisFacts[] {
+  return [...facts].sort((a, b) => (a.listed.reference < b.listed.reference ? -1 : a.listed.reference > b.listed.reference ? 1 : 0));
+}
+
+/**
+ * What manageNew takes on, by the cycle's own rules (findNewAnalyses: one delivery per run, the
+ * later analyses of a run superseded) after the adoption guard (planAdoption: `record` puts the old
+ * ones in the table undelivered). A steady cycle has nothing new. Bench cycles start with an empty
+ * journal: nothing in flight, resting or asked for again.
+ */
+function newAnalysesOf(facts: readonly AnalysisFacts[], input: WorkloadInput, windows: LifecycleWindows, now: Date): NewAnalyses<ListedAnalysis, { analysisId: string }> {
+  const listed = facts.map((f) => f.listed);
+  const find = (managedIds: ReadonlySet<string>) =>
+    findNewAnalyses({ analyses: listed, managedIds, inFlight: [], pipelinePattern: input.settings.bclConvertPattern });
+  const managedIds = input.managedIds ?? new Set<string>();
+  // Converged: every analysis the cycle delivers is in the table.
+  if (input.phase === "steady") return find(new Set(listed.map((a) => a.id)));
+  const found = find(managedIds);
+  const adoption = planAdoption({ tableRows: managedIds.size, candidates: found.toManage.map(({ analysis }) => analysis), mode: input.settings.adopt, windows, now });
+  if (adoption.kind === "refuse") throw new Error(`the adoption guard would refuse this cycle (${adoption.old.length} old analyses, no adopt setting): give the bench cycle adopt deliver or record`);
+  if (adoption.kind !== "record") return found;
+  return find(new Set([...managedIds, ...adoption.old.map((a) => a.id)]));
+}
+
+function analysisFacts(analysis: FixtureAnalysis, input: WorkloadInput, windows: LifecycleWindows, now: Date): AnalysisFacts {
+  const iso = (daysAgo: number): string => new Date(input.loadedAtMs - daysAgo * DAY_MS).toISOString();
+  const listed: ListedAnalysis = {
+    id: analysis.id,
+    reference: analysis.reference,
+    status: analysis.status,
+    pipeline: { id: analysis.pipelineCode, code: analysis.pipelineCode },
+    timeCreated: iso(analysis.createdDaysAgo),
+    startDate: analysis.startDaysAgo === null ? null : iso(analysis.startDaysAgo),
+  };
+  const ageDays = analysisAgeDays(listed, now);
+  const selects = fastqMatcher(input.settings.fastqPattern);
   let marker: AnalysisFacts["marker"] = "unknown";
   let basespaceProjectNames: string[] = [];
   let selectedFastqs = 0;
@@ -138,14 +208,17 @@ function analysisFacts(
   }
   return {
     analysis,
+    listed,
     ageDays,
-    isNew: phase !== "steady" && isManageable(analysis, settings.bclConvertPattern) && !(input.managedIds?.has(analysis.id) ?? false),
-    aged: classifyAge(ageDays, windows) !== "young",
+    aged: analysisStateOf(analysis.status) !== "pending" && isAged(ageDays, windows),
     marker,
     basespaceProjectNames,
     selectedFastqs,
   };
 }
+
+/** Where the simulator puts an analysis' outputs (it makes the folder even when there are no files). */
+const folderPathOf = (analysis: FixtureAnalysis): string => analysis.outputFolderPath ?? `/ilmn-analyses/${analysis.reference}/`;
 
 /** Aged and BSSH-managed, with a marker that can be downloaded: an ARCHIVED one cannot, so its projects stay unknown. */
 const readsBsshMarker = (f: AnalysisFacts): boolean => f.aged && f.marker === "bssh" && f.analysis.outputStatus === "AVAILABLE";
@@ -156,19 +229,35 @@ function projectNamesOf(content: string): string[] {
   return Object.values(parsed.Projects ?? {}).flatMap((p) => (p.Name ? [p.Name] : []));
 }
 
-function icaManaged(f: AnalysisFacts): IcaManagedAnalysis {
+function icaManaged(f: AnalysisFacts, hold: string | undefined): IcaManagedAnalysis {
   return {
     analysisId: f.analysis.id,
     reference: f.analysis.reference,
     ageDays: f.ageDays,
     // Only the number of actions matters here, so the analysis id stands in for the folder id.
-    outputFolder: { id: f.analysis.id, path: f.analysis.outputFolderPath ?? `/ilmn-analyses/${f.analysis.reference}/`, status: f.analysis.outputStatus },
+    outputFolder: { id: f.analysis.id, path: folderPathOf(f.analysis), status: f.analysis.outputStatus },
+    ...(hold === undefined ? {} : { hold }),
   };
 }
 
+/**
+ * Cheap path first (plan/cheap-path.ts) as a first cycle applies it: bench cycles start from an empty
+ * state directory, so the ledger has seen no answer yet — the first archived item is removed as it is,
+ * the other restores wait for that answer (icaLifecycle, basespace trash-first.ts gatePlan).
+ */
+function firstAnswers(items: readonly PlanItem[], service: keyof typeof cheapPaths): PlanItem[] {
+  return cheapPathFirst(items, { ...cheapPaths[service], answer: undefined }).items;
+}
+
+const cheapPaths = {
+  ica: { restore: "unarchive", remove: "delete", assumption: "ica.delete-archived" },
+  basespace: { restore: "restore", remove: "trash", assumption: "bs.trash-archived" },
+} as const satisfies Record<string, Omit<CheapPathInput, "answer">>;
+
 interface BasespaceWork {
   listings: Pick<Workload, "basespaceProjectsListed" | "agedDatasets" | "agedRuns" | "trashListed">;
-  plan: LifecyclePlan;
+  /** The plan's items as a first cycle sends them (cheap path first). */
+  acted: PlanItem[];
   emptyTrash: boolean;
 }
 
@@ -227,8 +316,9 @@ function basespaceWork(
     currentUserId: token?.userId,
   });
 
+  const acted = firstAnswers(plan.items, "basespace");
   // Steady: converged, so everything the lifecycle trashes (at once or after a restore) has left the listings.
-  const trashed = plan.items.filter((i) => i.action === "trash" || (phase === "steady" && i.action === "restore"));
+  const trashed = phase === "steady" ? plan.items.filter((i) => i.action === "trash" || i.action === "restore") : acted.filter((i) => i.action === "trash");
   const gone = new Set(phase === "steady" ? trashed.map((i) => i.target.id) : []);
   const ours: TrashEntry[] = trashed.map((i) => ({ trashId: i.target.id, name: null, kind: "dataset", itemId: i.target.id }));
   const foreign: TrashEntry[] = bs.trash.map((t) => ({ trashId: t.trashId, name: t.name, kind: t.kind, itemId: t.itemId }));
@@ -254,11 +344,11 @@ function basespaceWork(
       // The trash is only worth reading when something of ours may be in it.
       trashListed: settings.emptyTrash !== "never" && ours.length > 0 ? trashLeft : null,
     },
-    plan,
+    acted,
     emptyTrash: phase !== "steady" && emptying,
   };
 }
 
-function countActions(plan: LifecyclePlan, actions: readonly string[]): number {
-  return plan.items.filter((item) => actions.includes(item.action)).length;
+function countActions(items: readonly PlanItem[], actions: readonly string[]): number {
+  return items.filter((item) => actions.includes(item.action)).length;
 }

@@ -6,6 +6,7 @@ import type { ActionLog } from "./action-log.js";
 import type { ScopeGate } from "./plan/basespace-scopes.js";
 import type { StorageUnderManagement } from "./plan/cost.js";
 import { cappedActions, deletionBudget, type DeletionBudget } from "./plan/cap.js";
+import { deliveryHolds as planDeliveryHolds } from "./plan/delivery-holds.js";
 import { findNewAnalyses, type NewAnalyses } from "./plan/new-analyses.js";
 import { restingHolds, selectionFingerprint } from "./plan/resting-holds.js";
 
@@ -76,34 +77,16 @@ export function listedCycle(
   };
 }
 
-const DAY_MS = 86_400_000;
-
-/**
- * Why an analysis' output folder must not be archived or deleted this cycle, by analysis id:
- * - new (SUCCEEDED BCLConvert, not in the managed table) or asked for by `redeliver`, and not delivered
- *   this cycle — all of them if manageNew failed as a whole, and those held for an operator (no FASTQ,
- *   a FASTQ gone);
- * - delivered this cycle: a recipient cannot have downloaded anything yet, whatever the settings;
- * - delivered less than min_days_after_delivery ago (the journal keeps each delivery time).
- */
+/** The cycle's delivery holds (plan/delivery-holds.ts) from its listing, manageNew's outcome and the journal. */
 export function deliveryHolds(cycle: ListedCycle): Map<string, string> {
-  const holds = new Map<string, string>();
-  for (const { analysis, redelivery } of cycle.newAnalyses.toManage) {
-    if (!cycle.delivered.has(analysis.id)) {
-      const why = redelivery ? "redelivery requested (redeliver) and not done yet" : "its MGI FASTQs are not delivered yet (not in the managed table)";
-      holds.set(analysis.id, `${why}; linked data goes with its source`);
-    }
-  }
-  for (const { id } of cycle.newAnalyses.resting) holds.set(id, "held: no MGI FASTQ (mark-managed or redeliver); linked data goes with its source");
-  for (const id of cycle.delivered) holds.set(id, "delivered this cycle; kept at least min_days_after_delivery for the recipient");
-  const minDays = cycle.settings.minDaysAfterDelivery;
-  for (const [id, { deliveredAt }] of Object.entries(cycle.journal.data.delivered)) {
-    const until = Date.parse(deliveredAt) + minDays * DAY_MS;
-    if (!holds.has(id) && cycle.now.getTime() < until) {
-      holds.set(id, `delivered ${deliveredAt.slice(0, 10)}; kept until ${new Date(until).toISOString().slice(0, 10)} (min_days_after_delivery ${minDays})`);
-    }
-  }
-  return holds;
+  return planDeliveryHolds({
+    toManage: cycle.newAnalyses.toManage,
+    resting: cycle.newAnalyses.resting,
+    delivered: cycle.delivered,
+    deliveredAt: cycle.journal.data.delivered,
+    minDaysAfterDelivery: cycle.settings.minDaysAfterDelivery,
+    now: cycle.now,
+  });
 }
 
 /** The deletion budget of one cycle: the ICA lifecycle plans first and leaves the rest to BaseSpace. */
