@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { writeFileFenced, type Fence } from "./fenced-write.js";
+import { jsonPieces } from "./json-pieces.js";
 import type { PersonDecision } from "./person-decision-schema.js";
 import {
   cyclesSchema,
@@ -36,24 +37,27 @@ export interface JournalOptions {
 }
 
 /**
- * One line, not indented: the journal is written after every change a crash must not lose, and while a
- * round of new analyses is in flight it holds their selections (megabytes); indentation doubled what
- * each of those writes serialized (4.4 MB instead of 2.3 on lab-year's first cycle). `jq .` reads it.
+ * One line, not indented, in pieces (json-pieces.ts): the journal is written after every change a crash
+ * must not lose, and at scale it is megabytes (every classification, delivery and item trashed).
+ * Indentation doubled what each write serialized; one string of the whole cost a string and a buffer of
+ * megabytes per save, allocated where the heap does not reuse them.
  */
-const compact = (value: unknown): string => `${JSON.stringify(value)}\n`;
-
-/** The journal as `journal.json` holds it: everything but the cycle counts. */
-function serialize(data: JournalData): string {
+function serialize(data: JournalData): string[] {
   const file: JournalFileData = { ...data };
   delete file.cycles;
-  return compact(file);
+  // Depth 2: the journal's sections, and each section's entries.
+  return [...jsonPieces(file, 2), "\n"];
 }
 
 /**
- * What save() compares with, instead of the last text written: at scale the journal is megabytes
- * (every classification and every item trashed), and a copy of it held for the whole cycle is not.
+ * What save() compares with, instead of the last text written: a copy of the journal held for the
+ * whole cycle would be megabytes at scale.
  */
-const digestOf = (text: string): string => createHash("sha256").update(text).digest("hex");
+function digestOf(text: string | readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const piece of typeof text === "string" ? [text] : text) hash.update(piece);
+  return hash.digest("hex");
+}
 
 /**
  * A journal that cannot be read stops the cycle with this advice rather than being reset: it holds
@@ -109,7 +113,7 @@ async function readIfExists(path: string, what: string): Promise<string | undefi
   }
 }
 
-async function write(path: string, text: string, what: string, fence: Fence): Promise<void> {
+async function write(path: string, text: string | readonly string[], what: string, fence: Fence): Promise<void> {
   try {
     await writeFileFenced(path, text, fence);
   } catch (error) {
@@ -175,7 +179,7 @@ export class Journal {
     if (!this.cyclesTouched) return wroteJournal;
     this.cyclesTouched = false;
     try {
-      await write(this.cyclesPath, compact(this.current.cycles), "cycle counts", this.fence);
+      await write(this.cyclesPath, `${JSON.stringify(this.current.cycles)}\n`, "cycle counts", this.fence);
     } catch (error) {
       this.cyclesTouched = true;
       throw error;
