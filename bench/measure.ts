@@ -7,6 +7,7 @@ import { runCycleProcess } from "./cycle-process.js";
 import { lowerBound, lowerBoundTerms } from "./lower-bound.js";
 import type { ScenarioResult } from "./results.js";
 import { workloadFromFixture, type Phase } from "./workload.js";
+import { median } from "./median.js";
 
 export interface Latency {
   latencyMs: number;
@@ -53,11 +54,6 @@ const rerunAtShareOfBound = 0.8;
 
 const mbOf = (maxRssKb: number): number => Math.round(maxRssKb / 102.4) / 10;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 export interface MeasureInput extends CycleRun {
   latency: Latency;

@@ -2,6 +2,7 @@ import { get as httpGet } from "node:http";
 import { performance } from "node:perf_hooks";
 import { gunzipSync } from "node:zlib";
 import { startSimulator, type Simulator, type SimulatorOptions } from "../src/simulator/index.js";
+import { median } from "./median.js";
 
 /** Starts a simulator and times it: fixture generation, loading and indexing, listening. */
 export async function startTimed(options: SimulatorOptions): Promise<{ sim: Simulator; loadMs: number }> {
@@ -10,12 +11,6 @@ export async function startTimed(options: SimulatorOptions): Promise<{ sim: Simu
   return { sim, loadMs: Math.round(performance.now() - started) };
 }
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error("median of no values");
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 interface RawPage {
   status: number;
