@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileFenced, type Fence } from "./fenced-write.js";
+import { jsonPieces } from "./json-pieces.js";
 import type { z } from "zod";
 import type { StatePaths } from "./state-dir.js";
 
@@ -25,10 +26,16 @@ function reportFile(paths: StatePaths, cycleId: string): string {
   return join(paths.reports, `${cycleId}.json`);
 }
 
+/**
+ * Down to the items of a step's plan (report → plan → steps → step → items → item): a first cycle on a
+ * large account plans tens of thousands of them, which are written in pieces rather than as one string.
+ */
+const reportPieceDepth = 5;
+
 /** Writes `reports/<cycle-id>.json` atomically (checking `fence` right before the rename) and returns its path. */
 export async function writeCycleReport(paths: StatePaths, cycleId: string, report: unknown, fence: Fence = () => undefined): Promise<string> {
   const file = reportFile(paths, cycleId);
-  await writeFileFenced(file, `${JSON.stringify(report, null, 2)}\n`, fence);
+  await writeFileFenced(file, [...jsonPieces(report, reportPieceDepth, { indent: 2 }), "\n"], fence);
   return file;
 }
 
