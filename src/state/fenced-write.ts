@@ -26,9 +26,10 @@ export async function syncDirectory(dir: string): Promise<void> {
 /**
  * Replaces `path` atomically: a temporary file beside it (`<name>.<digits>`, the names
  * removeStaleTempFiles clears after a crash), fsynced, then the check and the rename. The text may come
- * in pieces (json-pieces.ts), written one after the other, so that no buffer of the whole is made.
+ * in pieces (json-pieces.ts), written one after the other (and taken from an iterator as they are
+ * written), so that no buffer of the whole is made.
  */
-export async function writeFileFenced(path: string, text: string | readonly string[], fence: Fence): Promise<void> {
+export async function writeFileFenced(path: string, text: string | Iterable<string>, fence: Fence): Promise<void> {
   const temp = `${path}.${randomInt(1, 2 ** 32)}`;
   try {
     const handle = await open(temp, "w", 0o644);

@@ -1,7 +1,7 @@
 /**
- * `JSON.stringify(value, null, indent)` in pieces of about `pieceChars` characters; joined they are
- * exactly that text. Objects and arrays are taken apart entry by entry down to `depth` levels; anything
- * deeper is stringified whole.
+ * `JSON.stringify(value, null, indent)` in pieces of about `pieceChars` characters, made as they are
+ * asked for; joined they are exactly that text. Objects and arrays are taken apart entry by entry down
+ * to `depth` levels; anything deeper is stringified whole.
  *
  * Why: a state file or report of megabytes written as one string costs, at every save, a string and a
  * buffer of that size, allocated apart from the rest of the heap (V8's large-object space, malloc's
@@ -11,24 +11,22 @@
  * buffers, and is still taken in one synchronous pass, so it is one consistent snapshot of the data
  * however long the write that follows takes.
  */
-export function jsonPieces(value: unknown, depth: number, options: { pieceChars?: number; indent?: number } = {}): string[] {
+export function* jsonPieces(value: unknown, depth: number, options: { pieceChars?: number; indent?: number } = {}): Generator<string, void, undefined> {
   const pieceChars = options.pieceChars ?? 64 * 1024;
-  const pieces: string[] = [];
   let current = "";
-  const add = (text: string) => {
+  let yielded = false;
+  for (const text of fragments(value, depth, { step: " ".repeat(options.indent ?? 0), at: "" })) {
     current += text;
     if (current.length >= pieceChars) {
-      pieces.push(current);
+      yield current;
+      yielded = true;
       current = "";
     }
-  };
-  addValue(value, depth, { add, step: " ".repeat(options.indent ?? 0), at: "" });
-  if (current !== "" || pieces.length === 0) pieces.push(current);
-  return pieces;
+  }
+  if (current !== "" || !yielded) yield current;
 }
 
-interface Writer {
-  add: (text: string) => void;
+interface Layout {
   /** One level of indentation ("" for none). */
   step: string;
   /** The current level's indentation. */
@@ -38,12 +36,12 @@ interface Writer {
 /** What JSON.stringify leaves out of an object (and renders `null` in an array). */
 const omitted = (value: unknown): boolean => value === undefined || typeof value === "function" || typeof value === "symbol";
 
-function addValue(value: unknown, depth: number, w: Writer): void {
+function* fragments(value: unknown, depth: number, layout: Layout): Generator<string, void, undefined> {
   const container = depth > 0 && value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON !== "function";
   if (!container) {
     // Stringified whole, its own line breaks shifted to this level (a string's are escaped, so every one is layout).
-    const text = JSON.stringify(value, null, w.step);
-    w.add(w.step === "" ? text : text.replace(/\n/g, `\n${w.at}`));
+    const text = JSON.stringify(value, null, layout.step);
+    yield layout.step === "" ? text : text.replace(/\n/g, `\n${layout.at}`);
     return;
   }
   const isArray = Array.isArray(value);
@@ -52,16 +50,16 @@ function addValue(value: unknown, depth: number, w: Writer): void {
     : Object.entries(value).filter(([, entry]) => !omitted(entry));
   const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
   if (entries.length === 0) {
-    w.add(open + close);
+    yield open + close;
     return;
   }
-  const inner = { ...w, at: w.at + w.step };
-  const newline = w.step === "" ? "" : "\n";
-  w.add(open);
-  entries.forEach(([key, entry], index) => {
-    w.add(`${index === 0 ? "" : ","}${newline}${inner.at}`);
-    if (key !== undefined) w.add(`${JSON.stringify(key)}:${w.step === "" ? "" : " "}`);
-    addValue(entry, depth - 1, inner);
-  });
-  w.add(`${newline}${w.at}${close}`);
+  const inner = { ...layout, at: layout.at + layout.step };
+  const newline = layout.step === "" ? "" : "\n";
+  yield open;
+  for (const [index, [key, entry]] of entries.entries()) {
+    yield `${index === 0 ? "" : ","}${newline}${inner.at}`;
+    if (key !== undefined) yield `${JSON.stringify(key)}:${layout.step === "" ? "" : " "}`;
+    yield* fragments(entry, depth - 1, inner);
+  }
+  yield `${newline}${layout.at}${close}`;
 }

@@ -32,11 +32,19 @@ function reportFile(paths: StatePaths, cycleId: string): string {
  */
 const reportPieceDepth = 5;
 
-/** Writes `reports/<cycle-id>.json` atomically (checking `fence` right before the rename) and returns its path. */
+/**
+ * Writes `reports/<cycle-id>.json` atomically (checking `fence` right before the rename) and returns its
+ * path. The text is made piece by piece as it is written: a report is not changed once it is made.
+ */
 export async function writeCycleReport(paths: StatePaths, cycleId: string, report: unknown, fence: Fence = () => undefined): Promise<string> {
   const file = reportFile(paths, cycleId);
-  await writeFileFenced(file, [...jsonPieces(report, reportPieceDepth, { indent: 2 }), "\n"], fence);
+  await writeFileFenced(file, withNewline(jsonPieces(report, reportPieceDepth, { indent: 2 })), fence);
   return file;
+}
+
+function* withNewline(pieces: Iterable<string>): Generator<string, void, undefined> {
+  yield* pieces;
+  yield "\n";
 }
 
 /** When the cycle id (its start time, see newCycleId) says the cycle started. */
