@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import type { IcaClient, IcaDataFilter } from "../../ica/client.js";
 import type { IcaData } from "../../ica/schemas.js";
 import { batchByQueryLength } from "./query-batches.js";
@@ -7,6 +8,15 @@ export interface FolderRef<K> {
   /** Folder path; a missing trailing `/` is added. */
   path: string;
 }
+
+/**
+ * Listings of files run at most this many at a time, below the client's gate (8 by default): their pages
+ * are the largest answers a cycle reads (1,000 files, about a megabyte of JSON, held two or three times
+ * over while it is read and parsed), and sizing the ~9,000 output folders of a first cycle on scale-1m
+ * with every slot on such pages was that cycle's peak (40 MB of response buffers at once). The calls are
+ * the same; only that part of the cycle waits longer.
+ */
+const fileListingsAtOnce = 4;
 
 /**
  * Files under several folders, streamed to `onFile` with the key of their folder. `GET data` takes
@@ -24,19 +34,22 @@ export async function forEachFileUnder<K>(
   const byPath = new Map<string, K>();
   for (const folder of folders) byPath.set(folder.path.endsWith("/") ? folder.path : `${folder.path}/`, folder.key);
   const batches = batchByQueryLength([...byPath.keys()], "filePath");
+  const limit = pLimit(fileListingsAtOnce);
   await Promise.all(
-    batches.map(async (paths) => {
-      const files = ica.listData(projectId, {
-        ...filter,
-        filePath: paths,
-        filePathMatchMode: "STARTS_WITH_CASE_INSENSITIVE",
-        type: "FILE",
-      });
-      for await (const file of files) {
-        const key = folderOf(file.path, byPath);
-        if (key !== undefined) onFile(key, file);
-      }
-    }),
+    batches.map((paths) =>
+      limit(async () => {
+        const files = ica.listData(projectId, {
+          ...filter,
+          filePath: paths,
+          filePathMatchMode: "STARTS_WITH_CASE_INSENSITIVE",
+          type: "FILE",
+        });
+        for await (const file of files) {
+          const key = folderOf(file.path, byPath);
+          if (key !== undefined) onFile(key, file);
+        }
+      }),
+    ),
   );
 }
 
