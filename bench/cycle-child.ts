@@ -1,6 +1,6 @@
 /**
  * One measured cycle in a process of its own, so that its peak RSS is the orchestrator's alone (the
- * simulator lives in the bench process), started with the bin's memory flags (cycle-process.ts) so that
+ * simulator lives in the bench process), started with the bin's memory flags and malloc settings (cycle-process.ts) so that
  * it is the tool's. Usage: node dist/bench/cycle-child.js <spec.json>
  */
 import { readFile } from "node:fs/promises";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { memoryFlags } from "../src/cli/memory-flags.js";
+import { memoryEnv, memoryFlags } from "../src/cli/memory-flags.js";
 import { cycleChildResultSchema, type CycleChildResult } from "./cycle-spec.js";
 
 const childScript = fileURLToPath(new URL("./cycle-child.js", import.meta.url));
@@ -28,7 +28,7 @@ export async function runCycleProcess(input: CycleProcessInput): Promise<CycleCh
   const log = await open(logPath, "w");
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [...memoryFlags, childScript, specPath], { stdio: ["ignore", log.fd, log.fd] });
+      const child = spawn(process.execPath, [...memoryFlags, childScript, specPath], { stdio: ["ignore", log.fd, log.fd], env: { ...process.env, ...memoryEnv } });
       child.on("error", reject);
       child.on("exit", (exitCode, signal) => resolve(signal ? null : exitCode));
     });

@@ -2,7 +2,7 @@ import { setFlagsFromString } from "node:v8";
 
 /**
  * The V8 flags every process that runs cycles starts with: the bin's shebang carries them
- * (`src/cli/main.ts`, checked by a test against this list), and so does the bench's cycle child.
+ * (`src/cli/main.ts`, checked by a test against `shebang`), and so does the bench's cycle child.
  *
  * - `--heap-growing-percent=30`: how far the heap may grow past the live data of the last full
  *   collection before the next one. V8's own heuristics allow up to 4× while a process allocates fast,
@@ -18,6 +18,27 @@ import { setFlagsFromString } from "node:v8";
  */
 const heapGrowth = "--heap-growing-percent=30";
 export const memoryFlags = ["--max-semi-space-size=4", heapGrowth] as const;
+
+/**
+ * glibc's malloc settings every process that runs cycles starts with, set by the same shebang (`env -S
+ * NAME=value … node …`) and by the bench for its cycle child. What V8 does not hold — response bodies
+ * as they arrive (axios's chunks and their concatenation), buffers of file writes — is malloc's, and
+ * glibc gives little of it back by default:
+ * - `MALLOC_MMAP_THRESHOLD_=65536`: blocks of 64 KB and more (a page of a listing is about a megabyte)
+ *   get pages of their own, returned when freed. Left alone, glibc raises this threshold to the largest
+ *   block freed so far (up to 32 MB), after which such blocks come from the main heap, which only
+ *   shrinks from its top: at scale-1m it stood at 55 MB after the output folders were sized, with a
+ *   fixed threshold at 23.
+ * - `MALLOC_ARENA_MAX=2`: a heap per thread that allocates (V8's helper threads, libuv's pool) each
+ *   keeps its own free memory; two are plenty for one event loop.
+ * Other C libraries (musl, macOS) ignore both, and nothing else depends on them.
+ */
+export const memoryEnv = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "65536" } as const;
+
+/** The bin's first line: `memoryEnv` and `memoryFlags` on the command that starts Node. @internal exported for the tests */
+export const shebang = `#!/usr/bin/env -S ${Object.entries(memoryEnv)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(" ")} node ${memoryFlags.join(" ")}`;
 
 /** Whether this process was started with every flag of `memoryFlags`. @internal exported for the tests */
 export function startedWithMemoryFlags(execArgv: readonly string[] = process.execArgv): boolean {

@@ -2,14 +2,29 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { memoryFlags, startedWithMemoryFlags } from "../../src/cli/memory-flags.js";
+import { memoryEnv, memoryFlags, shebang, startedWithMemoryFlags } from "../../src/cli/memory-flags.js";
 
 const run = promisify(execFile);
 
 describe("the V8 flags the tool starts with", () => {
-  it("are the ones the bin's shebang passes to node", async () => {
+  it("are the ones the bin's shebang passes to node, with the malloc settings", async () => {
     const [firstLine] = (await readFile(new URL("../../src/cli/main.ts", import.meta.url), "utf8")).split("\n");
-    expect(firstLine).toBe(`#!/usr/bin/env -S node ${memoryFlags.join(" ")}`);
+    expect(firstLine).toBe(shebang);
+    expect(shebang).toContain(`node ${memoryFlags.join(" ")}`);
+    // Linux before 5.1 reads 127 characters of a shebang, and would cut the flags off.
+    expect(shebang.length).toBeLessThan(128);
+  });
+
+  it("reach Node as the shebang's env -S starts it: the malloc settings in its environment, the flags on its command line", async () => {
+    const command = shebang.slice("#!".length).split(" ");
+    const [envPath, split, ...rest] = command;
+    const script = "console.log(JSON.stringify({ arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_, argv: process.execArgv }))";
+    // env -S takes the rest as one argument, as the kernel passes a shebang's; `node` is this test's Node.
+    const line = rest.join(" ").replace(/(^| )node( |$)/, `$1${process.execPath}$2`);
+    const { stdout } = await run(envPath as string, [split as string, `${line} -e ${JSON.stringify(script).replace(/ /g, "\\_")}`]);
+    const seen = JSON.parse(stdout) as { arena: string; mmap: string; argv: string[] };
+    expect({ arena: seen.arena, mmap: seen.mmap }).toEqual({ arena: memoryEnv.MALLOC_ARENA_MAX, mmap: memoryEnv.MALLOC_MMAP_THRESHOLD_ });
+    expect(seen.argv).toEqual([...memoryFlags, "-e", expect.any(String)]);
   });
 
   it("are accepted by this Node, and cap the young generation (a renamed V8 flag would stop the bin from starting)", async () => {
