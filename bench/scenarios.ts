@@ -123,21 +123,30 @@ export async function runScale(ctx: GroupContext): Promise<ScaleFigures> {
 
 /** scale-1m-first: the fresh fixture, an empty table and state, adoption by delivery (benchSettingsDraft). */
 async function runScaleFirst(ctx: GroupContext): Promise<number> {
+  const { result, loadMs } = await measureScaleFirst(ctx);
+  const measured = { ...result, latencyMs: scaleFirstLatency.latencyMs };
+  ctx.record("scale-1m-first", await withMedianRss(measured, ctx.rssRuns, (run) => freshFirstCycle(ctx, "scale-1m", `scale-1m-first-rss${run}`, scaleFirstLatency)));
+  return loadMs;
+}
+
+/**
+ * The measured run, in a function of its own so that its simulator is out of scope once it returns: held
+ * by the caller's frame through the median's reruns, each of which loads another scale-1m, it ran the
+ * bench's 4 GB heap out on the third run (two simulators of ~2 GB at once).
+ */
+async function measureScaleFirst(ctx: GroupContext): Promise<{ result: ScenarioResult; loadMs: number }> {
   const { sim, loadMs, loadedAtMs } = await startGroup("scale-1m");
-  let result: ScenarioResult;
   try {
     ctx.progress(`scale-1m loaded in ${loadMs} ms`);
     const stateDir = join(ctx.workDir, "scale-1m-first-state");
     await mkdir(stateDir, { recursive: true });
     const settings = benchSettingsDraft(sim, stateDir);
-    result = await measureScenario({ sim, fixture: sim.fixture, loadedAtMs, latency: scaleFirstLatency, workDir: ctx.workDir, label: "scale-1m-first", phase: "first", settings });
+    const result = await measureScenario({ sim, fixture: sim.fixture, loadedAtMs, latency: scaleFirstLatency, workDir: ctx.workDir, label: "scale-1m-first", phase: "first", settings });
+    return { result, loadMs };
   } finally {
     // Stopped before a rerun loads the fixture again.
     await sim.stop();
   }
-  const measured = { ...result, latencyMs: scaleFirstLatency.latencyMs };
-  ctx.record("scale-1m-first", await withMedianRss(measured, ctx.rssRuns, (run) => freshFirstCycle(ctx, "scale-1m", `scale-1m-first-rss${run}`, scaleFirstLatency)));
-  return loadMs;
 }
 
 /**
