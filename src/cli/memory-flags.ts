@@ -24,16 +24,17 @@ export const memoryFlags = ["--max-semi-space-size=4", heapGrowth] as const;
  * NAME=value … node …`) and by the bench for its cycle child. What V8 does not hold — response bodies
  * as they arrive (axios's chunks and their concatenation), buffers of file writes — is malloc's, and
  * glibc gives little of it back by default:
- * - `MALLOC_MMAP_THRESHOLD_=65536`: blocks of 64 KB and more (a page of a listing is about a megabyte)
+ * - `MALLOC_MMAP_THRESHOLD_=131072`: blocks of 128 KB and more (a page of a listing is about a megabyte)
  *   get pages of their own, returned when freed. Left alone, glibc raises this threshold to the largest
  *   block freed so far (up to 32 MB), after which such blocks come from the main heap, which only
  *   shrinks from its top: at scale-1m it stood at 55 MB after the output folders were sized, with a
- *   fixed threshold at 23.
+ *   fixed threshold at 23. Not lower: at 64 KB every 64 KB chunk a socket reads is a page mapping of its
+ *   own, which cost the download 40 % more CPU and no memory (bench/README.md, **Notes**).
  * - `MALLOC_ARENA_MAX=2`: a heap per thread that allocates (V8's helper threads, libuv's pool) each
  *   keeps its own free memory; two are plenty for one event loop.
  * Other C libraries (musl, macOS) ignore both, and nothing else depends on them.
  */
-export const memoryEnv = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "65536" } as const;
+export const memoryEnv = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" } as const;
 
 /** The bin's first line: `memoryEnv` and `memoryFlags` on the command that starts Node. @internal exported for the tests */
 export const shebang = `#!/usr/bin/env -S ${Object.entries(memoryEnv)
