@@ -18,13 +18,14 @@ describe("the V8 flags the tool starts with", () => {
   it("reach Node as the shebang's env -S starts it: the malloc settings in its environment, the flags on its command line", async () => {
     const command = shebang.slice("#!".length).split(" ");
     const [envPath, split, ...rest] = command;
-    const script = "console.log(JSON.stringify({ arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_, argv: process.execArgv }))";
+    // Without spaces, so that env -S passes it to node as one argument.
+    const script = "JSON.stringify([process.env.MALLOC_ARENA_MAX,process.env.MALLOC_MMAP_THRESHOLD_,process.execArgv])";
     // env -S takes the rest as one argument, as the kernel passes a shebang's; `node` is this test's Node.
     const line = rest.join(" ").replace(/(^| )node( |$)/, `$1${process.execPath}$2`);
-    const { stdout } = await run(envPath as string, [split as string, `${line} -e ${JSON.stringify(script).replace(/ /g, "\\_")}`]);
-    const seen = JSON.parse(stdout) as { arena: string; mmap: string; argv: string[] };
-    expect({ arena: seen.arena, mmap: seen.mmap }).toEqual({ arena: memoryEnv.MALLOC_ARENA_MAX, mmap: memoryEnv.MALLOC_MMAP_THRESHOLD_ });
-    expect(seen.argv).toEqual([...memoryFlags, "-e", expect.any(String)]);
+    const { stdout } = await run(envPath as string, [split as string, `${line} -p ${script}`]);
+    const [arena, mmap, argv] = JSON.parse(stdout) as [string, string, string[]];
+    expect({ arena, mmap }).toEqual({ arena: memoryEnv.MALLOC_ARENA_MAX, mmap: memoryEnv.MALLOC_MMAP_THRESHOLD_ });
+    expect(argv).toEqual([...memoryFlags, "-p", script]);
   });
 
   it("are accepted by this Node, and cap the young generation (a renamed V8 flag would stop the bin from starting)", async () => {
