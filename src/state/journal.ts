@@ -45,7 +45,8 @@ export interface JournalOptions {
 function serialize(data: JournalData): string[] {
   const file: JournalFileData = { ...data };
   delete file.cycles;
-  // Depth 2: the journal's sections, and each section's entries.
+  // Depth 2: the journal's sections, and each section's entries. Taken all at once: the cycle goes on
+  // changing the journal while the pieces are written, and the file must be one moment of it.
   return [...jsonPieces(file, 2), "\n"];
 }
 

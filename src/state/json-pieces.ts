@@ -8,8 +8,9 @@
  * mmap) — and a cycle saves its journal after every change it must survive, and a first cycle on a large
  * account reports tens of thousands of planned items (23 MB of report at scale-1m, whose one string
  * took 85 MB of heap at the cycle's end). In pieces of 64 KB the same text reuses ordinary heap and
- * buffers, and is still taken in one synchronous pass, so it is one consistent snapshot of the data
- * however long the write that follows takes.
+ * buffers. Taken all at once (`[...jsonPieces(…)]`, as the journal does) the pieces are one consistent
+ * snapshot of data that changes while they are written; written as they are made (the report, which
+ * does not change), only one piece is in memory at a time.
  */
 export function* jsonPieces(value: unknown, depth: number, options: { pieceChars?: number; indent?: number } = {}): Generator<string, void, undefined> {
   const pieceChars = options.pieceChars ?? 64 * 1024;
