@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { memoryEnv, memoryFlags } from "../src/cli/memory-flags.js";
+import { asTheBinStarts } from "../src/cli/memory-flags.js";
 import { cycleChildResultSchema, type CycleChildResult } from "./cycle-spec.js";
 
 const childScript = fileURLToPath(new URL("./cycle-child.js", import.meta.url));
@@ -28,7 +28,8 @@ export async function runCycleProcess(input: CycleProcessInput): Promise<CycleCh
   const log = await open(logPath, "w");
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [...memoryFlags, childScript, specPath], { stdio: ["ignore", log.fd, log.fd], env: { ...process.env, ...memoryEnv } });
+      const start = asTheBinStarts([childScript, specPath]);
+      const child = spawn(process.execPath, start.args, { stdio: ["ignore", log.fd, log.fd], env: start.env });
       child.on("error", reject);
       child.on("exit", (exitCode, signal) => resolve(signal ? null : exitCode));
     });

@@ -6,7 +6,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { z } from "zod";
-import { memoryEnv, memoryFlags } from "../src/cli/memory-flags.js";
+import { asTheBinStarts } from "../src/cli/memory-flags.js";
 import { IcaClient } from "../src/ica/client.js";
 import type { IcaData } from "../src/ica/schemas.js";
 import { SOURCE_PROJECT_NAME } from "../src/simulator/fixtures/identities.js";
@@ -65,7 +65,8 @@ async function runTool(
   const cliArgs = ["download", ...args, "--server_url", sim.icaUrl, "--s3_endpoint", s3Url, "--api_key_file", sim.apiKeyFile ?? "", "--concurrency", String(concurrency)];
   const started = performance.now();
   const log = await open(join(workDir, `${label}.log`), "w");
-  const child = spawn(process.execPath, [...memoryFlags, childScript, resultPath, ...cliArgs], { stdio: ["ignore", log.fd, log.fd], env: { ...process.env, ...memoryEnv } });
+  const start = asTheBinStarts([childScript, resultPath, ...cliArgs]);
+  const child = spawn(process.execPath, start.args, { stdio: ["ignore", log.fd, log.fd], env: start.env });
   let running = true;
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);

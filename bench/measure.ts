@@ -54,7 +54,6 @@ const rerunAtShareOfBound = 0.8;
 
 const mbOf = (maxRssKb: number): number => Math.round(maxRssKb / 102.4) / 10;
 
-
 export interface MeasureInput extends CycleRun {
   latency: Latency;
   fixture: Fixture;

@@ -11,7 +11,6 @@ export async function startTimed(options: SimulatorOptions): Promise<{ sim: Simu
   return { sim, loadMs: Math.round(performance.now() - started) };
 }
 
-
 interface RawPage {
   status: number;
   /** The JSON body, parsed after the clock stopped: the client's own work is not the simulator's. */

@@ -17,6 +17,7 @@ import { setFlagsFromString } from "node:v8";
  * (`v8.setFlagsFromString`) the semi-space size is ignored and the growth only partly applies.
  */
 const heapGrowth = "--heap-growing-percent=30";
+/** @internal exported for the tests (others start Node with asTheBinStarts) */
 export const memoryFlags = ["--max-semi-space-size=4", heapGrowth] as const;
 
 /**
@@ -33,8 +34,17 @@ export const memoryFlags = ["--max-semi-space-size=4", heapGrowth] as const;
  * - `MALLOC_ARENA_MAX=2`: a heap per thread that allocates (V8's helper threads, libuv's pool) each
  *   keeps its own free memory; two are plenty for one event loop.
  * Other C libraries (musl, macOS) ignore both, and nothing else depends on them.
+ * @internal exported for the tests (others start Node with asTheBinStarts)
  */
 export const memoryEnv = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072" } as const;
+
+/**
+ * How to start another Node process as the bin starts itself (the bench's cycle and download children):
+ * `memoryFlags` before its arguments, `memoryEnv` over the given environment.
+ */
+export function asTheBinStarts(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [...memoryFlags, ...args], env: { ...env, ...memoryEnv } };
+}
 
 /** The bin's first line: `memoryEnv` and `memoryFlags` on the command that starts Node. @internal exported for the tests */
 export const shebang = `#!/usr/bin/env -S ${Object.entries(memoryEnv)
