@@ -10,6 +10,7 @@ import { settingsSecrets } from "../src/config/index.js";
 import { closeLogger, createLogger, SecretRedactor } from "../src/logging/index.js";
 import { runCycle } from "../src/orchestrator/run-cycle.js";
 import { cycleSpecSchema, parseBenchSettings, type CycleChildResult } from "./cycle-spec.js";
+import { peakRssKb } from "./peak-rss.js";
 
 async function main(specPath: string): Promise<void> {
   const spec = cycleSpecSchema.parse(JSON.parse(await readFile(specPath, "utf8")));
@@ -23,7 +24,7 @@ async function main(specPath: string): Promise<void> {
   await closeLogger(logger);
   const result: CycleChildResult = {
     wallMs,
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     outcome: report.outcome,
     errors: report.errors.slice(0, 20),
     warnings: report.warnings.length,

@@ -17,7 +17,7 @@ export const cycleSpecSchema = z.strictObject({
 export const cycleChildResultSchema = z.strictObject({
   /** runCycle alone: process start-up and module loading are not the cycle's. */
   wallMs: z.number().nonnegative(),
-  /** process.resourceUsage().maxRSS at the end: the child's peak resident set. */
+  /** The child's peak resident set since it started, read at its end (peak-rss.ts). */
   maxRssKb: z.number().nonnegative(),
   outcome: z.string(),
   errors: z.array(z.string()),

@@ -4,11 +4,12 @@
  */
 import writeFileAtomic from "write-file-atomic";
 import { runCli } from "../src/cli/run-cli.js";
+import { peakRssKb } from "./peak-rss.js";
 
 async function main(resultPath: string, argv: readonly string[]): Promise<number> {
   const code = await runCli(argv);
   const usage = process.resourceUsage();
-  await writeFileAtomic(resultPath, JSON.stringify({ code, maxRssKb: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
+  await writeFileAtomic(resultPath, JSON.stringify({ code, maxRssKb: peakRssKb(), cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 }));
   return code;
 }
 
