@@ -1,6 +1,6 @@
 import { LedgerState, renderCanaries, renderLedgerState, type CanaryView } from "../assumptions/index.js";
 import type { LocalSettings } from "../config/index.js";
-import { cycleReportSchema, type CycleReport, type Plan } from "../orchestrator/index.js";
+import { cycleReportSchema, type StoredCycleReport } from "../orchestrator/index.js";
 import { describeDecision } from "../orchestrator/person-decisions.js";
 import { openJournal, readLatestReport, readManagedTable, requireStateDir, type JournalData, type ManagedRow } from "../state/index.js";
 
@@ -16,7 +16,7 @@ export interface StateStatus {
   stateDir: string;
   managedTables: ManagedTableStatus[];
   journal: Pick<JournalData, "cycles" | "managing" | "pendingIcaDeletes" | "basespaceRestores" | "trashedByUs" | "personDecisions" | "undeliverable" | "redeliveries">;
-  lastReport?: { path: string; report: CycleReport };
+  lastReport?: { path: string; report: StoredCycleReport };
   /** Each ledger entry as cycles against this account have seen it (confirmed, contradicted, unconfirmed). */
   assumptions?: ReturnType<LedgerState["view"]>;
   /** Each kind of irreversible action's canary (confirmed, contradicted, unconfirmed), and whether the canary is on. */
@@ -47,15 +47,15 @@ export async function collectStatus(local: readonly LocalSettings[]): Promise<St
   status.assumptions = ledger.view();
   status.canaries = { enabled: (local[0] as LocalSettings).canary === "on", kinds: ledger.canaries.view() };
   const latest = await readLatestReport(paths, cycleReportSchema);
-  // The stored plan is plain JSON of a Plan; the report table does not read it.
-  if (latest) status.lastReport = { path: latest.path, report: { ...latest.report, plan: latest.report.plan as Plan } };
+  // The stored plan stays JSON as written (stored-plan.ts); the report table reads only its totals.
+  if (latest) status.lastReport = { path: latest.path, report: latest.report };
   return status;
 }
 
 const count = (record: Readonly<Record<string, unknown>>): number => Object.keys(record).length;
 
 /** The human-readable status; `renderReport` draws the last cycle's table as `run` printed it. */
-export function renderStatus(status: StateStatus, renderReport: (report: CycleReport) => string): string {
+export function renderStatus(status: StateStatus, renderReport: (report: StoredCycleReport) => string): string {
   const lines = [`State directory: ${status.stateDir}`];
   for (const table of status.managedTables) {
     lines.push(`Managed analyses: ${table.count} in ${table.path}`);

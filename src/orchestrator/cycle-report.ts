@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { describeContradiction } from "../assumptions/index.js";
 import { alignColumns } from "./plan/format.js";
-import { planTotals } from "./plan/plan-totals.js";
 import { describeProject, formatIcredits } from "./plan/render-plan.js";
 import type { Plan } from "./plan/plan-types.js";
+import { plannedIcredits } from "./plan/stored-plan.js";
 
 const cycleOutcomes = ["ok", "failures", "skipped-locked", "aborted"] as const;
 export type CycleOutcome = (typeof cycleOutcomes)[number];
@@ -39,8 +39,9 @@ const projectRefSchema = z.object({ id: z.string(), name: z.string() });
 const failureSchema = z.object({ message: z.string(), kind: z.string().optional(), route: z.string().optional(), object: z.string().optional() });
 
 /**
- * `reports/<cycle-id>.json`, also what runCycle returns. `plan` is the Plan object of the plan module
- * (what planToJson serialises); reading a stored report keeps it as unknown JSON.
+ * `reports/<cycle-id>.json`, also what runCycle returns. `plan` is the Plan object of the plan module in
+ * what runCycle returns, and its StoredPlan (stored-plan.ts: counts and ids) in the file; reading a stored
+ * report keeps it as unknown JSON (older reports hold the whole Plan).
  */
 export const cycleReportSchema = z.object({
   cycleId: z.string(),
@@ -74,14 +75,13 @@ export const cycleReportSchema = z.object({
   storage: z.object({ standardTB: z.number(), archivedTB: z.number(), estimatedMonthlyIcredits: z.number() }).optional(),
   reportPath: z.string().optional(),
 });
-/** @internal exported for the tests */
 export type StoredCycleReport = z.infer<typeof cycleReportSchema>;
 export type CycleReport = Omit<StoredCycleReport, "plan"> & { plan: Plan };
 
 const maxListed = 10;
 
 /** The short table printed after a cycle: outcome, one line per step, API calls, then warnings and errors. */
-export function renderCycleReport(report: CycleReport): string {
+export function renderCycleReport(report: StoredCycleReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   const mode = report.dryRun ? " (dry run: nothing changed)" : "";
   const lines = [
@@ -99,7 +99,7 @@ export function renderCycleReport(report: CycleReport): string {
   ]);
   if (rows.length > 0) lines.push(...alignColumns([["STEP", "COUNTS", "WARN", "ERR"], ...rows]).map((line) => `  ${line}`));
   lines.push(`  API calls: ${report.apiCalls.total}${callsByService(report.apiCalls.byRoute)}`);
-  const planned = planTotals(report.plan).icredits;
+  const planned = plannedIcredits(report.plan);
   if (planned.once !== 0 || planned.perMonth !== 0) lines.push(`  Estimated iCredits of the planned actions: ${formatIcredits(planned)}`);
   if (report.storage) {
     const { standardTB, archivedTB, estimatedMonthlyIcredits } = report.storage;

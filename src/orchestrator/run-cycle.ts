@@ -26,7 +26,7 @@ import { requeueFailed } from "./steps/requeue-failed.js";
 import { resolveProjects } from "./steps/resolve.js";
 
 export { renderCycleReport, cycleReportSchema } from "./cycle-report.js";
-export type { CycleKind, CycleReport } from "./cycle-report.js";
+export type { CycleKind, CycleReport, StoredCycleReport } from "./cycle-report.js";
 
 const noListing = "the analyses listing is missing, so nothing is linked, archived or deleted this cycle";
 

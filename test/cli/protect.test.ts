@@ -34,7 +34,7 @@ async function run(extra: string[]) {
   const report = JSON.parse(await readFile(join(dir.path, "state", "reports", reports.at(-1) ?? ""), "utf8")) as {
     warnings: string[];
     actions: Array<{ step: string; action: string; paths?: string[] }>;
-    plan: { steps: Array<{ step: string; items: Array<{ action: string; target: { path?: string }; reason: string }> }> };
+    plan: { steps: Array<{ step: string; actions: Array<{ first: Array<{ action: string; target: { path?: string }; reason: string }> }> }> };
   };
   return { code, report, log: await readFile(join(dir.path, "state", "orchestrator.log"), "utf8") };
 }
@@ -62,7 +62,7 @@ describe("protect means protect", () => {
     expect(first.report.actions.filter((a) => a.step === "icaLifecycle")).toEqual([]);
     const after = await sourceData();
     expect([folderOf(after, 75)?.status, folderOf(after, 120)?.status]).toEqual(["AVAILABLE", "AVAILABLE"]);
-    const items = first.report.plan.steps.find((s) => s.step === "icaLifecycle")?.items ?? [];
+    const items = first.report.plan.steps.find((s) => s.step === "icaLifecycle")?.actions.flatMap((group) => group.first) ?? [];
     expect(items.map((i) => [i.action, i.reason.replace(/^holds (\S+),.*would (\w+)$/, "$1 $2")]).sort()).toEqual([
       ["skip-protected", `${bamOf(before, 120)?.path} delete`],
       ["skip-protected", `${bamOf(before, 75)?.path} archive`],

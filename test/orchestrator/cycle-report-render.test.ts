@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderCycleReport, type CycleReport } from "../../src/orchestrator/cycle-report.js";
 import { createPlan } from "../../src/orchestrator/plan/render-plan.js";
+import { storedPlan } from "../../src/orchestrator/plan/stored-plan.js";
 
 /** A finished cycle: only the plan and the storage matter here. */
 const report = (extra: Partial<CycleReport> = {}): CycleReport => ({
@@ -30,6 +31,12 @@ describe("orchestrator/cycle-report render", () => {
     const text = renderCycleReport(report({ storage: { standardTB: 1.5, archivedTB: 4, estimatedMonthlyIcredits: 41.75 } }));
     expect(text).toContain("  Estimated iCredits of the planned actions: +20.00 now, −65.50/month\n");
     expect(text).toContain("  Storage under management: 1.5 TB standard, 4 TB archived; est. 41.75 iCredits/month\n");
+  });
+
+  it("reads the same from the report on disk, whose plan is kept as counts and ids, as from the cycle's own", () => {
+    const own = report();
+    const onDisk = JSON.parse(JSON.stringify({ ...own, plan: storedPlan(own.plan) })) as CycleReport;
+    expect(renderCycleReport(onDisk)).toBe(renderCycleReport(own));
   });
 
   it("leaves both lines out when there is nothing to price and no storage figure (an older report)", () => {

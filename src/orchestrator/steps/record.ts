@@ -7,6 +7,7 @@ import type { StepPlan } from "../plan/plan-types.js";
 import { lifecycleCostOf, type StorageUnderManagement } from "../plan/cost.js";
 import { planContextOf } from "../plan/plan-context.js";
 import { createPlan } from "../plan/render-plan.js";
+import { storedPlan } from "../plan/stored-plan.js";
 import { storageReport } from "../storage-managed.js";
 import type { StepRun } from "../step-run.js";
 import { messageOf } from "../step-recorder.js";
@@ -87,7 +88,7 @@ export async function recordReport(ctx: CycleContext, run: StepRun, frame: Repor
   try {
     // Fencing: a cycle that lost the lock writes no report into the newer cycle's state.
     const fence = () => ctx.actions?.assertLockHeld();
-    const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, reportPath: undefined }, fence);
+    const reportPath = await writeCycleReport(ctx.paths, ctx.cycleId, { ...report, plan: storedPlan(report.plan), reportPath: undefined }, fence);
     const pruned = await pruneReports(ctx.paths, ctx.settings.keepReportsDays, ctx.now, fence);
     if (pruned > 0) ctx.logger.info(`removed ${pruned} cycle report(s) older than ${ctx.settings.keepReportsDays} days (--keep_reports_days)`);
     return { ...report, reportPath };
