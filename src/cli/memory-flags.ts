@@ -9,16 +9,20 @@ import { setFlagsFromString } from "node:v8";
  *   and a cycle does (every page of a listing parsed and validated, the journal serialized after each
  *   change it must survive). A first cycle on lab-year whose live data never passed 60 MB peaked at
  *   419 MB RSS on Node 20 without it, 221 MB with it (bench/README.md).
- * - `--max-semi-space-size=4` (MB): the young generation. Node 24 lets it grow to 2 × 32 MB, Node 20 to
- *   2 × 16 MB, committed for objects that mostly die young; at 4 MB lab-year-first's peak fell from 346
- *   to 200 MB on Node 24 (the Docker image's) at the same wall time, the cycle being bound by I/O.
+ * - `--optimize-for-size`: V8's heuristics that favour memory over speed (collections that shrink the heap
+ *   sooner), and a young generation of 1 MB per semi-space. Node 24 lets that grow to 2 × 32 MB, Node 20 to
+ *   2 × 16 MB, committed for objects that mostly die young. A first cycle on scale-1m peaked at 209–214 MB
+ *   with `--max-semi-space-size=4` in its place, 208 MB with 2, and 183 MB with this flag, for ~10 % more
+ *   CPU at no latency (bench/README.md, **Notes**); a cycle is bound by I/O.
  *
  * Both are read when V8 sets its heap up, so they must be on the command line: at run time
- * (`v8.setFlagsFromString`) the semi-space size is ignored and the growth only partly applies.
+ * (`v8.setFlagsFromString`) the semi-space size is ignored and the growth only partly applies. The flag
+ * replaced `--max-semi-space-size=4`, which it overrides (it implies 1), rather than joining it: the shebang
+ * must stay under 128 characters.
  */
 const heapGrowth = "--heap-growing-percent=30";
 /** @internal exported for the tests (others start Node with asTheBinStarts) */
-export const memoryFlags = ["--max-semi-space-size=4", heapGrowth] as const;
+export const memoryFlags = ["--optimize-for-size", heapGrowth] as const;
 
 /**
  * glibc's malloc settings every process that runs cycles starts with, set by the same shebang (`env -S

@@ -36,8 +36,8 @@ describe("the V8 flags the tool starts with", () => {
       "console.log(s.space_size, keep.length);",
     ].join("\n");
     const { stdout } = await run(process.execPath, [...memoryFlags, "-e", script]);
-    // At most two semi-spaces of 4 MB, where Node's defaults reach 2 × 16 (Node 20) or 2 × 32 MB (Node 24).
-    expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(8 * 1024 * 1024);
+    // At most two semi-spaces of 1 MB (--optimize-for-size), where Node's defaults reach 2 × 16 (Node 20) or 2 × 32 MB (Node 24).
+    expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 
   it("are recognised only when every one of them is on the command line", () => {
