@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { jsonPieces } from "../../src/state/json-pieces.js";
+import { openJournal } from "../../src/state/journal.js";
+
+// Counts how often the journal is serialized: at scale that is megabytes each time, which is what is tested here.
+vi.mock("../../src/state/json-pieces.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../src/state/json-pieces.js")>();
+  return { ...original, jsonPieces: vi.fn(original.jsonPieces) };
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ica-orch-journal-untouched-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("state/journal: a cycle that finds everything as recorded", () => {
+  it("serializes nothing when its helpers find what they would record already there, and writes when one changes something", async () => {
+    const path = join(dir, "journal.json");
+    const first = await openJournal(path);
+    first.startManaging("an-1");
+    first.classify("an-2", { kind: "ica", outputFolderId: "fol.2" });
+    first.recordOutputStatus("an-2", "ARCHIVED");
+    first.recordTrashed("ds.1", "dataset");
+    first.confirmTrashed("ds.1");
+    first.recordRequeueAttempt("an-3", 1, "an-3-requeue-1");
+    first.setProtectUnmatched(["b", "a"]);
+    first.rememberIdentity("bs-project:P", "1");
+    expect(await first.save()).toBe(true);
+
+    const journal = await openJournal(path);
+    vi.mocked(jsonPieces).mockClear();
+    journal.startManaging("an-1");
+    journal.setStep("an-1", "link");
+    journal.recordOutputStatus("an-2", "ARCHIVED");
+    journal.confirmTrashed("ds.1");
+    journal.forgetTrashed(["ds.absent"]);
+    journal.finishManaging("an-absent");
+    journal.releaseUndeliverable("an-absent");
+    journal.clearIcaDelete("fol.absent");
+    journal.clearBasespaceRestore("ds.absent");
+    journal.recordRequeueAttempt("an-3", 1, "an-3-requeue-1");
+    journal.setProtectUnmatched(["a", "b"]);
+    journal.rememberIdentity("bs-project:P", "1");
+    expect(await journal.save()).toBe(false);
+    expect(jsonPieces).not.toHaveBeenCalled();
+
+    journal.recordOutputStatus("an-2", "DELETED");
+    expect(await journal.save()).toBe(true);
+    expect(jsonPieces).toHaveBeenCalledTimes(1);
+    expect((await openJournal(path)).data.classifications["an-2"]?.outputStatus?.status).toBe("DELETED");
+  });
+});
