@@ -40,6 +40,13 @@ describe("the V8 flags the tool starts with", () => {
     expect(Number(stdout.split(" ")[0])).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 
+  it("can be turned back at run time by the name the download command uses (a renamed flag would be ignored there)", async () => {
+    // On the command line V8 refuses a flag it does not know; at run time it would ignore it without a word.
+    const { stdout } = await run(process.execPath, [...memoryFlags, "--no-optimize-for-size", "-p", "1"]);
+    expect(stdout.trim()).toBe("1");
+    await expect(run(process.execPath, ["--no-optimise-for-size", "-p", "1"])).rejects.toThrow(/bad option/);
+  });
+
   it("are recognised only when every one of them is on the command line", () => {
     expect(startedWithMemoryFlags([...memoryFlags])).toBe(true);
     expect(startedWithMemoryFlags(["--inspect", ...memoryFlags])).toBe(true);

@@ -6,6 +6,7 @@ import { parseManifest, type FileResult } from "../../modules/data-transfer/inde
 import type { CommandScope } from "../command-scope.js";
 import { addCycleOptions, cycleFlags } from "../cycle-options.js";
 import { DownloadProgress, humanBytes } from "../download-progress.js";
+import { favourSpeedOverMemory } from "../memory-flags.js";
 import { exitCodes } from "../errors.js";
 import { withExamples } from "../examples.js";
 import { readIcaManifest, readLocalManifest } from "../manifest-source.js";
@@ -58,6 +59,7 @@ export function downloadCommand(scope: CommandScope): Command {
     ["straight from the delivery project", "ica-orchestrator download RUN42.download_manifest.csv --destination_project_name MGI_Delivery --dest ./RUN42"],
   ]);
   return command.action(async (manifest: string, own: { dest: string; concurrency: number }) => {
+    favourSpeedOverMemory();
     const { context } = scope;
     const dest = resolve(context.cwd, own.dest);
     const local = await readLocalManifest(context.cwd, manifest);
