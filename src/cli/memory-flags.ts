@@ -12,7 +12,7 @@ import { setFlagsFromString } from "node:v8";
  * - `--optimize-for-size`: V8's heuristics that favour memory over speed (collections that shrink the heap
  *   sooner), and a young generation of 1 MB per semi-space. Node 24 lets that grow to 2 × 32 MB, Node 20 to
  *   2 × 16 MB, committed for objects that mostly die young. A first cycle on scale-1m peaked at 209–214 MB
- *   with `--max-semi-space-size=4` in its place, 208 MB with 2, and 183 MB with this flag, for ~10 % more
+ *   with `--max-semi-space-size=4` in its place, 208 MB with 2, and 183 MB with this flag, for ~13 % more
  *   CPU at no latency (bench/README.md, **Notes**); a cycle is bound by I/O.
  *
  * Both are read when V8 sets its heap up, so they must be on the command line: at run time
