@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { tempDir } from "../cli/helpers.js";
 import { jsonPieces } from "../../src/state/json-pieces.js";
 import { openJournal } from "../../src/state/journal.js";
 
@@ -11,17 +10,10 @@ vi.mock("../../src/state/json-pieces.js", async (importOriginal) => {
   return { ...original, jsonPieces: vi.fn(original.jsonPieces) };
 });
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "ica-orch-journal-untouched-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
 describe("state/journal: a cycle that finds everything as recorded", () => {
   it("serializes nothing when its helpers find what they would record already there, and writes when one changes something", async () => {
-    const path = join(dir, "journal.json");
+    const dir = await tempDir("ica-orch-journal-untouched-");
+    const path = join(dir.path, "journal.json");
     const first = await openJournal(path);
     first.startManaging("an-1");
     first.classify("an-2", { kind: "ica", outputFolderId: "fol.2" });
@@ -54,5 +46,6 @@ describe("state/journal: a cycle that finds everything as recorded", () => {
     expect(await journal.save()).toBe(true);
     expect(jsonPieces).toHaveBeenCalledTimes(1);
     expect((await openJournal(path)).data.classifications["an-2"]?.outputStatus?.status).toBe("DELETED");
+    await dir.cleanup();
   });
 });
