@@ -1,6 +1,6 @@
 import type { IcreditEffect } from "./cost.js";
 import { alignColumns, formatBytes, formatDays } from "./format.js";
-import { planTotals, totalledKinds, type KindTotal } from "./plan-totals.js";
+import { byAction, groupTotal, planTotals, totalledKinds, type KindTotal } from "./plan-totals.js";
 import type { Plan, PlanContext, PlanItem, StepPlan } from "./plan-types.js";
 
 /** The plan as `plan` / `--dry_run` print it, and as JSON for the state directory. */
@@ -72,8 +72,7 @@ function describeTotal(total: KindTotal): [string, string] {
 
 function renderStep(step: StepPlan, verbose: boolean): string[] {
   if (step.items.length === 0 && step.warnings.length === 0) return [`${step.step}: nothing to do`];
-  const groups = new Map<string, PlanItem[]>();
-  for (const item of step.items) groups.set(item.action, [...(groups.get(item.action) ?? []), item]);
+  const groups = byAction(step.items);
   const lines = [`${step.step}: ${step.items.length === 0 ? "no items" : [...groups].map(([action, items]) => `${action} ${items.length}`).join(", ")}`];
   for (const [action, items] of groups) {
     lines.push(`  ${action}: ${describeGroup(items)}`);
@@ -88,16 +87,10 @@ function renderStep(step: StepPlan, verbose: boolean): string[] {
 }
 
 function describeGroup(items: readonly PlanItem[]): string {
-  const sized = items.filter((item) => item.sizeBytes !== undefined);
-  const bytes = sized.reduce((sum, item) => sum + (item.sizeBytes ?? 0), 0);
-  const parts = [`${items.length} item(s)`];
-  if (sized.length > 0) parts.push(`${formatBytes(bytes)}${sized.length < items.length ? ` (${items.length - sized.length} of unknown size)` : ""}`);
-  const priced = items.filter((item) => item.icredits !== undefined);
-  if (priced.length > 0) {
-    const once = priced.reduce((sum, item) => sum + (item.icredits?.once ?? 0), 0);
-    const perMonth = priced.reduce((sum, item) => sum + (item.icredits?.perMonth ?? 0), 0);
-    parts.push(`est. ${formatIcredits({ once, perMonth })}`);
-  }
+  const total = groupTotal(items);
+  const parts = [`${total.items} item(s)`];
+  if (total.unsized < total.items) parts.push(`${formatBytes(total.bytes)}${total.unsized > 0 ? ` (${total.unsized} of unknown size)` : ""}`);
+  if (total.priced > 0) parts.push(`est. ${formatIcredits(total.icredits)}`);
   return parts.join(", ");
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { addEffects, type IcreditEffect } from "./cost.js";
-import { planTotals, type PlanTotals } from "./plan-totals.js";
+import type { IcreditEffect } from "./cost.js";
+import { byAction, groupTotal, planTotals, type PlanTotals } from "./plan-totals.js";
 import type { Plan, PlanAction, PlanContext, PlanItem, PlanStepName } from "./plan-types.js";
 
 /**
@@ -48,31 +48,22 @@ export function storedPlan(plan: Plan): StoredPlan {
     generatedAt: plan.generatedAt,
     ...(plan.context ? { context: plan.context } : {}),
     totals: planTotals(plan),
-    steps: plan.steps.map((step) => {
-      const groups = new Map<PlanAction, PlanItem[]>();
-      for (const item of step.items) {
-        const group = groups.get(item.action);
-        if (group) group.push(item);
-        else groups.set(item.action, [item]);
-      }
-      return { step: step.step, warnings: step.warnings, actions: [...groups].map(([action, items]) => actionGroup(action, items)) };
-    }),
+    steps: plan.steps.map((step) => ({
+      step: step.step,
+      warnings: step.warnings,
+      actions: [...byAction(step.items)].map(([action, items]) => actionGroup(action, items)),
+    })),
   };
 }
 
 function actionGroup(action: PlanAction, items: readonly PlanItem[]): ActionGroup {
-  let bytes = 0;
-  let unsized = 0;
-  for (const item of items) {
-    if (item.sizeBytes === undefined) unsized += 1;
-    else bytes += item.sizeBytes;
-  }
+  const { bytes, unsized, icredits } = groupTotal(items);
   return {
     action,
     items: items.length,
     bytes,
     unsized,
-    icredits: addEffects(items.map((item) => item.icredits)),
+    icredits,
     ids: items.map((item) => item.target.id),
     first: items.slice(0, itemsInFull),
   };
